@@ -1,0 +1,84 @@
+"""Errors a user can cause: each prints as one line naming the file, the line and the fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLocation:
+    """A place in a project file; `line` is 1-based, None when unknown."""
+
+    path: Path
+    line: int | None = None
+
+    def __str__(self) -> str:
+        path = self.path.as_posix()
+        return f"{path}:{self.line}" if self.line else path
+
+
+class NewsletterError(Exception):
+    """A problem the user can fix; printed as `<file>:<line>: <what>; <how to fix>`."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, where: SourceLocation | None = None, hint: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.where = where
+        self.hint = hint
+
+    def __str__(self) -> str:
+        text = f"{self.where}: {self.message}" if self.where else self.message
+        return f"{text}; {self.hint}" if self.hint else text
+
+
+class UsageError(NewsletterError):
+    """The command was called wrongly."""
+
+    exit_code = 2
+
+
+class ProjectNotFoundError(UsageError):
+    """No newsletter.toml in the folder or any parent."""
+
+
+class SettingsError(NewsletterError):
+    """newsletter.toml holds a value the program cannot use."""
+
+
+class ContentError(NewsletterError):
+    """A news item or issue file is wrong."""
+
+
+class FrontMatterSyntaxError(ContentError):
+    """The YAML front matter does not parse."""
+
+
+class FieldError(ContentError):
+    """A front-matter field is missing or has a wrong value."""
+
+
+class DuplicateSlugError(ContentError):
+    """Two files claim the same slug."""
+
+
+class MissingReferenceError(ContentError):
+    """A file names an item, issue or image that does not exist."""
+
+
+class TemplateError(NewsletterError):
+    """A theme template is missing or broken."""
+
+
+class RenderError(NewsletterError):
+    """A channel could not render its output."""
+
+
+class OutputError(NewsletterError):
+    """Output files could not be written."""
+
+
+class SendError(NewsletterError):
+    """A message could not be sent."""
