@@ -1,0 +1,83 @@
+"""Turn the catalog into editions: each issue with its resolved, grouped items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from newsletter.content.models import Catalog, Issue, ItemType, NewsItem
+from newsletter.diagnostics import Diagnostic, warning
+from newsletter.errors import SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """An issue with its items in order, grouped by type, and its neighbours in time."""
+
+    issue: Issue
+    items: tuple[NewsItem, ...]
+    previous: Issue | None = None
+    next: Issue | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.issue.slug
+
+    @property
+    def groups(self) -> tuple[tuple[ItemType, tuple[NewsItem, ...]], ...]:
+        """The items by type, in ItemType order, keeping the edition's order within a type."""
+        return tuple(
+            (kind, members)
+            for kind in ItemType
+            if (members := tuple(item for item in self.items if item.type is kind))
+        )
+
+
+def is_published(item: NewsItem, as_of: date, tz: ZoneInfo) -> bool:
+    """An item is published when it is not a draft and not dated after the reference day."""
+    return not item.draft and local_day(item, tz) <= as_of
+
+
+def local_day(item: NewsItem, tz: ZoneInfo) -> date:
+    """The item's calendar day in the project's time zone."""
+    return item.date.astimezone(tz).date()
+
+
+def assemble_editions(
+    catalog: Catalog, tz: ZoneInfo, drafts: bool = False
+) -> tuple[tuple[Edition, ...], tuple[Diagnostic, ...]]:
+    """Resolve every issue's items: its explicit list, or the items in its date window."""
+    editions: list[Edition] = []
+    diagnostics: list[Diagnostic] = []
+    issues = catalog.issues  # oldest first
+    for index, issue in enumerate(issues):
+        previous = issues[index - 1] if index else None
+        following = issues[index + 1] if index + 1 < len(issues) else None
+        if issue.items is not None:
+            items = []
+            for slug in issue.items:
+                item = catalog.item(slug)
+                if item is None:
+                    continue  # the loader already reported it
+                if item.draft and not drafts:
+                    diagnostics.append(warning(
+                        "draft-in-issue", SourceLocation(issue.source), f"item '{slug}' is a draft and is left out",
+                        "remove 'draft: true' from the item, or build with --drafts",
+                    ))
+                    continue
+                items.append(item)
+        else:
+            after = previous.date if previous else date.min
+            window = [
+                item for item in catalog.items
+                if after < local_day(item, tz) <= issue.date and (drafts or not item.draft)
+            ]
+            items = sorted(window, key=lambda item: (item.date, item.slug))
+        if not items:
+            diagnostics.append(warning(
+                "empty-issue", SourceLocation(issue.source), "the issue has no items",
+                "list them under 'items:' or date some items between the previous issue and this one",
+            ))
+        editions.append(Edition(issue, tuple(items), previous, following))
+    return tuple(editions), tuple(diagnostics)

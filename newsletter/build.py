@@ -1,0 +1,99 @@
+"""The pipeline: load and validate content, assemble issues, render each channel, write atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from newsletter.assemble import assemble_editions
+from newsletter.content.loader import load_catalog
+from newsletter.diagnostics import Diagnostic
+from newsletter.errors import UsageError
+from newsletter.render import Output, Renderer
+from newsletter.render.web import WebRenderer
+from newsletter.settings import load_settings
+from newsletter.site import Site
+from newsletter.templates import Templates
+from newsletter.write import WriteReport, read_manifest, write_outputs
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What `newsletter build` was asked for."""
+
+    out_dir: Path | None = None
+    issue: str | None = None
+    drafts: bool = False
+    as_of: date | None = None
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    out_dir: Path
+    outputs: tuple[Output, ...]
+    report: WriteReport
+    diagnostics: tuple[Diagnostic, ...] = field(default=())
+
+
+def renderers() -> tuple[Renderer, ...]:
+    """Every channel, in the order they run."""
+    return (WebRenderer(),)
+
+
+def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:
+    """Load settings and content and assemble the editions."""
+    settings = load_settings(root)
+    tz = settings.project.tz
+    catalog = load_catalog(root, settings)
+    editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts)
+    if options.issue is not None and options.issue not in {edition.slug for edition in editions}:
+        known = ", ".join(edition.slug for edition in editions) or "none yet"
+        raise UsageError(f"no issue with slug '{options.issue}'", hint=f"use one of: {known}")
+    return Site(
+        root=root,
+        settings=settings,
+        catalog=catalog,
+        editions=editions,
+        as_of=options.as_of or datetime.now(tz).date(),
+        drafts=options.drafts,
+        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics),
+    )
+
+
+def project_templates(root: Path) -> Templates:
+    """The templates of a project: its own templates/ folder over the default theme."""
+    return Templates(root / "templates")
+
+
+def render_site(site: Site, templates: Templates, progress: Progress | None = None,
+                channels: Sequence[Renderer] | None = None) -> list[Output]:
+    """Run every channel in memory and return all outputs, in a stable order."""
+    outputs: list[Output] = []
+    for renderer in channels or renderers():
+        if progress:
+            progress(renderer.name)
+        outputs.extend(renderer.render(site, templates))
+    return outputs
+
+
+def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
+    """Build the project at `root` into its output folder and return what was done."""
+    out_dir = (options.out_dir or root / "output").resolve()
+    if progress:
+        progress("content")
+    site = load_site(root, options)
+    outputs = render_site(site, project_templates(root), progress)
+    keep: list[str] = []
+    if options.issue is not None:
+        prefix = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
+        outputs = [output for output in outputs if output.path.as_posix().startswith(prefix)]
+        keep = [path for path in read_manifest(out_dir) if not path.startswith(prefix)]
+    if progress:
+        progress("write")
+    report = write_outputs(out_dir, outputs, keep=keep)
+    return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)

@@ -1,0 +1,83 @@
+"""`newsletter check`: every content error and warning, then checks of what the build would produce."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+
+from newsletter.assemble import assemble_editions
+from newsletter.content.loader import collect_catalog
+from newsletter.diagnostics import Diagnostic, Severity, error
+from newsletter.errors import (
+    DuplicateSlugError,
+    FieldError,
+    FrontMatterSyntaxError,
+    MissingReferenceError,
+    NewsletterError,
+    SettingsError,
+    TemplateError,
+)
+from newsletter.render import Output
+from newsletter.settings import load_settings
+from newsletter.site import Site
+
+# Output checks: each looks at the site and its rendered outputs and returns findings.
+OutputCheck = Callable[[Site, Sequence[Output]], list[Diagnostic]]
+
+ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
+    (FrontMatterSyntaxError, "front-matter-syntax"),
+    (FieldError, "bad-field"),
+    (DuplicateSlugError, "duplicate-slug"),
+    (MissingReferenceError, "missing-reference"),
+    (SettingsError, "bad-setting"),
+    (TemplateError, "template-error"),
+    (NewsletterError, "content-error"),
+)
+
+
+def output_checks() -> tuple[OutputCheck, ...]:
+    """The checks that run over rendered outputs, one per channel that has any."""
+    return ()
+
+
+def as_diagnostic(exc: NewsletterError) -> Diagnostic:
+    """A fatal error, reported alongside the others."""
+    code = next(code for kind, code in ERROR_CODES if isinstance(exc, kind))
+    return error(code, exc.where, exc.message, exc.hint)
+
+
+def check_project(root: Path, as_of: date | None = None) -> list[Diagnostic]:
+    """Collect every finding about the project: settings, content, then the rendered outputs."""
+    from newsletter.build import project_templates, render_site
+
+    try:
+        settings = load_settings(root)
+    except SettingsError as exc:
+        return [as_diagnostic(exc)]
+    catalog, errors = collect_catalog(root, settings)
+    findings = [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]
+    if errors:
+        return findings
+    tz = settings.project.tz
+    editions, assembly = assemble_editions(catalog, tz)
+    findings.extend(assembly)
+    site = Site(root, settings, catalog, editions, as_of or datetime.now(tz).date())
+    try:
+        outputs = render_site(site, project_templates(root))
+    except NewsletterError as exc:
+        return [*findings, as_diagnostic(exc)]
+    for run in output_checks():
+        findings.extend(run(site, outputs))
+    return findings
+
+
+def format_findings(findings: Sequence[Diagnostic], strict: bool = False) -> tuple[str, bool]:
+    """The report text, and whether the check failed."""
+    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    warnings = len(findings) - errors
+    failed = errors > 0 or (strict and warnings > 0)
+    lines = [str(finding) for finding in findings]
+    verdict = "failed" if failed else "passed"
+    lines.append(f"check {verdict}: {errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(lines), failed

@@ -1,0 +1,149 @@
+"""The command line: thin Click commands over the library, and the one place errors are printed."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newsletter import __version__
+from newsletter.errors import NewsletterError
+
+
+class NewsletterGroup(click.Group):
+    """A Click group that turns every NewsletterError into one line on stderr and its exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except NewsletterError as exc:
+            if ctx.meta.get("newsletter.traceback"):
+                raise
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted; output/ was left as it was", err=True)
+            ctx.exit(130)
+
+
+def project_root(ctx: click.Context) -> Path:
+    """The project folder for this command (from --project or by searching upwards)."""
+    from newsletter.project import find_project
+
+    return find_project(Path.cwd(), ctx.meta.get("newsletter.project"))
+
+
+def as_of_option(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+
+
+@click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="newsletter")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path),
+              help="Project folder (default: the nearest folder with newsletter.toml).")
+@click.option("--traceback", is_flag=True, help="Show the full Python traceback on errors (for bug reports).")
+@click.pass_context
+def cli(ctx: click.Context, project: Path | None, traceback: bool) -> None:
+    """Turn a folder of Markdown news items into email newsletters, feeds, a web archive and social drafts.
+
+    \b
+    Start here:
+      newsletter init my-project && cd my-project
+      newsletter build
+    """
+    ctx.meta["newsletter.project"] = project
+    ctx.meta["newsletter.traceback"] = traceback
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", default=None, help="Project name (default: the folder's name).")
+def init(directory: Path, name: str | None) -> None:
+    """Create a new project with settings, one example item and one example issue.
+
+    \b
+    Example:
+      newsletter init opincharge-news
+    """
+    from newsletter.scaffold import init_project
+
+    created = init_project(directory, name)
+    for path in created:
+        click.echo(f"created {path}")
+    click.echo(f"Next: cd {directory} && newsletter build")
+
+
+@cli.command()
+@click.argument("title")
+@click.option("--type", "item_type", default="news", show_default=True,
+              type=click.Choice(["news", "event", "publication", "deliverable", "press"]))
+@click.option("--date", "when", default=None, help="Date of the item, YYYY-MM-DD (default: today).")
+@click.pass_context
+def new(ctx: click.Context, title: str, item_type: str, when: str | None) -> None:
+    """Create content/news/YYYY-MM-DD-slug.md with its front matter filled in.
+
+    \b
+    Example:
+      newsletter new "Kick-off meeting in Luxembourg" --type event
+    """
+    from newsletter.scaffold import new_item
+
+    path = new_item(project_root(ctx), title, item_type, as_of_option(when))
+    click.echo(f"created {path}")
+
+
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: output/).")
+@click.option("--issue", default=None, help="Build only this issue's files (its slug).")
+@click.option("--drafts", is_flag=True, help="Include items marked draft: true.")
+@click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
+@click.pass_context
+def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool, as_of: str | None) -> None:
+    """Build the web archive, emails, feeds and social drafts into output/.
+
+    \b
+    Example:
+      newsletter build --as-of 2024-12-31
+    """
+    from newsletter.build import BuildOptions, build_project
+    from newsletter.progress import StageProgress
+    from newsletter.summary import build_summary
+
+    options = BuildOptions(out_dir=out, issue=issue, drafts=drafts, as_of=as_of_option(as_of))
+    with StageProgress(sys.stderr) as progress:
+        result = build_project(project_root(ctx), options, progress)
+    click.echo(build_summary(result, Path.cwd()))
+
+
+@cli.command()
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
+@click.pass_context
+def check(ctx: click.Context, strict: bool, as_of: str | None) -> None:
+    """Validate the content and what the build would produce.
+
+    Exit status: 0 when there are no errors (warnings pass unless --strict), 1 when there are.
+
+    \b
+    Example:
+      newsletter check --strict
+    """
+    from newsletter.check import check_project, format_findings
+
+    findings = check_project(project_root(ctx), as_of=as_of_option(as_of))
+    text, failed = format_findings(findings, strict=strict)
+    click.echo(text, err=failed)
+    ctx.exit(1 if failed else 0)
+
+
+def main() -> None:
+    """Entry point of the `newsletter` console script."""
+    cli(prog_name="newsletter")

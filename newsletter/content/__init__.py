@@ -1,0 +1,1 @@
+"""Load and validate the project's news items and issues."""

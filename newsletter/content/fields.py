@@ -1,0 +1,117 @@
+"""Typed reads of front-matter values, each failure a FieldError at the key's line."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from newsletter.content.frontmatter import Document
+from newsletter.errors import FieldError
+
+
+class Fields:
+    """Reads front-matter keys of one document, remembering which keys were read."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.meta = document.meta
+        self.read: set[str] = set()
+
+    def fail(self, key: str, message: str, hint: str) -> FieldError:
+        return FieldError(message, self.document.where(key), hint)
+
+    def raw(self, key: str) -> Any:
+        self.read.add(key)
+        return self.meta.get(key)
+
+    def text(self, key: str, required: bool = False) -> str | None:
+        value = self.raw(key)
+        if value is None:
+            if required:
+                raise FieldError(f"'{key}' is missing", self.document.where(), f"add a line '{key}: ...' to the front matter")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(key, f"'{key}' must be text (got {_show(value)})", f"write '{key}: some text'")
+        value = value.strip()
+        if required and not value:
+            raise self.fail(key, f"'{key}' is empty", f"write the {key} after '{key}:'")
+        return value or None
+
+    def flag(self, key: str) -> bool:
+        value = self.raw(key)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be true or false (got {_show(value)})", f"write '{key}: true'")
+        return value
+
+    def integer(self, key: str) -> int | None:
+        value = self.raw(key)
+        if value is None:
+            return None
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise self.fail(key, f"'{key}' must be a whole number (got {_show(value)})", f"write '{key}: 3'")
+        return value
+
+    def text_list(self, key: str) -> tuple[str, ...]:
+        value = self.raw(key)
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in value):
+            raise self.fail(key, f"'{key}' must be a list of text (got {_show(value)})", f"write '{key}: [first, second]'")
+        return tuple(str(v).strip() for v in value if str(v).strip())
+
+    def url(self, key: str, value: Any = None, nested: str | None = None) -> str | None:
+        value = self.text(key) if nested is None else value
+        name = nested or key
+        if value is None:
+            return None
+        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+            raise self.fail(key, f"'{name}' must be an absolute http(s) URL (got {_show(value)})", "write the full address, https://...")
+        return value
+
+    def moment(self, key: str, tz: ZoneInfo, value: Any = None, nested: str | None = None, required: bool = True) -> datetime | None:
+        """Read a date or datetime; a date alone is midnight in `tz`, a naive time is in `tz`."""
+        name = nested or key
+        if nested is None:
+            value = self.raw(key)
+        if value is None:
+            if required:
+                raise FieldError(f"'{name}' is missing", self.document.where(), f"add a line '{name}: YYYY-MM-DD'")
+            return None
+        parsed = parse_moment(value)
+        if parsed is None:
+            raise self.fail(
+                key, f"'{name}' is not a date (got {_show(value)})", "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00"
+            )
+        if isinstance(parsed, datetime):
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+        return datetime.combine(parsed, time(0), tz)
+
+    def unknown(self, allowed: set[str]) -> list[str]:
+        return sorted(str(key) for key in self.meta if key not in allowed)
+
+
+def parse_moment(value: Any) -> date | datetime | None:
+    """Return a date or datetime from a YAML value, or None when it is not one."""
+    if isinstance(value, (date, datetime)):
+        return value
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return str(value)

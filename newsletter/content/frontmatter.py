@@ -1,0 +1,104 @@
+"""Split a Markdown file into its YAML front matter and body, with line numbers for errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocation
+
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML loading, with the C parser when PyYAML has it (several times faster)."""
+
+
+# Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
+}
+_FENCE = "---"
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """A content file: its parsed front matter, its Markdown body and where each starts."""
+
+    path: Path  # relative to the project root, for messages
+    meta: dict[str, Any]
+    body: str
+    front_matter: str
+    body_line: int
+
+    def where(self, key: str | None = None) -> SourceLocation:
+        """Locate `key` in the front matter (line of the key), or the file's first line."""
+        line = key_line(self.front_matter, key) if key else None
+        return SourceLocation(self.path, (line + 1) if line else 1)
+
+
+def read_document(path: Path, shown_as: Path) -> Document:
+    """Read and split a content file; raise ContentError for encoding, empty files and bad YAML."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError("the file is not UTF-8 text", SourceLocation(shown_as, line), "save it as UTF-8") from None
+    return parse_document(text, shown_as)
+
+
+def parse_document(text: str, shown_as: Path) -> Document:
+    """Split `text` at its `---` fences and parse the YAML between them."""
+    if not text.strip():
+        raise ContentError(
+            "the file is empty", SourceLocation(shown_as, 1), "add front matter between '---' lines and a body"
+        )
+    lines = text.splitlines(keepends=True)
+    if lines[0].rstrip() != _FENCE:
+        raise FrontMatterSyntaxError(
+            "the file does not start with '---'", SourceLocation(shown_as, 1),
+            "begin it with a '---' line, the front matter (title:, date:, ...) and another '---' line",
+        )
+    end = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (_FENCE, "...")), None)
+    if end is None:
+        raise FrontMatterSyntaxError(
+            "the front matter has no closing '---'", SourceLocation(shown_as, 1),
+            "add a '---' line after the last front-matter key",
+        )
+    front = "".join(lines[1:end])
+    try:
+        meta = yaml.load(front, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening fence
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise FrontMatterSyntaxError(
+            f"front matter is not valid YAML ({problem})", SourceLocation(shown_as, line),
+            "check the indentation and quote values that contain ':' or '#'",
+        ) from None
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise FrontMatterSyntaxError(
+            "front matter must be 'key: value' lines", SourceLocation(shown_as, 2), "write one 'key: value' per line"
+        )
+    return Document(shown_as, meta, "".join(lines[end + 1 :]), front, end + 2)
+
+
+def key_line(front_matter: str, key: str) -> int | None:
+    """Return the 1-based line of a top-level `key` in the front matter, by composing the YAML."""
+    # Only called on the error path, so the second parse costs nothing in a good build.
+    try:
+        node = yaml.compose(front_matter, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    for key_node, _value in node.value:
+        if key_node.value == key:
+            return int(key_node.start_mark.line) + 1
+    return None

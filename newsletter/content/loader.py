@@ -1,0 +1,291 @@
+"""Load content/news and content/issues into a validated Catalog."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from newsletter.content.fields import Fields
+from newsletter.content.frontmatter import Document, read_document
+from newsletter.content.markdown import MarkdownRenderer, first_paragraph
+from newsletter.content.models import Catalog, Event, Issue, ItemType, NewsItem, Publication
+from newsletter.diagnostics import Diagnostic, warning
+from newsletter.errors import (
+    ContentError,
+    DuplicateSlugError,
+    FieldError,
+    MissingReferenceError,
+    NewsletterError,
+    SourceLocation,
+)
+from newsletter.settings import PLATFORMS, Settings
+from newsletter.slugs import slugify
+
+ITEM_KEYS = {
+    "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
+    "author", "url", "event", "publication", "social", "draft", "id",
+}
+ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+class ContentProblems(NewsletterError):
+    """Several content errors at once; prints the first and counts the rest."""
+
+    def __init__(self, errors: list[NewsletterError]):
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more: run 'newsletter check' to list them)" if len(errors) > 1 else ""
+        super().__init__(first.message, first.where, (first.hint or "") + more if first.hint else more.strip())
+        self.errors = errors
+
+
+def default_slug(path: Path) -> str:
+    """Slug from a file name: without a leading YYYY-MM-DD- and the .md suffix."""
+    return slugify(_DATE_PREFIX.sub("", path.stem))
+
+
+def content_files(folder: Path) -> list[Path]:
+    """The Markdown files of a content folder, sorted so that loading order is stable."""
+    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+
+
+def load_catalog(root: Path, settings: Settings) -> Catalog:
+    """Load every item and issue; raise ContentProblems if any file is wrong."""
+    catalog, errors = collect_catalog(root, settings)
+    if errors:
+        raise ContentProblems(errors)
+    return catalog
+
+
+def collect_catalog(root: Path, settings: Settings) -> tuple[Catalog, list[NewsletterError]]:
+    """Load what can be loaded and return it with every error found."""
+    renderer = MarkdownRenderer()
+    errors: list[NewsletterError] = []
+    diagnostics: list[Diagnostic] = []
+    items = _load_all(root, "news", lambda doc: load_item(doc, root, settings, renderer, diagnostics), errors)
+    issues = _load_all(root, "issues", lambda doc: load_issue(doc, settings, renderer, diagnostics), errors)
+    errors.extend(_duplicate_slugs(items, "item"))
+    errors.extend(_duplicate_slugs(issues, "issue"))
+    known = {item.slug for item in items}
+    for issue in issues:
+        for slug in issue.items or ():
+            if slug not in known:
+                errors.append(MissingReferenceError(
+                    f"issue names an unknown item '{slug}'", SourceLocation(issue.source, _items_line(root, issue)),
+                    "use the slug of a file in content/news (its file name without the date and .md)",
+                ))
+    items.sort(key=lambda item: (item.date, item.slug), reverse=True)
+    issues.sort(key=lambda issue: (issue.date, issue.slug))
+    return Catalog(tuple(items), tuple(issues), tuple(diagnostics)), errors
+
+
+def _load_all(root: Path, folder: str, load: Any, errors: list[NewsletterError]) -> list[Any]:
+    loaded = []
+    for path in content_files(root / "content" / folder):
+        try:
+            loaded.append(load(read_document(path, path.relative_to(root))))
+        except ContentError as exc:
+            errors.append(exc)
+    return loaded
+
+
+def load_item(
+    document: Document, root: Path, settings: Settings, renderer: MarkdownRenderer, diagnostics: list[Diagnostic]
+) -> NewsItem:
+    """Validate one news item's front matter and render its body."""
+    fields = Fields(document)
+    tz = settings.project.tz
+    title = fields.text("title", required=True)
+    when = fields.moment("date", tz)
+    assert title is not None and when is not None
+    item_type = _item_type(fields)
+    image, image_alt = _image(fields, root)
+    body_html = renderer.render(document.body)
+    social, social_skip = _social(fields)
+    item = NewsItem(
+        source=document.path,
+        slug=_slug(fields, document.path),
+        title=title,
+        date=when,
+        summary=fields.text("summary") or first_paragraph(body_html),
+        body_html=body_html,
+        type=item_type,
+        tags=fields.text_list("tags"),
+        work_packages=fields.text_list("work_packages"),
+        image=image,
+        image_alt=image_alt,
+        author=fields.text("author"),
+        url=fields.url("url"),
+        event=_event(fields, tz),
+        publication=_publication(fields),
+        social=social,
+        social_skip=social_skip,
+        draft=fields.flag("draft"),
+        id=fields.text("id"),
+        body_line=document.body_line,
+        body_markdown=document.body,
+    )
+    if item.type is ItemType.EVENT and item.event is None:
+        diagnostics.append(warning("event-without-details", document.where("type"),
+                                   "an event without 'event:' details", "add event: {start: ..., location: ...}"))
+    diagnostics.extend(_unknown_keys(fields, ITEM_KEYS))
+    return item
+
+
+def load_issue(
+    document: Document, settings: Settings, renderer: MarkdownRenderer, diagnostics: list[Diagnostic]
+) -> Issue:
+    """Validate one issue's front matter and render its editorial."""
+    fields = Fields(document)
+    title = fields.text("title", required=True)
+    when = fields.moment("date", settings.project.tz)
+    assert title is not None and when is not None
+    body_html = renderer.render(document.body)
+    items = fields.text_list("items") if fields.raw("items") is not None else None
+    editorial = first_paragraph(body_html)
+    issue = Issue(
+        source=document.path,
+        slug=_slug(fields, document.path),
+        title=title,
+        date=when.date(),
+        subject=fields.text("subject") or title,
+        preheader=fields.text("preheader") or _SENTENCE_END.split(editorial, maxsplit=1)[0],
+        body_html=body_html,
+        number=fields.integer("number"),
+        items=items,
+        body_markdown=document.body,
+    )
+    diagnostics.extend(_unknown_keys(fields, ISSUE_KEYS))
+    return issue
+
+
+def _slug(fields: Fields, path: Path) -> str:
+    explicit = fields.text("slug")
+    if explicit is None:
+        slug = default_slug(path)
+        if not slug:
+            raise fields.fail("slug", f"cannot make a slug from the file name '{path.name}'", "add 'slug: my-item'")
+        return slug
+    if slugify(explicit) != explicit:
+        raise fields.fail("slug", f"'slug' must be lowercase letters, digits and hyphens (got \"{explicit}\")",
+                          f"write 'slug: {slugify(explicit) or 'my-item'}'")
+    return explicit
+
+
+def _item_type(fields: Fields) -> ItemType:
+    value = fields.text("type") or "news"
+    try:
+        return ItemType(value.lower())
+    except ValueError:
+        names = ", ".join(t.value for t in ItemType)
+        raise fields.fail("type", f"'type' must be one of {names} (got \"{value}\")", "pick one of those") from None
+
+
+def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
+    image, alt = fields.text("image"), fields.text("image_alt")
+    if image is None:
+        return None, alt
+    if alt is None:
+        raise fields.fail("image", "'image' is set but 'image_alt' is missing",
+                          "add 'image_alt:' describing the picture for people who cannot see it")
+    if not image.startswith(("http://", "https://")) and not (root / "content" / image).is_file():
+        raise MissingReferenceError(f"image file 'content/{image}' does not exist", fields.document.where("image"),
+                                    "put the file there or correct the path (it is relative to content/)")
+    return image, alt
+
+
+def _social(fields: Fields) -> tuple[dict[str, str], bool]:
+    value = fields.raw("social")
+    if value is None:
+        return {}, False
+    if value is False:
+        return {}, True
+    if not isinstance(value, dict):
+        raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
+    for platform, text in value.items():
+        if platform not in PLATFORMS or not isinstance(text, str):
+            raise fields.fail("social", f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
+                              "write 'social: {mastodon: \"Text\"}'")
+    return {platform: value[platform].strip() for platform in sorted(value)}, False
+
+
+def _nested(fields: Fields, key: str, allowed: set[str]) -> dict[str, Any] | None:
+    value = fields.raw(key)
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise fields.fail(key, f"'{key}' must be a mapping", f"write '{key}:' followed by indented 'name: value' lines")
+    unknown = sorted(set(value) - allowed)
+    if unknown:
+        raise fields.fail(key, f"'{key}.{unknown[0]}' is not a known key", f"use {', '.join(sorted(allowed))}")
+    return value
+
+
+def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
+    value = _nested(fields, "event", {"start", "end", "location", "url"})
+    if value is None:
+        return None
+    start = fields.moment("event", tz, value.get("start"), nested="event.start")
+    end = fields.moment("event", tz, value.get("end"), nested="event.end", required=False)
+    assert start is not None
+    if end is not None and end < start:
+        raise fields.fail("event", "'event.end' is before 'event.start'", "swap the two dates")
+    location = value.get("location")
+    return Event(
+        start=start,
+        end=end,
+        location=str(location) if location is not None else None,
+        url=fields.url("event", value.get("url"), nested="event.url"),
+    )
+
+
+def _publication(fields: Fields) -> Publication | None:
+    value = _nested(fields, "publication", {"doi", "venue", "authors", "open_access_url"})
+    if value is None:
+        return None
+    authors = value.get("authors") or ()
+    if isinstance(authors, str):
+        authors = [name.strip() for name in authors.split(";" if ";" in authors else ",")]
+    doi = str(value["doi"]).strip() if value.get("doi") else None
+    if doi and doi.startswith(("https://doi.org/", "http://doi.org/")):
+        doi = doi.split("doi.org/", 1)[1]
+    return Publication(
+        doi=doi,
+        venue=str(value["venue"]) if value.get("venue") else None,
+        authors=tuple(str(author) for author in authors if author),
+        open_access_url=fields.url("publication", value.get("open_access_url"), nested="publication.open_access_url"),
+    )
+
+
+def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:
+    for key in fields.unknown(allowed):
+        yield warning("unknown-key", fields.document.where(key), f"unknown front-matter key '{key}' is ignored",
+                      f"check its spelling; known keys are {', '.join(sorted(allowed))}")
+
+
+def _duplicate_slugs(records: list[Any], kind: str) -> list[NewsletterError]:
+    seen: dict[str, Path] = {}
+    errors: list[NewsletterError] = []
+    for record in records:
+        if record.slug in seen:
+            errors.append(DuplicateSlugError(
+                f"{kind} slug '{record.slug}' is also used by {seen[record.slug].as_posix()}",
+                SourceLocation(record.source, 1), "give one of them another 'slug:' or file name",
+            ))
+        else:
+            seen[record.slug] = record.source
+    return errors
+
+
+def _items_line(root: Path, issue: Issue) -> int | None:
+    try:
+        return read_document(root / issue.source, issue.source).where("items").line
+    except ContentError:
+        return None
+
+
+__all__ = ["load_catalog", "collect_catalog", "default_slug", "ContentProblems", "FieldError"]

@@ -1,0 +1,104 @@
+"""Markdown to safe HTML, plain-text extraction and URL rewriting."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+import markdown
+import nh3
+
+_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+_EXTENSION_CONFIGS = {
+    # Smart quotes and dashes, but leave "<<" and ">>" alone: they are often literal.
+    "smarty": {"smart_angled_quotes": False},
+}
+
+# Tags and attributes raw HTML in Markdown may keep: what Markdown itself produces plus figures.
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd", "li",
+    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "u", "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "title", "lang", "dir"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan", "align"},
+    "th": {"colspan", "rowspan", "align", "scope"},
+    "ol": {"start"},
+    "abbr": {"title"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
+_FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+class MarkdownRenderer:
+    """A reusable Markdown converter (building one per file is slow)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+
+    def render(self, text: str) -> str:
+        """Convert Markdown to sanitised HTML."""
+        self._md.reset()
+        return sanitize(self._md.convert(text))
+
+
+def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
+    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src."""
+
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if rewrite is not None and (tag, attribute) in _URL_ATTRIBUTES:
+            return rewrite(value)
+        return value
+
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=attribute_filter if rewrite is not None else None,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+    )
+
+
+def absolutize(fragment: str, base_url: str, content_url: str) -> str:
+    """Make every URL absolute: fragments against `base_url`, content paths against `content_url`."""
+
+    def rewrite(url: str) -> str:
+        if url.startswith("#"):
+            return base_url + url
+        if urlsplit(url).scheme or url.startswith("//"):
+            return url
+        return urljoin(content_url, url)
+
+    return sanitize(fragment, rewrite)
+
+
+def relativize(fragment: str, prefix: str) -> str:
+    """Point content-relative URLs at the copied files, `prefix` being the way up to output/."""
+
+    def rewrite(url: str) -> str:
+        if url.startswith(("#", "/")) or urlsplit(url).scheme:
+            return url
+        return prefix + url
+
+    return sanitize(fragment, rewrite)
+
+
+def plain_text(fragment: str) -> str:
+    """Return the text of an HTML fragment, whitespace collapsed."""
+    text = html.unescape(nh3.clean(fragment, tags=set()))
+    return " ".join(text.split())
+
+
+def first_paragraph(fragment: str) -> str:
+    """Return the plain text of the first paragraph of an HTML fragment."""
+    match = _FIRST_PARAGRAPH.search(fragment)
+    return plain_text(match.group(1)) if match else ""

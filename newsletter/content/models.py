@@ -1,0 +1,108 @@
+"""The content model: news items and issues as frozen, typed records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+
+from newsletter.diagnostics import Diagnostic
+
+
+class ItemType(str, Enum):
+    """What kind of news an item is; issues group items by it, in this order."""
+
+    NEWS = "news"
+    EVENT = "event"
+    PUBLICATION = "publication"
+    DELIVERABLE = "deliverable"
+    PRESS = "press"
+
+    @property
+    def heading(self) -> str:
+        return _HEADINGS[self]
+
+
+_HEADINGS = {
+    ItemType.NEWS: "News",
+    ItemType.EVENT: "Events",
+    ItemType.PUBLICATION: "Publications",
+    ItemType.DELIVERABLE: "Deliverables",
+    ItemType.PRESS: "Press",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    start: date | datetime
+    end: date | datetime | None = None
+    location: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Publication:
+    doi: str | None = None
+    venue: str | None = None
+    authors: tuple[str, ...] = ()
+    open_access_url: str | None = None
+
+    @property
+    def doi_url(self) -> str | None:
+        return f"https://doi.org/{self.doi}" if self.doi else None
+
+
+@dataclass(frozen=True, slots=True)
+class NewsItem:
+    """One news item from content/news/*.md."""
+
+    source: Path  # relative to the project root
+    slug: str
+    title: str
+    date: datetime  # aware, in the project's time zone when the file gave a date alone
+    summary: str  # plain text
+    body_html: str  # sanitised; relative URLs are relative to content/
+    type: ItemType = ItemType.NEWS
+    tags: tuple[str, ...] = ()
+    work_packages: tuple[str, ...] = ()
+    image: str | None = None
+    image_alt: str | None = None
+    author: str | None = None
+    url: str | None = None
+    event: Event | None = None
+    publication: Publication | None = None
+    social: dict[str, str] = field(default_factory=dict)
+    social_skip: bool = False
+    draft: bool = False
+    id: str | None = None
+    body_line: int = 1  # line of the file where the Markdown body starts
+    body_markdown: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    """One newsletter issue from content/issues/*.md."""
+
+    source: Path
+    slug: str
+    title: str
+    date: date
+    subject: str
+    preheader: str
+    body_html: str
+    number: int | None = None
+    items: tuple[str, ...] | None = None
+    body_markdown: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Every item and issue of a project, validated; items newest first, issues oldest first."""
+
+    items: tuple[NewsItem, ...]
+    issues: tuple[Issue, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    def item(self, slug: str) -> NewsItem | None:
+        return next((item for item in self.items if item.slug == slug), None)

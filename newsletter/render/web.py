@@ -1,0 +1,92 @@
+"""The web channel: archive, issue pages, item pages, tag pages, copied images and theme assets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from markupsafe import Markup
+
+from newsletter.content.markdown import relativize
+from newsletter.content.models import NewsItem
+from newsletter.render import Output, text_output
+from newsletter.site import Site
+from newsletter.slugs import slugify
+from newsletter.templates import THEME_DIR, Templates
+
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+
+
+class WebRenderer:
+    name = "web"
+
+    def render(self, site: Site, templates: Templates) -> Iterator[Output]:
+        yield from render_web(site, templates)
+
+
+def render_web(site: Site, templates: Templates) -> Iterator[Output]:
+    """Render every web page of the site, plus images and theme assets."""
+    issue_of = {item.slug: edition.issue for edition in site.editions for item in edition.items}
+    yield _page(site, templates, "index.html", "web/index.html", editions=tuple(reversed(site.editions)))
+    for edition in site.editions:
+        yield _page(
+            site, templates, f"{site.issue_path(edition)}index.html", "web/issue.html",
+            edition=edition, issue=edition.issue, editorial=Markup(relativize(edition.issue.body_html, "../../")),
+        )
+    for item in site.published:
+        yield _page(
+            site, templates, f"{site.item_path(item)}index.html", "web/item.html",
+            item=item, body=Markup(relativize(item.body_html, "../../")), issue_of_item=issue_of.get(item.slug),
+        )
+    for tag, items in site.tags.items():
+        yield _page(site, templates, f"{site.tag_path(tag)}index.html", "web/tag.html",
+                    tag=tag, tag_name=site.tag_name(tag), items=items)
+    yield from copy_tree(site.root / "content" / "images", "images", "image")
+    yield from _static(site)
+
+
+def _page(site: Site, templates: Templates, path: str, template: str, **context: Any) -> Output:
+    depth = path.count("/")
+    root = "../" * depth
+    published = {item.slug for item in site.published}
+
+    def item_link(item: NewsItem) -> str:
+        if item.url:
+            return item.url
+        if item.slug in published:
+            return f"{root}{site.item_path(item)}index.html"
+        return site.item_url(item)  # not yet published: its future address
+
+    html = templates.render(
+        template,
+        site=site,
+        settings=site.settings,
+        brand=site.settings.brand,
+        root=root,
+        canonical=site.url(path.removesuffix("index.html")),
+        text_direction="rtl" if site.settings.project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+        asset=lambda image: image if image.startswith(("http://", "https://")) else root + image,
+        item_link=item_link,
+        tag_slug=slugify,
+        **context,
+    )
+    return text_output(path, "web-page", html)
+
+
+def _static(site: Site) -> Iterator[Output]:
+    """Theme assets; a file in the project's templates/static replaces the theme's file of that name."""
+    own = {output.path: output for output in copy_tree(site.root / "templates" / "static", "static", "asset")}
+    theme = {output.path: output for output in copy_tree(THEME_DIR / "static", "static", "asset")}
+    merged = theme | own
+    for path in sorted(merged):
+        yield merged[path]
+
+
+def copy_tree(folder: Path, prefix: str, kind: str) -> Iterator[Output]:
+    """Yield every file below `folder` as an Output under `prefix`, in sorted order."""
+    if not folder.is_dir():
+        return
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        relative = path.relative_to(folder).as_posix()
+        yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())

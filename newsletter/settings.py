@@ -1,0 +1,390 @@
+"""Read newsletter.toml into frozen, typed settings, reporting every problem at once."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsletter.diagnostics import Diagnostic, warning
+from newsletter.errors import SettingsError, SourceLocation
+
+SETTINGS_FILE = "newsletter.toml"
+PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
+ESP_PRESETS = ("mailchimp", "brevo", "listmonk", "buttondown", "generic")
+SMTP_SECURITY = ("starttls", "ssl", "none")
+DEFAULT_STATEMENT = "Funded by the European Union"
+DEFAULT_DISCLAIMER = (
+    "Views and opinions expressed are however those of the author(s) only and do not "
+    "necessarily reflect those of the European Union or {authority}. Neither the European "
+    "Union nor the granting authority can be held responsible for them."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    name: str
+    site_url: str
+    tagline: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    logo: str | None = None
+    contact: str | None = None
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class FundingSettings:
+    programme: str = "Horizon Europe"
+    grant_agreement: str | None = None
+    granting_authority: str | None = None
+    statement: str = ""
+    disclaimer: str = ""
+    emblem: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BrandSettings:
+    primary_color: str = "#0B5394"
+    secondary_color: str = "#1B3A5C"
+    text_color: str = "#222222"
+    background_color: str = "#FFFFFF"
+    font: str = "Helvetica, Arial, sans-serif"
+
+
+@dataclass(frozen=True, slots=True)
+class EmailSettings:
+    from_address: str | None = None
+    reply_to: str | None = None
+    esp: str = "generic"
+    unsubscribe_url: str | None = None
+    utm: dict[str, str] = field(default_factory=lambda: {"source": "newsletter", "medium": "email"})
+    utm_enabled: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    max_items: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class SocialSettings:
+    hashtags: tuple[str, ...] = ()
+    accounts: dict[str, str] = field(default_factory=dict)
+    limits: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Partner:
+    name: str
+    short: str
+    country: str | None = None
+    role: str | None = None
+    url: str | None = None
+    logo: str | None = None
+    handles: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    security: str = "starttls"
+    max_recipients: int = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything newsletter.toml says, with defaults filled in."""
+
+    path: Path
+    project: ProjectSettings
+    funding: FundingSettings = FundingSettings()
+    brand: BrandSettings = BrandSettings()
+    email: EmailSettings = EmailSettings()
+    feeds: FeedSettings = FeedSettings()
+    social: SocialSettings = SocialSettings()
+    partners: tuple[Partner, ...] = ()
+    smtp: SmtpSettings = SmtpSettings()
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+class _Table:
+    """Typed reads from one TOML table, collecting problems under dotted keys."""
+
+    def __init__(self, data: dict[str, Any], prefix: str, problems: list[str], known: set[str]):
+        self.data, self.prefix, self.problems, self.known = data, prefix, problems, known
+
+    def key(self, name: str) -> str:
+        return f"{self.prefix}.{name}" if self.prefix else name
+
+    def get(self, name: str, kind: type | tuple[type, ...], default: Any = None, required: bool = False) -> Any:
+        self.known.add(self.key(name))
+        if name not in self.data:
+            if required:
+                self.problems.append(f"'{self.key(name)}' is missing")
+            return default
+        value = self.data[name]
+        # bool is an int in Python; a port of `true` is still wrong.
+        if not isinstance(value, kind) or (isinstance(value, bool) and bool not in _as_tuple(kind)):
+            self.problems.append(f"'{self.key(name)}' must be {_kind_name(kind)} (got {value!r})")
+            return default
+        return value
+
+    def text(self, name: str, default: str | None = None, required: bool = False) -> Any:
+        value = self.get(name, str, default, required)
+        return value.strip() if isinstance(value, str) else value
+
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        value = self.text(name, default)
+        if value not in choices:
+            self.problems.append(f"'{self.key(name)}' must be one of {', '.join(choices)} (got {value!r})")
+            return default
+        return str(value)
+
+    def text_map(self, name: str, allowed: tuple[str, ...] | None = None) -> dict[str, str]:
+        value = self.get(name, dict, {})
+        result: dict[str, str] = {}
+        for key in sorted(value):
+            if allowed and key not in allowed:
+                self.problems.append(f"'{self.key(name)}.{key}' is not a platform; use one of {', '.join(allowed)}")
+            elif not isinstance(value[key], str):
+                self.problems.append(f"'{self.key(name)}.{key}' must be text (got {value[key]!r})")
+            else:
+                result[key] = value[key].strip()
+        return result
+
+    def table(self, name: str) -> _Table:
+        self.known.add(self.key(name))
+        value = self.data.get(name, {})
+        if not isinstance(value, dict):
+            self.problems.append(f"'{self.key(name)}' must be a table")
+            value = {}
+        return _Table(value, self.key(name), self.problems, self.known)
+
+
+def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {str: "text", int: "a whole number", bool: "true or false", dict: "a table", list: "a list"}
+    return " or ".join(names.get(k, k.__name__) for k in _as_tuple(kind))
+
+
+def _flatten(data: dict[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in data.items():
+        dotted = f"{prefix}.{key}" if prefix else key
+        keys.append(dotted)
+        if isinstance(value, dict):
+            keys.extend(_flatten(value, dotted))
+    return keys
+
+
+def load_settings(root: Path) -> Settings:
+    """Parse `root/newsletter.toml`; raise SettingsError naming every bad key."""
+    path = root / SETTINGS_FILE
+    where = SourceLocation(Path(SETTINGS_FILE))
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError("the file is not UTF-8 text", where, "save it as UTF-8") from None
+    except tomllib.TOMLDecodeError as exc:
+        line = _toml_line(str(exc))
+        raise SettingsError(
+            f"not valid TOML ({exc})", SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line"
+        ) from None
+    return parse_settings(data, path)
+
+
+def _toml_line(message: str) -> int | None:
+    marker = "(at line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",", 1)[0]
+        return int(digits) if digits.isdigit() else None
+    return None
+
+
+def parse_settings(data: dict[str, Any], path: Path) -> Settings:
+    """Turn parsed TOML into Settings; raise one SettingsError listing all problems."""
+    problems: list[str] = []
+    known: set[str] = set()
+    top = _Table(data, "", problems, known)
+
+    project_table = top.table("project")
+    project = ProjectSettings(
+        name=project_table.text("name", "", required=True),
+        site_url=_site_url(project_table),
+        tagline=project_table.text("tagline", ""),
+        language=project_table.text("language", "en"),
+        timezone=_timezone(project_table),
+        logo=project_table.text("logo"),
+        contact=project_table.text("contact"),
+    )
+
+    funding_table = top.table("funding")
+    grant = funding_table.get("grant_agreement", (str, int))
+    authority = funding_table.text("granting_authority")
+    statement = funding_table.text("statement") or _default_statement(grant)
+    funding = FundingSettings(
+        programme=funding_table.text("programme", "Horizon Europe"),
+        grant_agreement=str(grant) if grant is not None else None,
+        granting_authority=authority,
+        statement=statement,
+        disclaimer=funding_table.text("disclaimer")
+        or DEFAULT_DISCLAIMER.format(authority=authority or "the granting authority"),
+        emblem=funding_table.get("emblem", bool, True),
+    )
+
+    brand_table = top.table("brand")
+    defaults = BrandSettings()
+    brand = BrandSettings(
+        **{
+            name: _colour(brand_table, name, getattr(defaults, name))
+            for name in ("primary_color", "secondary_color", "text_color", "background_color")
+        },
+        font=brand_table.text("font", defaults.font),
+    )
+
+    email_table = top.table("email")
+    utm_table = email_table.get("utm", (dict, bool), None)
+    email = EmailSettings(
+        from_address=email_table.text("from"),
+        reply_to=email_table.text("reply_to"),
+        esp=email_table.choice("esp", ESP_PRESETS, "generic"),
+        unsubscribe_url=email_table.text("unsubscribe_url"),
+        utm=email_table.text_map("utm") if isinstance(utm_table, dict) else EmailSettings().utm,
+        utm_enabled=utm_table is not False,
+    )
+    if email.esp == "generic" and not email.unsubscribe_url and "email" in data:
+        problems.append("'email.unsubscribe_url' is missing; the generic preset needs a literal unsubscribe URL")
+
+    feeds_table = top.table("feeds")
+    max_items = feeds_table.get("max_items", int, 50)
+    if max_items < 1:
+        problems.append(f"'feeds.max_items' must be at least 1 (got {max_items})")
+        max_items = 50
+
+    social_table = top.table("social")
+    hashtags = social_table.get("hashtags", list, [])
+    if not all(isinstance(tag, str) for tag in hashtags):
+        problems.append("'social.hashtags' must be a list of text")
+        hashtags = []
+    limits = social_table.get("limits", dict, {})
+    for platform, limit in sorted(limits.items()):
+        if platform not in PLATFORMS or not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            problems.append(f"'social.limits.{platform}' must be a platform with a positive whole number")
+    social = SocialSettings(
+        hashtags=tuple(tag.lstrip("#") for tag in hashtags),
+        accounts=social_table.text_map("accounts", PLATFORMS),
+        limits={k: v for k, v in sorted(limits.items()) if k in PLATFORMS and isinstance(v, int)},
+    )
+
+    smtp_table = top.table("smtp")
+    if "password" in smtp_table.data:
+        known.add("smtp.password")
+        problems.append("'smtp.password' must not be in newsletter.toml; set NEWSLETTER_SMTP_PASSWORD instead")
+    smtp = SmtpSettings(
+        host=smtp_table.text("host"),
+        port=smtp_table.get("port", int),
+        user=smtp_table.text("user"),
+        security=smtp_table.choice("security", SMTP_SECURITY, "starttls"),
+        max_recipients=smtp_table.get("max_recipients", int, 10),
+    )
+
+    partners = _partners(top, problems, known)
+
+    if problems:
+        raise SettingsError(
+            "; ".join(problems), SourceLocation(Path(SETTINGS_FILE)), "fix these keys (see the README's settings section)"
+        )
+    unknown = sorted(key for key in _flatten(data) if key not in known and not _under_known_map(key, known))
+    warnings = tuple(
+        warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE)), f"unknown key '{key}' is ignored",
+                "check its spelling against the README")
+        for key in unknown
+    )
+    return Settings(
+        path=path,
+        project=project,
+        funding=funding,
+        brand=brand,
+        email=email,
+        feeds=FeedSettings(max_items=max_items),
+        social=social,
+        partners=partners,
+        smtp=smtp,
+        warnings=warnings,
+    )
+
+
+def _under_known_map(key: str, known: set[str]) -> bool:
+    # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
+    maps = ("email.utm.", "social.accounts.", "social.limits.", "partners.")
+    return key.startswith(maps)
+
+
+def _site_url(table: _Table) -> str:
+    url = table.text("site_url", "", required=True)
+    if url and not url.startswith(("https://", "http://")):
+        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r})")
+    return url if url.endswith("/") or not url else url + "/"
+
+
+def _timezone(table: _Table) -> str:
+    name = table.text("timezone", "UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        table.problems.append(f"'project.timezone' is not a known time zone (got {name!r}); write e.g. Europe/Brussels")
+        return "UTC"
+    return str(name)
+
+
+def _colour(table: _Table, name: str, default: str) -> str:
+    value = table.text(name, default)
+    digits = value[1:] if value.startswith("#") else ""
+    if len(digits) not in (3, 6) or any(c not in "0123456789abcdefABCDEF" for c in digits):
+        table.problems.append(f"'{table.key(name)}' must be a colour like #0B5394 (got {value!r})")
+        return default
+    return str(value).upper()
+
+
+def _default_statement(grant: object) -> str:
+    if grant is None:
+        return DEFAULT_STATEMENT + "."
+    return f"{DEFAULT_STATEMENT} under grant agreement No {grant}."
+
+
+def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partner, ...]:
+    known.add("partners")
+    raw = top.data.get("partners", [])
+    if not isinstance(raw, list):
+        problems.append("'partners' must be written as [[partners]] tables")
+        return ()
+    partners = []
+    for index, entry in enumerate(raw):
+        if not isinstance(entry, dict):
+            problems.append(f"'partners[{index}]' must be a table")
+            continue
+        table = _Table(entry, f"partners[{index}]", problems, set())
+        name = table.text("name", "", required=True)
+        partners.append(
+            Partner(
+                name=name,
+                short=table.text("short", name),
+                country=table.text("country"),
+                role=table.text("role"),
+                url=table.text("url"),
+                logo=table.text("logo"),
+                handles=table.text_map("handles", PLATFORMS),
+            )
+        )
+    return tuple(partners)
