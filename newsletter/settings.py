@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,19 +198,20 @@ def load_settings(root: Path) -> Settings:
     except UnicodeDecodeError:
         raise SettingsError("the file is not UTF-8 text", where, "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        line = _toml_line(str(exc))
+        problem, line, column = _toml_position(str(exc))
         raise SettingsError(
-            f"not valid TOML ({exc})", SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line"
+            f"not valid TOML: {problem}{f' at column {column}' if column else ''}",
+            SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line",
         ) from None
     return parse_settings(data, path)
 
 
-def _toml_line(message: str) -> int | None:
-    marker = "(at line "
-    if marker in message:
-        digits = message.split(marker, 1)[1].split(",", 1)[0]
-        return int(digits) if digits.isdigit() else None
-    return None
+def _toml_position(message: str) -> tuple[str, int | None, int | None]:
+    """Split tomllib's "Problem (at line 3, column 33)" into its parts."""
+    match = re.fullmatch(r"(.*?) \(at line (\d+), column (\d+)\)", message, re.S)
+    if match is None:
+        return message, None, None
+    return match.group(1), int(match.group(2)), int(match.group(3))
 
 
 def parse_settings(data: dict[str, Any], path: Path) -> Settings:

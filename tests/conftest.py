@@ -1,0 +1,103 @@
+"""Shared fixtures: small projects written into tmp_path, the example project, a CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+EXAMPLE_AS_OF = date(2024, 12, 31)
+
+MINIMAL_SETTINGS = """\
+[project]
+name = "Test Project"
+site_url = "https://example.org/news/"
+timezone = "Europe/Brussels"
+
+[funding]
+grant_agreement = "101000000"
+granting_authority = "CINEA"
+
+[email]
+esp = "mailchimp"
+from = "Test News <news@example.org>"
+"""
+
+MINIMAL_ITEM = """\
+---
+title: First item
+date: 2024-01-10
+summary: The first item of the test project.
+tags: [Battery 2030+, Open Science]
+---
+Body of the first item with a [link](https://example.org/a).
+"""
+
+MINIMAL_ISSUE = """\
+---
+title: Issue one
+number: 1
+date: 2024-01-31
+---
+Welcome to the first issue. It has one item.
+"""
+
+MakeProject = Callable[..., Path]
+
+
+@pytest.fixture
+def make_project(tmp_path: Path) -> MakeProject:
+    """Write a project into tmp_path: minimal defaults, overridden or extended by `files`.
+
+    A value of None removes a default file. Text is dedented so tests can indent it.
+    """
+
+    def make(files: dict[str, str | bytes | None] | None = None, name: str = "project") -> Path:
+        root = tmp_path / name
+        defaults: dict[str, str | bytes | None] = {
+            "newsletter.toml": MINIMAL_SETTINGS,
+            "content/news/2024-01-10-first-item.md": MINIMAL_ITEM,
+            "content/issues/2024-01-31-issue-1.md": MINIMAL_ISSUE,
+        }
+        defaults.update(files or {})
+        for relative, content in defaults.items():
+            if content is None:
+                continue
+            target = root / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return make
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's example project, safe to edit and build."""
+    root = tmp_path / "example"
+    root.mkdir()
+    shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")
+    shutil.copytree(REPO / "content", root / "content")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def tree_bytes(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes, for comparing whole output trees."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

@@ -1,0 +1,205 @@
+"""The pipeline end to end: determinism, atomic writes, the manifest, stale files, partial builds."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+from pathlib import Path, PurePosixPath
+
+import pytest
+
+from newsletter import build as build_module
+from newsletter.build import BuildOptions, build_project
+from newsletter.errors import OutputError, RenderError
+from newsletter.render import Output
+from newsletter.write import write_outputs
+
+from .conftest import EXAMPLE_AS_OF, tree_bytes
+
+AS_OF = BuildOptions(as_of=EXAMPLE_AS_OF)
+
+
+def test_two_builds_are_byte_identical(example_project: Path, tmp_path: Path):
+    first = build_project(example_project, BuildOptions(out_dir=tmp_path / "one", as_of=EXAMPLE_AS_OF))
+    second = build_project(example_project, BuildOptions(out_dir=tmp_path / "two", as_of=EXAMPLE_AS_OF))
+    assert tree_bytes(first.out_dir) == tree_bytes(second.out_dir)
+    assert len(first.report.written) > 40
+
+
+def test_rebuild_writes_nothing_when_nothing_changed(example_project: Path):
+    build_project(example_project, AS_OF)
+    again = build_project(example_project, AS_OF)
+    assert again.report.written == ()
+    assert again.report.removed == ()
+
+
+def test_manifest_lists_every_file_with_kind_and_sha256(example_project: Path):
+    result = build_project(example_project, AS_OF)
+    manifest = json.loads((result.out_dir / "manifest.json").read_text())
+    listed = {entry["path"]: entry for entry in manifest["files"]}
+    on_disk = {path for path in tree_bytes(result.out_dir) if path != "manifest.json"}
+    assert set(listed) == on_disk
+    for path, entry in listed.items():
+        data = (result.out_dir / path).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+        assert entry["kind"]
+    assert [entry["path"] for entry in manifest["files"]] == sorted(listed)
+
+
+def test_example_has_the_web_archive(example_project: Path):
+    result = build_project(example_project, AS_OF)
+    out = result.out_dir
+    index = (out / "index.html").read_text()
+    for edition in result.site.editions:
+        assert f'href="issues/{edition.slug}/index.html"' in index
+        page = (out / "issues" / edition.slug / "index.html").read_text()
+        assert "Funded by the European Union" in page
+        assert '<html lang="en"' in page
+        for item in edition.items:
+            assert item.title.replace("'", "&#39;") in page or item.title in page
+    for item in result.site.published:
+        assert (out / "news" / item.slug / "index.html").is_file()
+    assert (out / "static" / "eu-emblem.svg").is_file()
+    assert (out / "images" / "logo.png").is_file()
+
+
+def test_relative_links_between_pages_resolve(example_project: Path):
+    import re
+
+    result = build_project(example_project, AS_OF)
+    out = result.out_dir
+    for page in out.rglob("*.html"):
+        for href in re.findall(r'(?:href|src)="([^"#]+)"', page.read_text()):
+            if href.startswith(("http://", "https://", "mailto:")):
+                continue
+            assert (page.parent / href).resolve().is_file(), f"{page.relative_to(out)} links to missing {href}"
+
+
+def test_failure_mid_render_leaves_output_as_it_was(example_project: Path, monkeypatch):
+    result = build_project(example_project, AS_OF)
+    before = tree_bytes(result.out_dir)
+    (example_project / "content/news/2023-06-14-kick-off-meeting-luxembourg.md").write_text(
+        "---\ntitle: Changed title\ndate: 2023-06-14\n---\nChanged body.\n"
+    )
+
+    class Failing:
+        name = "failing"
+
+        def render(self, site, templates):
+            yield Output(PurePosixPath("partial.txt"), "test", b"half")
+            raise RenderError("injected failure")
+
+    original = build_module.renderers
+    monkeypatch.setattr(build_module, "renderers", lambda: (*original(), Failing()))
+    with pytest.raises(RenderError):
+        build_project(example_project, AS_OF)
+    assert tree_bytes(result.out_dir) == before
+
+
+def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypatch):
+    out = tmp_path / "out"
+    write_outputs(out, [Output(PurePosixPath("a/one.txt"), "test", b"1")])
+    before = tree_bytes(out)
+    calls = {"n": 0}
+    import newsletter.write as write_module
+
+    real_stage = write_module._stage
+
+    def flaky_stage(target, data):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise OSError(28, "No space left on device")
+        return real_stage(target, data)
+
+    monkeypatch.setattr(write_module, "_stage", flaky_stage)
+    outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"), Output(PurePosixPath("b.txt"), "test", b"2")]
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_outputs(out, outputs)
+    assert tree_bytes(out) == before
+
+
+def test_two_outputs_claiming_one_path_are_refused(tmp_path: Path):
+    outputs = [Output(PurePosixPath("x/index.html"), "a", b"1"), Output(PurePosixPath("x/index.html"), "b", b"2")]
+    with pytest.raises(OutputError, match="two outputs claim 'x/index.html'"):
+        write_outputs(tmp_path, outputs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_files_of_ours_are_removed_and_others_kept(example_project: Path):
+    result = build_project(example_project, AS_OF)
+    out = result.out_dir
+    mine = out / "notes.txt"
+    mine.write_text("my own file")
+    (example_project / "content/news/2023-09-26-partner-spotlight-dfki.md").unlink()
+    again = build_project(example_project, AS_OF)
+    assert "news/partner-spotlight-dfki/index.html" in again.report.removed
+    assert not (out / "news" / "partner-spotlight-dfki").exists()
+    assert mine.read_text() == "my own file"
+
+
+def test_a_file_we_did_not_write_is_never_overwritten(make_project):
+    root = make_project()
+    foreign = root / "output" / "index.html"
+    foreign.parent.mkdir(parents=True)
+    foreign.write_text("hand made")
+    with pytest.raises(OutputError, match="exists but was not written by newsletter"):
+        build_project(root, AS_OF)
+    assert foreign.read_text() == "hand made"
+
+
+def test_issue_option_builds_only_that_issue_and_keeps_the_rest(example_project: Path):
+    full = build_project(example_project, AS_OF)
+    slug = full.site.editions[0].slug
+    partial = build_project(example_project, BuildOptions(issue=slug, as_of=EXAMPLE_AS_OF))
+    assert partial.outputs and all(o.path.as_posix().startswith(f"issues/{slug}/") for o in partial.outputs)
+    manifest = json.loads((full.out_dir / "manifest.json").read_text())
+    assert len(manifest["files"]) == len(full.report.manifest)
+    assert (full.out_dir / "index.html").is_file()
+
+
+def test_drafts_and_future_items_stay_out_unless_asked(make_project):
+    root = make_project({
+        "content/news/2024-01-12-secret.md": "---\ntitle: Secret\ndate: 2024-01-12\ndraft: true\n---\nDraft.\n",
+        "content/news/2024-03-01-later.md": "---\ntitle: Later\ndate: 2024-03-01\n---\nLater.\n",
+    })
+    result = build_project(root, BuildOptions(as_of=date(2024, 2, 1)))
+    assert [item.slug for item in result.site.published] == ["first-item"]
+    assert [item.slug for item in result.site.editions[0].items] == ["first-item"]
+    assert not (result.out_dir / "news" / "secret").exists()
+    assert not (result.out_dir / "news" / "later").exists()
+
+    with_drafts = build_project(root, BuildOptions(as_of=date(2024, 3, 1), drafts=True, out_dir=root / "o2"))
+    assert [item.slug for item in with_drafts.site.published] == ["later", "secret", "first-item"]
+    assert (with_drafts.out_dir / "news" / "secret" / "index.html").is_file()
+
+
+def test_raw_html_in_markdown_is_sanitised_on_item_pages(make_project):
+    root = make_project({
+        "content/news/2024-01-10-first-item.md": """\
+            ---
+            title: "<script>alert(1)</script> Title"
+            date: 2024-01-10
+            ---
+            Hello <script>alert(2)</script><a href="https://example.org" onclick="steal()">link</a>
+            <img src="javascript:alert(3)" alt="x">
+            """,
+    })
+    result = build_project(root, AS_OF)
+    page = (result.out_dir / "news/first-item/index.html").read_text()
+    assert "<script>" not in page
+    assert "onclick" not in page
+    assert "javascript:" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Title" in page
+
+
+def test_build_does_not_depend_on_the_clock(make_project, monkeypatch):
+    root = make_project()
+    first = tree_bytes(build_project(root, BuildOptions(as_of=date(2024, 6, 1), out_dir=root / "a")).out_dir)
+    import time
+
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400)
+    second = tree_bytes(build_project(root, BuildOptions(as_of=date(2024, 6, 1), out_dir=root / "b")).out_dir)
+    assert first == second
