@@ -9,11 +9,12 @@ from pathlib import Path
 
 from newsletter.assemble import assemble_editions
 from newsletter.content.loader import load_catalog
+from newsletter.content.models import Catalog
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.render import Output, Renderer
 from newsletter.render.web import WebRenderer
-from newsletter.settings import load_settings
+from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
 from newsletter.write import WriteReport, read_manifest, write_outputs
@@ -48,8 +49,12 @@ def renderers() -> tuple[Renderer, ...]:
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:
     """Load settings and content and assemble the editions."""
     settings = load_settings(root)
+    return assemble_site(root, settings, load_catalog(root, settings), options)
+
+
+def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:
+    """Assemble the editions of a loaded catalog into the Site every channel reads."""
     tz = settings.project.tz
-    catalog = load_catalog(root, settings)
     editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts)
     if options.issue is not None and options.issue not in {edition.slug for edition in editions}:
         known = ", ".join(edition.slug for edition in editions) or "none yet"

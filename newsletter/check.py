@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
-from newsletter.assemble import assemble_editions
 from newsletter.content.loader import collect_catalog
 from newsletter.diagnostics import Diagnostic, Severity, error
 from newsletter.errors import (
@@ -49,24 +48,21 @@ def as_diagnostic(exc: NewsletterError) -> Diagnostic:
 
 def check_project(root: Path, as_of: date | None = None) -> list[Diagnostic]:
     """Collect every finding about the project: settings, content, then the rendered outputs."""
-    from newsletter.build import project_templates, render_site
+    from newsletter.build import BuildOptions, assemble_site, project_templates, render_site
 
     try:
         settings = load_settings(root)
     except SettingsError as exc:
         return [as_diagnostic(exc)]
     catalog, errors = collect_catalog(root, settings)
-    findings = [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]
     if errors:
-        return findings
-    tz = settings.project.tz
-    editions, assembly = assemble_editions(catalog, tz)
-    findings.extend(assembly)
-    site = Site(root, settings, catalog, editions, as_of or datetime.now(tz).date())
+        return [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]
     try:
+        site = assemble_site(root, settings, catalog, BuildOptions(as_of=as_of))
+        findings = list(site.diagnostics)
         outputs = render_site(site, project_templates(root))
     except NewsletterError as exc:
-        return [*findings, as_diagnostic(exc)]
+        return [*settings.warnings, *catalog.diagnostics, as_diagnostic(exc)]
     for run in output_checks():
         findings.extend(run(site, outputs))
     return findings

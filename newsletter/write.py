@@ -62,15 +62,15 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     check_collisions(outputs)
     previous = read_manifest(out_dir)
     entries = [_entry(output) for output in outputs]
-    changed = [(output, entry) for output, entry in zip(outputs, entries) if not _same(out_dir, output, previous)]
-    for output, _entry_ in changed:
+    changed = [output for output in outputs if not _same(out_dir, output)]
+    for output in changed:
         target = out_dir / output.path
         if output.path.as_posix() not in previous and target.exists() and target.read_bytes() != output.data:
             raise OutputError(f"'{target}' exists but was not written by newsletter",
                               SourceLocation(target), "move it away, or build into another folder with --out")
     staged: list[tuple[Path, Path]] = []
     try:
-        for output, _entry_ in changed:
+        for output in changed:
             staged.append((_stage(out_dir / output.path, output.data), out_dir / output.path))
     except OSError as exc:
         for temp, _target in staged:
@@ -86,7 +86,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
         _remove(out_dir, path)
     manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
     _write_manifest(out_dir, manifest)
-    written = tuple(output.path.as_posix() for output, _entry_ in changed)
+    written = tuple(output.path.as_posix() for output in changed)
     unchanged = tuple(sorted(current - set(written)))
     return WriteReport(written, unchanged, tuple(stale), manifest)
 
@@ -95,7 +95,7 @@ def _entry(output: Output) -> ManifestEntry:
     return ManifestEntry(output.path.as_posix(), output.kind, hashlib.sha256(output.data).hexdigest(), len(output.data))
 
 
-def _same(out_dir: Path, output: Output, previous: dict[str, ManifestEntry]) -> bool:
+def _same(out_dir: Path, output: Output) -> bool:
     # Leave identical files untouched: faster rebuilds, and mtimes stay meaningful for uploads.
     target = out_dir / output.path
     try:
