@@ -307,7 +307,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         raise SettingsError(
             "; ".join(problems), SourceLocation(Path(SETTINGS_FILE)), "fix these keys (see the README's settings section)"
         )
-    unknown = sorted(key for key in _flatten(data) if key not in known and not _under_known_map(key, known))
+    unknown = sorted(key for key in _flatten(data) if key not in known and not _under_known_map(key))
     warnings = tuple(
         warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE)), f"unknown key '{key}' is ignored",
                 "check its spelling against the README")
@@ -327,14 +327,13 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     )
 
 
-def _under_known_map(key: str, known: set[str]) -> bool:
+def _under_known_map(key: str) -> bool:
     # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
-    maps = ("email.utm.", "social.accounts.", "social.limits.", "partners.")
-    return key.startswith(maps)
+    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners."))
 
 
 def _site_url(table: _Table) -> str:
-    url = table.text("site_url", "", required=True)
+    url = str(table.text("site_url", "", required=True))
     if url and not url.startswith(("https://", "http://")):
         table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r})")
     return url if url.endswith("/") or not url else url + "/"
