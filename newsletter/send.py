@@ -1,0 +1,200 @@
+"""Send a test of an issue's email to reviewers' inboxes."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from email import errors as email_errors
+from email import message_from_bytes, policy, utils
+from email.headerregistry import Address
+from email.message import EmailMessage
+
+from newsletter.errors import SendError
+from newsletter.smtp import SmtpConfig, connection_lost, describe_reply, one_line, open_session
+
+TEST_PREFIX = "[TEST] "
+SIZE_HINT = "make the embedded images smaller or link to them instead"
+
+
+@dataclass(frozen=True, slots=True)
+class MessagePart:
+    """One leaf of the MIME tree, for the report."""
+
+    content_type: str
+    size: int
+    name: str | None = None
+
+    def __str__(self) -> str:
+        name = f" {self.name}" if self.name else ""
+        return f"{self.content_type}{name} ({format_size(self.size)})"
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """What was sent, or with `dry_run` what would have been."""
+
+    server: str
+    sender: str
+    recipients: tuple[str, ...]
+    subject: str
+    size: int
+    parts: tuple[MessagePart, ...]
+    dry_run: bool
+
+    def describe(self) -> list[str]:
+        """Return the report as lines for a terminal."""
+        verb = "Would send" if self.dry_run else "Sent"
+        return [
+            f"{verb} a test to {len(self.recipients)} recipient(s) through {self.server}",
+            f"  From:    {self.sender}",
+            f"  To:      {', '.join(self.recipients)}",
+            f"  Subject: {self.subject}",
+            f"  Size:    {format_size(self.size)}",
+            f"  Parts:   {', '.join(str(part) for part in self.parts)}",
+        ]
+
+
+def parse_recipients(addresses: Iterable[str], limit: int) -> tuple[Address, ...]:
+    """Check each address and their number; drop repeated addresses."""
+    found: dict[str, Address] = {}
+    for text in addresses:
+        pairs = utils.getaddresses([text])
+        if len(pairs) != 1 or not pairs[0][1]:
+            raise SendError(f"{text!r} is not one email address", hint="give each reviewer as --to name@example.org")
+        name, spec = pairs[0]
+        try:
+            address = Address(display_name=name, addr_spec=spec)
+        except (ValueError, email_errors.HeaderParseError) as err:
+            raise SendError(
+                f"{text!r} is not a valid email address ({err})", hint="write it as name@example.org"
+            ) from err
+        if not address.username or not address.domain:
+            raise SendError(f"{text!r} is not a valid email address", hint="write it as name@example.org")
+        found.setdefault(address.addr_spec.lower(), address)
+    if not found:
+        raise SendError("no recipients given", hint="add --to name@example.org")
+    if len(found) > limit:
+        raise SendError(
+            f"{len(found)} recipients given, more than the limit of {limit} for a test",
+            hint="send to fewer addresses or raise max_recipients in the [smtp] table of newsletter.toml",
+        )
+    return tuple(found.values())
+
+
+def prepare_test_message(message: EmailMessage, recipients: tuple[Address, ...]) -> EmailMessage:
+    """Copy the message, mark the subject as a test and address it to the reviewers only."""
+    test = message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert isinstance(test, EmailMessage)
+    subject = str(test.get("Subject", ""))
+    if not subject.startswith(TEST_PREFIX):
+        _set_header(test, "Subject", TEST_PREFIX + subject)
+    # Cc and Bcc of the real send must not receive the test.
+    del test["Cc"], test["Bcc"]
+    _set_header(test, "To", ", ".join(str(address) for address in recipients))
+    if "Date" not in test:
+        test["Date"] = utils.formatdate(localtime=True)
+    if "Message-ID" not in test:
+        test["Message-ID"] = utils.make_msgid(domain=_sender(test).split("@")[-1])
+    return test
+
+
+def _set_header(message: EmailMessage, name: str, value: str) -> None:
+    if name in message:
+        message.replace_header(name, value)
+    else:
+        message[name] = value
+
+
+def _sender(message: EmailMessage) -> str:
+    header = message.get("From")
+    addresses = getattr(header, "addresses", ())
+    if not addresses or not addresses[0].addr_spec:
+        raise SendError(
+            "the issue's email has no From address", hint="set from in the [email] table of newsletter.toml"
+        )
+    return str(addresses[0].addr_spec)
+
+
+def describe_parts(message: EmailMessage) -> tuple[MessagePart, ...]:
+    """List the leaf parts: type, decoded size, file name or Content-ID."""
+    parts = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        payload = part.get_payload(decode=True)
+        name = part.get_filename() or str(part.get("Content-ID", "")).strip("<>") or None
+        parts.append(MessagePart(part.get_content_type(), len(payload) if isinstance(payload, bytes) else 0, name))
+    return tuple(parts)
+
+
+def format_size(size: int) -> str:
+    """Write a byte count the way a mail client shows it."""
+    return f"{size} B" if size < 1000 else f"{size / 1000:.1f} kB"
+
+
+def send_test(
+    message: EmailMessage,
+    recipients: Iterable[str],
+    config: SmtpConfig,
+    *,
+    dry_run: bool = False,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendReport:
+    """Send the message, subject prefixed with [TEST], to at most `max_recipients` reviewers."""
+    addresses = parse_recipients(recipients, config.max_recipients)
+    test = prepare_test_message(message, addresses)
+    sender = _sender(test)
+    data = test.as_bytes(policy=test.policy.clone(linesep="\r\n"))
+    report = SendReport(
+        server=f"{config.server} ({config.security})",
+        sender=str(test["From"]),
+        recipients=tuple(address.addr_spec for address in addresses),
+        subject=str(test["Subject"]),
+        size=len(data),
+        parts=describe_parts(test),
+        dry_run=dry_run,
+    )
+    if dry_run:
+        return report
+    context = ssl_context or ssl.create_default_context(cafile=config.cafile)
+    with open_session(config, context) as smtp:
+        _deliver(smtp, config, sender, report.recipients, data)
+    return report
+
+
+def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tuple[str, ...], data: bytes) -> None:
+    limit = smtp.esmtp_features.get("size", "")
+    if limit.isdigit() and 0 < int(limit) < len(data):
+        raise SendError(
+            f"the message is {format_size(len(data))} but {config.server} accepts at most {format_size(int(limit))}",
+            hint=SIZE_HINT,
+        )
+    try:
+        refused = smtp.sendmail(sender, list(recipients), data)
+    except smtplib.SMTPRecipientsRefused as err:
+        raise SendError(
+            f"{config.server} refused every recipient: {_refusals(err.recipients)}", hint="check the addresses"
+        ) from err
+    except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
+        if err.smtp_code == 552:
+            raise SendError(
+                f"{config.server} refused the message as too large ({describe_reply(err)})", hint=SIZE_HINT
+            ) from err
+        what = f"the sender {sender}" if isinstance(err, smtplib.SMTPSenderRefused) else "the message"
+        raise SendError(
+            f"{config.server} refused {what} ({describe_reply(err)})", hint="check [email] from and the SMTP account"
+        ) from err
+    except (smtplib.SMTPException, OSError) as err:
+        raise connection_lost(config, err) from err
+    if refused:
+        delivered = [address for address in recipients if address not in refused]
+        raise SendError(
+            f"{config.server} refused {_refusals(refused)}; the others were delivered ({', '.join(delivered)})",
+            hint="check the refused address",
+        )
+
+
+def _refusals(refused: Mapping[str, tuple[int, bytes]]) -> str:
+    return ", ".join(f"{address} ({code} {one_line(text)})" for address, (code, text) in refused.items())

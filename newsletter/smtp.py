@@ -1,0 +1,182 @@
+"""Reach an SMTP server: settings from newsletter.toml and the environment, TLS, login."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsletter.errors import SendError
+from newsletter.settings import SmtpSettings
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+SERVER_HINT = "check NEWSLETTER_SMTP_HOST, NEWSLETTER_SMTP_PORT and NEWSLETTER_SMTP_SECURITY"
+TLS_HINT = (
+    "check NEWSLETTER_SMTP_SECURITY (ssl for port 465, starttls for 587); "
+    "for a private certificate authority set NEWSLETTER_SMTP_CAFILE"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpConfig:
+    """Where and how to send: the [smtp] settings with NEWSLETTER_SMTP_* variables applied."""
+
+    host: str
+    port: int
+    security: str = "starttls"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cafile: Path | None = None
+    max_recipients: int = 10
+    timeout: float = 30.0
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def resolve_smtp(settings: SmtpSettings, environ: Mapping[str, str]) -> SmtpConfig:
+    """Merge the [smtp] settings with NEWSLETTER_SMTP_* variables; the variables win."""
+
+    def env(name: str) -> str | None:
+        return environ.get(f"NEWSLETTER_SMTP_{name}", "").strip() or None
+
+    host = env("HOST") or settings.host
+    if not host:
+        raise SendError(
+            "no SMTP server is set", hint="set NEWSLETTER_SMTP_HOST or host in the [smtp] table of newsletter.toml"
+        )
+    security = (env("SECURITY") or settings.security).lower()
+    if security not in SECURITY_MODES:
+        raise SendError(f"unknown SMTP security {security!r}", hint="use starttls, ssl or none")
+    port = _parse_port(env("PORT")) or settings.port or DEFAULT_PORTS[security]
+    user = env("USER") or settings.user
+    # The password is taken verbatim: leading or trailing spaces may be part of it.
+    password = environ.get("NEWSLETTER_SMTP_PASSWORD") or None
+    if user and not password:
+        raise SendError(f"no password for SMTP user {user}", hint="set NEWSLETTER_SMTP_PASSWORD in the environment")
+    if password and not user:
+        raise SendError(
+            "NEWSLETTER_SMTP_PASSWORD is set without a user", hint="set NEWSLETTER_SMTP_USER or user in [smtp]"
+        )
+    cafile = env("CAFILE")
+    if cafile and not Path(cafile).is_file():
+        raise SendError(
+            f"NEWSLETTER_SMTP_CAFILE {cafile} is not a file", hint="point it at a PEM file of CA certificates"
+        )
+    return SmtpConfig(
+        host=host,
+        port=port,
+        security=security,
+        user=user,
+        password=password,
+        cafile=Path(cafile) if cafile else None,
+        max_recipients=settings.max_recipients,
+    )
+
+
+def _parse_port(text: str | None) -> int | None:
+    if text is None:
+        return None
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SendError(f"NEWSLETTER_SMTP_PORT {text!r} is not a port number", hint="use a number such as 587")
+    return int(text)
+
+
+@contextmanager
+def open_session(config: SmtpConfig, context: ssl.SSLContext) -> Iterator[smtplib.SMTP]:
+    """Connect, secure and log in; always close the connection."""
+    try:
+        if config.security == "ssl":
+            smtp: smtplib.SMTP = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=context)
+        else:
+            smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
+    except ssl.SSLError as err:
+        raise _tls_error(config, err) from err
+    except smtplib.SMTPException as err:
+        raise SendError(
+            f"{config.server} did not answer like an SMTP server ({describe_reply(err)})", hint=SERVER_HINT
+        ) from err
+    except OSError as err:
+        raise SendError(f"cannot reach SMTP server {config.server} ({_reason(err)})", hint=SERVER_HINT) from err
+    try:
+        _secure_and_login(smtp, config, context)
+        yield smtp
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            smtp.close()
+
+
+def _secure_and_login(smtp: smtplib.SMTP, config: SmtpConfig, context: ssl.SSLContext) -> None:
+    try:
+        smtp.ehlo()
+        if config.security == "starttls":
+            if not smtp.has_extn("starttls"):
+                raise SendError(f"{config.server} does not offer STARTTLS", hint=TLS_HINT)
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if config.user and config.password:
+            smtp.login(config.user, config.password)
+    except ssl.SSLError as err:
+        raise _tls_error(config, err) from err
+    except smtplib.SMTPNotSupportedError as err:
+        raise SendError(f"{config.server} does not offer login (AUTH)", hint=TLS_HINT) from err
+    except smtplib.SMTPAuthenticationError as err:
+        raise SendError(
+            f"{config.server} refused the login of user {config.user} ({describe_reply(err)})",
+            hint="check NEWSLETTER_SMTP_USER and NEWSLETTER_SMTP_PASSWORD",
+        ) from err
+    except (smtplib.SMTPException, OSError) as err:
+        raise connection_lost(config, err) from err
+
+
+def describe_reply(err: smtplib.SMTPException) -> str:
+    """Return the server's code and text, on one line."""
+    code = getattr(err, "smtp_code", None)
+    text = getattr(err, "smtp_error", None)
+    if code is None:
+        return one_line(str(err))
+    return f"{code} {one_line(text if text is not None else b'')}"
+
+
+def one_line(text: bytes | str) -> str:
+    """Join a multi-line server reply into one line."""
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return " ".join(text.split())
+
+
+def _reason(err: OSError) -> str:
+    if isinstance(err, socket.gaierror):
+        return "host name not found"
+    if isinstance(err, TimeoutError):
+        return "timed out"
+    if isinstance(err, ConnectionRefusedError):
+        return "connection refused"
+    return one_line(err.strerror or str(err))
+
+
+def _tls_error(config: SmtpConfig, err: ssl.SSLError) -> SendError:
+    reason = getattr(err, "verify_message", None) or err.reason or str(err)
+    return SendError(
+        f"TLS with {config.server} failed ({one_line(str(reason)).lower().replace('_', ' ')})", hint=TLS_HINT
+    )
+
+
+def connection_lost(config: SmtpConfig, err: Exception) -> SendError:
+    """Word a failure after the session started."""
+    if isinstance(err, ssl.SSLError):
+        return _tls_error(config, err)
+    if isinstance(err, smtplib.SMTPServerDisconnected):
+        return SendError(f"{config.server} closed the connection ({one_line(str(err))})", hint=SERVER_HINT)
+    if isinstance(err, smtplib.SMTPException):
+        return SendError(f"{config.server} answered with an error ({describe_reply(err)})", hint=SERVER_HINT)
+    reason = _reason(err) if isinstance(err, OSError) else one_line(str(err))
+    return SendError(f"lost the connection to {config.server} ({reason})", hint=SERVER_HINT)
