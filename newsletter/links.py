@@ -1,0 +1,194 @@
+"""Find the external links and images in built outputs, and where the content writes each one."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from xml.etree import ElementTree
+
+from newsletter.errors import SourceLocation
+
+URL_ATTRIBUTES = frozenset({"href", "src", "poster", "background"})
+SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
+IMAGE_META = frozenset({"og:image", "og:image:url", "og:image:secure_url", "twitter:image"})
+HINT_ONLY_RELS = frozenset({"preconnect", "dns-prefetch"})
+FEED_URL_TAGS = frozenset({"link", "url", "comments", "icon", "logo"})
+FEED_HTML_TAGS = frozenset({"description", "encoded", "content", "summary"})
+JSON_FEED_URL_KEYS = frozenset(
+    {"url", "external_url", "image", "banner_image", "icon", "favicon", "home_page_url", "feed_url", "avatar"}
+)
+# A URL written in Markdown, YAML or TOML ends at one of these, or at a punctuation
+# mark that ends the sentence ("see https://example.eu/a.").
+URL_END = re.compile(r"""$|[\s)\]>"'<`#]|[.,;:!?](?:$|[\s)\]>"'<`])""")
+
+
+class BuiltFile(Protocol):
+    """A rendered output: its path relative to output/ and its bytes."""
+
+    @property
+    def path(self) -> PurePosixPath: ...
+
+    @property
+    def data(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """An external URL to check and the place to fix it."""
+
+    url: str
+    where: SourceLocation
+
+
+def find_links(
+    outputs: Iterable[BuiltFile],
+    project_dir: Path,
+    *,
+    output_dir: str = "output",
+    skip_prefixes: Sequence[str] = (),
+) -> list[Link]:
+    """Return each external http(s) URL once, placed where the content writes it.
+
+    `skip_prefixes` leaves out the project's own pages (its site_url), which may not
+    be published yet. Tracking parameters (utm_*) and fragments are dropped: they do
+    not change what the server answers.
+    """
+    written: dict[str, list[str]] = {}
+    fallback: dict[str, SourceLocation] = {}
+    for output in sorted(outputs, key=lambda output: output.path):
+        text = output.data.decode("utf-8", "replace")
+        for raw in _extract(output.path, output.data):
+            url = check_url(raw)
+            if url is None or url.startswith(tuple(skip_prefixes)):
+                continue
+            written.setdefault(url, []).append(strip_tracking(raw))
+            if url not in fallback:
+                line = _line_of(text, [raw, raw.replace("&", "&amp;")])
+                fallback[url] = SourceLocation(Path(output_dir, output.path), line)
+    sources = _read_sources(project_dir)
+    links = []
+    for url, forms in written.items():
+        where = _locate(sources, [*dict.fromkeys(forms), url]) or fallback[url]
+        links.append(Link(url, where))
+    return links
+
+
+def check_url(raw: str) -> str | None:
+    """Return the URL to request for `raw`, or None when it is not an external http(s) URL."""
+    parts = urlsplit(strip_tracking(raw.strip()))
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return urlunsplit(parts._replace(fragment=""))
+
+
+def strip_tracking(url: str) -> str:
+    """Drop utm_* query parameters, which the email channel adds to content URLs."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if not key.lower().startswith("utm_")]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def _extract(path: PurePosixPath, data: bytes) -> Iterator[str]:
+    suffix = path.suffix.lower()
+    if suffix in (".html", ".htm"):
+        yield from _html_urls(data.decode("utf-8", "replace"))
+    elif suffix == ".xml":
+        yield from _feed_urls(ElementTree.fromstring(data))
+    elif suffix == ".json":
+        document = json.loads(data)
+        # Only JSON Feeds: drafts.json and manifest.json hold no links a reader follows.
+        if isinstance(document, dict) and str(document.get("version", "")).startswith("https://jsonfeed.org/"):
+            yield from _json_feed_urls(document)
+
+
+class _LinkParser(HTMLParser):
+    """Collect URLs from the attributes that point at a page or an image."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "link" and HINT_ONLY_RELS & set(values.get("rel", "").lower().split()):
+            return
+        if tag == "meta" and (values.get("property") or values.get("name", "")).lower() in IMAGE_META:
+            self.urls.append(values.get("content", ""))
+        for name, value in values.items():
+            if name in URL_ATTRIBUTES:
+                self.urls.append(value)
+            elif name in SRCSET_ATTRIBUTES:
+                self.urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
+
+
+def _html_urls(html: str) -> list[str]:
+    parser = _LinkParser()
+    parser.feed(html)
+    parser.close()
+    return parser.urls
+
+
+def _feed_urls(root: ElementTree.Element) -> Iterator[str]:
+    """Walk RSS or Atom: link-like attributes and elements, and HTML held in descriptions."""
+    for element in root.iter():
+        name = str(element.tag).rsplit("}", 1)[-1]
+        for attribute in ("href", "url", "src"):
+            if attribute in element.attrib:
+                yield element.attrib[attribute]
+        text = (element.text or "").strip()
+        if name in FEED_URL_TAGS and text:
+            yield text
+        elif name in FEED_HTML_TAGS and "<" in text:
+            yield from _html_urls(text)
+
+
+def _json_feed_urls(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "content_html" and isinstance(value, str):
+                yield from _html_urls(value)
+            elif key in JSON_FEED_URL_KEYS and isinstance(value, str):
+                yield value
+            else:
+                yield from _json_feed_urls(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _json_feed_urls(value)
+
+
+def _read_sources(project_dir: Path) -> list[tuple[Path, str]]:
+    """Read the files a URL is written in: news items and issues, then newsletter.toml."""
+    content = sorted((project_dir / "content").rglob("*.md"))
+    files = [*content, project_dir / "newsletter.toml"]
+    return [(path.relative_to(project_dir), path.read_text("utf-8", "replace")) for path in files if path.is_file()]
+
+
+def _locate(sources: list[tuple[Path, str]], forms: list[str]) -> SourceLocation | None:
+    """Return the first place, in file order, where the text writes any of `forms`."""
+    for path, text in sources:
+        line = _line_of(text, forms)
+        if line is not None:
+            return SourceLocation(path, line)
+    return None
+
+
+def _line_of(text: str, forms: list[str]) -> int | None:
+    """Return the 1-based line of the earliest whole-URL occurrence of any form."""
+    best: int | None = None
+    for form in forms:
+        start = text.find(form)
+        while start != -1 and (best is None or start < best):
+            if URL_END.match(text, start + len(form)):
+                best = start
+                break
+            start = text.find(form, start + 1)
+    return None if best is None else text.count("\n", 0, best) + 1
