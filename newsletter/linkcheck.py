@@ -107,7 +107,7 @@ def check_links(
         _save_cache(cache_path, {**cached, **lasting})
     outcomes = {**{url: outcome for url, (_, outcome) in cached.items()}, **fresh}
     found = (judge(link, outcomes[link.url], options) for link in links)
-    diagnostics = sorted((d for d in found if d), key=lambda d: (str(d.where), d.code, d.message))
+    diagnostics = sorted((finding for finding in found if finding), key=_reading_order)
     return LinkReport(tuple(diagnostics), checked=len(urls), from_cache=len(urls) - len(todo))
 
 
@@ -142,6 +142,12 @@ def judge(link: Link, outcome: Outcome, options: CheckOptions) -> Diagnostic | N
             f"write {outcome.final_url} instead",
         )
     return None
+
+
+def _reading_order(finding: Diagnostic) -> tuple[str, int, str, str]:
+    """Sort by file, then line as a number (line 9 before line 10)."""
+    where = finding.where
+    return (where.path.as_posix() if where else "", (where.line or 0) if where else 0, finding.code, finding.message)
 
 
 def _phrase(status: int) -> str:

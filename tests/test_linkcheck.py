@@ -275,11 +275,16 @@ def test_two_requests_at_most_go_to_one_host_at_once(server: SiteServer) -> None
 
 
 def test_each_url_is_requested_once_and_every_link_judged(server: SiteServer) -> None:
-    other = SourceLocation(Path("content/issues/2024-02.md"), 3)
-    links = [Link(server.url("/missing"), HERE), Link(server.url("/missing"), other)]
+    other = SourceLocation(Path("content/issues/2024-02.md"), 30)
+    earlier = SourceLocation(Path("content/issues/2024-02.md"), 4)
+    links = [
+        Link(server.url("/missing"), HERE),
+        Link(server.url("/missing"), other),
+        Link(server.url("/missing"), earlier),
+    ]
     clock = FakeClock()
     report = check_links(links, options=FAST, now=clock.now, sleep=clock.sleep)
-    assert [finding.where for finding in report.diagnostics] == [other, HERE]
+    assert [finding.where for finding in report.diagnostics] == [earlier, other, HERE]
     assert server.requests == [("HEAD", "/missing")]
 
 
