@@ -43,7 +43,7 @@ class CheckOptions:
     timeout: float = 10.0
     workers: int = 8
     per_host: int = 2
-    host_delay: float = 0.5
+    host_delay: float = 0.25
     retries: int = 2
     retry_after_cap: float = 30.0
     max_redirects: int = 10
