@@ -74,9 +74,17 @@ def find_links(
     sources = _read_sources(project_dir)
     links = []
     for url, forms in written.items():
-        where = _locate(sources, [*dict.fromkeys(forms), url]) or fallback[url]
+        where = _locate(sources, [*dict.fromkeys(forms), url, *_doi(url)]) or fallback[url]
         links.append(Link(url, where))
     return links
+
+
+def _doi(url: str) -> list[str]:
+    """Return the DOI of a doi.org URL: front matter gives `doi: 10.1234/x`, the page links to it."""
+    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/"):
+        if url.lower().startswith(prefix):
+            return [url[len(prefix) :]]
+    return []
 
 
 def check_url(raw: str) -> str | None:

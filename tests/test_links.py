@@ -34,7 +34,9 @@ def project(tmp_path: Path) -> Path:
             "Read [the call](https://ec.europa.eu/call?id=7&lang=en#scope) and\n"
             "the report at https://example.org/report.\n"
         ),
-        "content/news/2024-02-01-later.md": "---\ntitle: Later\n---\nAgain https://example.org/report\n",
+        "content/news/2024-02-01-later.md": (
+            "---\ntitle: Later\npublication:\n  doi: 10.5281/zenodo.123\n---\nAgain https://example.org/report\n"
+        ),
         "content/issues/2024-02-issue.md": (
             "---\ntitle: Issue\n---\nSee <https://ec.europa.eu/call?id=7&lang=en>.\nLast year: https://example.org/report-2023\n"
         ),
@@ -95,7 +97,8 @@ def test_each_url_is_placed_at_its_first_writing_in_the_content(project: Path) -
         "issues/2024-02-issue/email.html",
         '<p>\n<a href="https://ec.europa.eu/call?id=7&amp;lang=en&amp;utm_source=newsletter&amp;utm_medium=email">'
         'call</a>\n<a href="https://example.org/report?utm_source=newsletter">report</a>\n'
-        '<a href="https://www.list.lu/">LIST</a>\n<a href="https://theme.example.net/credits">theme</a></p>\n',
+        '<a href="https://www.list.lu/">LIST</a>\n<a href="https://theme.example.net/credits">theme</a>\n'
+        '<a href="https://doi.org/10.5281/zenodo.123">paper</a></p>\n',
     )
     links = {link.url: link.where for link in find_links([email], project)}
     assert links == {
@@ -106,6 +109,8 @@ def test_each_url_is_placed_at_its_first_writing_in_the_content(project: Path) -
         "https://www.list.lu/": SourceLocation(Path("newsletter.toml"), 6),
         # Only in a template: the output file and its line.
         "https://theme.example.net/credits": SourceLocation(Path("output/issues/2024-02-issue/email.html"), 5),
+        # A publication's DOI link is written as its bare DOI.
+        "https://doi.org/10.5281/zenodo.123": SourceLocation(Path("content/news/2024-02-01-later.md"), 4),
     }
 
 
