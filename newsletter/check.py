@@ -46,8 +46,8 @@ def as_diagnostic(exc: NewsletterError) -> Diagnostic:
     return error(code, exc.where, exc.message, exc.hint)
 
 
-def check_project(root: Path, as_of: date | None = None) -> list[Diagnostic]:
-    """Collect every finding about the project: settings, content, then the rendered outputs."""
+def check_project(root: Path, as_of: date | None = None, online: bool = False) -> list[Diagnostic]:
+    """Collect every finding: settings, content, rendered outputs and, when `online`, their external links."""
     from newsletter.build import BuildOptions, assemble_site, project_templates, render_site
 
     try:
@@ -65,6 +65,10 @@ def check_project(root: Path, as_of: date | None = None) -> list[Diagnostic]:
         return [*settings.warnings, *catalog.diagnostics, as_diagnostic(exc)]
     for run in output_checks():
         findings.extend(run(site, outputs))
+    if online:
+        from newsletter.linkcheck import check_online
+
+        findings.extend(check_online(root, outputs, settings.project.site_url).diagnostics)
     return findings
 
 

@@ -124,21 +124,23 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
 
 
 @cli.command()
+@click.option("--online", is_flag=True, help="Also request every external link and image (cached for a day).")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
 @click.pass_context
-def check(ctx: click.Context, strict: bool, as_of: str | None) -> None:
+def check(ctx: click.Context, online: bool, strict: bool, as_of: str | None) -> None:
     """Validate the content and what the build would produce.
 
     Exit status: 0 when there are no errors (warnings pass unless --strict), 1 when there are.
 
     \b
-    Example:
+    Examples:
       newsletter check --strict
+      newsletter check --online
     """
     from newsletter.check import check_project, format_findings
 
-    findings = check_project(project_root(ctx), as_of=as_of_option(as_of))
+    findings = check_project(project_root(ctx), as_of=as_of_option(as_of), online=online)
     text, failed = format_findings(findings, strict=strict)
     click.echo(text, err=failed)
     ctx.exit(1 if failed else 0)

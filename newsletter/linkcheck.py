@@ -24,7 +24,7 @@ from urllib.request import HTTPRedirectHandler, OpenerDirector, Request, build_o
 
 from newsletter import __version__
 from newsletter.diagnostics import Diagnostic, error, warning
-from newsletter.links import Link
+from newsletter.links import BuiltFile, Link, find_links
 
 CACHE_PATH = Path(".newsletter-cache") / "links.json"
 CACHE_VERSION = 1
@@ -109,6 +109,12 @@ def check_links(
     found = (judge(link, outcomes[link.url], options) for link in links)
     diagnostics = sorted((finding for finding in found if finding), key=_reading_order)
     return LinkReport(tuple(diagnostics), checked=len(urls), from_cache=len(urls) - len(todo))
+
+
+def check_online(root: Path, outputs: Sequence[BuiltFile], site_url: str) -> LinkReport:
+    """Check every external link and image of the built outputs; the project's own pages are left out."""
+    links = find_links(outputs, root, skip_prefixes=[site_url])
+    return check_links(links, cache_path=root / CACHE_PATH)
 
 
 def judge(link: Link, outcome: Outcome, options: CheckOptions) -> Diagnostic | None:

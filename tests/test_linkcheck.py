@@ -10,9 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import pytest
 
+from newsletter.cli import cli
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.errors import SourceLocation
 from newsletter.linkcheck import CheckOptions, check_links
@@ -339,3 +341,54 @@ def test_verdicts_name_the_content_file_and_line(server: SiteServer, tmp_path: P
         f"content/news/2024-01-10-kickoff.md:6: error: {server.url('/missing')} answered 404 Not Found; "
         "fix or remove the link [broken-link]"
     ]
+
+
+# The command line
+
+
+def guard_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the network was touched")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def test_check_without_online_touches_no_network(
+    make_project: Any, runner: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = make_project()  # its item links to https://example.org/a
+    guard_network(monkeypatch)
+    result = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "link" not in result.output
+    assert not (root / ".newsletter-cache").exists()
+
+
+def test_check_online_reports_links_at_their_content_line(make_project: Any, runner: Any, server: SiteServer) -> None:
+    item = f"""\
+        ---
+        title: First item
+        date: 2024-01-10
+        summary: The first item of the test project.
+        ---
+        Read [the report]({server.url("/ok")}).
+
+        The [old page]({server.url("/moved")}) and the [lost one]({server.url("/missing")}).
+        """
+    root = make_project({"content/news/2024-01-10-first-item.md": item})
+    args = ["--project", str(root), "check", "--online", "--as-of", "2024-12-31"]
+    first = runner.invoke(cli, args)
+    assert first.exit_code == 1, first.output
+    place = "content/news/2024-01-10-first-item.md:8"
+    assert (
+        f"{place}: error: {server.url('/missing')} answered 404 Not Found; fix or remove the link [broken-link]"
+        in first.stderr
+    )
+    assert f"{place}: warning: {server.url('/moved')} moved permanently to {server.url('/ok')}" in first.stderr
+    assert (root / ".newsletter-cache" / "links.json").is_file()
+
+    seen = list(server.requests)
+    second = runner.invoke(cli, args)
+    assert (second.exit_code, second.stderr) == (1, first.stderr)
+    assert server.requests == seen, "a second run within a day comes from the cache"
