@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import smtplib
 import ssl
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from email import errors as email_errors
 from email import message_from_bytes, policy, utils
 from email.headerregistry import Address
 from email.message import EmailMessage
+from pathlib import Path
 
+from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
-from newsletter.smtp import SmtpConfig, connection_lost, describe_reply, one_line, open_session
+from newsletter.render import Output, Renderer
+from newsletter.smtp import SmtpConfig, connection_lost, describe_reply, one_line, open_session, resolve_smtp
 
 TEST_PREFIX = "[TEST] "
 SIZE_HINT = "make the embedded images smaller or link to them instead"
@@ -54,6 +57,36 @@ class SendReport:
             f"  Size:    {format_size(self.size)}",
             f"  Parts:   {', '.join(str(part) for part in self.parts)}",
         ]
+
+
+def send_issue_test(
+    root: Path,
+    slug: str,
+    recipients: Iterable[str],
+    environ: Mapping[str, str],
+    *,
+    dry_run: bool = False,
+    channels: Sequence[Renderer] | None = None,
+    ssl_context: ssl.SSLContext | None = None,
+) -> SendReport:
+    """Build the project in memory and send the issue's email.eml as a test."""
+    site = load_site(root, BuildOptions(issue=slug))
+    config = resolve_smtp(site.settings.smtp, environ)
+    outputs = render_site(site, project_templates(root), channels=channels)
+    edition = next(edition for edition in site.editions if edition.slug == slug)
+    message = issue_email(outputs, site.issue_path(edition))
+    return send_test(message, recipients, config, dry_run=dry_run, ssl_context=ssl_context)
+
+
+def issue_email(outputs: Iterable[Output], issue_dir: str) -> EmailMessage:
+    """Find and parse the email.eml in `issue_dir` (e.g. `issues/issue-2/`) among the build's outputs."""
+    path = f"{issue_dir}email.eml"
+    data = next((output.data for output in outputs if output.path.as_posix() == path), None)
+    if data is None:
+        raise SendError(f"the build produced no output/{path}", hint="run newsletter build and fix what it reports")
+    message = message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def parse_recipients(addresses: Iterable[str], limit: int) -> tuple[Address, ...]:

@@ -11,15 +11,19 @@ from contextlib import contextmanager
 from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
 
-from newsletter.errors import SendError
-from newsletter.send import send_test
+from newsletter.errors import SendError, UsageError
+from newsletter.render import Output
+from newsletter.render.web import WebRenderer
+from newsletter.send import send_issue_test, send_test
 from newsletter.settings import SmtpSettings
 from newsletter.smtp import SmtpConfig, resolve_smtp
+
+from .conftest import MINIMAL_SETTINGS
 
 aiosmtpd_controller = pytest.importorskip("aiosmtpd.controller", reason="aiosmtpd is in the test extra")
 aiosmtpd_smtp = pytest.importorskip("aiosmtpd.smtp")
@@ -392,3 +396,44 @@ def test_server_refusing_the_data_as_too_large() -> None:
         "(552 5.3.4 Message size exceeds fixed maximum message size); "
         "make the embedded images smaller or link to them instead"
     )
+
+
+# An issue of a project, built in memory
+
+
+class EmailChannel:
+    """A stand-in for the email channel: one email.eml per issue, shaped like the real one."""
+
+    name = "email"
+
+    def render(self, site: Any, templates: Any) -> Iterator[Output]:
+        for edition in site.editions:
+            message = issue_email()
+            message.replace_header("From", site.settings.email.from_address)
+            message.replace_header("Subject", edition.issue.title)
+            yield Output(PurePosixPath(f"{site.issue_path(edition)}email.eml"), "email-eml", bytes(message))
+
+
+def test_an_issue_is_built_in_memory_and_sent(make_project: Any) -> None:
+    root = make_project({"newsletter.toml": MINIMAL_SETTINGS + '\n[smtp]\nhost = "127.0.0.1"\nsecurity = "none"\n'})
+    with smtp_server() as (inbox, port):
+        environ = {"NEWSLETTER_SMTP_PORT": str(port)}
+        report = send_issue_test(root, "issue-1", ["ana@example.eu"], environ, channels=(WebRenderer(), EmailChannel()))
+    assert report.subject == "[TEST] Issue one"
+    received = inbox.messages()[0]
+    assert (received["Subject"], received["From"]) == ("[TEST] Issue one", "Test News <news@example.org>")
+    assert not (root / "output").exists(), "nothing is written"
+
+
+def test_a_build_without_the_email_is_one_line(make_project: Any) -> None:
+    root = make_project({"newsletter.toml": MINIMAL_SETTINGS + '\n[smtp]\nhost = "127.0.0.1"\n'})
+    with pytest.raises(SendError) as caught:
+        send_issue_test(root, "issue-1", ["ana@example.eu"], {}, dry_run=True, channels=(WebRenderer(),))
+    assert str(caught.value) == (
+        "the build produced no output/issues/issue-1/email.eml; run newsletter build and fix what it reports"
+    )
+
+
+def test_an_unknown_issue_names_the_known_ones(make_project: Any) -> None:
+    with pytest.raises(UsageError, match="no issue with slug 'issue-9'; use one of: issue-1"):
+        send_issue_test(make_project(), "issue-9", ["ana@example.eu"], {}, dry_run=True, channels=(EmailChannel(),))
