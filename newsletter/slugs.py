@@ -6,7 +6,7 @@ import unicodedata
 from functools import lru_cache
 
 from slugify import slugify as _slugify
-from text_unidecode import unidecode
+from text_unidecode import unidecode  # type: ignore[import-untyped]
 
 
 @lru_cache(maxsize=4096)

@@ -11,9 +11,9 @@ from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
-import imagesize
-from feedgen.entry import FeedEntry
-from feedgen.feed import FeedGenerator
+import imagesize  # type: ignore[import-untyped]
+from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
 from newsletter.content.markdown import absolutize
@@ -98,15 +98,22 @@ def tag_feed_path(site: Site, tag_slug: str) -> str:
 def render_feeds(site: Site) -> Iterator[Output]:
     """Yield the main RSS, Atom and JSON feeds, then one RSS feed per tag."""
     limit = site.settings.feeds.max_items
-    entries = [feed_entry(site, item) for item in site.published[:limit]]
+    known: dict[str, Entry] = {}
+
+    def entries_of(items: Sequence[NewsItem]) -> list[Entry]:
+        for item in items[:limit]:
+            if item.slug not in known:
+                known[item.slug] = feed_entry(site, item)
+        return [known[item.slug] for item in items[:limit]]
+
+    entries = entries_of(site.published)
     yield Output(PurePosixPath(RSS_PATH), "feed-rss", rss_feed(site, entries))
     yield Output(PurePosixPath(ATOM_PATH), "feed-atom", atom_feed(site, entries))
     json_feed = render_json_feed(site, entries, site.url(JSON_PATH), logo_image(site))
     yield Output(PurePosixPath(JSON_PATH), "feed-json", json_feed)
     for tag_slug, items in site.tags.items():
-        tag_entries = [feed_entry(site, item) for item in items[:limit]]
         yield Output(PurePosixPath(tag_feed_path(site, tag_slug)), "feed-rss-tag",
-                     rss_feed(site, tag_entries, tag_slug))
+                     rss_feed(site, entries_of(items), tag_slug))
 
 
 def feed_entry(site: Site, item: NewsItem) -> Entry:
@@ -127,8 +134,9 @@ def item_guid(site: Site, item: NewsItem) -> str:
     """The item's permanent id: its `id:` if given, else tag:<host>,<day>:<slug> (RFC 4151)."""
     if item.id:
         return item.id
-    # Neither the title nor the site's path is in it, so editing a title or moving
-    # the folder on the same host never shows an item twice in a reader.
+    # Neither the title nor the site's path is in it: editing a title, or moving the
+    # newsletter to another folder of the same host, never shows an item twice in a reader.
+    # Changing a published item's date or slug would: `id:` keeps the old GUID then.
     host = (urlsplit(site.settings.project.site_url).hostname or "localhost").encode("idna").decode("ascii")
     day = local_day(item, site.settings.project.tz).isoformat()
     return f"tag:{host},{day}:{item.slug}"
@@ -152,9 +160,8 @@ def rss_feed(site: Site, entries: Sequence[Entry], tag_slug: str | None = None) 
         description = project.tagline or f"News from {project.name}"
     else:
         tag = site.tag_name(tag_slug)
-        title, home, self_url = f"{project.name}: {tag}", site.url(site.tag_path(tag_slug)), site.url(
-            tag_feed_path(site, tag_slug))
-        description = f"{project.name} news about {tag}"
+        title, description = f"{project.name}: {tag}", f"{project.name} news about {tag}"
+        home, self_url = site.url(site.tag_path(tag_slug)), site.url(tag_feed_path(site, tag_slug))
     _channel(site, generator, title, description, home, (self_url, "application/rss+xml"))
     logo = logo_image(site)
     if logo is not None:
