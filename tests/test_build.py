@@ -203,3 +203,14 @@ def test_build_does_not_depend_on_the_clock(make_project, monkeypatch):
     monkeypatch.setattr(time, "time", lambda: real() + 86400 * 400)
     second = tree_bytes(build_project(root, BuildOptions(as_of=date(2024, 6, 1), out_dir=root / "b")).out_dir)
     assert first == second
+
+
+def test_a_tag_without_letters_gets_no_link_and_a_warning(make_project):
+    root = make_project({
+        "content/news/2024-01-10-first-item.md": "---\ntitle: A\ndate: 2024-01-10\ntags: [\"🔋\", Energy]\n---\nBody\n",
+    })
+    result = build_project(root, AS_OF)
+    page = (result.out_dir / "news/first-item/index.html").read_text()
+    assert "tags//" not in page
+    assert 'href="../../tags/energy/index.html"' in page
+    assert [d.code for d in result.diagnostics] == ["unusable-tag"]

@@ -129,6 +129,10 @@ def load_item(
         body_line=document.body_line,
         body_markdown=document.body,
     )
+    for tag in item.tags:
+        if not slugify(tag):
+            diagnostics.append(warning("unusable-tag", document.where("tags"), f"tag '{tag}' has no letters or digits",
+                                       "it gets no topic page or feed; use a word"))
     if item.type is ItemType.EVENT and item.event is None:
         diagnostics.append(warning("event-without-details", document.where("type"),
                                    "an event without 'event:' details", "add event: {start: ..., location: ...}"))
