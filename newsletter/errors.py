@@ -82,3 +82,7 @@ class OutputError(NewsletterError):
 
 class SendError(NewsletterError):
     """A message could not be sent."""
+
+
+class ExportFormatError(ContentError):
+    """A file to import is not a readable WordPress export or RSS feed."""

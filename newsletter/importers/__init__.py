@@ -1,0 +1,1 @@
+"""Bring news items in from other publishing systems."""

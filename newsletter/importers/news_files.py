@@ -1,0 +1,173 @@
+"""Write imported news items and images safely, and report what happened to each."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from newsletter.diagnostics import Diagnostic
+from newsletter.errors import OutputError, SourceLocation
+
+# The order of the SPEC's news item front matter table, so every import writes the same bytes.
+FRONT_MATTER_KEYS = ("title", "date", "slug", "summary", "tags", "author", "url", "image", "image_alt", "draft")
+
+
+class Outcome(str, Enum):
+    WRITTEN = "written"
+    OVERWRITTEN = "overwritten"
+    UNCHANGED = "unchanged"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True, slots=True)
+class PostResult:
+    """What happened to one post of the export."""
+
+    title: str
+    where: SourceLocation
+    outcome: Outcome
+    path: Path | None = None
+    reason: str | None = None
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImageResult:
+    """What happened to one image copied from beside the export."""
+
+    source: Path
+    path: Path
+    outcome: Outcome
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """The outcome of one import: every post, every copied image, the item types left aside."""
+
+    export: Path
+    kind: str
+    dry_run: bool
+    posts: tuple[PostResult, ...]
+    images: tuple[ImageResult, ...] = ()
+    ignored: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def written(self) -> tuple[PostResult, ...]:
+        return tuple(post for post in self.posts if post.outcome in (Outcome.WRITTEN, Outcome.OVERWRITTEN))
+
+    @property
+    def unchanged(self) -> tuple[PostResult, ...]:
+        return tuple(post for post in self.posts if post.outcome is Outcome.UNCHANGED)
+
+    @property
+    def skipped(self) -> tuple[PostResult, ...]:
+        return tuple(post for post in self.posts if post.outcome is Outcome.SKIPPED)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(warning for post in self.posts for warning in post.warnings)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedFile:
+    """A file the import means to write, with the post it comes from."""
+
+    title: str
+    where: SourceLocation
+    path: Path
+    data: bytes
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """PyYAML's safe dumper, writing datetimes as ISO 8601 with a "T", as the SPEC shows them."""
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: datetime) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:timestamp", value.isoformat())
+
+
+_FrontMatterDumper.add_representer(datetime, _represent_datetime)
+
+
+def render_news_item(front_matter: dict[str, Any], body: str) -> bytes:
+    """Give the bytes of a news item file: YAML front matter in SPEC order, then Markdown."""
+    ordered = {key: front_matter[key] for key in FRONT_MATTER_KEYS if front_matter.get(key) not in (None, "", [])}
+    yaml_text = yaml.dump(
+        ordered, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False
+    )
+    text = f"---\n{yaml_text}---\n"
+    return (f"{text}\n{body}" if body else text).encode("utf-8")
+
+
+def place_file(path: Path, data: bytes, *, force: bool, dry_run: bool) -> tuple[Outcome, str | None]:
+    """Write `data` to `path` unless it holds those bytes already or differs and `force` is off."""
+    try:
+        current = path.read_bytes() if path.exists() else None
+    except OSError as err:
+        raise OutputError(f"cannot read {path} ({err.strerror})", SourceLocation(path)) from err
+    if current == data:
+        return Outcome.UNCHANGED, None
+    if current is not None and not force:
+        return Outcome.SKIPPED, "exists with other content; use --force to overwrite"
+    if not dry_run:
+        write_atomically(path, data)
+    return (Outcome.OVERWRITTEN if current is not None else Outcome.WRITTEN), None
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same folder, so a crash never leaves half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
+            handle.write(data)
+        os.replace(handle.name, path)
+    except OSError as err:
+        raise OutputError(f"cannot write {path} ({err.strerror})", SourceLocation(path)) from err
+
+
+def format_report(report: ImportReport, relative_to: Path | None = None) -> str:
+    """Describe the import for the terminal: one line per post, its warnings under it, a summary."""
+
+    def shown(path: Path) -> str:
+        if relative_to is not None and path.is_relative_to(relative_to):
+            return path.relative_to(relative_to).as_posix()
+        return path.as_posix()
+
+    verb = {Outcome.WRITTEN: "would write", Outcome.OVERWRITTEN: "would overwrite"} if report.dry_run else {}
+    lines = []
+    for post in report.posts:
+        target = shown(post.path) if post.path else f'"{post.title}" ({post.where})'
+        reason = f": {post.reason}" if post.reason else ""
+        lines.append(f"{verb.get(post.outcome, post.outcome.value):<15} {target}{reason}")
+        lines.extend(f"{'':<15}   {warning.message} [{warning.code}]" for warning in post.warnings)
+    for image in report.images:
+        reason = f": {image.reason}" if image.reason else ""
+        lines.append(f"{verb.get(image.outcome, image.outcome.value):<15} {shown(image.path)}{reason}")
+    lines.append(_summary(report))
+    return "\n".join(lines)
+
+
+def _summary(report: ImportReport) -> str:
+    counts = [
+        f"{len(report.written)} {'to write' if report.dry_run else 'written'}",
+        f"{len(report.unchanged)} unchanged",
+        f"{len(report.skipped)} skipped",
+        f"{len(report.warnings)} warnings",
+    ]
+    text = f"{report.export.name}: {len(report.posts)} posts, " + ", ".join(counts)
+    copied = [image for image in report.images if image.outcome in (Outcome.WRITTEN, Outcome.OVERWRITTEN)]
+    if report.images:
+        text += f"; {len(copied)} of {len(report.images)} images {'to copy' if report.dry_run else 'copied'}"
+    if report.ignored:
+        text += "; not news items: " + ", ".join(f"{count} {kind}" for kind, count in report.ignored)
+    return text + (" (dry run: nothing written)" if report.dry_run else "")
+
