@@ -70,7 +70,8 @@ class NewsMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
 
     def convert_figcaption(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         caption = " ".join(text.split())
-        return f"\n\n*{caption}*\n\n" if caption else ""
+        # Underscores, so emphasis inside the caption (written with "*") stays balanced.
+        return f"\n\n_{caption}_\n\n" if caption else ""
 
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return str(super().convert_td(el, _one_line(text), parent_tags))

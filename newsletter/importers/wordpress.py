@@ -121,7 +121,7 @@ def _convert(
     slug = slug or f"post-{post.post_id or post.line}"
     if slug in claimed:
         original, number = slug, 2
-        while f"{original}-{number}" in claimed or f"{original}-{number}" in taken:
+        while f"{original}-{number}" in claimed:
             number += 1
         slug = f"{original}-{number}"
         warn("duplicate-slug", f"an earlier post of the export has the slug {original!r}; used {slug!r}")
@@ -150,7 +150,9 @@ def _convert(
     for finding in prepared.findings:
         warn(finding.code, finding.message)
     body = write_footnotes(html_to_markdown(prepared.soup), prepared.footnotes)
-    if not body:
+    if post.summary_only:
+        warn("summary-only", "the feed holds only a summary of this post", "copy the full text from the website")
+    elif not body:
         warn("empty-content", "the post has no content")
     front_matter: dict[str, Any] = {
         "title": title,

@@ -65,6 +65,7 @@ class Post:
     thumbnail_id: int | None
     image: Image | None
     footnotes: str = ""
+    summary_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,9 +197,12 @@ def _post(
     ]
     meta = _meta(fields)
     link = _text(fields, "link")
+    content = _text(fields, "content:encoded")
+    excerpt = _text(fields, "excerpt:encoded") if kind == "wxr" else _text(fields, "description")
     if kind == "wxr":
         published = _wxr_date(_text(fields, "wp:post_date"), _text(fields, "wp:post_date_gmt"), zone)
-        slug = unquote(_text(fields, "wp:post_name"))
+        # WordPress renames the slug of a trashed post to free it for reuse.
+        slug = unquote(_text(fields, "wp:post_name")).removesuffix("__trashed")
         status = _text(fields, "wp:status") or "publish"
     else:
         published = _rss_date(_text(fields, "pubDate"), zone)
@@ -214,12 +218,13 @@ def _post(
         published=published,
         author=authors.get(creator, creator),
         terms=tuple(term for term in terms if term and term.lower() not in UNCATEGORIZED),
-        excerpt_html=_text(fields, "excerpt:encoded") or (_text(fields, "description") if kind == "rss" else ""),
-        content_html=_text(fields, "content:encoded") or (_text(fields, "description") if kind == "rss" else ""),
+        excerpt_html=excerpt,
+        content_html=content or excerpt if kind == "rss" else content,
         has_password=bool(_text(fields, "wp:post_password")),
         thumbnail_id=_int(meta.get("_thumbnail_id", "")),
         image=_feed_image(fields),
         footnotes=meta.get("footnotes", ""),
+        summary_only=kind == "rss" and not content and bool(excerpt),
     )
 
 

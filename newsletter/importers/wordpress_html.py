@@ -23,6 +23,13 @@ _DROPPED_ELEMENTS = ("script", "style", "noscript", "template", "form", "input",
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\ufeff\u00ad"), None)
 _DOUBLE_ENCODED = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
 _BARE_URL = re.compile(r"^https?://\S+$")
+# Player addresses of embeds, and the page a reader should open instead.
+_PLAYER_PAGES = (
+    (re.compile(r"^https?://(?:www\.)?youtube(?:-nocookie)?\.com/embed/([\w-]+).*$"), r"https://www.youtube.com/watch?v=\1"),
+    (re.compile(r"^https?://player\.vimeo\.com/video/(\d+).*$"), r"https://vimeo.com/\1"),
+)
+# The footer WordPress SEO plugins add to every feed item.
+_FEED_FOOTER = re.compile(r"^The post .+ appeared first on .+\.$", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +78,7 @@ def prepare_content(
     for element in soup.find_all(_DROPPED_ELEMENTS):
         element.decompose()
     if set(dropped) - {"style"}:
-        findings.append(Finding("dropped-element", f"dropped interactive elements: {', '.join(dropped)}"))
+        findings.append(Finding("dropped-element", f"dropped elements a newsletter cannot carry: {', '.join(dropped)}"))
     if not blocks:
         add_paragraphs(soup)
     _simplify_rendered_markup(soup)
@@ -121,8 +128,9 @@ def _simplify_rendered_markup(soup: BeautifulSoup) -> None:
             if index:
                 verse.append(soup.new_tag("br"))
             verse.append(NavigableString(line))
-    for cite in soup.select("blockquote > cite, blockquote > footer"):
-        cite.name = "p"
+    for cite in soup.select("blockquote cite, blockquote > footer"):
+        if cite.parent is not None and cite.parent.name == "blockquote":
+            cite.name = "p"
         cite.insert(0, NavigableString("— "))
     for summary in soup.find_all("summary"):
         summary.name = "p"
@@ -151,12 +159,16 @@ def _links_for_embeds(soup: BeautifulSoup) -> None:
         url = element.get("src") or element.get("data") or (source.get("src") if source else "") or ""
         if isinstance(url, list):
             url = " ".join(url)
+        for player, page in _PLAYER_PAGES:
+            url = player.sub(page, url)
         title = str(element.get("title") or "")
         element.replace_with(_link_paragraph(soup, url, title) if url else "")
     for paragraph in soup.find_all("p"):
         text = paragraph.get_text().strip()
         if paragraph.find(True) is None and _BARE_URL.match(text):
             paragraph.replace_with(_link_paragraph(soup, text))
+        elif len(paragraph.find_all("a")) == 2 and _FEED_FOOTER.match(" ".join(text.split())):
+            paragraph.decompose()
 
 
 def _lists_from_bullets(soup: BeautifulSoup) -> None:
@@ -234,7 +246,8 @@ def _fix_urls(soup: BeautifulSoup, site_url: str, resolve_image: Callable[[str],
         if not source:
             image.decompose()
             continue
-        image["src"] = resolve_image(_absolute(source, base))
+        source = _absolute(source, base)
+        image["src"] = resolve_image(source)
         alt = " ".join(str(image.get("alt") or "").split())
         figure = image.find_parent("figure")
         caption = figure.find("figcaption") if figure else None
