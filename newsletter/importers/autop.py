@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Comment, NavigableString, PageElement, Tag
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 # The block-level elements of WordPress's wpautop(): text between them becomes paragraphs.
 BLOCK_TAGS = frozenset(
@@ -25,11 +26,11 @@ def add_paragraphs(soup: BeautifulSoup) -> None:
 
 def _walk(container: Tag, soup: BeautifulSoup) -> None:
     for child in list(container.children):
-        if _is_block(child) and child.name not in _VERBATIM:
+        if isinstance(child, Tag) and child.name in BLOCK_TAGS and child.name not in _VERBATIM:
             _walk(child, soup)
     wrap = container.name in PARAGRAPH_CONTAINERS
     for run in _inline_runs(container, split_on_blank_lines=wrap):
-        if not any(isinstance(node, Tag) or node.strip() for node in run):
+        if not any(isinstance(node, Tag) or str(node).strip() for node in run):
             continue
         if wrap:
             paragraph = soup.new_tag("p")
@@ -78,7 +79,7 @@ def _break_lines(run: list[PageElement], soup: BeautifulSoup) -> None:
                     if not isinstance(text, Comment) and not any(p.name in _VERBATIM for p in text.parents)
                 )
         elif not isinstance(node, Comment):
-            strings.append(node)  # type: ignore[arg-type]
+            strings.append(node)  # type: ignore[arg-type]  # a NavigableString: not a Tag
     first = next((i for i, text in enumerate(strings) if text.strip()), len(strings))
     last = max((i for i, text in enumerate(strings) if text.strip()), default=-1)
     for index, text in enumerate(strings):

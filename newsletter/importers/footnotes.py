@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bs4 import BeautifulSoup, NavigableString
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString
 
 from newsletter.importers.html_to_markdown import html_to_markdown
 

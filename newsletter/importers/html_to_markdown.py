@@ -27,7 +27,7 @@ _ESCAPED = re.compile(r"\\(.)")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
-class NewsMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
+class NewsMarkdownConverter(MarkdownConverter):
     """markdownify with ATX headings, "-" bullets, figures with captions, and safe table cells."""
 
     def __init__(self, **options: Any) -> None:
@@ -44,7 +44,7 @@ class NewsMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
         super().__init__(**(defaults | options))
 
     def escape(self, text: str, parent_tags: set[str]) -> str:
-        escaped: str = super().escape(text, parent_tags)
+        escaped: str = super().escape(text, parent_tags)  # type: ignore[misc]
         in_cell = bool(parent_tags & {"td", "th"})
 
         def unescape(match: re.Match[str]) -> str:
@@ -74,10 +74,10 @@ class NewsMarkdownConverter(MarkdownConverter):  # type: ignore[misc]
         return f"\n\n_{caption}_\n\n" if caption else ""
 
     def convert_td(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_td(el, _one_line(text), parent_tags))
+        return str(super().convert_td(el, _one_line(text), parent_tags))  # type: ignore[misc]
 
     def convert_th(self, el: Tag, text: str, parent_tags: set[str]) -> str:
-        return str(super().convert_th(el, _one_line(text), parent_tags))
+        return str(super().convert_th(el, _one_line(text), parent_tags))  # type: ignore[misc]
 
 
 def _one_line(text: str) -> str:

@@ -198,7 +198,7 @@ def _summary(post: Post, kind: str) -> str | None:
     return summary or None
 
 
-def _featured_image(post: Post, data: Export, title: str, warn: Callable[[str, str, str], None]) -> Image | None:
+def _featured_image(post: Post, data: Export, title: str, warn: Callable[..., None]) -> Image | None:
     """Find the featured image and an alt text for it, saying where the alt text came from."""
     image = post.image
     if post.thumbnail_id is not None:

@@ -86,7 +86,7 @@ def read_export(path: Path, zone: tzinfo) -> Export:
     try:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as err:
-        line = err.position[0] if err.position else err.lineno
+        line = int(err.lineno or 0)
         raise ExportFormatError(
             f"the file is not well-formed XML ({err.msg})",
             SourceLocation(path, line or None),
@@ -98,7 +98,7 @@ def read_export(path: Path, zone: tzinfo) -> Export:
     if root.tag != "rss" or channel is None:
         raise ExportFormatError(
             f"this is not a WordPress export or RSS feed (the document starts with <{etree.QName(root).localname}>)",
-            SourceLocation(path, root.sourceline),
+            SourceLocation(path, _line(root)),
             "use the XML file from WordPress Tools -> Export, or a saved RSS 2.0 feed",
         )
     fields = _fields(channel)
@@ -140,7 +140,16 @@ def _fields(element: etree._Element) -> dict[str, list[etree._Element]]:
 
 def _text(fields: dict[str, list[etree._Element]], key: str) -> str:
     elements = fields.get(key)
-    return "".join(elements[0].itertext()).strip() if elements else ""
+    return _all_text(elements[0]).strip() if elements else ""
+
+
+def _line(element: etree._Element) -> int | None:
+    line = getattr(element, "sourceline", None)  # typed loosely in lxml-stubs
+    return line if isinstance(line, int) else None
+
+
+def _all_text(element: etree._Element) -> str:
+    return "".join(str(part) for part in element.itertext())
 
 
 def _int(value: str) -> int | None:
@@ -189,7 +198,7 @@ def _post(
 ) -> Post:
     creator = _text(fields, "dc:creator")
     terms = [
-        "".join(category.itertext()).strip()
+        _all_text(category).strip()
         for domain in ("category", "post_tag")
         for category in fields.get("category", [])
         if (category.get("domain") or "category") == domain
@@ -209,7 +218,7 @@ def _post(
         slug = unquote(link.rstrip("/").rsplit("/", 1)[-1]) if "?" not in link else ""
         status = "publish"
     return Post(
-        line=item.sourceline or 0,
+        line=_line(item) or 0,
         post_id=_int(_text(fields, "wp:post_id")),
         title=_text(fields, "title"),
         link=link,

@@ -8,7 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+from bs4 import BeautifulSoup
+from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from newsletter.importers.autop import add_paragraphs
 from newsletter.importers.footnotes import mark_footnotes
@@ -22,6 +23,7 @@ _BULLET_START = re.compile(rf"^\s*[{BULLETS}]\s*")
 _DROPPED_ELEMENTS = ("script", "style", "noscript", "template", "form", "input", "button", "select", "textarea")
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\ufeff\u00ad"), None)
 _DOUBLE_ENCODED = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+\d*);")
+_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|div|li|h[1-6]|blockquote|figcaption|td|th)>", re.IGNORECASE)
 _BARE_URL = re.compile(r"^https?://\S+$")
 # Player addresses of embeds, and the page a reader should open instead.
 _PLAYER_PAGES = (
@@ -93,7 +95,8 @@ def prepare_content(
 
 def html_to_text(fragment: str) -> str:
     """Give the plain text of an HTML fragment (titles, excerpts), entities decoded, one line."""
-    text = BeautifulSoup(fragment, "html.parser").get_text(" ")
+    # Blocks and line breaks separate words; inline tags (<em>, <sup>) do not.
+    text = BeautifulSoup(_BLOCK_END.sub(" ", fragment), "html.parser").get_text()
     text = html.unescape(text) if _DOUBLE_ENCODED.search(text) else text
     return " ".join(text.translate(_INVISIBLE).split())
 
@@ -156,9 +159,8 @@ def _links_for_embeds(soup: BeautifulSoup) -> None:
             wrapper.replace_with(_link_paragraph(soup, url))
     for element in soup.find_all(["iframe", "audio", "video", "object", "embed"]):
         source = element.find("source")
-        url = element.get("src") or element.get("data") or (source.get("src") if source else "") or ""
-        if isinstance(url, list):
-            url = " ".join(url)
+        found = element.get("src") or element.get("data") or (source.get("src") if isinstance(source, Tag) else "")
+        url = found if isinstance(found, str) else " ".join(found or [])
         for player, page in _PLAYER_PAGES:
             url = player.sub(page, url)
         title = str(element.get("title") or "")
@@ -174,7 +176,7 @@ def _links_for_embeds(soup: BeautifulSoup) -> None:
 def _lists_from_bullets(soup: BeautifulSoup) -> None:
     """Make real lists of paragraphs (or <br>-separated lines) that start with a typed bullet."""
     for paragraph in soup.find_all("p"):
-        lines: list[list[Tag | NavigableString]] = [[]]
+        lines: list[list[PageElement]] = [[]]
         for child in list(paragraph.children):
             if isinstance(child, Tag) and child.name == "br":
                 lines.append([])
@@ -200,13 +202,13 @@ def _lists_from_bullets(soup: BeautifulSoup) -> None:
             for br in paragraph.find_all("br", recursive=False):
                 br.decompose()
     for bullet_list in soup.select("ul[data-typed-bullets]"):
-        following = bullet_list.find_next_sibling()
-        while following is not None and following.name == "ul" and following.has_attr("data-typed-bullets"):
+        following: PageElement | None = bullet_list.find_next_sibling()
+        while isinstance(following, Tag) and following.name == "ul" and following.has_attr("data-typed-bullets"):
             between = following.previous_sibling
             if between is not bullet_list and not (isinstance(between, NavigableString) and not between.strip()):
                 break
-            for item in list(following.children):
-                bullet_list.append(item.extract())
+            for child in list(following.children):
+                bullet_list.append(child.extract())
             following.decompose()
             following = bullet_list.find_next_sibling()
     for bullet_list in soup.select("ul[data-typed-bullets]"):
@@ -215,7 +217,7 @@ def _lists_from_bullets(soup: BeautifulSoup) -> None:
         _strip_bullet(item)  # "• " typed inside a real list item would show twice
 
 
-def _text(node: Tag | NavigableString) -> str:
+def _text(node: PageElement) -> str:
     return node.get_text() if isinstance(node, Tag) else str(node)
 
 
