@@ -146,6 +146,39 @@ def check(ctx: click.Context, online: bool, strict: bool, as_of: str | None) -> 
     ctx.exit(1 if failed else 0)
 
 
+@cli.group("import")
+def import_group() -> None:
+    """Bring posts in from other publishing systems as news items."""
+
+
+@import_group.command("wordpress")
+@click.argument("export", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite news items that exist with other content.")
+@click.option("--dry-run", is_flag=True, help="List what would be written; write nothing.")
+@click.option("--skip-drafts", is_flag=True,
+              help="Leave out unpublished posts (default: import them with draft: true).")
+@click.option("--copy-local-images", is_flag=True, help="Copy images saved beside the export into content/images/.")
+@click.pass_context
+def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_run: bool, skip_drafts: bool,
+                             copy_local_images: bool) -> None:
+    """Turn a WordPress export (Tools -> Export) or a saved RSS feed into news items.
+
+    Items go to content/news/; a file that exists with other content is kept unless --force.
+
+    \b
+    Example:
+      newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
+    """
+    from newsletter.importers.wordpress import format_report, import_wordpress
+    from newsletter.settings import load_settings
+
+    root = project_root(ctx)
+    report = import_wordpress(export, root / "content" / "news", force=force, dry_run=dry_run,
+                              include_drafts=not skip_drafts, copy_local_images=copy_local_images,
+                              timezone=load_settings(root).project.timezone)
+    click.echo(format_report(report, Path.cwd()))
+
+
 def main() -> None:
     """Entry point of the `newsletter` console script."""
     cli(prog_name="newsletter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from newsletter.importers.gutenberg import drop_site_rendered_blocks
 from newsletter.importers.html_to_markdown import html_to_markdown
 from newsletter.importers.news_files import FRONT_MATTER_KEYS, Outcome
 from newsletter.importers.shortcodes import expand_shortcodes, parse_attributes
-from newsletter.importers.wordpress import format_report, import_wordpress, slugify
+from newsletter.importers.wordpress import format_report, import_wordpress
 from newsletter.importers.wordpress_html import prepare_content
 
 HERE = Path(__file__).resolve().parent
@@ -93,7 +93,7 @@ def test_wxr_import_reports_what_it_could_not_carry_over(news_dir: Path) -> None
     report = import_wordpress(WXR, news_dir, timezone="Europe/Brussels")
     codes = {post.title: sorted({warning.code for warning in post.warnings}) for post in report.posts}
     assert codes["Kick-off in Luxembourg & first results"] == ["dropped-element", "missing-alt", "unknown-shortcode"]
-    assert codes["Εργαστήριο στην Αθήνα: summer school on battery interfaces"] == ["dynamic-block", "empty-gallery"]
+    assert codes["Εργαστήριο στην Αθήνα: summer school on battery interfaces"] == ["dynamic-block", "empty-gallery", "slug-changed"]
     assert codes["Review meeting with the project officer"] == ["password-protected"]
     kickoff = next(post for post in report.posts if post.title.startswith("Kick-off"))
     unknown = next(warning for warning in kickoff.warnings if warning.code == "unknown-shortcode")
@@ -270,10 +270,14 @@ def _count_posts(export: Path) -> int:
 
 
 @pytest.mark.parametrize("name", ["themeunittestdata.wordpress.xml", "64-block-test-data.xml"])
-def test_real_wordpress_exports_import_every_post(name: str, news_dir: Path) -> None:
+def test_real_wordpress_exports_import_every_post(name: str, make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from newsletter.build import BuildOptions, build_project
+
     export = SHARED / name
     if not export.is_file():
         pytest.skip(f"shared fixture {export} is not checked out next to the repository")
+    root = make_project({"content/news/2024-01-10-first-item.md": None})
+    news_dir = root / "content" / "news"
     report = import_wordpress(export, news_dir, timezone="Europe/Brussels")
     assert len(report.posts) == _count_posts(export)
     assert report.skipped == ()
@@ -281,6 +285,8 @@ def test_real_wordpress_exports_import_every_post(name: str, news_dir: Path) -> 
     for path in news_dir.glob("*.md"):
         check_front_matter(path)
     assert import_wordpress(export, news_dir, timezone="Europe/Brussels").written == ()
+    built = build_project(root, BuildOptions(out_dir=tmp_path / "out", drafts=True, as_of=date(2031, 1, 1)))
+    assert len(built.site.catalog.items) == len(report.posts)
 
 
 # Conversion rules, one small input each.
@@ -337,10 +343,47 @@ def test_shortcode_attributes_follow_wordpress() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("title", "slug"),
-    [("Call for PhD candidates", "call-for-phd-candidates"), ("Réunion à Donostia", "reunion-a-donostia"),
-     ("Εργαστήριο στην Αθήνα", "εργαστηριο-στην-αθηνα"), ("  --  ", "")],
-)
-def test_slugify_removes_accents_and_keeps_letters(title: str, slug: str) -> None:
-    assert slugify(title) == slug
+def test_imported_project_builds(make_project, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from newsletter.build import BuildOptions, build_project
+
+    root = make_project()
+    news = root / "content" / "news"
+    wxr = import_wordpress(WXR, news, copy_local_images=True, timezone="Europe/Brussels")
+    rss = import_wordpress(RSS, news, timezone="Europe/Brussels")
+    assert wxr.skipped[0].reason == "an empty auto-draft" and rss.skipped == ()
+    result = build_project(root, BuildOptions(out_dir=tmp_path / "out", drafts=True, as_of=date(2030, 1, 1)))
+    slugs = {item.slug for item in result.site.catalog.items}
+    written = [post.path for post in wxr.written + rss.written if post.path]
+    imported = {str(read_front_matter(path)[0]["slug"]) for path in written}
+    assert len(imported) == 11 and imported <= slugs
+    page = (result.out_dir / "news" / "kick-off-in-luxembourg" / "index.html").read_text(encoding="utf-8")
+    assert "<table>" in page and "Twenty people from nine partner institutions" in page
+    assert (result.out_dir / "images" / "2024" / "03" / "lab-tour.png").is_file()
+
+
+def test_cli_imports_into_the_project(make_project, runner) -> None:  # type: ignore[no-untyped-def]
+    from newsletter.cli import cli
+
+    root = make_project()
+    dry = runner.invoke(cli, ["--project", str(root), "import", "wordpress", str(RSS), "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "would write" in dry.stdout and not (root / "content" / "news" / "2024-05-31-data-challenge.md").exists()
+    done = runner.invoke(cli, ["--project", str(root), "import", "wordpress", str(RSS), "--skip-drafts"])
+    assert done.exit_code == 0
+    data, _ = read_front_matter(root / "content" / "news" / "2024-05-31-data-challenge.md")
+    assert data["date"] == datetime.fromisoformat("2024-05-31T00:45:00+02:00")  # the project's time zone
+    again = runner.invoke(cli, ["--project", str(root), "import", "wordpress", str(RSS)])
+    assert "0 written, 3 unchanged" in again.stdout
+
+
+def test_cli_reports_a_broken_export_on_one_line(make_project, runner, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from newsletter.cli import cli
+
+    root = make_project()
+    broken = tmp_path / "broken.xml"
+    broken.write_text(RSS.read_text(encoding="utf-8")[:2000], encoding="utf-8")
+    result = runner.invoke(cli, ["--project", str(root), "import", "wordpress", str(broken)])
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith(f"error: {broken.as_posix()}:")
+    assert sorted(path.name for path in (root / "content" / "news").iterdir()) == ["2024-01-10-first-item.md"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import diagnostics
+from newsletter.content.loader import default_slug
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.importers.footnotes import write_footnotes
@@ -28,12 +27,11 @@ from newsletter.importers.news_files import (
 )
 from newsletter.importers.wordpress_export import Export, Image, Post, read_export
 from newsletter.importers.wordpress_html import html_to_text, prepare_content
+from newsletter.slugs import slugify
 
 __all__ = ["import_wordpress", "format_report", "ImportReport"]
 
 PUBLISHED_STATUSES = frozenset({"publish", "future"})  # "future": scheduled, public once its date comes
-_SLUG = re.compile(r"^[\w-]+$")
-_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _AUTO_EXCERPT_END = ("[…]", "[...]", "[&hellip;]")
 
 
@@ -84,7 +82,7 @@ def _existing_slugs(news_dir: Path) -> dict[str, Path]:
     """Map the default slug of each news item already in the folder to its file."""
     if not news_dir.is_dir():
         return {}
-    return {_DATE_PREFIX.sub("", path.stem): path for path in sorted(news_dir.glob("*.md"))}
+    return {default_slug(path): path for path in sorted(news_dir.glob("*.md"))}
 
 
 def _convert(
@@ -114,7 +112,10 @@ def _convert(
         return PostResult(label, where, Outcome.SKIPPED, reason="has no readable publication date")
     if post.has_password:
         warn("password-protected", "the post is password-protected on WordPress; imported as a draft")
-    slug = post.slug if _SLUG.match(post.slug) else slugify(post.slug or title)
+    # WordPress keeps non-Latin letters in slugs; news item slugs are plain ASCII for every URL.
+    slug = slugify(post.slug or title)
+    if post.slug and slug != post.slug:
+        warn("slug-changed", f"the WordPress slug {post.slug!r} became {slug!r}: item slugs are lowercase ASCII")
     if not title:
         title = slug.replace("-", " ").capitalize() or "Untitled"
         warn("missing-title", f"the post has no title; used {title!r}", "write a title")
@@ -172,13 +173,6 @@ def _convert(
         warn("local-image-missing", f"no copy of {url} beside the export; kept the remote URL")
     data_bytes = render_news_item(front_matter, body)
     return PlannedFile(title, where, path, data_bytes, tuple(warnings))
-
-
-def slugify(text: str) -> str:
-    """Make a slug as WordPress does: accents removed, other letters kept, lower case, hyphens."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return re.sub(r"[\W_]+", "-", unicodedata.normalize("NFC", plain).lower()).strip("-")
 
 
 def _unique(terms: tuple[str, ...]) -> list[str]:

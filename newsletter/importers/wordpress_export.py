@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone, tzinfo
@@ -24,6 +25,7 @@ _NAMESPACE_PREFIXES = (
     ("search.yahoo.com/mrss/", "media"),
 )
 _MISSING_DATE = "0000-00-00 00:00:00"
+_POSITION_SUFFIX = re.compile(r",? line \d+, column \d+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +89,10 @@ def read_export(path: Path, zone: tzinfo) -> Export:
         root = etree.parse(str(path), parser).getroot()
     except etree.XMLSyntaxError as err:
         line = int(err.lineno or 0)
+        # libxml2 may add a second line quoting the input, and repeats the position: keep the reason.
+        reason = _POSITION_SUFFIX.sub("", (str(err.msg or "").splitlines() or ["parse error"])[0])
         raise ExportFormatError(
-            f"the file is not well-formed XML ({err.msg})",
+            f"the file is not well-formed XML ({reason})",
             SourceLocation(path, line or None),
             "export it again from WordPress (Tools -> Export) or repair that line",
         ) from err
