@@ -104,6 +104,15 @@ def _same(out_dir: Path, output: Output) -> bool:
         return False
 
 
+def write_file(target: Path, data: bytes) -> None:
+    """Write one file atomically: through a temp file in its folder and a rename."""
+    try:
+        os.replace(_stage(target, data), target)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
+                          "check the folder's permissions and free disk space") from None
+
+
 def _stage(target: Path, data: bytes) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -14,6 +12,7 @@ import yaml
 
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation
+from newsletter.write import write_file
 
 # The order of the SPEC's news item front matter table, so every import writes the same bytes.
 FRONT_MATTER_KEYS = ("title", "date", "slug", "summary", "tags", "author", "url", "image", "image_alt", "draft")
@@ -119,19 +118,8 @@ def place_file(path: Path, data: bytes, *, force: bool, dry_run: bool) -> tuple[
     if current is not None and not force:
         return Outcome.SKIPPED, "exists with other content; use --force to overwrite"
     if not dry_run:
-        write_atomically(path, data)
+        write_file(path, data)
     return (Outcome.OVERWRITTEN if current is not None else Outcome.WRITTEN), None
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same folder, so a crash never leaves half a file."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as handle:
-            handle.write(data)
-        os.replace(handle.name, path)
-    except OSError as err:
-        raise OutputError(f"cannot write {path} ({err.strerror})", SourceLocation(path)) from err
 
 
 def format_report(report: ImportReport, relative_to: Path | None = None) -> str:
