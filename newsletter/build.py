@@ -13,6 +13,7 @@ from newsletter.content.models import Catalog
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.render import Output, Renderer
+from newsletter.render.email import EmailRenderer
 from newsletter.render.feeds import FeedsRenderer
 from newsletter.render.web import WebRenderer
 from newsletter.settings import Settings, load_settings
@@ -44,7 +45,7 @@ class BuildResult:
 
 def renderers() -> tuple[Renderer, ...]:
     """Every channel, in the order they run."""
-    return (WebRenderer(), FeedsRenderer())
+    return (WebRenderer(), EmailRenderer(), FeedsRenderer())
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:

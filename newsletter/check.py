@@ -18,6 +18,7 @@ from newsletter.errors import (
     TemplateError,
 )
 from newsletter.render import Output
+from newsletter.render.email_checks import check_emails
 from newsletter.settings import load_settings
 from newsletter.site import Site
 
@@ -37,7 +38,7 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
-    return ()
+    return (check_emails,)
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:

@@ -66,6 +66,7 @@ class EmailSettings:
     unsubscribe_url: str | None = None
     utm: dict[str, str] = field(default_factory=lambda: {"source": "newsletter", "medium": "email"})
     utm_enabled: bool = True
+    utm_exclude: tuple[str, ...] = ()  # URL prefixes whose links get no UTM parameters
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +265,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         unsubscribe_url=email_table.text("unsubscribe_url"),
         utm=email_table.text_map("utm") if isinstance(utm_table, dict) else EmailSettings().utm,
         utm_enabled=utm_table is not False,
+        utm_exclude=_text_list(email_table, "utm_exclude"),
     )
     if email.esp == "generic" and not email.unsubscribe_url and "email" in data:
         problems.append("'email.unsubscribe_url' is missing; the generic preset needs a literal unsubscribe URL")
@@ -330,6 +332,14 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
 def _under_known_map(key: str) -> bool:
     # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
     return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners."))
+
+
+def _text_list(table: _Table, name: str) -> tuple[str, ...]:
+    values = table.get(name, list, [])
+    if not all(isinstance(value, str) for value in values):
+        table.problems.append(f"'{table.key(name)}' must be a list of text")
+        return ()
+    return tuple(value.strip() for value in values)
 
 
 def _site_url(table: _Table) -> str:
