@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import PurePosixPath
@@ -78,7 +78,7 @@ def render_message(site: Site, templates: Templates, edition: Edition) -> EmailM
     return build_message(site, edition, email.html, email.text)
 
 
-def email_context(site: Site, edition: Edition, tag: Any) -> dict[str, Any]:
+def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> dict[str, Any]:
     """Everything the email templates may use; see the theme's email/ folder for how."""
     settings = site.settings
     links = issue_links(site, edition)

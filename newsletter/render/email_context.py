@@ -8,7 +8,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-import imagesize
+import imagesize  # type: ignore[import-untyped]
 
 from newsletter.assemble import Edition
 from newsletter.content.models import Event, ItemType, NewsItem
@@ -45,7 +45,6 @@ class EmailImage:
     alt: str
     width: int | None = None
     height: int | None = None
-    file: Path | None = None  # the local file, when the project has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,10 +126,10 @@ def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:
     width, height = imagesize.get(file) if file else (-1, -1)
     if width <= 0 or height <= 0:
         # A remote or unreadable image: fill the width, let the client find the height.
-        return EmailImage(src, alt, max_width, None, file)
+        return EmailImage(src, alt, max_width)
     if width > max_width:
         width, height = max_width, round(height * max_width / width)
-    return EmailImage(src, alt, width, height, file)
+    return EmailImage(src, alt, width, height)
 
 
 def cards(site: Site, edition: Edition) -> tuple[Group, ...]:
@@ -198,7 +197,7 @@ def partners(site: Site) -> tuple[PartnerLink, ...]:
 
 
 def social_links(site: Site) -> tuple[SocialLink, ...]:
-    """The project's accounts as profile links, in the settings' platform order."""
+    """The project's accounts as profile links, platforms in alphabetical order."""
     links = []
     for platform, handle in site.settings.social.accounts.items():
         url = profile_url(platform, handle)

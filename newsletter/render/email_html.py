@@ -30,7 +30,7 @@ def compile_mjml(source: str, template: str = "email/issue.mjml") -> str:
     source = _INLINE_STYLE.sub("", source)
     try:
         compiled = mjml2html(source, disable_comments=True, fonts={})
-    except Exception as exc:  # MRML raises a bare exception type for every parse error
+    except ValueError as exc:  # how mjml-python reports every MRML parse error
         raise RenderError(f"the email template does not compile as MJML ({exc})", SourceLocation(Path(template)),
                           "check the tags of your overridden email templates") from None
     inliner = css_inline.CSSInliner(

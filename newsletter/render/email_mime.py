@@ -58,7 +58,7 @@ def build_message(site: Site, edition: Edition, document: str, text: str) -> Ema
 
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(document, subtype="html", charset="utf-8", cte="quoted-printable")
-    html_part = message.get_payload()[1]
+    html_part = next(part for part in message.iter_parts() if part.get_content_type() == "text/html")
     for cid, (data, mime_type, name) in attachments.items():
         maintype, subtype = mime_type.split("/", 1)
         html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline", filename=name)

@@ -1,0 +1,100 @@
+"""`newsletter check` on emails: each rule's code and the file it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsletter.check import check_project
+from newsletter.diagnostics import Diagnostic, Severity
+
+from .conftest import EXAMPLE_AS_OF, MINIMAL_ISSUE, MINIMAL_SETTINGS, REPO
+
+PNG = (REPO / "content" / "images" / "summer-school.png").read_bytes()
+ISSUE_FILE = "content/issues/2024-01-31-issue-1.md"
+ITEM_FILE = "content/news/2024-01-10-first-item.md"
+
+
+def findings(root: Path) -> list[Diagnostic]:
+    return check_project(root, EXAMPLE_AS_OF)
+
+
+def by_code(root: Path, code: str) -> list[Diagnostic]:
+    return [finding for finding in findings(root) if finding.code == code]
+
+
+def test_the_example_project_passes():
+    assert findings(REPO) == []
+
+
+def test_minimal_project_passes(make_project):
+    assert findings(make_project()) == []
+
+
+def test_long_preheader_and_subject_name_the_issue_line(make_project):
+    issue = MINIMAL_ISSUE.replace("number: 1\n", f"number: 1\nsubject: {'S' * 79}\npreheader: {'P' * 91}\n")
+    root = make_project({ISSUE_FILE: issue})
+    [preheader] = by_code(root, "long-preheader")
+    assert str(preheader.where) == f"{ISSUE_FILE}:5"
+    assert preheader.severity is Severity.WARNING and "91 characters" in preheader.message
+    [subject] = by_code(root, "long-subject")
+    assert str(subject.where) == f"{ISSUE_FILE}:4"
+
+
+def test_limits_are_inclusive(make_project):
+    issue = MINIMAL_ISSUE.replace("number: 1\n", f"number: 1\nsubject: {'S' * 78}\npreheader: {'P' * 90}\n")
+    root = make_project({ISSUE_FILE: issue})
+    assert findings(root) == []
+
+
+def test_insecure_link_names_the_item(make_project):
+    item = "---\ntitle: Old site\ndate: 2024-01-10\nsummary: S.\nurl: http://old.example/post\n---\nBody.\n"
+    root = make_project({ITEM_FILE: item})
+    [finding] = by_code(root, "insecure-link")
+    assert str(finding.where) == ITEM_FILE
+    assert "http://old.example/post is not https" in finding.message
+
+
+def test_missing_alt_in_the_editorial_names_the_issue(make_project):
+    issue = MINIMAL_ISSUE + "\n![](images/photo.png)\n"
+    root = make_project({ISSUE_FILE: issue, "content/images/photo.png": PNG})
+    [finding] = by_code(root, "missing-alt")
+    assert str(finding.where) == ISSUE_FILE
+    assert "https://example.org/news/images/photo.png" in finding.message
+
+
+def test_large_image_names_the_item(make_project):
+    item = "---\ntitle: Big\ndate: 2024-01-10\nsummary: S.\nimage: images/big.png\nimage_alt: Big\n---\nBody.\n"
+    # A valid PNG header followed by padding: as large as a careless camera export.
+    root = make_project({ITEM_FILE: item, "content/images/big.png": PNG + b"\0" * (1024 * 1024)})
+    [finding] = by_code(root, "large-image")
+    assert str(finding.where) == ITEM_FILE and "1.0 MB" in finding.message
+
+
+def test_template_without_unsubscribe_or_funding_is_an_error(make_project):
+    footer = (REPO / "newsletter/theme/email/footer.mjml").read_text()
+    footer = footer.replace("{{ links.unsubscribe }}", "https://example.org/").replace(
+        "<p><strong>{{ settings.funding.statement }}</strong></p>", "")
+    root = make_project({"templates/email/footer.mjml": footer})
+    codes = {(finding.code, finding.severity, str(finding.where)) for finding in findings(root)}
+    assert ("missing-unsubscribe", Severity.ERROR, ISSUE_FILE) in codes
+    assert ("missing-funding", Severity.ERROR, ISSUE_FILE) in codes
+
+
+def test_missing_grant_number_names_the_settings(make_project):
+    settings = MINIMAL_SETTINGS.replace('grant_agreement = "101000000"\n', "")
+    [finding] = by_code(make_project({"newsletter.toml": settings}), "missing-grant-number")
+    assert str(finding.where) == "newsletter.toml" and finding.severity is Severity.ERROR
+    own = MINIMAL_SETTINGS.replace("[funding]\n", '[funding]\nstatement = "Funded by the EU."\n')
+    [finding] = by_code(make_project({"newsletter.toml": own}, name="own"), "missing-grant-number")
+    assert "101000000" in finding.message
+
+
+def test_size_warns_near_and_errors_over_the_gmail_limit(make_project):
+    near = make_project({ISSUE_FILE: MINIMAL_ISSUE + "\n" + "word " * 16_000}, name="near")  # ~80 KB of text
+    [warning] = by_code(near, "email-size")
+    assert warning.severity is Severity.WARNING and str(warning.where) == ISSUE_FILE
+    assert by_code(near, "gmail-clip") == []
+    over = make_project({ISSUE_FILE: MINIMAL_ISSUE + "\n" + "word " * 20_000}, name="over")
+    [clip] = by_code(over, "gmail-clip")
+    assert clip.severity is Severity.ERROR and "102 KB" in clip.message
+    assert by_code(over, "email-size") == []
