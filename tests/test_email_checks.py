@@ -50,7 +50,7 @@ def test_insecure_link_names_the_item(make_project):
     item = "---\ntitle: Old site\ndate: 2024-01-10\nsummary: S.\nurl: http://old.example/post\n---\nBody.\n"
     root = make_project({ITEM_FILE: item})
     [finding] = by_code(root, "insecure-link")
-    assert str(finding.where) == ITEM_FILE
+    assert str(finding.where) == f"{ITEM_FILE}:5"
     assert "http://old.example/post is not https" in finding.message
 
 

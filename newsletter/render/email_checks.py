@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from pathlib import Path, PurePosixPath
 
 from newsletter.assemble import Edition
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
+from newsletter.links import find_links, strip_tracking
 from newsletter.render import Output
 from newsletter.render.email_context import esp_preset, local_file
 from newsletter.render.email_html import elements, image_sources
@@ -44,7 +44,7 @@ def check_email(site: Site, edition: Edition, data: bytes, text: str) -> list[Di
     findings = [*_size(sources, len(data)), *_inbox(site, sources, edition)]
     findings += _acknowledgement(site, sources, document, text)
     findings += _images(site, sources, document)
-    findings += _links(sources, document)
+    findings += _insecure_links(site, edition, data)
     return findings
 
 
@@ -72,7 +72,7 @@ class _Sources:
             self.by_url.setdefault(site.asset_url(settings.project.logo), self.settings)
 
     def of(self, url: str) -> SourceLocation:
-        return self.by_url.get(without_utm(url), self.issue)
+        return self.by_url.get(strip_tracking(url), self.issue)
 
     def issue_key(self, key: str) -> SourceLocation:
         """The issue file at the line of a front-matter key, when it is written there."""
@@ -82,13 +82,6 @@ class _Sources:
             return self.issue
         line = next((number for number, text in enumerate(lines, 1) if text.startswith(f"{key}:")), None)
         return SourceLocation(self.issue.path, line)
-
-
-def without_utm(url: str) -> str:
-    """The URL without the UTM parameters the email added."""
-    parts = urlsplit(url)
-    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if not key.startswith("utm_")]
-    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _size(sources: _Sources, size: int) -> list[Diagnostic]:
@@ -151,12 +144,10 @@ def _images(site: Site, sources: _Sources, document: str) -> list[Diagnostic]:
     return findings
 
 
-def _links(sources: _Sources, document: str) -> list[Diagnostic]:
-    findings, seen = [], set()
-    for tag, attrs in elements(document):
-        url = attrs.get("href") if tag == "a" else attrs.get("src") if tag == "img" else None
-        if url and url.startswith("http://") and url not in seen:
-            seen.add(url)
-            findings.append(warning("insecure-link", sources.of(url), f"{without_utm(url)} is not https",
-                                    "use the https:// address, which most sites offer"))
-    return findings
+def _insecure_links(site: Site, edition: Edition, data: bytes) -> list[Diagnostic]:
+    output = Output(PurePosixPath(f"{site.issue_path(edition)}email.html"), "email-html", data)
+    return [
+        warning("insecure-link", link.where, f"{link.url} is not https", "use the https:// address, which most sites offer")
+        for link in find_links([output], site.root)
+        if link.url.startswith("http://")
+    ]
