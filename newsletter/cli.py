@@ -179,6 +179,31 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
     click.echo(format_report(report, Path.cwd()))
 
 
+@cli.command("send-test")
+@click.argument("issue")
+@click.option("--to", "recipients", multiple=True, required=True, metavar="ADDRESS",
+              help="A reviewer's address; repeat for more (at most [smtp] max_recipients).")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent without connecting to the server.")
+@click.pass_context
+def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_run: bool) -> None:
+    """Send an issue's email, subject marked [TEST], to reviewers through SMTP.
+
+    The server comes from [smtp] in newsletter.toml and NEWSLETTER_SMTP_HOST, _PORT, _USER,
+    _SECURITY (starttls, ssl or none) and _CAFILE, which win; the password only from
+    NEWSLETTER_SMTP_PASSWORD.
+
+    \b
+    Example:
+      newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org
+    """
+    import os
+
+    from newsletter.send import send_issue_test
+
+    report = send_issue_test(project_root(ctx), issue, recipients, os.environ, dry_run=dry_run)
+    click.echo("\n".join(report.describe()))
+
+
 def main() -> None:
     """Entry point of the `newsletter` console script."""
     cli(prog_name="newsletter")

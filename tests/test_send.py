@@ -11,13 +11,13 @@ from contextlib import contextmanager
 from dataclasses import replace
 from email import message_from_bytes, policy
 from email.message import EmailMessage
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from newsletter.cli import cli
 from newsletter.errors import SendError, UsageError
-from newsletter.render import Output
 from newsletter.render.web import WebRenderer
 from newsletter.send import send_issue_test, send_test
 from newsletter.settings import SmtpSettings
@@ -401,24 +401,11 @@ def test_server_refusing_the_data_as_too_large() -> None:
 # An issue of a project, built in memory
 
 
-class EmailChannel:
-    """A stand-in for the email channel: one email.eml per issue, shaped like the real one."""
-
-    name = "email"
-
-    def render(self, site: Any, templates: Any) -> Iterator[Output]:
-        for edition in site.editions:
-            message = issue_email()
-            message.replace_header("From", site.settings.email.from_address)
-            message.replace_header("Subject", edition.issue.title)
-            yield Output(PurePosixPath(f"{site.issue_path(edition)}email.eml"), "email-eml", bytes(message))
-
-
 def test_an_issue_is_built_in_memory_and_sent(make_project: Any) -> None:
     root = make_project({"newsletter.toml": MINIMAL_SETTINGS + '\n[smtp]\nhost = "127.0.0.1"\nsecurity = "none"\n'})
     with smtp_server() as (inbox, port):
         environ = {"NEWSLETTER_SMTP_PORT": str(port)}
-        report = send_issue_test(root, "issue-1", ["ana@example.eu"], environ, channels=(WebRenderer(), EmailChannel()))
+        report = send_issue_test(root, "issue-1", ["ana@example.eu"], environ)
     assert report.subject == "[TEST] Issue one"
     received = inbox.messages()[0]
     assert (received["Subject"], received["From"]) == ("[TEST] Issue one", "Test News <news@example.org>")
@@ -436,4 +423,36 @@ def test_a_build_without_the_email_is_one_line(make_project: Any) -> None:
 
 def test_an_unknown_issue_names_the_known_ones(make_project: Any) -> None:
     with pytest.raises(UsageError, match="no issue with slug 'issue-9'; use one of: issue-1"):
-        send_issue_test(make_project(), "issue-9", ["ana@example.eu"], {}, dry_run=True, channels=(EmailChannel(),))
+        send_issue_test(make_project(), "issue-9", ["ana@example.eu"], {}, dry_run=True)
+
+
+def test_send_test_dry_run_and_send(make_project: Any, runner: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project()
+    dry = runner.invoke(
+        cli,
+        ["--project", str(root), "send-test", "issue-1", "--to", "ana@example.eu", "--dry-run"],
+        env={"NEWSLETTER_SMTP_HOST": "127.0.0.1"},
+    )
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.startswith("Would send a test to 1 recipient(s) through 127.0.0.1:587 (starttls)\n")
+    with smtp_server() as (inbox, port):
+        sent = runner.invoke(
+            cli,
+            ["--project", str(root), "send-test", "issue-1", "--to", "ana@example.eu"],
+            env={
+                "NEWSLETTER_SMTP_HOST": "127.0.0.1",
+                "NEWSLETTER_SMTP_PORT": str(port),
+                "NEWSLETTER_SMTP_SECURITY": "none",
+            },
+        )
+    assert sent.exit_code == 0, sent.output
+    assert inbox.messages()[0]["Subject"] == "[TEST] Issue one"
+    refused = runner.invoke(
+        cli, ["--project", str(root), "send-test", "issue-1", "--to", "nope"], env={"NEWSLETTER_SMTP_HOST": "127.0.0.1"}
+    )
+    assert refused.exit_code == 1
+    assert (
+        refused.stderr
+        == "error: 'nope' is not a valid email address (addr-spec local part with no domain); "
+        "write it as name@example.org\n"
+    )
