@@ -92,54 +92,70 @@ def _numbering(part: int, total: int) -> str:
     return f" {part}/{total}"
 
 
-def _pieces(text: str, room: Callable[[str], bool], platform: str) -> list[_Piece]:
-    """Cut the text into words, cutting overlong words between grapheme clusters."""
+def _pieces(text: str) -> list[_Piece]:
+    """Find the words and how good a break stands before each."""
     pieces: list[_Piece] = []
     previous: tuple[int, int] | None = None
     for start, end in _words(text):
         rank = Break.WORD if previous is None else _break_between(text, previous, start)
+        pieces.append(_Piece(start, end, rank))
         previous = (start, end)
-        word = text[start:end]
-        if room(word):
-            pieces.append(_Piece(start, end, rank))
-            continue
-        if is_unbreakable(word):
-            raise UnsplittableTextError(
-                f"{_quote(word)} is longer than one {platform_rules(platform).label} post allows",
-                hint="shorten it, or write this post by hand in the item's `social` front matter",
-            )
-        chunk_start = start
-        for match in GRAPHEME.finditer(text, start, end):
-            if room(text[chunk_start : match.end()]):
-                continue
-            if match.start() == chunk_start or not room(match.group(0)):
-                raise UnsplittableTextError(
-                    f"a character of {_quote(word)} is longer than one post allows",
-                    hint="raise the platform's limit",
-                )
-            pieces.append(_Piece(chunk_start, match.start(), rank))
-            rank = Break.INSIDE_WORD
-            chunk_start = match.start()
-        pieces.append(_Piece(chunk_start, end, rank))
     return pieces
+
+
+def _cut_word(text: str, piece: _Piece, room: Callable[[str], bool], label: str) -> list[_Piece]:
+    """Cut a word longer than a post between grapheme clusters; URLs and the like refuse."""
+    word = text[piece.start : piece.end]
+    if is_unbreakable(word):
+        raise UnsplittableTextError(
+            f"{_quote(word)} is longer than one {label} post allows",
+            hint="shorten it, or write this post by hand in the item's `social` front matter",
+        )
+    chunks: list[_Piece] = []
+    chunk_start, rank = piece.start, piece.break_before
+    for match in GRAPHEME.finditer(text, piece.start, piece.end):
+        if room(text[chunk_start : match.end()]):
+            continue
+        if match.start() == chunk_start or not room(match.group(0)):
+            raise UnsplittableTextError(
+                f"a character of {_quote(word)} is longer than one {label} post allows",
+                hint="raise the platform's limit",
+            )
+        chunks.append(_Piece(chunk_start, match.start(), rank))
+        chunk_start, rank = match.start(), Break.INSIDE_WORD
+    chunks.append(_Piece(chunk_start, piece.end, rank))
+    return chunks
 
 
 def _pack(platform: str, text: str, limit: int | None, total: int) -> list[str]:
     """Fill parts greedily, assuming the thread has `total` parts."""
     widest = _numbering(total, total)
-    pieces = _pieces(text, lambda word: fits(platform, word + widest, limit), platform)
+    label = platform_rules(platform).label
     budget = platform_rules(platform).limit if limit is None else limit
+    pieces = _pieces(text)
     parts: list[str] = []
     first = 0
     while first < len(pieces):
         suffix = _numbering(len(parts) + 1, total)
 
-        def part(stop: int) -> str:
+        def part(stop: int, first: int = first) -> str:
             return text[pieces[first].start : pieces[stop - 1].end]
 
-        stop = first + 1
-        while stop < len(pieces) and fits(platform, part(stop + 1) + suffix, limit):
-            stop += 1
+        def part_fits(stop: int, suffix: str = suffix) -> bool:
+            return fits(platform, part(stop) + suffix, limit)
+
+        if not part_fits(first + 1):
+            room = lambda chunk: fits(platform, chunk + widest, limit)  # noqa: E731
+            pieces[first : first + 1] = _cut_word(text, pieces[first], room, label)
+        # Gallop, then bisect: measuring costs as much as the text measured.
+        good, step = first + 1, 1
+        while good + step <= len(pieces) and part_fits(good + step):
+            good, step = good + step, step * 2
+        bad = min(good + step, len(pieces) + 1)
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            good, bad = (middle, bad) if part_fits(middle) else (good, middle)
+        stop = good
         if stop < len(pieces):
             stop = _best_break(platform, pieces, first, stop, part, suffix, budget)
         parts.append(part(stop))
@@ -171,7 +187,8 @@ def split_thread(platform: str, text: str, limit: int | None = None) -> list[str
     text = text.strip()
     if fits(platform, text, limit):
         return [text]
-    total = 2
+    budget = platform_rules(platform).limit if limit is None else limit
+    total = max(2, -(-measure(platform, text) // budget))  # a first guess, often right
     while True:
         parts = _pack(platform, text, limit, total)
         if len(parts) <= total:
