@@ -10,6 +10,7 @@ from pathlib import Path
 from newsletter.assemble import assemble_editions
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
+from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.render import Output, Renderer
@@ -32,6 +33,7 @@ class BuildOptions:
     issue: str | None = None
     drafts: bool = False
     as_of: date | None = None
+    use_cache: bool = True
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def renderers() -> tuple[Renderer, ...]:
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:
     """Load settings and content and assemble the editions."""
     settings = load_settings(root)
-    return assemble_site(root, settings, load_catalog(root, settings), options)
+    cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
+    return assemble_site(root, settings, load_catalog(root, settings, cache), options)
 
 
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:

@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from newsletter.content.loader import collect_catalog
+from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic, Severity, error
 from newsletter.errors import (
     DuplicateSlugError,
@@ -55,7 +56,7 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
         settings = load_settings(root)
     except SettingsError as exc:
         return [as_diagnostic(exc)]
-    catalog, errors = collect_catalog(root, settings)
+    catalog, errors = collect_catalog(root, settings, DocumentCache(root / CACHE_DIR))
     if errors:
         return [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]
     try:

@@ -105,8 +105,10 @@ def new(ctx: click.Context, title: str, item_type: str, when: str | None) -> Non
 @click.option("--issue", default=None, help="Build only this issue's files (its slug).")
 @click.option("--drafts", is_flag=True, help="Include items marked draft: true.")
 @click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
+@click.option("--no-cache", is_flag=True, help="Parse and render every file afresh, ignoring .newsletter-cache/.")
 @click.pass_context
-def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool, as_of: str | None) -> None:
+def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool, as_of: str | None,
+          no_cache: bool) -> None:
     """Build the web archive, emails, feeds and social drafts into output/.
 
     \b
@@ -117,7 +119,7 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     from newsletter.progress import StageProgress
     from newsletter.summary import build_summary
 
-    options = BuildOptions(out_dir=out, issue=issue, drafts=drafts, as_of=as_of_option(as_of))
+    options = BuildOptions(out_dir=out, issue=issue, drafts=drafts, as_of=as_of_option(as_of), use_cache=not no_cache)
     with StageProgress(sys.stderr) as progress:
         result = build_project(project_root(ctx), options, progress)
     click.echo(build_summary(result, Path.cwd()))

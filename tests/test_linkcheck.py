@@ -362,7 +362,7 @@ def test_check_without_online_touches_no_network(
     result = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "link" not in result.output
-    assert not (root / ".newsletter-cache").exists()
+    assert not (root / ".newsletter-cache" / "links.json").exists()
 
 
 def test_check_online_reports_links_at_their_content_line(make_project: Any, runner: Any, server: SiteServer) -> None:

@@ -42,7 +42,11 @@ class Document:
 
 def read_document(path: Path, shown_as: Path) -> Document:
     """Read and split a content file; raise ContentError for encoding, empty files and bad YAML."""
-    raw = path.read_bytes()
+    return decode_document(path.read_bytes(), shown_as)
+
+
+def decode_document(raw: bytes, shown_as: Path) -> Document:
+    """Decode a content file's bytes as UTF-8 and split it."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -9,9 +9,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsletter.content.fields import Fields
-from newsletter.content.frontmatter import Document, read_document
-from newsletter.content.markdown import MarkdownRenderer, first_paragraph
+from newsletter.content.frontmatter import read_document
+from newsletter.content.markdown import first_paragraph
 from newsletter.content.models import Catalog, Event, Issue, ItemType, NewsItem, Publication
+from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import (
     ContentError,
@@ -53,21 +54,26 @@ def content_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def load_catalog(root: Path, settings: Settings) -> Catalog:
+def load_catalog(root: Path, settings: Settings, cache: DocumentCache | None = None) -> Catalog:
     """Load every item and issue; raise ContentProblems if any file is wrong."""
-    catalog, errors = collect_catalog(root, settings)
+    catalog, errors = collect_catalog(root, settings, cache)
     if errors:
         raise ContentProblems(errors)
     return catalog
 
 
-def collect_catalog(root: Path, settings: Settings) -> tuple[Catalog, list[NewsletterError]]:
+def collect_catalog(
+    root: Path, settings: Settings, cache: DocumentCache | None = None
+) -> tuple[Catalog, list[NewsletterError]]:
     """Load what can be loaded and return it with every error found."""
-    renderer = MarkdownRenderer()
+    cache = cache or DocumentCache(None)
+    news, issue_files = content_files(root / "content" / "news"), content_files(root / "content" / "issues")
+    prepared = prepare_documents(root, [*news, *issue_files], cache)
     errors: list[NewsletterError] = []
     diagnostics: list[Diagnostic] = []
-    items = _load_all(root, "news", lambda doc: load_item(doc, root, settings, renderer, diagnostics), errors)
-    issues = _load_all(root, "issues", lambda doc: load_issue(doc, settings, renderer, diagnostics), errors)
+    items = _load_all(news, prepared, lambda doc: load_item(doc, root, settings, diagnostics), errors)
+    issues = _load_all(issue_files, prepared, lambda doc: load_issue(doc, settings, diagnostics), errors)
+    cache.save()
     errors.extend(_duplicate_slugs(items, "item"))
     errors.extend(_duplicate_slugs(issues, "issue"))
     known = {item.slug for item in items}
@@ -83,20 +89,24 @@ def collect_catalog(root: Path, settings: Settings) -> tuple[Catalog, list[Newsl
     return Catalog(tuple(items), tuple(issues), tuple(diagnostics)), errors
 
 
-def _load_all(root: Path, folder: str, load: Any, errors: list[NewsletterError]) -> list[Any]:
+def _load_all(
+    paths: list[Path], prepared: dict[Path, Prepared | ContentError], load: Any, errors: list[NewsletterError]
+) -> list[Any]:
     loaded = []
-    for path in content_files(root / "content" / folder):
+    for path in paths:
         try:
-            loaded.append(load(read_document(path, path.relative_to(root))))
+            result = prepared[path]
+            if isinstance(result, ContentError):
+                raise result
+            loaded.append(load(result))
         except ContentError as exc:
             errors.append(exc)
     return loaded
 
 
-def load_item(
-    document: Document, root: Path, settings: Settings, renderer: MarkdownRenderer, diagnostics: list[Diagnostic]
-) -> NewsItem:
-    """Validate one news item's front matter and render its body."""
+def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: list[Diagnostic]) -> NewsItem:
+    """Validate one news item's front matter; its body is already rendered."""
+    document, body_html = prepared.document, prepared.body_html
     fields = Fields(document)
     tz = settings.project.tz
     title = fields.text("title", required=True)
@@ -104,7 +114,6 @@ def load_item(
     assert title is not None and when is not None
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
-    body_html = renderer.render(document.body)
     social, social_skip = _social(fields)
     item = NewsItem(
         source=document.path,
@@ -140,15 +149,13 @@ def load_item(
     return item
 
 
-def load_issue(
-    document: Document, settings: Settings, renderer: MarkdownRenderer, diagnostics: list[Diagnostic]
-) -> Issue:
-    """Validate one issue's front matter and render its editorial."""
+def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnostic]) -> Issue:
+    """Validate one issue's front matter; its editorial is already rendered."""
+    document, body_html = prepared.document, prepared.body_html
     fields = Fields(document)
     title = fields.text("title", required=True)
     when = fields.moment("date", settings.project.tz)
     assert title is not None and when is not None
-    body_html = renderer.render(document.body)
     items = fields.text_list("items") if fields.raw("items") is not None else None
     editorial = first_paragraph(body_html)
     issue = Issue(

@@ -1,0 +1,163 @@
+"""Parse and render content files: remembered by their bytes, and spread over the CPU's cores.
+
+YAML parsing and Markdown rendering are most of a build's cost. Both depend only on a file's
+bytes and on the versions of the code doing them, so their results are kept in
+`.newsletter-cache/` under a key of exactly those, and a file whose bytes are unchanged is not
+parsed again. Validation of the parsed values always runs, since it depends on other files too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from newsletter.content.frontmatter import Document, decode_document
+from newsletter.errors import ContentError
+
+CACHE_DIR = ".newsletter-cache"
+CACHE_FILE = "documents.marshal"
+# Below this many files to render, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 48
+_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A content file split into front matter and body, with the body rendered to safe HTML."""
+
+    document: Document
+    body_html: str
+
+
+def engine_fingerprint() -> str:
+    """Everything besides a file's bytes that decides what preparing it gives."""
+    import markdown
+    import nh3
+    import yaml
+
+    from newsletter import __version__
+    from newsletter.content import markdown as ours
+
+    parts = (
+        _FORMAT, __version__, sys.version, markdown.__version__, yaml.__version__, getattr(nh3, "__version__", ""),
+        ours._EXTENSIONS, ours._EXTENSION_CONFIGS, sorted(ours.ALLOWED_TAGS),
+        sorted((k, sorted(v)) for k, v in ours.ALLOWED_ATTRIBUTES.items()),
+        # The code itself: a changed renderer must not be served from an old cache.
+        Path(ours.__file__).read_bytes(), Path(__file__).read_bytes(),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+class DocumentCache:
+    """Prepared documents by key, read from and written to one file; a damaged file is ignored."""
+
+    def __init__(self, folder: Path | None):
+        self.path = folder / CACHE_FILE if folder is not None else None
+        self.engine = engine_fingerprint() if folder is not None else ""
+        self.entries: dict[str, tuple[Any, ...]] = {}
+        self.used: dict[str, tuple[Any, ...]] = {}
+        if self.path is not None:
+            self.entries = self._read(self.path)
+
+    def _read(self, path: Path) -> dict[str, tuple[Any, ...]]:
+        try:
+            data = path.read_bytes()
+            digest, payload = data[:32], data[32:]
+            if hashlib.sha256(payload).digest() != digest:
+                return {}  # torn or tampered write: start afresh
+            engine, entries = marshal.loads(payload)
+        except (OSError, EOFError, ValueError, TypeError):
+            return {}
+        return entries if engine == self.engine and isinstance(entries, dict) else {}
+
+    def key(self, shown_as: Path, raw: bytes) -> str:
+        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + raw).hexdigest()
+
+    def get(self, key: str) -> tuple[Any, ...] | None:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, value: tuple[Any, ...]) -> None:
+        self.used[key] = value
+
+    def save(self) -> None:
+        """Write the entries this build used (older ones drop out), atomically."""
+        if self.path is None or self.used == self.entries:
+            return
+        payload = marshal.dumps((self.engine, self.used))
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            temp.write_bytes(hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written only makes the next build slower
+
+
+def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -> dict[Path, Prepared | ContentError]:
+    """Prepare every file, from the cache where its bytes are known, else in parallel."""
+    results: dict[Path, Prepared | ContentError] = {}
+    missing: list[tuple[Path, str, bytes]] = []
+    for path in paths:
+        shown_as = path.relative_to(root)
+        raw = path.read_bytes()
+        key = cache.key(shown_as, raw)
+        found = cache.get(key)
+        if found is not None:
+            results[path] = _unpack(found)
+        else:
+            missing.append((path, key, raw))
+    for (path, key, raw), packed in zip(missing, _prepare_many([(p.relative_to(root), raw) for p, _, raw in missing])):
+        if isinstance(packed, ContentError):
+            results[path] = packed
+        else:
+            cache.put(key, packed)
+            results[path] = _unpack(packed)
+    return results
+
+
+def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | ContentError]:
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+        return [_prepare_or_error(shown_as, raw) for shown_as, raw in files]
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        packed = list(pool.map(_prepare_in_worker, files, chunksize=chunk))
+    # Errors are rare: redo those files here, so the exception is the real one with its location.
+    return [p if p is not None else _prepare_or_error(*files[i]) for i, p in enumerate(packed)]
+
+
+def _prepare_in_worker(file: tuple[Path, bytes]) -> tuple[Any, ...] | None:
+    result = _prepare_or_error(*file)
+    return None if isinstance(result, ContentError) else result
+
+
+_renderer: Any = None
+
+
+def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentError:
+    global _renderer
+    if _renderer is None:
+        from newsletter.content.markdown import MarkdownRenderer
+
+        _renderer = MarkdownRenderer()
+    try:
+        document = decode_document(raw, shown_as)
+    except ContentError as exc:
+        return exc
+    html = _renderer.render(document.body)
+    return (document.path.as_posix(), document.meta, document.body, document.front_matter, document.body_line, html)
+
+
+def _unpack(packed: tuple[Any, ...]) -> Prepared:
+    path, meta, body, front_matter, body_line, html = packed
+    return Prepared(Document(Path(path), meta, body, front_matter, body_line), html)
