@@ -51,6 +51,7 @@ def assemble_editions(
     editions: list[Edition] = []
     diagnostics: list[Diagnostic] = []
     issues = catalog.issues  # oldest first
+    days = [(local_day(item, tz), item) for item in catalog.items]
     for index, issue in enumerate(issues):
         previous = issues[index - 1] if index else None
         following = issues[index + 1] if index + 1 < len(issues) else None
@@ -69,10 +70,7 @@ def assemble_editions(
                 items.append(item)
         else:
             after = previous.date if previous else date.min
-            window = [
-                item for item in catalog.items
-                if after < local_day(item, tz) <= issue.date and (drafts or not item.draft)
-            ]
+            window = [item for day, item in days if after < day <= issue.date and (drafts or not item.draft)]
             items = sorted(window, key=lambda item: (item.date, item.slug))
         if not items:
             diagnostics.append(warning(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -13,10 +13,8 @@ from newsletter.content.models import Catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
+from newsletter.freshness import input_fingerprint, is_fresh, record_build
 from newsletter.render import Output, Renderer
-from newsletter.render.email import EmailRenderer
-from newsletter.render.feeds import FeedsRenderer
-from newsletter.render.web import WebRenderer
 from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -38,15 +36,23 @@ class BuildOptions:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """What a build did. `outputs` is empty when the output was already up to date (`fresh`)."""
+
     site: Site
     out_dir: Path
     outputs: tuple[Output, ...]
     report: WriteReport
     diagnostics: tuple[Diagnostic, ...] = field(default=())
+    fresh: bool = False
 
 
 def renderers() -> tuple[Renderer, ...]:
     """Every channel, in the order they run."""
+    # Imported here: a build with nothing to do, and `newsletter --help`, need none of them.
+    from newsletter.render.email import EmailRenderer
+    from newsletter.render.feeds import FeedsRenderer
+    from newsletter.render.web import WebRenderer
+
     return (WebRenderer(), EmailRenderer(), FeedsRenderer())
 
 
@@ -96,7 +102,16 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     out_dir = (options.out_dir or root / "output").resolve()
     if progress:
         progress("content")
+    settings = load_settings(root)
+    options = replace(options, as_of=options.as_of or datetime.now(settings.project.tz).date())
+    # Taken before reading content: a file saved during the build makes the next build a full one.
+    fingerprint = input_fingerprint(root, (options, out_dir)) if options.use_cache and not options.issue else None
     site = load_site(root, options)
+    cache_dir = root / CACHE_DIR
+    if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):
+        manifest = read_manifest(out_dir)
+        report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
+        return BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
     outputs = render_site(site, project_templates(root), progress)
     keep: list[str] = []
     if options.issue is not None:
@@ -106,4 +121,6 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     if progress:
         progress("write")
     report = write_outputs(out_dir, outputs, keep=keep)
+    if fingerprint:
+        record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
     return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)

@@ -13,7 +13,6 @@ import marshal
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,6 +128,8 @@ def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | Con
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < PARALLEL_THRESHOLD or workers < 2:
         return [_prepare_or_error(shown_as, raw) for shown_as, raw in files]
+    from concurrent.futures import ProcessPoolExecutor
+
     chunk = max(1, len(files) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
         packed = list(pool.map(_prepare_in_worker, files, chunksize=chunk))

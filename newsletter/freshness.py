@@ -1,0 +1,88 @@
+"""Tell whether the output is already what a build would write, so a no-change rebuild does nothing.
+
+The key is the content of every input (settings, content files, the project's templates), the
+program itself (package files, library versions) and the build's options. The output counts as
+intact while every file the last build wrote is still there with the size and modification time
+it had then. Anything else, or any doubt, means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from newsletter.write import MANIFEST
+
+STATE_FILE = "build-state.json"
+_LIBRARIES = ("jinja2", "markdown", "mjml-python", "feedgen", "nh3", "css-inline", "pyyaml", "python-slugify")
+_PACKAGE = Path(__file__).parent
+
+
+def input_fingerprint(root: Path, options: Any) -> str:
+    """Hash of everything a build reads, the code that reads it and how it was asked to."""
+    digest = hashlib.sha256(repr(options).encode())
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?\0".encode())
+    for path in _files(_PACKAGE):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    inputs = [root / "newsletter.toml", *_files(root / "content"), *_files(root / "templates")]
+    for path in inputs:
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
+    """True when the last build into `out_dir` had this fingerprint and its files are untouched."""
+    state = _read_state(cache_dir).get(str(out_dir))
+    if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
+        return False
+    files = state.get("files")
+    if not isinstance(files, dict) or MANIFEST not in files:
+        return False
+    return all(_signature(out_dir / path) == signature for path, signature in files.items())
+
+
+def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str]) -> None:
+    """Remember what this build wrote into `out_dir`, under its fingerprint."""
+    state = _read_state(cache_dir)
+    state[str(out_dir)] = {
+        "fingerprint": fingerprint,
+        "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
+    }
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        temp = cache_dir / f".{STATE_FILE}.{os.getpid()}.tmp"
+        temp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
+        os.replace(temp, cache_dir / STATE_FILE)
+    except OSError:
+        pass  # only the next build's shortcut is lost
+
+
+def _read_state(cache_dir: Path) -> dict[str, Any]:
+    try:
+        state = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return state if isinstance(state, dict) else {}
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]

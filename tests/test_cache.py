@@ -1,0 +1,112 @@
+"""The build cache: same bytes with or without it, damaged caches ignored, edits always seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from newsletter.build import BuildOptions, build_project
+from newsletter.content import prepare
+from newsletter.content.prepare import CACHE_DIR, CACHE_FILE
+from newsletter.errors import NewsletterError
+
+from .conftest import EXAMPLE_AS_OF, tree_bytes
+
+NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
+
+
+def build(root: Path, out: str, **options) -> object:
+    return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options))
+
+
+def test_output_is_the_same_with_and_without_the_cache(example_project: Path):
+    cold = build(example_project, "cold", use_cache=False)
+    assert not (example_project / CACHE_DIR).exists()
+    build(example_project, "warm")  # fills the cache
+    assert (example_project / CACHE_DIR / CACHE_FILE).is_file()
+    warm = build(example_project, "warm2")
+    assert tree_bytes(warm.out_dir) == tree_bytes(cold.out_dir)
+
+
+def test_a_damaged_cache_is_ignored(example_project: Path):
+    reference = tree_bytes(build(example_project, "ref", use_cache=False).out_dir)
+    build(example_project, "fill")
+    cache_file = example_project / CACHE_DIR / CACHE_FILE
+    data = bytearray(cache_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # a flipped byte, as a torn write would leave
+    cache_file.write_bytes(bytes(data))
+    assert tree_bytes(build(example_project, "after-damage").out_dir) == reference
+    cache_file.write_bytes(b"not a cache at all")
+    assert tree_bytes(build(example_project, "after-garbage").out_dir) == reference
+
+
+def test_a_cache_from_other_code_is_not_used(example_project: Path, monkeypatch):
+    build(example_project, "fill")
+    monkeypatch.setattr(prepare, "engine_fingerprint", lambda: "another version of the program")
+    calls = []
+    real = prepare._prepare_or_error
+    monkeypatch.setattr(prepare, "_prepare_or_error", lambda *a: calls.append(a) or real(*a))
+    monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 10_000)
+    build(example_project, "other")
+    assert len(calls) == len(list((example_project / "content").rglob("*.md")))
+
+
+def test_an_edited_item_is_rebuilt_and_others_come_from_the_cache(example_project: Path, monkeypatch):
+    build(example_project, "out")
+    path = example_project / NANTES
+    path.write_text(path.read_text().replace("two days", "two busy days"))
+    calls = []
+    real = prepare._prepare_or_error
+    monkeypatch.setattr(prepare, "_prepare_or_error", lambda *a: calls.append(a[0]) or real(*a))
+    result = build(example_project, "out")
+    assert calls == [Path(NANTES)]
+    assert not result.fresh
+    assert "two busy days" in (result.out_dir / "news/general-meeting-nantes/index.html").read_text()
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing(example_project: Path):
+    first = build(example_project, "out")
+    again = build(example_project, "out")
+    assert again.fresh and again.report.written == ()
+    assert len(again.report.unchanged) == len(first.report.manifest)
+
+
+def test_a_deleted_output_file_is_written_again(example_project: Path):
+    first = build(example_project, "out")
+    (first.out_dir / "feed.xml").unlink()
+    again = build(example_project, "out")
+    assert not again.fresh
+    assert again.report.written == ("feed.xml",)
+
+
+def test_another_reference_day_is_another_build(example_project: Path):
+    build(example_project, "out")
+    later = build_project(example_project, BuildOptions(out_dir=example_project / "out", as_of=EXAMPLE_AS_OF.replace(year=2030)))
+    assert not later.fresh
+
+
+def test_parallel_preparation_gives_the_same_items(example_project: Path, monkeypatch):
+    serial = build(example_project, "serial", use_cache=False)
+    monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+    parallel = build(example_project, "parallel", use_cache=False)
+    assert serial.site.catalog == parallel.site.catalog
+    assert tree_bytes(serial.out_dir) == tree_bytes(parallel.out_dir)
+
+
+def test_an_error_found_in_a_worker_is_reported_with_its_line(example_project: Path, monkeypatch):
+    (example_project / NANTES).write_text("---\ntitle: [unclosed\n---\nBody\n")
+    monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+    with pytest.raises(NewsletterError) as caught:
+        build(example_project, "out", use_cache=False)
+    assert str(caught.value).startswith(f"{NANTES}:3: front matter is not valid YAML")
+
+
+@pytest.mark.parametrize("stem", ["kick-off", "a" * 81, "Kick Off", "wp6-fair-data", "x--y", "ünïcode-name"])
+def test_the_fast_default_slug_agrees_with_slugify(stem: str):
+    from newsletter.content.loader import default_slug
+    from newsletter.slugs import slugify
+
+    assert default_slug(Path(f"2024-01-01-{stem}.md")) == slugify(stem)
