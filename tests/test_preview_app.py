@@ -152,12 +152,24 @@ def test_pages_opened_directly_reload_themselves(client: Client, builder: Previe
     assert f'<script src="/__preview/assets/live.js" data-version="{builder.state.version}"></script></body>' in html
 
 
-def test_reload_endpoint_changes_version_with_every_build(client: Client, builder: PreviewBuilder) -> None:
-    before = json.loads(client.text("/__preview/reload"))
+def test_reload_version_changes_when_the_output_does_and_only_then(
+        client: Client, builder: PreviewBuilder, project: Path) -> None:
+    first = json.loads(client.text("/__preview/reload"))
+    builder.rebuild()  # nothing changed on disk
+    assert json.loads(client.text("/__preview/reload")) == first
+    item = project / ZENODO
+    item.write_text(item.read_text(encoding="utf-8").replace("Data that cannot", "Data that can't"), encoding="utf-8")
     builder.rebuild()
-    after = json.loads(client.text("/__preview/reload"))
-    assert before["error"] is None and after["error"] is None
-    assert before["version"] != after["version"]
+    second = json.loads(client.text("/__preview/reload"))
+    assert second["version"] != first["version"] and second["error"] is None
+
+
+def test_a_new_warning_alone_changes_the_version(client: Client, builder: PreviewBuilder, project: Path) -> None:
+    first = builder.state.version
+    item = project / ZENODO
+    item.write_text(item.read_text(encoding="utf-8").replace("author:", "colour: blue\nauthor:"), encoding="utf-8")
+    state = builder.rebuild()
+    assert state.changed == 0 and state.version != first
 
 
 def test_a_build_error_shows_its_one_line_message_until_the_file_is_fixed(
@@ -174,8 +186,11 @@ def test_a_build_error_shows_its_one_line_message_until_the_file_is_fixed(
     assert "Showing the last good build" in html
     assert client.get("/issues/issue-3/index.html")[0] == 200  # the previous output stays served
 
+    assert builder.rebuild().version == state.version  # the same error again: no reload
+
     item.write_text(good, encoding="utf-8")
-    assert builder.rebuild().error is None
+    fixed = builder.rebuild()
+    assert fixed.error is None and fixed.version != state.version
     assert 'role="alert"' not in client.text("/__preview/issues/issue-3/")
 
 

@@ -141,19 +141,35 @@ def test_settings_and_a_new_templates_folder_are_watched(server: PreviewServer, 
     settings = project / "newsletter.toml"
     settings.write_text(settings.read_text(encoding="utf-8").replace(
         'name = "OPINCHARGE"', 'name = "OPINCHARGE preview"', 1), encoding="utf-8")
-    version = wait_for_new_version(server.address, version)["version"]
+    wait_for_new_version(server.address, version)
     assert b"OPINCHARGE preview" in request(server.address, "/")[1]
 
-    # templates/ did not exist when the server started; once it does, it is watched too.
-    (project / "templates" / "web").mkdir(parents=True)
-    version = wait_for_new_version(server.address, version)["version"]
+    # templates/ did not exist when the server started: its creation is seen, and later edits in it too.
     override = project / "templates" / "web" / "issue.html"
-    override.write_text("{% extends 'default:web/issue.html' %}\n{% block title %}Overridden{% endblock %}\n",
-                        encoding="utf-8")
-    deadline = time.monotonic() + WAIT
-    while b"<title>Overridden</title>" not in request(server.address, "/issues/issue-3/index.html")[1]:
-        assert time.monotonic() < deadline, "the new template was not picked up"
+    override.parent.mkdir(parents=True)
+    override.write_text(template_titled("Overridden"), encoding="utf-8")
+    assert shows_title(server, "Overridden", within=WAIT)
+    # The folder's own watcher starts just after it appears; write until an edit is seen through it.
+    for attempt in range(int(WAIT)):
+        override.write_text(template_titled(f"Edited {attempt}"), encoding="utf-8")
+        if shows_title(server, f"Edited {attempt}", within=1.0):
+            break
+    else:
+        raise AssertionError("edits in the new templates/ folder were not seen")
+
+
+def template_titled(title: str) -> str:
+    return "{% extends 'default:web/issue.html' %}\n{% block title %}" + title + "{% endblock %}\n"
+
+
+def shows_title(server: PreviewServer, title: str, within: float) -> bool:
+    """Whether the issue page gets that title within `within` seconds."""
+    deadline = time.monotonic() + within
+    while f"<title>{title}</title>".encode() not in request(server.address, "/issues/issue-3/index.html")[1]:
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.05)
+    return True
 
 
 def test_a_broken_file_keeps_the_server_up_and_fixing_it_recovers(server: PreviewServer, project: Path) -> None:

@@ -56,20 +56,27 @@ class PreviewBuilder:
         return self._state
 
     def rebuild(self) -> BuildState:
-        """Build the whole project (only changed files are rewritten) and publish the new state."""
+        """Build the whole project; the version (and so the page) changes only when the outcome does."""
         with self._lock:
             started = time.monotonic()
             result, error = self._build()
             seconds = time.monotonic() - started
-            self._generation += 1
-            previous = self._state.result
+            before = self._state
             if result is None:
-                self._state = BuildState(self._version(), previous, error, seconds, 0)
                 self.log(f"build failed: {error}")
-            else:
-                changed = len(result.report.written) + len(result.report.removed)
-                self._state = BuildState(self._version(), result, None, seconds, changed)
-                self.log(f"built in {seconds:.2f} s ({changed} files changed)")
+                if error != before.error:
+                    self._generation += 1
+                self._state = BuildState(self._version(), before.result, error, seconds, 0)
+                return self._state
+            # The build rewrites only files whose bytes changed; a save that changes nothing
+            # (or only files no page shows) leaves the version alone, so open pages don't flicker.
+            changed = len(result.report.written) + len(result.report.removed)
+            same = (changed == 0 and before.error is None and before.result is not None
+                    and result.diagnostics == before.result.diagnostics)
+            if not same:
+                self._generation += 1
+            self._state = BuildState(self._version(), result, None, seconds, changed)
+            self.log(f"built in {seconds:.2f} s ({changed} file{'s' * (changed != 1)} changed)")
             return self._state
 
     def checks(self) -> list[Diagnostic]:
