@@ -78,24 +78,48 @@ def client(builder: PreviewBuilder) -> Client:
     return Client(PreviewApp(builder))
 
 
-def test_home_lists_every_issue_newest_first(client: Client) -> None:
-    html = client.text("/")
+@pytest.fixture(scope="module")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Client:
+    """One build shared by the tests that only read from it."""
+    folder = tmp_path_factory.mktemp("shared")
+    builder = PreviewBuilder(copy_example(folder / "project"), folder / "build", as_of=AS_OF)
+    builder.rebuild()
+    return Client(PreviewApp(builder))
+
+
+def test_home_lists_every_issue_newest_first(reader: Client) -> None:
+    html = reader.text("/")
     slugs = re.findall(r'href="/__preview/issues/([^/"]+)/"', html)
     assert slugs == ["issue-3", "issue-2", "issue-1"]
 
 
-def test_review_page_shows_subject_preheader_and_frames_the_web_version_until_the_email_is_built(
-        client: Client) -> None:
+def test_review_page_frames_the_email_with_its_subject_preheader_size_and_plain_text(
+        client: Client, builder: PreviewBuilder) -> None:
     html = client.text("/__preview/issues/issue-3/")
     assert "OPINCHARGE #3: our first open data set, a summer school and Donostia" in html
     assert "Our first open data set, a summer school in Paderborn and a webinar in February." in html
-    assert 'data-light="/__preview/frame/light/issues/issue-3/index.html"' in html
-    assert 'data-dark="/__preview/frame/dark/issues/issue-3/index.html"' in html
-    assert "Email not built: showing the web version." in html
-    for label in ("Plain text not built", "Social drafts not built", "Email HTML <small>not built"):
-        assert label in html
+    assert 'data-light="/__preview/frame/light/issues/issue-3/email.html"' in html
+    assert 'data-dark="/__preview/frame/dark/issues/issue-3/email.html"' in html
+    size = (builder.out_dir / "issues" / "issue-3" / "email.html").stat().st_size
+    assert f"{size / 1024:.1f} KB of 102 KB" in html
+    plain = (builder.out_dir / "issues" / "issue-3" / "email.txt").read_text(encoding="utf-8")
+    assert plain.splitlines()[0] in html
+    assert '<a href="/issues/issue-3/email.eml" download>' in html
     for device, width in (("phone", 375), ("tablet", 768), ("desktop", 1024)):
         assert f'data-device="{device}" data-width="{width}"' in html
+
+
+def test_each_tab_says_not_built_when_its_channel_wrote_nothing(client: Client, builder: PreviewBuilder) -> None:
+    for path in ("issues/issue-3/email.html", "issues/issue-3/email.txt", "issues/issue-3/email.eml",
+                 "issues/issue-3/social.md", "social/drafts.json", "feed.xml"):
+        (builder.out_dir / path).unlink(missing_ok=True)
+    html = client.text("/__preview/issues/issue-3/")
+    assert 'data-light="/__preview/frame/light/issues/issue-3/index.html"' in html
+    assert "Email not built: showing the web version." in html
+    for label in ("Plain text not built", "Social drafts not built", "Email HTML <small>not built",
+                  "Download issue-3.eml <small>not built", "RSS <small>not built"):
+        assert label in html
+    assert re.search(r'id="email-size">\s*<span class="label">Email size</span>\s*<span class="not-built">not built', html)
 
 
 def test_tabs_light_up_when_the_channels_have_written_their_files(client: Client, builder: PreviewBuilder) -> None:
@@ -118,7 +142,6 @@ def test_tabs_light_up_when_the_channels_have_written_their_files(client: Client
 
     html = client.text("/__preview/issues/issue-3/")
     assert 'data-light="/__preview/frame/light/issues/issue-3/email.html"' in html
-    assert "Email not built" not in html
     assert "Plain &amp; simple" in html
     assert "10 characters over the 500 limit" in html
     assert "part 1 of 2" in html and "part 2 of 2" in html
@@ -131,17 +154,17 @@ def test_tabs_light_up_when_the_channels_have_written_their_files(client: Client
     assert headers["Content-Disposition"] == 'attachment; filename="issue-3.eml"'
 
 
-def test_dark_frame_forces_the_dark_mode_styles_and_light_frame_turns_them_off(client: Client) -> None:
-    dark = client.text("/__preview/frame/dark/static/style.css")
-    light = client.text("/__preview/frame/light/static/style.css")
-    original = client.text("/static/style.css")
+def test_dark_frame_forces_the_dark_mode_styles_and_light_frame_turns_them_off(reader: Client) -> None:
+    dark = reader.text("/__preview/frame/dark/static/style.css")
+    light = reader.text("/__preview/frame/light/static/style.css")
+    original = reader.text("/static/style.css")
     assert "@media (prefers-color-scheme: dark)" in original
     assert "prefers-color-scheme" not in dark and "@media (min-width: 0px)" in dark
     assert "prefers-color-scheme" not in light and "(max-width: 0px) and (min-width: 1px)" in light
 
 
-def test_framed_pages_link_to_the_local_build_instead_of_the_published_site(client: Client) -> None:
-    html = client.text("/__preview/frame/light/issues/issue-3/index.html")
+def test_framed_pages_link_to_the_local_build_instead_of_the_published_site(reader: Client) -> None:
+    html = reader.text("/__preview/frame/light/issues/issue-3/index.html")
     assert "https://opincharge.eu/newsletter/" not in html
     assert '<link rel="canonical" href="/__preview/frame/light/issues/issue-3/">' in html
     assert "live.js" not in html  # the review page around it does the reloading
@@ -218,10 +241,10 @@ def test_checks_list_this_issues_findings_and_count_the_others(client: Client, p
     assert "1 more finding about other items and issues" in checks
 
 
-def test_unknown_issue_says_so(client: Client) -> None:
-    status, _headers, body = client.get("/__preview/issues/no-such-issue/")
+def test_unknown_issue_says_so(reader: Client) -> None:
+    status, _headers, body = reader.get("/__preview/issues/no-such-issue/")
     assert status == 404 and b"There is no issue <code>no-such-issue</code>" in body
-    status, headers, _body = client.get("/__preview/issues/issue-3")
+    status, headers, _body = reader.get("/__preview/issues/issue-3")
     assert status == 302 and headers["Location"] == "/__preview/issues/issue-3/"
 
 
@@ -235,15 +258,15 @@ def test_unknown_issue_says_so(client: Client) -> None:
     "/__preview/frame/dark/../../../etc/passwd",
     "/issues/\x00/index.html",
 ])
-def test_paths_leaving_the_build_folder_are_refused(client: Client, path: str) -> None:
-    status, _headers, body = client.get(path)
+def test_paths_leaving_the_build_folder_are_refused(reader: Client, path: str) -> None:
+    status, _headers, body = reader.get(path)
     assert status == 403, body
     assert b"root:" not in body
 
 
 @pytest.mark.parametrize("path", ["/etc/passwd", "/manifest.json.tmp", "/.hidden", "/issues/issue-3/nothing.html"])
-def test_paths_not_in_the_build_are_not_found(client: Client, path: str) -> None:
-    assert client.get(path)[0] == 404
+def test_paths_not_in_the_build_are_not_found(reader: Client, path: str) -> None:
+    assert reader.get(path)[0] == 404
 
 
 def test_symbolic_links_out_of_the_build_are_refused(client: Client, builder: PreviewBuilder, tmp_path: Path) -> None:
@@ -253,29 +276,29 @@ def test_symbolic_links_out_of_the_build_are_refused(client: Client, builder: Pr
     assert client.get("/leak.txt")[0] == 403
 
 
-def test_folders_redirect_to_their_slash_and_serve_their_index(client: Client) -> None:
-    status, headers, _body = client.get("/issues/issue-3")
+def test_folders_redirect_to_their_slash_and_serve_their_index(reader: Client) -> None:
+    status, headers, _body = reader.get("/issues/issue-3")
     assert status == 302 and headers["Location"] == "/issues/issue-3/"
-    assert "OPINCHARGE Newsletter #3" in client.text("/issues/issue-3/")
-    assert client.get("/static/")[0] == 404  # no folder listings
+    assert "OPINCHARGE Newsletter #3" in reader.text("/issues/issue-3/")
+    assert reader.get("/static/")[0] == 404  # no folder listings
 
 
-def test_only_local_host_names_are_answered(client: Client) -> None:
-    assert client.get("/", host="localhost:8000")[0] == 200
-    assert client.get("/", host=None)[0] == 200
-    status, _headers, _body = client.get("/issues/issue-3/", host="attacker.example:8000")
+def test_only_local_host_names_are_answered(reader: Client) -> None:
+    assert reader.get("/", host="localhost:8000")[0] == 200
+    assert reader.get("/", host=None)[0] == 200
+    status, _headers, _body = reader.get("/issues/issue-3/", host="attacker.example:8000")
     assert status == 403
 
 
-def test_only_get_and_head_are_allowed(client: Client) -> None:
-    status, headers, _body = client.get("/", method="POST")
+def test_only_get_and_head_are_allowed(reader: Client) -> None:
+    status, headers, _body = reader.get("/", method="POST")
     assert status == 405 and headers["Allow"] == "GET, HEAD"
-    status, headers, body = client.get("/static/style.css", method="HEAD")
+    status, headers, body = reader.get("/static/style.css", method="HEAD")
     assert status == 200 and body == b"" and int(headers["Content-Length"]) > 0
 
 
-def test_review_assets_are_served_and_nothing_else_from_the_theme(client: Client) -> None:
-    assert "preview:reload" in client.text("/__preview/assets/live.js")
-    assert client.get("/__preview/assets/review.css")[0] == 200
-    assert client.get("/__preview/assets/review.html")[0] == 404
-    assert client.get("/__preview/assets/../../templates.py")[0] == 404
+def test_review_assets_are_served_and_nothing_else_from_the_theme(reader: Client) -> None:
+    assert "preview:reload" in reader.text("/__preview/assets/live.js")
+    assert reader.get("/__preview/assets/review.css")[0] == 200
+    assert reader.get("/__preview/assets/review.html")[0] == 404
+    assert reader.get("/__preview/assets/../../templates.py")[0] == 404

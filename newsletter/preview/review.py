@@ -11,10 +11,9 @@ from newsletter.assemble import Edition
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
+from newsletter.render.email_checks import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
 
-# Gmail cuts messages whose HTML is larger than this and hides the rest behind "View entire message".
-CLIP_BYTES = 102 * 1024
 PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn"}
 
 
@@ -80,7 +79,8 @@ class Review:
     social: Social
     links: tuple[Link, ...] = field(default=())
 
-    clip_bytes: int = CLIP_BYTES
+    clip_bytes: int = GMAIL_CLIP
+    near_bytes: int = SIZE_WARNING
 
     @property
     def clip_ratio(self) -> float:
