@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from types import TracebackType
-from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from newsletter.errors import UsageError
@@ -32,11 +31,7 @@ class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
 
 class _QuietHandler(WSGIRequestHandler):
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass  # the page polls several times a second; log errors only
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if not format.startswith('"%s" %s'):
-            super().log_message(format, *args)
+        pass  # the page polls several times a second; errors are still logged
 
 
 class PreviewServer:
