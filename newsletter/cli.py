@@ -148,6 +148,28 @@ def check(ctx: click.Context, online: bool, strict: bool, as_of: str | None) -> 
     ctx.exit(1 if failed else 0)
 
 
+@cli.command()
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port on 127.0.0.1 to serve on.")
+@click.option("--no-open", is_flag=True, help="Do not open a browser.")
+@click.option("--drafts", is_flag=True, help="Include items marked draft: true.")
+@click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
+@click.pass_context
+def preview(ctx: click.Context, port: int, no_open: bool, drafts: bool, as_of: str | None) -> None:
+    """Serve a review page for each issue on 127.0.0.1 and rebuild and reload it on every change.
+
+    The build goes to a temporary folder (output/ is left alone) and is removed on Ctrl-C.
+
+    \b
+    Example:
+      newsletter preview --port 8001
+    """
+    from newsletter.preview.server import serve
+
+    serve(project_root(ctx), port=port, open_browser=not no_open, drafts=drafts, as_of=as_of_option(as_of),
+          log=lambda message: click.echo(message, err=True))
+
+
 @cli.group("import")
 def import_group() -> None:
     """Bring posts in from other publishing systems as news items."""
