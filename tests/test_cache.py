@@ -110,3 +110,29 @@ def test_the_fast_default_slug_agrees_with_slugify(stem: str):
     from newsletter.slugs import slugify
 
     assert default_slug(Path(f"2024-01-01-{stem}.md")) == slugify(stem)
+
+
+def test_no_worker_processes_are_started_from_a_thread(example_project: Path, monkeypatch):
+    import threading
+
+    import concurrent.futures
+
+    monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process pool was started from a thread")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    failures = []
+    thread = threading.Thread(target=lambda: _build_or_record(example_project, failures))
+    thread.start()
+    thread.join()
+    assert failures == []
+
+
+def _build_or_record(root: Path, failures: list) -> None:
+    try:
+        build(root, "threaded", use_cache=False)
+    except Exception as exc:  # noqa: BLE001 - reported to the test's thread
+        failures.append(exc)

@@ -12,6 +12,7 @@ import hashlib
 import marshal
 import os
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,7 +127,10 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
 
 def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | ContentError]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(files) < PARALLEL_THRESHOLD or workers < 2:
+    # Forking from a thread of a threaded program (the preview's watcher) can deadlock: only the
+    # main thread starts workers.
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not in_main_thread:
         return [_prepare_or_error(shown_as, raw) for shown_as, raw in files]
     from concurrent.futures import ProcessPoolExecutor
 
