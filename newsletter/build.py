@@ -51,9 +51,10 @@ def renderers() -> tuple[Renderer, ...]:
     # Imported here: a build with nothing to do, and `newsletter --help`, need none of them.
     from newsletter.render.email import EmailRenderer
     from newsletter.render.feeds import FeedsRenderer
+    from newsletter.render.social import SocialRenderer
     from newsletter.render.web import WebRenderer
 
-    return (WebRenderer(), EmailRenderer(), FeedsRenderer())
+    return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 
 
 def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:
