@@ -20,6 +20,7 @@ from newsletter.errors import (
 )
 from newsletter.render import Output
 from newsletter.render.email_checks import check_emails
+from newsletter.render.social_checks import check_social
 from newsletter.settings import load_settings
 from newsletter.site import Site
 
@@ -39,7 +40,7 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
-    return (check_emails,)
+    return (check_emails, check_social)
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:
