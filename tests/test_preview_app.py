@@ -127,7 +127,7 @@ def test_tabs_light_up_when_the_channels_have_written_their_files(client: Client
     (issue / "email.html").write_text("<html><body><p>Email body</p></body></html>", encoding="utf-8")
     (issue / "email.txt").write_text("Plain & simple\n", encoding="utf-8")
     (issue / "email.eml").write_bytes(b"Subject: x\r\n\r\nbody\r\n")
-    (builder.out_dir / "social").mkdir()
+    (builder.out_dir / "social").mkdir(exist_ok=True)  # the social channel may have written it
     drafts = [
         {"item": "open-dataset-zenodo", "platform": "mastodon", "text": "x" * 510, "length": 510, "limit": 500,
          "url": "https://opincharge.eu/"},
