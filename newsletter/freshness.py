@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -18,14 +19,13 @@ from typing import Any
 from newsletter.write import MANIFEST
 
 STATE_FILE = "build-state.json"
-_LIBRARIES = ("jinja2", "markdown", "mjml-python", "feedgen", "nh3", "css-inline", "pyyaml", "python-slugify")
 _PACKAGE = Path(__file__).parent
 
 
 def input_fingerprint(root: Path, options: Any) -> str:
     """Hash of everything a build reads, the code that reads it and how it was asked to."""
     digest = hashlib.sha256(repr(options).encode())
-    for name in _LIBRARIES:
+    for name in _libraries():
         try:
             digest.update(f"{name}={metadata.version(name)}\0".encode())
         except metadata.PackageNotFoundError:
@@ -37,6 +37,16 @@ def input_fingerprint(root: Path, options: Any) -> str:
     for path in inputs:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def _libraries() -> list[str]:
+    """The names of the libraries the package runs on, as its metadata declares them."""
+    try:
+        requirements = metadata.requires("newsletter") or []
+    except metadata.PackageNotFoundError:
+        return []
+    runtime = [r for r in requirements if "extra ==" not in r]
+    return sorted({match.group(0) for r in runtime if (match := re.match(r"[A-Za-z0-9_.-]+", r))})
 
 
 def _files(folder: Path) -> list[Path]:

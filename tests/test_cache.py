@@ -136,3 +136,12 @@ def _build_or_record(root: Path, failures: list) -> None:
         build(root, "threaded", use_cache=False)
     except Exception as exc:  # noqa: BLE001 - reported to the test's thread
         failures.append(exc)
+
+
+def test_an_upgraded_library_means_a_full_build(example_project: Path, monkeypatch):
+    from importlib import metadata
+
+    build(example_project, "out")
+    real = metadata.version
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "twitter-text-parser" else real(name))
+    assert not build(example_project, "out").fresh
