@@ -1,0 +1,76 @@
+"""Run one command and measure its wall time, CPU time and peak memory."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class CommandFailed(RuntimeError):
+    """A measured command exited with a non-zero status."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    """One measured run of a command."""
+
+    wall: float  # seconds
+    cpu: float  # user + system seconds of the process and the children it waited for
+    rss_mb: float  # peak resident set size, MB (10**6 bytes)
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The medians of several samples."""
+
+    wall: float
+    cpu: float
+    rss_mb: float
+    runs: int
+    wall_min: float
+    wall_max: float
+
+    @classmethod
+    def of(cls, samples: list[Sample]) -> Summary:
+        walls = [sample.wall for sample in samples]
+        return cls(
+            wall=statistics.median(walls),
+            cpu=statistics.median(sample.cpu for sample in samples),
+            rss_mb=statistics.median(sample.rss_mb for sample in samples),
+            runs=len(samples),
+            wall_min=min(walls),
+            wall_max=max(walls),
+        )
+
+
+def measure(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None) -> Sample:
+    """Run `argv` in `cwd`, send its output to `log`, and return what it cost."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as sink:
+        start = time.perf_counter()
+        process = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        # wait4 hands back the rusage of exactly this child (and what it reaped), unlike
+        # RUSAGE_CHILDREN, which adds up every child this process ever waited for.
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
+        raise CommandFailed(f"{' '.join(argv)} exited {process.returncode} (log: {log})\n" + "\n".join(tail))
+    # ru_maxrss is in KiB on Linux and in bytes on macOS.
+    rss_bytes = usage.ru_maxrss if os.uname().sysname == "Darwin" else usage.ru_maxrss * 1024
+    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=rss_bytes / 1e6)
+
+
+def count_files(folder: Path) -> tuple[int, int]:
+    """Return the number of files under `folder` and their total size in bytes."""
+    count = size = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            count += 1
+            size += os.path.getsize(os.path.join(root, name))
+    return count, size

@@ -1,0 +1,212 @@
+"""Benchmark `newsletter build` against Hugo and Pelican on one generated archive.
+
+    python bench/run.py              full run, about 10 minutes: N = 100, 1000, 5000
+    python bench/run.py --quick      smoke run, about a minute
+    python bench/run.py --install    first install Hugo (apt-get, as root) and Pelican (pip)
+    python bench/run.py --profile    also profile one newsletter build at the main size
+
+Results go to bench/work/ (results.md, results.json, logs/, profile.txt).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+
+import generate
+import profiling
+import report
+import tools
+from measure import CommandFailed, Sample, Summary, count_files, measure
+
+HERE = Path(__file__).resolve().parent
+Builder = Callable[[Path, Path], tools.Invocation]
+
+
+def corpus_for(work: Path, count: int, seed: int) -> Path:
+    """Return a fresh copy of the generated projects for `count` items, generating them once."""
+    sources = sorted(HERE.glob("*.py"))
+    stamp = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+    cached = work / "corpus" / f"seed{seed}-n{count}"
+    if not (cached / ".stamp").exists() or (cached / ".stamp").read_text() != stamp:
+        shutil.rmtree(cached, ignore_errors=True)
+        generate.generate(cached, count, seed)
+        (cached / ".stamp").write_text(stamp)
+    site = work / "sites" / f"n{count}"
+    shutil.rmtree(site, ignore_errors=True)
+    shutil.copytree(cached, site)
+    return site
+
+
+def builders(work: Path, wanted: list[str]) -> tuple[dict[str, Builder], tools.NewsletterCli | None]:
+    """Return a cold builder for every wanted tool that can run here, saying why others cannot."""
+    found: dict[str, Builder] = {}
+    cli = None
+    if "newsletter" in wanted:
+        probed = tools.NewsletterCli.probe()
+        if isinstance(probed, str):
+            print(f"newsletter: skipped: {probed}", file=sys.stderr)
+        else:
+            cli = probed
+            found["newsletter"] = lambda project, out: probed.build(project, out, cold=True)
+    if "hugo" in wanted:
+        if reason := tools.hugo_missing():
+            print(f"hugo: skipped: {reason} (or run with --install)", file=sys.stderr)
+        else:
+            found["hugo"] = lambda project, out: tools.hugo_build(project, out, work / "hugo-cache")
+    if "pelican" in wanted:
+        if reason := tools.pelican_missing():
+            print(f"pelican: skipped: {reason} (or run with --install)", file=sys.stderr)
+        else:
+            found["pelican"] = tools.pelican_build
+    return found, cli
+
+
+def run_one(build: Builder, project: Path, out: Path, log: Path) -> Sample:
+    """Build `project` into a fresh `out` and measure it."""
+    shutil.rmtree(out, ignore_errors=True)
+    invocation = build(project, out)
+    return measure(invocation.argv, cwd=invocation.cwd, env=invocation.env, log=log)
+
+
+def bench_cold(work: Path, site: Path, count: int, found: dict[str, Builder], runs: int) -> dict[str, dict[str, object]]:
+    """Time cold builds of every tool, interleaved, after one untimed warm-up each."""
+    samples: dict[str, list[Sample]] = {name: [] for name in found}
+    active = dict(found)
+    for run in range(-1, runs):
+        for name, build in list(active.items()):
+            out = work / "out" / f"{name}-n{count}"
+            log = work / "logs" / f"{name}-n{count}-{'warmup' if run < 0 else run}.log"
+            try:
+                sample = run_one(build, site / name, out, log)
+            except CommandFailed as error:
+                print(f"{name} at N={count}: build failed: {error}", file=sys.stderr)
+                del active[name]
+                continue
+            if run >= 0:
+                samples[name].append(sample)
+            print(f"  N={count} {name:<10} run {run + 1 if run >= 0 else 'warm-up'}: {sample.wall:.2f} s, {sample.rss_mb:.0f} MB", flush=True)
+    results: dict[str, dict[str, object]] = {}
+    for name, taken in samples.items():
+        if taken:
+            files, size = count_files(work / "out" / f"{name}-n{count}")
+            results[name] = {"summary": Summary.of(taken), "samples": taken, "files": files, "bytes": size}
+    return results
+
+
+def bench_newsletter_extras(work: Path, site: Path, cli: tools.NewsletterCli, runs: int) -> dict[str, Summary]:
+    """Time no-change rebuilds, rebuilds after one edit, and `newsletter --help`."""
+    project = site / "newsletter"
+    out = work / "out" / "newsletter-rebuild"
+    shutil.rmtree(out, ignore_errors=True)
+    logs = work / "logs"
+    first = cli.build(project, out, cold=True)
+    # The first build is an ordinary one (with --no-cache dropped) so that it fills the cache.
+    first_argv = [arg for arg in first.argv if arg != "--no-cache"]
+    measure(first_argv, cwd=first.cwd, env=first.env, log=logs / "newsletter-rebuild-first.log")
+    unchanged = []
+    for run in range(runs):
+        step = cli.build(project, out, cold=False)
+        unchanged.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-nochange-{run}.log"))
+    items = sorted((project / "content" / "news").glob("*.md"))
+    edited = items[len(items) // 2]
+    after_edit = []
+    for run in range(runs):
+        with edited.open("a", encoding="utf-8") as stream:
+            stream.write(f"\nUpdate {run + 1}: the consortium corrected a figure in this item.\n")
+        step = cli.build(project, out, cold=False)
+        after_edit.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-edit-{run}.log"))
+    helps = []
+    for run in range(max(runs * 2, 5)):
+        step = cli.help(project)
+        helps.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-help-{run}.log"))
+    print(f"  newsletter rebuild: no change {Summary.of(unchanged).wall:.2f} s, one edit {Summary.of(after_edit).wall:.2f} s, --help {Summary.of(helps).wall * 1000:.0f} ms")
+    return {"nochange": Summary.of(unchanged), "edit": Summary.of(after_edit), "help": Summary.of(helps)}
+
+
+def environment(cli: tools.NewsletterCli | None) -> dict[str, str]:
+    """Describe the machine and the versions measured."""
+    info = {"python": platform.python_version(), "machine": platform.machine(), "system": platform.system()}
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name"))
+        info["cpu"] = cpu
+    except (OSError, StopIteration):
+        info["cpu"] = platform.processor() or "?"
+    info["cores"] = str(os.cpu_count())
+    if not tools.hugo_missing():
+        info["hugo"] = tools.hugo_version()
+    if not tools.pelican_missing():
+        info["pelican"] = tools.pelican_version()
+    if cli:
+        version = subprocess.run([*cli.base, "--version"], capture_output=True, text=True).stdout.strip()
+        info["newsletter"] = version.split()[-1] if version else "?"
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    info["commit"] = commit.stdout.strip() or "?"
+    return info
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0], formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small smoke run: N = 20 and 100, 2 runs")
+    parser.add_argument("--items", type=int, default=1000, help="main size, measured with --runs runs (default 1000)")
+    parser.add_argument("--sizes", default="100,1000,5000", help="sizes for the scaling table (default 100,1000,5000)")
+    parser.add_argument("--runs", type=int, default=5, help="runs per tool at the main size (default 5)")
+    parser.add_argument("--scaling-runs", type=int, default=3, help="runs per tool at the other sizes (default 3)")
+    parser.add_argument("--pelican-max", type=int, default=5000, help="largest size Pelican is run at (default 5000)")
+    parser.add_argument("--tools", default="newsletter,hugo,pelican")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--install", action="store_true", help="install Hugo and Pelican when missing")
+    parser.add_argument("--profile", action="store_true", help="profile one cold newsletter build at the main size")
+    parser.add_argument("--work", type=Path, default=HERE / "work")
+    args = parser.parse_args()
+    if args.quick:
+        args.items, args.sizes, args.runs, args.scaling_runs = 100, "20,100", 2, 2
+    return args
+
+
+def main() -> None:
+    args = parse_args()
+    work: Path = args.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    if args.install:
+        tools.install_missing()
+    found, cli = builders(work, args.tools.split(","))
+    if not found:
+        sys.exit("nothing to measure: no tool is available")
+    sizes = sorted({int(size) for size in args.sizes.split(",")} | {args.items})
+    cold: dict[int, dict[str, dict[str, object]]] = {}
+    extras: dict[str, Summary] = {}
+    for count in sizes:
+        site = corpus_for(work, count, args.seed)
+        runs = args.runs if count == args.items else args.scaling_runs
+        here = {name: build for name, build in found.items() if name != "pelican" or count <= args.pelican_max}
+        print(f"N = {count}: {runs} cold runs each of {', '.join(here)}", flush=True)
+        cold[count] = bench_cold(work, site, count, here, runs)
+        if count == args.items and cli and "newsletter" in cold[count]:
+            extras = bench_newsletter_extras(work, site, cli, args.runs)
+        if count == args.items and cli and args.profile:
+            profiling.profile_build(site / "newsletter", work)
+    info = environment(cli)
+    text = report.render(info, cold, extras, main_size=args.items, seed=args.seed)
+    (work / "results.md").write_text(text, encoding="utf-8")
+    raw = {
+        "environment": info,
+        "cold": {str(count): {name: {"summary": asdict(entry["summary"]), "samples": [asdict(sample) for sample in entry["samples"]], "files": entry["files"], "bytes": entry["bytes"]} for name, entry in by_tool.items()} for count, by_tool in cold.items()},
+        "newsletter": {name: asdict(summary) for name, summary in extras.items()},
+    }
+    (work / "results.json").write_text(json.dumps(raw, indent=2), encoding="utf-8")
+    print()
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
