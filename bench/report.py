@@ -19,6 +19,11 @@ def _wall(entries: dict[str, dict[str, object]], name: str) -> float | None:
     return entry["summary"].wall if entry else None  # type: ignore[union-attr]
 
 
+def _cpu(entries: dict[str, dict[str, object]], name: str) -> float | None:
+    entry = entries.get(name)
+    return entry["summary"].cpu if entry else None  # type: ignore[union-attr]
+
+
 def render(
     info: dict[str, str],
     cold: dict[int, dict[str, dict[str, object]]],
@@ -34,6 +39,7 @@ def render(
         "",
         f"Machine: {info['cpu']}, {info['cores']} cores, {info['system']} {info['machine']}, Python {info['python']}.",
         f"Versions: {versions}; commit {info['commit']}. Corpus seed {seed}; one issue per ten items.",
+        f"Load average (1 min) at start and end: {info.get('load', '?')}; above the core count, other work shared the machine.",
         "",
     ]
     main = cold.get(main_size, {})
@@ -55,8 +61,10 @@ def render(
                 )
         lines += [
             "",
-            f"newsletter / Hugo wall time: {_ratio(_wall(main, 'newsletter'), _wall(main, 'hugo'))}; "
-            f"Pelican / newsletter wall time: {_ratio(_wall(main, 'pelican'), _wall(main, 'newsletter'))}.",
+            f"newsletter / Hugo: wall {_ratio(_wall(main, 'newsletter'), _wall(main, 'hugo'))}, "
+            f"CPU {_ratio(_cpu(main, 'newsletter'), _cpu(main, 'hugo'))}; "
+            f"Pelican / newsletter: wall {_ratio(_wall(main, 'pelican'), _wall(main, 'newsletter'))}, "
+            f"CPU {_ratio(_cpu(main, 'pelican'), _cpu(main, 'newsletter'))}.",
             "",
         ]
     lines += [

@@ -1,6 +1,6 @@
 """Benchmark `newsletter build` against Hugo and Pelican on one generated archive.
 
-    python bench/run.py              full run, about 10 minutes: N = 100, 1000, 5000
+    python bench/run.py              full run, under 10 minutes: N = 100, 1000, 5000 (Pelican to 1000)
     python bench/run.py --quick      smoke run, about a minute
     python bench/run.py --install    first install Hugo (apt-get, as root) and Pelican (pip)
     python bench/run.py --profile    also profile one newsletter build at the main size
@@ -78,11 +78,13 @@ def run_one(build: Builder, project: Path, out: Path, log: Path) -> Sample:
     return measure(invocation.argv, cwd=invocation.cwd, env=invocation.env, log=log)
 
 
-def bench_cold(work: Path, site: Path, count: int, found: dict[str, Builder], runs: int) -> dict[str, dict[str, object]]:
-    """Time cold builds of every tool, interleaved, after one untimed warm-up each."""
+def bench_cold(
+    work: Path, site: Path, count: int, found: dict[str, Builder], runs: int, *, warm_up: bool
+) -> dict[str, dict[str, object]]:
+    """Time cold builds of every tool, interleaved, after one untimed warm-up each if asked."""
     samples: dict[str, list[Sample]] = {name: [] for name in found}
     active = dict(found)
-    for run in range(-1, runs):
+    for run in range(-1 if warm_up else 0, runs):
         for name, build in list(active.items()):
             out = work / "out" / f"{name}-n{count}"
             log = work / "logs" / f"{name}-n{count}-{'warmup' if run < 0 else run}.log"
@@ -161,7 +163,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--sizes", default="100,1000,5000", help="sizes for the scaling table (default 100,1000,5000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per tool at the main size (default 5)")
     parser.add_argument("--scaling-runs", type=int, default=3, help="runs per tool at the other sizes (default 3)")
-    parser.add_argument("--pelican-max", type=int, default=5000, help="largest size Pelican is run at (default 5000)")
+    parser.add_argument("--pelican-max", type=int, default=1000, help="largest size Pelican is run at (default 1000; 5000 adds about 3 minutes)")
     parser.add_argument("--tools", default="newsletter,hugo,pelican")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--install", action="store_true", help="install Hugo and Pelican when missing")
@@ -179,6 +181,7 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     if args.install:
         tools.install_missing()
+    load_at_start = os.getloadavg()[0]
     found, cli = builders(work, args.tools.split(","))
     if not found:
         sys.exit("nothing to measure: no tool is available")
@@ -190,12 +193,15 @@ def main() -> None:
         runs = args.runs if count == args.items else args.scaling_runs
         here = {name: build for name, build in found.items() if name != "pelican" or count <= args.pelican_max}
         print(f"N = {count}: {runs} cold runs each of {', '.join(here)}", flush=True)
-        cold[count] = bench_cold(work, site, count, here, runs)
+        # One warm-up build per tool fills the OS file cache and Python's bytecode cache;
+        # later sizes find both warm.
+        cold[count] = bench_cold(work, site, count, here, runs, warm_up=count == sizes[0])
         if count == args.items and cli and "newsletter" in cold[count]:
             extras = bench_newsletter_extras(work, site, cli, args.runs)
         if count == args.items and cli and args.profile:
             profiling.profile_build(site / "newsletter", work)
     info = environment(cli)
+    info["load"] = f"{load_at_start:.1f} and {os.getloadavg()[0]:.1f}"
     text = report.render(info, cold, extras, main_size=args.items, seed=args.seed)
     (work / "results.md").write_text(text, encoding="utf-8")
     raw = {
