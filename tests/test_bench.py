@@ -103,7 +103,9 @@ def test_newsletter_builds_the_generated_project(generate, tmp_path: Path) -> No
     build = pytest.importorskip("newsletter.build")
     generate.generate(tmp_path, 20, seed=1)
     out = tmp_path / "out"
-    build.build_project(tmp_path / "newsletter", build.BuildOptions(out_dir=out, as_of=dt.date(2026, 1, 1)))
+    result = build.build_project(tmp_path / "newsletter", build.BuildOptions(out_dir=out, as_of=dt.date(2026, 1, 1)))
+    assert [str(found) for found in result.diagnostics] == []
+    assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
     pages = list((out / "news").glob("*/index.html"))
     drafts = sum("\ndraft: true\n" in path.read_text(encoding="utf-8") for path in (tmp_path / "newsletter" / "content" / "news").glob("*.md"))
     assert len(pages) == 20 - drafts
