@@ -12,6 +12,7 @@ from collections import defaultdict
 from pathlib import Path
 
 SITE_PACKAGES = re.compile(r"(?:site|dist)-packages/([^/]+)")
+STDLIB = re.compile(r"/lib/python3\.\d+/(.+)$")
 
 
 BUILTIN_MODULE = re.compile(r"<built-in method ([a-zA-Z_][\w]*)\.")
@@ -27,7 +28,10 @@ def owner(filename: str) -> str:
     match = SITE_PACKAGES.search(filename)
     if match:
         return match.group(1).removesuffix(".py")
-    return "stdlib/" + Path(filename).stem
+    match = STDLIB.search(filename)
+    if match:
+        return "stdlib/" + match.group(1).removesuffix(".py").removesuffix("/__init__")
+    return filename
 
 
 def owners_of(key: tuple[str, int, str], callers: dict) -> list[tuple[str, float]]:
