@@ -34,7 +34,7 @@ Builder = Callable[[Path, Path], tools.Invocation]
 
 def corpus_for(work: Path, count: int, seed: int) -> Path:
     """Return a fresh copy of the generated projects for `count` items, generating them once."""
-    sources = sorted(HERE.glob("*.py"))
+    sources = [HERE / name for name in ("generate.py", "mirrors.py", "corpus_words.py")]
     stamp = hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
     cached = work / "corpus" / f"seed{seed}-n{count}"
     if not (cached / ".stamp").exists() or (cached / ".stamp").read_text() != stamp:

@@ -34,7 +34,6 @@ class NewsletterCli:
 
     base: list[str]
     has_no_cache: bool
-    has_project: bool
 
     @classmethod
     def probe(cls) -> NewsletterCli | str:
@@ -47,7 +46,7 @@ class NewsletterCli:
         if result.returncode != 0:
             first = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
             return f"`newsletter build --help` failed: {first[0]}"
-        return cls(base=base, has_no_cache="--no-cache" in result.stdout, has_project="--project" in result.stdout)
+        return cls(base=base, has_no_cache="--no-cache" in result.stdout)
 
     def build(self, project: Path, out: Path, *, cold: bool) -> Invocation:
         """Return the build of `project` into `out`; a cold one bypasses every cache."""
@@ -56,9 +55,8 @@ class NewsletterCli:
             argv.append("--no-cache")
         if cold:
             shutil.rmtree(project / ".newsletter-cache", ignore_errors=True)
-        env = dict(os.environ)
         # The project is found from the working folder, as a user runs it.
-        return Invocation(argv=argv, cwd=project, env=env)
+        return Invocation(argv=argv, cwd=project)
 
     def help(self, project: Path) -> Invocation:
         """Return `newsletter --help`."""
