@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import statistics
 import subprocess
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,58 @@ class Sample:
 
     wall: float  # seconds
     cpu: float  # user + system seconds of the process and the children it waited for
-    rss_mb: float  # peak resident set size, MB (10**6 bytes)
+    rss_mb: float  # peak resident set size of the largest single process, MB (10**6 bytes)
+    tree_mb: float  # peak of the summed resident set sizes of the process and its children, sampled
+
+
+class TreeMemory(threading.Thread):
+    """Sample the summed resident memory of a process and its descendants until stopped.
+
+    ru_maxrss covers one process at a time; a build that forks workers uses their memory
+    too. Pages shared between parent and workers count once per process here.
+    """
+
+    INTERVAL = 0.05  # seconds; a /proc scan costs about a millisecond
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak = 0
+        self.finished = threading.Event()
+        self.page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+    def run(self) -> None:
+        if not os.path.isdir("/proc"):
+            return
+        while not self.finished.is_set():
+            self.peak = max(self.peak, self._tree_rss())
+            self.finished.wait(self.INTERVAL)
+
+    def _tree_rss(self) -> int:
+        parents: dict[int, int] = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open(f"/proc/{name}/stat", "rb") as stream:
+                        # The command name may hold spaces; the fields after its ")" do not.
+                        fields = stream.read().rsplit(b")", 1)[1].split()
+                except (OSError, IndexError):
+                    continue
+                parents[int(name)] = int(fields[1])
+        tree = {self.pid}
+        grew = True
+        while grew:
+            found = {pid for pid, parent in parents.items() if parent in tree} - tree
+            grew = bool(found)
+            tree |= found
+        total = 0
+        for pid in tree:
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as stream:
+                    total += int(stream.read().split()[1]) * self.page
+            except (OSError, IndexError):
+                continue
+        return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +82,7 @@ class Summary:
     wall: float
     cpu: float
     rss_mb: float
+    tree_mb: float
     runs: int
     wall_min: float
     wall_max: float
@@ -41,6 +94,7 @@ class Summary:
             wall=statistics.median(walls),
             cpu=statistics.median(sample.cpu for sample in samples),
             rss_mb=statistics.median(sample.rss_mb for sample in samples),
+            tree_mb=statistics.median(sample.tree_mb for sample in samples),
             runs=len(samples),
             wall_min=min(walls),
             wall_max=max(walls),
@@ -53,17 +107,23 @@ def measure(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None
     with log.open("wb") as sink:
         start = time.perf_counter()
         process = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        sampler = TreeMemory(process.pid)
+        sampler.start()
         # wait4 hands back the rusage of exactly this child (and what it reaped), unlike
         # RUSAGE_CHILDREN, which adds up every child this process ever waited for.
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
+        sampler.finished.set()
+        sampler.join()
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]
         raise CommandFailed(f"{' '.join(argv)} exited {process.returncode} (log: {log})\n" + "\n".join(tail))
     # ru_maxrss is in KiB on Linux and in bytes on macOS.
     rss_bytes = usage.ru_maxrss if os.uname().sysname == "Darwin" else usage.ru_maxrss * 1024
-    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=rss_bytes / 1e6)
+    # A process shorter than one sampling interval may never be seen: fall back on ru_maxrss.
+    tree_bytes = max(sampler.peak, rss_bytes)
+    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=rss_bytes / 1e6, tree_mb=tree_bytes / 1e6)
 
 
 def count_files(folder: Path) -> tuple[int, int]:

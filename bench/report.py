@@ -48,15 +48,15 @@ def render(
         lines += [
             f"## Cold build, N = {main_size} items, {main_size // 10} issues (median of {runs} runs)",
             "",
-            "| tool | wall (s) | CPU (s) | peak RSS (MB) | files written | output (MB) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
+            "| tool | wall (s) | CPU (s) | peak memory (MB) | largest process (MB) | files written | output (MB) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name in TOOLS:
             if name in main:
                 entry = main[name]
                 summary: Summary = entry["summary"]  # type: ignore[assignment]
                 lines.append(
-                    f"| {LABELS[name]} | {summary.wall:.2f} | {summary.cpu:.2f} | {summary.rss_mb:.0f} "
+                    f"| {LABELS[name]} | {summary.wall:.2f} | {summary.cpu:.2f} | {summary.tree_mb:.0f} | {summary.rss_mb:.0f} "
                     f"| {entry['files']} | {entry['bytes'] / 1e6:.1f} |"
                 )
         lines += [
@@ -68,7 +68,7 @@ def render(
             "",
         ]
     lines += [
-        "## Scaling: cold build, median wall time and peak RSS",
+        "## Scaling: cold build, median wall time and peak memory",
         "",
         "| items | issues | " + " | ".join(LABELS[name] for name in TOOLS) + " |",
         "| ---: | ---: | " + " | ".join("---:" for _ in TOOLS) + " |",
@@ -77,7 +77,7 @@ def render(
         cells = []
         for name in TOOLS:
             summary = entries[name]["summary"] if name in entries else None
-            cells.append(f"{summary.wall:.2f} s · {summary.rss_mb:.0f} MB" if summary else "–")  # type: ignore[union-attr]
+            cells.append(f"{summary.wall:.2f} s · {summary.tree_mb:.0f} MB" if summary else "–")  # type: ignore[union-attr]
         lines.append(f"| {count} | {count // 10} | " + " | ".join(cells) + " |")
     lines.append("")
     hugo_wall = _wall(main, "hugo")
@@ -85,12 +85,12 @@ def render(
         lines += [
             f"## newsletter rebuilds and start-up, N = {main_size}",
             "",
-            "| what | wall (s) | CPU (s) | peak RSS (MB) | wall vs Hugo cold build |",
+            "| what | wall (s) | CPU (s) | peak memory (MB) | wall vs Hugo cold build |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
         for key, label in (("nochange", "no-change rebuild"), ("edit", "rebuild after editing one item"), ("help", "`newsletter --help`")):
             summary = extras[key]
-            lines.append(f"| {label} | {summary.wall:.3f} | {summary.cpu:.3f} | {summary.rss_mb:.0f} | {_ratio(summary.wall, hugo_wall)} |")
+            lines.append(f"| {label} | {summary.wall:.3f} | {summary.cpu:.3f} | {summary.tree_mb:.0f} | {_ratio(summary.wall, hugo_wall)} |")
         lines.append("")
     lines += _targets(cold, extras, main_size)
     return "\n".join(lines) + "\n"
@@ -114,6 +114,6 @@ def _targets(cold: dict[int, dict[str, dict[str, object]]], extras: dict[str, Su
     help_ms = extras["help"].wall * 1000 if "help" in extras else None
     row("`newsletter --help` < 100 ms", help_ms, f"{help_ms:.0f} ms" if help_ms else "", help_ms is not None and help_ms < 100)
     largest = max(cold) if cold else None
-    rss = cold[largest]["newsletter"]["summary"].rss_mb if largest and "newsletter" in cold[largest] else None  # type: ignore[union-attr]
+    rss = cold[largest]["newsletter"]["summary"].tree_mb if largest and "newsletter" in cold[largest] else None  # type: ignore[union-attr]
     row(f"peak memory < 150 MB (N = {largest})", rss, f"{rss:.0f} MB" if rss else "", rss is not None and rss < 150)
     return ["## Targets", "", "| target | measured | met |", "| --- | ---: | :---: |", *rows]

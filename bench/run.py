@@ -96,7 +96,8 @@ def bench_cold(
                 continue
             if run >= 0:
                 samples[name].append(sample)
-            print(f"  N={count} {name:<10} run {run + 1 if run >= 0 else 'warm-up'}: {sample.wall:.2f} s, {sample.rss_mb:.0f} MB", flush=True)
+            label = run + 1 if run >= 0 else "warm-up"
+            print(f"  N={count} {name:<10} run {label}: {sample.wall:.2f} s, {sample.cpu:.2f} s CPU, {sample.tree_mb:.0f} MB", flush=True)
     results: dict[str, dict[str, object]] = {}
     for name, taken in samples.items():
         if taken:
