@@ -82,28 +82,67 @@ def summarise(stats_file: Path, top: int = 25) -> str:
 
 
 def profile_build(project: Path, work: Path) -> Path:
-    """Run one cold build of `project` under cProfile; write profile.txt and return its path."""
+    """Profile one cold build of `project` with cProfile (and pyinstrument); return the summary's path."""
     out = work / "out" / "newsletter-profile"
-    shutil.rmtree(out, ignore_errors=True)
-    shutil.rmtree(project / ".newsletter-cache", ignore_errors=True)
     stats_file = work / "profile.prof"
-    help_text = subprocess.run([sys.executable, "-m", "newsletter", "build", "--help"], capture_output=True, text=True).stdout
-    extra = ["--no-cache"] if "--no-cache" in help_text else []
-    argv = [sys.executable, "-m", "cProfile", "-o", str(stats_file), "-m", "newsletter", "build", "--out", str(out), *extra]
-    subprocess.run(argv, cwd=project, check=True, stdout=subprocess.DEVNULL)
+    runs = [("cprofile", stats_file)]
+    if importlib.util.find_spec("pyinstrument"):
+        # A sampling profiler adds less to many small calls, so its shares are closer to an unprofiled run.
+        runs.append(("pyinstrument", work / "profile-tree.txt"))
+    for profiler, target in runs:
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(project / ".newsletter-cache", ignore_errors=True)
+        argv = [sys.executable, str(Path(__file__).resolve()), "--run", profiler, str(target), str(out)]
+        subprocess.run(argv, cwd=project, check=True, stdout=subprocess.DEVNULL)
     summary = work / "profile.txt"
     summary.write_text(summarise(stats_file), encoding="utf-8")
     print(f"  profile written to {summary} (raw: {stats_file})")
-    if importlib.util.find_spec("pyinstrument"):
-        # A sampling profiler adds less to many small calls, so its shares are closer to an unprofiled run.
-        tree = work / "profile-tree.txt"
-        shutil.rmtree(out, ignore_errors=True)
-        shutil.rmtree(project / ".newsletter-cache", ignore_errors=True)
-        argv = [sys.executable, "-m", "pyinstrument", "-o", str(tree), "-m", "newsletter", "build", "--out", str(out), *extra]
-        subprocess.run(argv, cwd=project, check=True, stdout=subprocess.DEVNULL)
-        print(f"  call tree written to {tree}")
+    if len(runs) > 1:
+        print(f"  call tree written to {runs[1][1]}")
     return summary
 
 
+def run_profiled(profiler: str, target: Path, out: Path) -> None:
+    """Build the project in the working folder under `profiler`, writing its report to `target`."""
+    import click
+
+    from newsletter.cli import cli
+
+    try:
+        from newsletter.content import prepare
+    except ImportError:
+        prepare = None
+    if prepare is not None and hasattr(prepare, "PARALLEL_THRESHOLD"):
+        # Content is parsed in worker processes that a profiler does not see (and that inherit
+        # its hooks through fork); parse it here instead so its cost shows where it belongs.
+        prepare.PARALLEL_THRESHOLD = sys.maxsize
+    build_help = cli.get_command(click.Context(cli), "build").get_help(click.Context(cli))  # type: ignore[union-attr]
+    argv = ["build", "--out", str(out), *(["--no-cache"] if "--no-cache" in build_help else [])]
+
+    def build() -> None:
+        try:
+            cli.main(argv, prog_name="newsletter", standalone_mode=False)
+        except SystemExit:
+            pass
+
+    if profiler == "cprofile":
+        import cProfile
+
+        profile = cProfile.Profile()
+        profile.runcall(build)
+        profile.dump_stats(str(target))
+    else:
+        from pyinstrument import Profiler
+
+        sampler = Profiler()
+        sampler.start()
+        build()
+        sampler.stop()
+        target.write_text(sampler.output_text(unicode=True, show_all=False), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    print(summarise(Path(sys.argv[1])))
+    if sys.argv[1:2] == ["--run"]:
+        run_profiled(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
+    else:
+        print(summarise(Path(sys.argv[1])))

@@ -5,7 +5,7 @@
     python bench/run.py --install    first install Hugo (apt-get, as root) and Pelican (pip)
     python bench/run.py --profile    also profile one newsletter build at the main size
 
-Results go to bench/work/ (results.md, results.json, logs/, profile.txt).
+Results go to bench/work/ (results.md, results.json, logs/, profile.txt, profile-tree.txt).
 """
 
 from __future__ import annotations
