@@ -23,9 +23,13 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
         f"{len(report.removed)} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
     ]
-    for entry in report.manifest:
-        if entry.kind == "email-html":
-            lines.append(f"  {entry.path}: {entry.size / 1024:.1f} KB")
+    emails = sorted((entry for entry in report.manifest if entry.kind == "email-html"), key=lambda e: e.size)
+    if len(emails) > 5:  # a long archive: the extremes tell whether any email is near Gmail's clipping
+        smallest, largest = emails[0], emails[-1]
+        lines.append(f"  {len(emails)} emails from {smallest.size / 1024:.1f} KB to {largest.size / 1024:.1f} KB "
+                     f"(largest: {largest.path})")
+    else:
+        lines.extend(f"  {entry.path}: {entry.size / 1024:.1f} KB" for entry in sorted(emails, key=lambda e: e.path))
     for diagnostic in result.diagnostics:
         lines.append(f"  {diagnostic}")
     index = result.out_dir / "index.html"

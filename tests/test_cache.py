@@ -145,3 +145,16 @@ def test_an_upgraded_library_means_a_full_build(example_project: Path, monkeypat
     real = metadata.version
     monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "twitter-text-parser" else real(name))
     assert not build(example_project, "out").fresh
+
+
+def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatch):
+    import concurrent.futures
+
+    monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "1")
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("workers were started")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    assert build(example_project, "serial", use_cache=False).site.catalog.items

@@ -112,3 +112,14 @@ def test_console_script_builds_the_example(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert "Built 3 issues" in result.stdout
     assert result.stderr == ""
+
+
+def test_summary_of_a_long_archive_names_the_largest_email(make_project, runner):
+    files = {f"content/issues/2024-0{n}-01-issue-{n}.md": f"---\ntitle: Issue {n}\ndate: 2024-0{n}-01\n---\nHi.\n"
+             for n in range(1, 8)}
+    files["content/issues/2024-01-31-issue-1.md"] = None
+    root = make_project(files)
+    result = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
+    assert result.exit_code == 0, result.output
+    assert "7 emails from" in result.output
+    assert "email.html:" not in result.output

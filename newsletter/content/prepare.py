@@ -126,7 +126,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
 
 
 def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | ContentError]:
-    workers = min(os.cpu_count() or 1, 8)
+    workers = _workers()
     # Forking from a thread of a threaded program (the preview's watcher) can deadlock: only the
     # main thread starts workers.
     in_main_thread = threading.current_thread() is threading.main_thread()
@@ -139,6 +139,14 @@ def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | Con
         packed = list(pool.map(_prepare_in_worker, files, chunksize=chunk))
     # Errors are rare: redo those files here, so the exception is the real one with its location.
     return [p if p is not None else _prepare_or_error(*files[i]) for i, p in enumerate(packed)]
+
+
+def _workers() -> int:
+    """How many processes may render: NEWSLETTER_JOBS if set (1 turns workers off), else the cores."""
+    try:
+        return max(1, int(os.environ["NEWSLETTER_JOBS"]))
+    except (KeyError, ValueError):
+        return min(os.cpu_count() or 1, 8)
 
 
 def _prepare_in_worker(file: tuple[Path, bytes]) -> tuple[Any, ...] | None:
