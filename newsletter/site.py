@@ -65,7 +65,16 @@ class Site:
 
     def url(self, path: str = "") -> str:
         """Absolute URL of a path inside output/."""
-        return urljoin(self.settings.project.site_url, path)
+        try:
+            return self._urls[path]
+        except KeyError:
+            url = self._urls[path] = urljoin(self.settings.project.site_url, path)
+            return url
+
+    @cached_property
+    def _urls(self) -> dict[str, str]:
+        # Every page asks for the same feed and page addresses; urljoin is slow enough to matter.
+        return {}
 
     def item_url(self, item: NewsItem) -> str:
         """Where readers go for an item: its canonical `url`, else its own page."""
