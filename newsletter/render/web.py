@@ -27,51 +27,60 @@ class WebRenderer:
 
 def render_web(site: Site, templates: Templates) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
+    page = _PageRenderer(site, templates)
     issue_of = {item.slug: edition.issue for edition in site.editions for item in edition.items}
-    yield _page(site, templates, "index.html", "web/index.html", editions=tuple(reversed(site.editions)))
+    yield page("index.html", "web/index.html", editions=tuple(reversed(site.editions)))
     for edition in site.editions:
-        yield _page(
-            site, templates, f"{site.issue_path(edition)}index.html", "web/issue.html",
+        yield page(
+            f"{site.issue_path(edition)}index.html", "web/issue.html",
             edition=edition, issue=edition.issue, editorial=Markup(relativize(edition.issue.body_html, "../../")),
         )
     for item in site.published:
-        yield _page(
-            site, templates, f"{site.item_path(item)}index.html", "web/item.html",
+        yield page(
+            f"{site.item_path(item)}index.html", "web/item.html",
             item=item, body=Markup(relativize(item.body_html, "../../")), issue_of_item=issue_of.get(item.slug),
         )
     for tag, items in site.tags.items():
-        yield _page(site, templates, f"{site.tag_path(tag)}index.html", "web/tag.html",
-                    tag=tag, tag_name=site.tag_name(tag), items=items)
+        yield page(f"{site.tag_path(tag)}index.html", "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
     yield from copy_tree(site.root / "content" / "images", "images", "image")
     yield from _static(site)
 
 
-def _page(site: Site, templates: Templates, path: str, template: str, **context: Any) -> Output:
-    depth = path.count("/")
-    root = "../" * depth
-    published = {item.slug for item in site.published}
+class _PageRenderer:
+    """Renders pages, with what every page of a build shares worked out once."""
 
-    def item_link(item: NewsItem) -> str:
-        if item.url:
-            return item.url
-        if item.slug in published:
-            return f"{root}{site.item_path(item)}index.html"
-        return site.item_url(item)  # not yet published: its future address
+    def __init__(self, site: Site, templates: Templates):
+        self.site, self.templates = site, templates
+        self.published = frozenset(item.slug for item in site.published)
+        self.shared: dict[str, Any] = {
+            "site": site,
+            "settings": site.settings,
+            "brand": site.settings.brand,
+            "text_direction": "rtl" if site.settings.project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+            "tag_slug": slugify,
+        }
 
-    html = templates.render(
-        template,
-        site=site,
-        settings=site.settings,
-        brand=site.settings.brand,
-        root=root,
-        canonical=site.url(path.removesuffix("index.html")),
-        text_direction="rtl" if site.settings.project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
-        asset=lambda image: image if image.startswith(("http://", "https://")) else root + image,
-        item_link=item_link,
-        tag_slug=slugify,
-        **context,
-    )
-    return text_output(path, "web-page", html)
+    def __call__(self, path: str, template: str, **context: Any) -> Output:
+        site, published = self.site, self.published
+        root = "../" * path.count("/")
+
+        def item_link(item: NewsItem) -> str:
+            if item.url:
+                return item.url
+            if item.slug in published:
+                return f"{root}{site.item_path(item)}index.html"
+            return site.item_url(item)  # not yet published: its future address
+
+        html = self.templates.render(
+            template,
+            **self.shared,
+            root=root,
+            canonical=site.url(path.removesuffix("index.html")),
+            asset=lambda image: image if image.startswith(("http://", "https://")) else root + image,
+            item_link=item_link,
+            **context,
+        )
+        return text_output(path, "web-page", html)
 
 
 def _static(site: Site) -> Iterator[Output]:
