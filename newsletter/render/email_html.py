@@ -46,14 +46,24 @@ def compile_mjml(source: str, template: str = "email/issue.mjml") -> str:
 def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Callable[[str], str]:
     """A function adding UTM parameters to http(s) URLs, leaving merge tags, mailto and excluded prefixes."""
 
+    tagged: dict[str, str] = {}  # an issue links most URLs twice in its HTML and again in its text
+    only_params = urlencode(list(params.items()))
+
     def tag(url: str) -> str:
+        if url in tagged:
+            return tagged[url]
         parts = urlsplit(url)
         if not params or parts.scheme not in ("http", "https") or url.startswith(exclude) or _is_merge_tag(url):
-            return url
-        query = parse_qsl(parts.query, keep_blank_values=True)
-        present = {key for key, _value in query}
-        query += [(key, value) for key, value in params.items() if key not in present]
-        return urlunsplit(parts._replace(query=urlencode(query)))
+            result = url
+        elif not parts.query:
+            result = urlunsplit(parts._replace(query=only_params))
+        else:
+            query = parse_qsl(parts.query, keep_blank_values=True)
+            present = {key for key, _value in query}
+            query += [(key, value) for key, value in params.items() if key not in present]
+            result = urlunsplit(parts._replace(query=urlencode(query)))
+        tagged[url] = result
+        return result
 
     return tag
 
