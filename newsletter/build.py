@@ -14,6 +14,7 @@ from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.memo import RenderMemo
 from newsletter.render import Output, Renderer
 from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
@@ -113,7 +114,8 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         manifest = read_manifest(out_dir)
         report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
         return BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
-    outputs = render_site(site, project_templates(root), progress)
+    memo = RenderMemo(root, cache_dir) if options.use_cache else None
+    outputs = render_site(replace(site, memo=memo), project_templates(root), progress)
     keep: list[str] = []
     if options.issue is not None:
         prefix = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
@@ -122,6 +124,8 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     if progress:
         progress("write")
     report = write_outputs(out_dir, outputs, keep=keep)
+    if memo is not None and options.issue is None:  # a partial build would drop the other issues' parts
+        memo.save()
     if fingerprint:
         record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
     return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)

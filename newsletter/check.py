@@ -51,7 +51,12 @@ def as_diagnostic(exc: NewsletterError) -> Diagnostic:
 
 def check_project(root: Path, as_of: date | None = None, online: bool = False) -> list[Diagnostic]:
     """Collect every finding: settings, content, rendered outputs and, when `online`, their external links."""
-    from newsletter.build import BuildOptions, assemble_site, project_templates, render_site
+    from newsletter.build import (
+        BuildOptions,
+        assemble_site,
+        project_templates,
+        render_site,
+    )
 
     try:
         settings = load_settings(root)

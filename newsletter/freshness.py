@@ -25,18 +25,32 @@ _PACKAGE = Path(__file__).parent
 def input_fingerprint(root: Path, options: Any) -> str:
     """Hash of everything a build reads, the code that reads it and how it was asked to."""
     digest = hashlib.sha256(repr(options).encode())
+    digest.update(code_fingerprint().encode())
+    digest.update(tree_digest(root, [root / "newsletter.toml", *files_below(root / "content"), *files_below(root / "templates")]))
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Hash of the program: the package's files and the versions of the libraries it runs on."""
+    digest = hashlib.sha256()
     for name in _libraries():
         try:
             digest.update(f"{name}={metadata.version(name)}\0".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{name}=?\0".encode())
-    for path in _files(_PACKAGE):
+    for path in files_below(_PACKAGE):
         stat = path.stat()
         digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    inputs = [root / "newsletter.toml", *_files(root / "content"), *_files(root / "templates")]
-    for path in inputs:
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
+
+
+def tree_digest(root: Path, paths: list[Path]) -> bytes:
+    """Hash of the names (relative to `root`) and bytes of the files given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
 
 
 def _libraries() -> list[str]:
@@ -49,7 +63,8 @@ def _libraries() -> list[str]:
     return sorted({match.group(0) for r in runtime if (match := re.match(r"[A-Za-z0-9_.-]+", r))})
 
 
-def _files(folder: Path) -> list[Path]:
+def files_below(folder: Path) -> list[Path]:
+    """Every file below `folder`, sorted; none when it does not exist."""
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)

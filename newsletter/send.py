@@ -15,7 +15,14 @@ from pathlib import Path
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
 from newsletter.render import Output, Renderer
-from newsletter.smtp import SmtpConfig, connection_lost, describe_reply, one_line, open_session, resolve_smtp
+from newsletter.smtp import (
+    SmtpConfig,
+    connection_lost,
+    describe_reply,
+    one_line,
+    open_session,
+    resolve_smtp,
+)
 
 TEST_PREFIX = "[TEST] "
 SIZE_HINT = "make the embedded images smaller or link to them instead"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic
+from newsletter.memo import RenderMemo
 from newsletter.settings import Settings
 from newsletter.slugs import slugify
 
@@ -26,6 +27,8 @@ class Site:
     as_of: date
     drafts: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
+    # Rendered parts remembered from earlier builds; None renders everything afresh.
+    memo: RenderMemo | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:

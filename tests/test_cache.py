@@ -158,3 +158,38 @@ def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatc
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
     assert build(example_project, "serial", use_cache=False).site.catalog.items
+
+
+def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, monkeypatch):
+    from newsletter.render import email as email_module
+    from newsletter.render import social_compose
+
+    reference = build(example_project, "ref", use_cache=False)
+    build(example_project, "out")
+    path = example_project / NANTES
+    path.write_text(path.read_text().replace("summary: ", "summary: Edited. ", 1))
+    emails, posts = [], []
+    real_email, real_posts = email_module.render_email, social_compose.Composer.posts
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: posts.append(item.slug) or real_posts(self, item))
+    result = build(example_project, "out")
+    assert emails == ["issue-1"]
+    assert posts == ["general-meeting-nantes"]
+    fresh = build(example_project, "fresh", use_cache=False)
+    assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
+    assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)
+
+
+def test_own_email_templates_are_never_served_from_the_cache(example_project: Path):
+    build(example_project, "out")
+    override = example_project / "templates/email/footer.mjml"
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text('{% extends "default:email/footer.mjml" %}\n')
+    from newsletter.memo import RenderMemo
+
+    memo = RenderMemo(example_project, example_project / CACHE_DIR)
+    assert "email" in memo.overridden
+    calls = []
+    assert memo.remember("email", 1, lambda: calls.append(1) or "x", str, str) == "x"
+    assert memo.remember("email", 1, lambda: calls.append(2) or "y", str, str) == "y"
+    assert calls == [1, 2]

@@ -11,7 +11,6 @@ import yaml
 from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocation
 
 
-
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML loading, with the C parser when PyYAML has it (several times faster)."""
 

@@ -11,7 +11,14 @@ from zoneinfo import ZoneInfo
 from newsletter.content.fields import Fields
 from newsletter.content.frontmatter import read_document
 from newsletter.content.markdown import first_paragraph
-from newsletter.content.models import Catalog, Event, Issue, ItemType, NewsItem, Publication
+from newsletter.content.models import (
+    Catalog,
+    Event,
+    Issue,
+    ItemType,
+    NewsItem,
+    Publication,
+)
 from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import (

@@ -9,7 +9,6 @@ parsed again. Validation of the parsed values always runs, since it depends on o
 from __future__ import annotations
 
 import hashlib
-import marshal
 import os
 import sys
 import threading
@@ -20,6 +19,7 @@ from typing import Any
 
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError
+from newsletter.store import MarshalStore
 
 CACHE_DIR = ".newsletter-cache"
 CACHE_FILE = "documents.marshal"
@@ -55,52 +55,15 @@ def engine_fingerprint() -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-class DocumentCache:
-    """Prepared documents by key, read from and written to one file; a damaged file is ignored."""
+class DocumentCache(MarshalStore):
+    """Prepared documents by the bytes of their files; without a folder, nothing is kept."""
 
     def __init__(self, folder: Path | None):
-        self.path = folder / CACHE_FILE if folder is not None else None
-        self.engine = engine_fingerprint() if folder is not None else ""
-        self.entries: dict[str, tuple[Any, ...]] = {}
-        self.used: dict[str, tuple[Any, ...]] = {}
-        if self.path is not None:
-            self.entries = self._read(self.path)
-
-    def _read(self, path: Path) -> dict[str, tuple[Any, ...]]:
-        try:
-            data = path.read_bytes()
-            digest, payload = data[:32], data[32:]
-            if hashlib.sha256(payload).digest() != digest:
-                return {}  # torn or tampered write: start afresh
-            engine, entries = marshal.loads(payload)
-        except (OSError, EOFError, ValueError, TypeError):
-            return {}
-        return entries if engine == self.engine and isinstance(entries, dict) else {}
+        super().__init__(folder / CACHE_FILE if folder is not None else None,
+                         engine_fingerprint() if folder is not None else "")
 
     def key(self, shown_as: Path, raw: bytes) -> str:
         return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + raw).hexdigest()
-
-    def get(self, key: str) -> tuple[Any, ...] | None:
-        found = self.entries.get(key)
-        if found is not None:
-            self.used[key] = found
-        return found
-
-    def put(self, key: str, value: tuple[Any, ...]) -> None:
-        self.used[key] = value
-
-    def save(self) -> None:
-        """Write the entries this build used (older ones drop out), atomically."""
-        if self.path is None or self.used == self.entries:
-            return
-        payload = marshal.dumps((self.engine, self.used))
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            temp.write_bytes(hashlib.sha256(payload).digest() + payload)
-            os.replace(temp, self.path)
-        except OSError:
-            pass  # a cache that cannot be written only makes the next build slower
 
 
 def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -> dict[Path, Prepared | ContentError]:

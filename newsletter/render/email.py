@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from newsletter.assemble import Edition
 from newsletter.content.markdown import absolutize
+from newsletter.memo import remember
 from newsletter.render import Output, text_output
 from newsletter.render.email_context import (
     EMBLEM,
@@ -42,7 +43,12 @@ class EmailRenderer:
 
     def render(self, site: Site, templates: Templates) -> Iterator[Output]:
         for edition in site.editions:
-            email = render_email(site, templates, edition)
+            email = remember(
+                site.memo, "email", (edition, site.settings, site.as_of, site.drafts),
+                lambda: render_email(site, templates, edition),
+                pack=lambda email: (email.html, email.text, email.eml),
+                unpack=lambda packed: RenderedEmail(edition, *packed),
+            )
             folder = site.issue_path(edition)
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)

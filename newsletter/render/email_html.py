@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
 from collections.abc import Callable, Mapping
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 

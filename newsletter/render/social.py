@@ -14,6 +14,7 @@ from typing import Any
 
 from newsletter.assemble import local_day
 from newsletter.content.models import NewsItem
+from newsletter.memo import remember
 from newsletter.render import Output, text_output
 from newsletter.render.social_compose import Composer, Draft, Post
 from newsletter.render.social_sheet import render_sheet
@@ -36,7 +37,10 @@ class SocialRenderer:
         def posts_of(item: NewsItem) -> tuple[Post, ...]:
             # An item can be in the drafts and in an issue's sheet: compose it once.
             if item.slug not in posts:
-                posts[item.slug] = composer.posts(item)
+                posts[item.slug] = remember(
+                    site.memo, "social", (item, site.settings), lambda: composer.posts(item),
+                    pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
+                )
             return posts[item.slug]
 
         drafts = [draft for item in site.published for post in posts_of(item) for draft in post.drafts]
@@ -44,6 +48,27 @@ class SocialRenderer:
         yield text_output(CSV_PATH, "social-csv", drafts_csv(site, drafts))
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of)
+
+
+def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
+    """Posts as plain data for the build cache (the item is known to whoever asks)."""
+    return tuple(
+        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes)
+        for post in posts
+    )
+
+
+def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
+    """Posts back from `pack_posts`, for `item`."""
+    return tuple(
+        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes))
+        for platform, drafts, override, notes in packed
+    )
+
+
+def _draft_fields(draft: Draft) -> tuple[Any, ...]:
+    return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
+            draft.api_text, draft.over_limit)
 
 
 def draft_record(site: Site, draft: Draft) -> dict[str, Any]:

@@ -26,10 +26,21 @@ from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.render import Output
 from newsletter.render.social import JSON_PATH
-from newsletter.render.social_compose import camel_hashtag, drafted_platforms, post_limit, project_and_item_hashtags
+from newsletter.render.social_compose import (
+    camel_hashtag,
+    drafted_platforms,
+    post_limit,
+    project_and_item_hashtags,
+)
 from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
-from newsletter.social.counting import fits, grapheme_count, measure, platform_rules, utf8_length
+from newsletter.social.counting import (
+    fits,
+    grapheme_count,
+    measure,
+    platform_rules,
+    utf8_length,
+)
 from newsletter.social.splitting import UnsplittableTextError, split_thread
 
 # platform -> (longest hashtag, unit, how it is counted), without the "#"

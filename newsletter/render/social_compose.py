@@ -20,7 +20,13 @@ from newsletter.render.social_fit import Meter, Pieces, fit, tidy
 from newsletter.settings import Partner, Settings
 from newsletter.site import Site
 from newsletter.social import linkedin
-from newsletter.social.counting import PLATFORMS, api_text, fits, platform_rules, utf8_length
+from newsletter.social.counting import (
+    PLATFORMS,
+    api_text,
+    fits,
+    platform_rules,
+    utf8_length,
+)
 from newsletter.social.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
 
