@@ -32,6 +32,8 @@ class Templates:
                                                 default_for_string=False, default=False),
             undefined=jinja2.StrictUndefined,
             keep_trailing_newline=True,
+            # One environment serves one build: no need to stat a template file each time it is used.
+            auto_reload=False,
             trim_blocks=True,
             lstrip_blocks=True,
         )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsletter.settings import PLATFORMS as SETTINGS_PLATFORMS
 from newsletter.social.counting import (
@@ -226,3 +228,34 @@ def test_loading_twitter_text_leaves_no_stand_in_behind() -> None:
 
     stand_in = sys.modules.get("pkg_resources")
     assert stand_in is None or hasattr(stand_in, "working_set")
+
+
+def _x_length_with_the_library_search(text: str) -> int:
+    import sys
+
+    from newsletter.social import twitter
+
+    module = sys.modules["twitter_text.parse_tweet"]
+    module.extract_emojis_with_indices = twitter._extract_emojis
+    try:
+        return int(parse_tweet(text).weightedLength)
+    finally:
+        module.extract_emojis_with_indices = twitter._extract_emojis_if_any
+
+
+@pytest.mark.parametrize("text", [
+    "plain ASCII text", "smart ‘quotes’ – dashes … and café", "emoji 😷 and 👍🏽 and 👨‍👩‍👧", "keycap #️⃣ 1️⃣",
+    "© 2024 ® ™ ‼ ↔ ⌚ ☀ ✂ ⬆ 〰 ㊗", "flags 🇪🇺🇱🇺", "中文 日本語 한국어", "text style ☺ and emoji style ☺️",
+])
+def test_the_emoji_shortcut_counts_like_the_library(text: str) -> None:
+    from newsletter.social.counting import x_length
+
+    assert x_length(text) == _x_length_with_the_library_search(text)
+
+
+@given(st.text(max_size=60))
+@settings(max_examples=300, deadline=None)
+def test_the_emoji_shortcut_counts_like_the_library_on_any_text(text: str) -> None:
+    from newsletter.social.counting import x_length
+
+    assert x_length(text) == _x_length_with_the_library_search(text)

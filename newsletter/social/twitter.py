@@ -7,6 +7,7 @@ that reads the file next to the module takes the place of `pkg_resources`.
 
 from __future__ import annotations
 
+import re
 import sys
 import types
 from pathlib import Path
@@ -42,6 +43,22 @@ from twitter_text.regexp.valid_domain import valid_domain  # noqa: E402
 from twitter_text.regexp.valid_tco_url import valid_tco_url  # noqa: E402
 from twitter_text.regexp.valid_url_balanced_parens import valid_url_balanced_parens  # noqa: E402
 from twitter_text.regexp.valid_url_preceding_chars import valid_url_preceding_chars  # noqa: E402
+
+# Most of parse_tweet's time goes into matching its emoji pattern, a long alternation, against the
+# whole text. No emoji can match without one of these characters (checked over every code point), so
+# a text without any is given no emoji at once; any other text takes the library's own search.
+_EMOJI_CANDIDATE = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21ff\u2300-\u2bff\u3030\u303d\u3297\u3299"
+    "\ufe0f\u20e3\U0001F000-\U0010FFFF]"
+)
+_extract_emojis = sys.modules["twitter_text.parse_tweet"].extract_emojis_with_indices
+
+
+def _extract_emojis_if_any(text: str) -> list[dict[str, object]]:
+    return _extract_emojis(text) if _EMOJI_CANDIDATE.search(text) else []
+
+
+sys.modules["twitter_text.parse_tweet"].extract_emojis_with_indices = _extract_emojis_if_any
 
 __all__ = [
     "config",
