@@ -24,6 +24,13 @@ class NewsletterGroup(click.Group):
                 raise
             click.echo(f"error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except OSError as exc:
+            # A file the system refused (permissions, a full disk, a missing folder): name it, no traceback.
+            if ctx.meta.get("newsletter.traceback"):
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"error: {where}{exc.strerror or exc}; check that the path exists and is writable", err=True)
+            ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted; output/ was left as it was", err=True)
             ctx.exit(130)

@@ -153,3 +153,21 @@ def test_traceback_flag_shows_the_stack(make_project, runner):
     result = runner.invoke(cli, ["--project", str(root), "--traceback", "build"])
     assert result.exit_code == 1
     assert result.exception is not None
+
+
+def test_a_content_file_that_cannot_be_read_is_one_line(make_project, runner):
+    root = make_project()
+    (root / "content/news/2024-02-01-folder.md").mkdir()  # a folder where a file should be
+    result = runner.invoke(cli, ["--project", str(root), "build"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: content/news/2024-02-01-folder.md: cannot read the file (Is a directory)")
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_the_system_refuses_is_one_line(tmp_path, runner):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    result = runner.invoke(cli, ["init", str(blocker / "project")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {blocker / 'project'}: ")
+    assert "Traceback" not in result.output

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.content.frontmatter import Document, decode_document
-from newsletter.errors import ContentError
+from newsletter.errors import ContentError, SourceLocation
 from newsletter.store import MarshalStore
 
 CACHE_DIR = ".newsletter-cache"
@@ -72,7 +72,12 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
     missing: list[tuple[Path, str, bytes]] = []
     for path in paths:
         shown_as = path.relative_to(root)
-        raw = path.read_bytes()
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            results[path] = ContentError(f"cannot read the file ({exc.strerror or exc})", SourceLocation(shown_as),
+                                         "check that it is a file you may read")
+            continue
         key = cache.key(shown_as, raw)
         found = cache.get(key)
         if found is not None:
