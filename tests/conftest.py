@@ -14,6 +14,10 @@ from click.testing import CliRunner
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 EXAMPLE_AS_OF = date(2024, 12, 31)
+# Debian's Chromium, driven headless by the browser tests; the flags keep it off the network.
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 MINIMAL_SETTINGS = """\
 [project]
@@ -81,13 +85,18 @@ def make_project(tmp_path: Path) -> MakeProject:
     return make
 
 
-@pytest.fixture
-def example_project(tmp_path: Path) -> Path:
-    """A copy of the repository's example project, safe to edit and build."""
-    root = tmp_path / "example"
-    root.mkdir()
+def copy_example(root: Path) -> Path:
+    """Copy the example's settings and content (not its theme overrides) into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")
     shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    """A copy of the repository's example project, theme overrides included, safe to edit and build."""
+    root = copy_example(tmp_path / "example")
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", root / "templates")
     return root

@@ -113,9 +113,8 @@ def test_the_fast_default_slug_agrees_with_slugify(stem: str):
 
 
 def test_no_worker_processes_are_started_from_a_thread(example_project: Path, monkeypatch):
-    import threading
-
     import concurrent.futures
+    import threading
 
     monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)

@@ -7,7 +7,6 @@ import re
 import click
 
 from newsletter.cli import cli
-from newsletter.settings import parse_settings
 
 from .conftest import REPO
 

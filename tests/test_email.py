@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -18,7 +17,7 @@ from newsletter.render.email import render_email, render_message
 from newsletter.render.email_context import ESP_PRESETS
 from newsletter.render.email_html import elements, image_sources
 
-from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO
+from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, copy_example
 
 PNG = (REPO / "content" / "images" / "summer-school.png").read_bytes()  # 600 x 300
 
@@ -27,8 +26,7 @@ PNG = (REPO / "content" / "images" / "summer-school.png").read_bytes()  # 600 x 
 def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example project built once for this module; returns its output folder."""
     root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")
-    shutil.copytree(REPO / "content", root / "content")
+    copy_example(root)
     return build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF)).out_dir
 
 

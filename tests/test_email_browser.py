@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from newsletter.build import BuildOptions, build_project
 
-from .conftest import EXAMPLE_AS_OF, REPO
-
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+from .conftest import CHROMIUM, CHROMIUM_ARGS, EXAMPLE_AS_OF, copy_example
 
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium: apt-get install chromium")
 sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python: pip install playwright")
@@ -22,15 +17,14 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright f
 @pytest.fixture(scope="module")
 def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")
-    shutil.copytree(REPO / "content", root / "content")
+    copy_example(root)
     return build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF)).out_dir
 
 
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

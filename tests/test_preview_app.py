@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from datetime import date
 from pathlib import Path
 from wsgiref.util import setup_testing_defaults
@@ -15,17 +14,11 @@ import pytest
 from newsletter.preview.app import PreviewApp
 from newsletter.preview.builder import PreviewBuilder
 
-EXAMPLE = Path(__file__).resolve().parents[1]
+from .conftest import copy_example
+
 AS_OF = date(2024, 12, 31)
 ZENODO = "content/news/2024-11-20-open-dataset-zenodo.md"  # an item of issue-3
 
-
-def copy_example(target: Path) -> Path:
-    """The repository's example project, copied so tests may edit it."""
-    target.mkdir()
-    shutil.copy(EXAMPLE / "newsletter.toml", target / "newsletter.toml")
-    shutil.copytree(EXAMPLE / "content", target / "content")
-    return target
 
 
 class Client:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from .conftest import CHROMIUM, CHROMIUM_ARGS, copy_example
+
 if not CHROMIUM.exists():
     pytest.skip("needs Debian's Chromium at /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
 pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python (pip install playwright)")
@@ -19,20 +19,15 @@ from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from newsletter.preview.server import PreviewServer  # noqa: E402
 
-EXAMPLE = Path(__file__).resolve().parents[1]
 ZENODO = "content/news/2024-11-20-open-dataset-zenodo.md"  # an item of issue-3
 TITLE = "First open data set: isotope maps of the solid electrolyte interphase"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 WAIT_MS = 15_000  # upper bound for a rebuild to show up; a limit, not a measurement
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     target = tmp_path / "project"
-    target.mkdir()
-    shutil.copy(EXAMPLE / "newsletter.toml", target / "newsletter.toml")
-    shutil.copytree(EXAMPLE / "content", target / "content")
+    copy_example(target)
     return target
 
 
@@ -45,7 +40,7 @@ def server(project: Path) -> Iterator[PreviewServer]:
 @pytest.fixture
 def page(server: PreviewServer) -> Iterator[Page]:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(WAIT_MS)

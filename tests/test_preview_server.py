@@ -5,7 +5,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -19,18 +18,12 @@ import pytest
 
 from newsletter.preview.server import PreviewServer
 
-EXAMPLE = Path(__file__).resolve().parents[1]
+from .conftest import copy_example
+
 AS_OF = date(2024, 12, 31)
 ZENODO = "content/news/2024-11-20-open-dataset-zenodo.md"  # an item of issue-3
 WAIT = 15.0  # seconds to wait for a rebuild before giving up; a generous bound, not a measurement
 
-
-def copy_example(target: Path) -> Path:
-    """The repository's example project, copied so tests may edit it."""
-    target.mkdir()
-    shutil.copy(EXAMPLE / "newsletter.toml", target / "newsletter.toml")
-    shutil.copytree(EXAMPLE / "content", target / "content")
-    return target
 
 
 def request(address: tuple[str, int], path: str) -> tuple[int, bytes]:
