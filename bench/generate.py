@@ -17,7 +17,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 
 import mirrors
 from corpus_words import (
@@ -279,34 +278,6 @@ def make_corpus(count: int, seed: int) -> Corpus:
     return Corpus(items=tuple(items), issues=tuple(make_issues(rng, items)))
 
 
-def front_matter(data: dict[str, object], body: str) -> str:
-    """Return a Markdown file with YAML front matter."""
-    head = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
-    return f"---\n{head}---\n\n{body}"
-
-
-def item_front_matter(item: Item) -> dict[str, object]:
-    """Return the newsletter front matter of an item."""
-    data: dict[str, object] = {
-        "title": item.title,
-        "date": item.date,
-        "summary": item.summary,
-        "type": item.type,
-        "tags": list(item.tags),
-        "work_packages": list(item.work_packages),
-        "author": item.author,
-        "image": item.image,
-        "image_alt": item.image_alt,
-    }
-    if item.event:
-        data["event"] = item.event
-    if item.publication:
-        data["publication"] = item.publication
-    if item.draft:
-        data["draft"] = True
-    return data
-
-
 def write_newsletter(corpus: Corpus, root: Path) -> None:
     """Write the corpus as a newsletter project."""
     (root / "content" / "news").mkdir(parents=True, exist_ok=True)
@@ -314,7 +285,7 @@ def write_newsletter(corpus: Corpus, root: Path) -> None:
     (root / "newsletter.toml").write_text(newsletter_toml(), encoding="utf-8")
     for item in corpus.items:
         path = root / "content" / "news" / f"{item.day.isoformat()}-{item.slug}.md"
-        path.write_text(front_matter(item_front_matter(item), item.body), encoding="utf-8")
+        path.write_text(mirrors.markdown_page(mirrors.item_fields(item), item.body), encoding="utf-8")
     for issue in corpus.issues:
         data: dict[str, object] = {
             "title": issue.title,
@@ -325,7 +296,7 @@ def write_newsletter(corpus: Corpus, root: Path) -> None:
         if issue.items is not None:
             data["items"] = list(issue.items)
         path = root / "content" / "issues" / f"{issue.date.isoformat()}-{issue.slug}.md"
-        path.write_text(front_matter(data, issue.body), encoding="utf-8")
+        path.write_text(mirrors.markdown_page(data, issue.body), encoding="utf-8")
 
 
 def newsletter_toml() -> str:

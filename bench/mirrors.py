@@ -68,14 +68,13 @@ limit = 50
 """
 
 
-def _hugo_front_matter(item: Item) -> dict[str, object]:
+def item_fields(item: Item) -> dict[str, object]:
+    """An item's front matter as the newsletter project writes it."""
     data: dict[str, object] = {
         "title": item.title,
         "date": item.date,
-        "slug": item.slug,
         "summary": item.summary,
-        # Hugo reserves `type` for layout lookup, so the item type travels under another name.
-        "item_type": item.type,
+        "type": item.type,
         "tags": list(item.tags),
         "work_packages": list(item.work_packages),
         "author": item.author,
@@ -91,7 +90,16 @@ def _hugo_front_matter(item: Item) -> dict[str, object]:
     return data
 
 
-def _yaml_page(data: dict[str, object], body: str) -> str:
+def _hugo_front_matter(item: Item) -> dict[str, object]:
+    data = item_fields(item)
+    # Hugo reserves `type` for layout lookup, so the item type travels under another name.
+    data["item_type"] = data.pop("type")
+    data["slug"] = item.slug
+    return data
+
+
+def markdown_page(data: dict[str, object], body: str) -> str:
+    """A Markdown file with YAML front matter."""
     head = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
     return f"---\n{head}---\n\n{body}"
 
@@ -109,11 +117,11 @@ def write_hugo(corpus: Corpus, root: Path, *, site_url: str, title: str) -> None
     (layouts / "index.html").write_text(HUGO_INDEX, encoding="utf-8")
     for item in corpus.items:
         path = root / "content" / "news" / f"{item.day.isoformat()}-{item.slug}.md"
-        path.write_text(_yaml_page(_hugo_front_matter(item), item.body), encoding="utf-8")
+        path.write_text(markdown_page(_hugo_front_matter(item), item.body), encoding="utf-8")
     for issue in corpus.issues:
         data = {"title": issue.title, "date": issue.date, "slug": issue.slug, "number": issue.number, "subject": issue.subject}
         path = root / "content" / "issues" / f"{issue.date.isoformat()}-{issue.slug}.md"
-        path.write_text(_yaml_page(data, issue.body), encoding="utf-8")
+        path.write_text(markdown_page(data, issue.body), encoding="utf-8")
 
 
 def _pelican_config(site_url: str, title: str, timezone: str) -> str:
