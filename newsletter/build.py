@@ -58,9 +58,9 @@ def renderers() -> tuple[Renderer, ...]:
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 
 
-def load_site(root: Path, options: BuildOptions = BuildOptions()) -> Site:
-    """Load settings and content and assemble the editions."""
-    settings = load_settings(root)
+def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Settings | None = None) -> Site:
+    """Load settings (unless given) and content, and assemble the editions."""
+    settings = settings or load_settings(root)
     cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
     return assemble_site(root, settings, load_catalog(root, settings, cache), options)
 
@@ -108,7 +108,7 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     options = replace(options, as_of=options.as_of or datetime.now(settings.project.tz).date())
     # Taken before reading content: a file saved during the build makes the next build a full one.
     fingerprint = input_fingerprint(root, (options, out_dir)) if options.use_cache and not options.issue else None
-    site = load_site(root, options)
+    site = load_site(root, options, settings)
     cache_dir = root / CACHE_DIR
     if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):
         manifest = read_manifest(out_dir)
