@@ -21,7 +21,7 @@ from newsletter.errors import (
 from newsletter.render import Output
 from newsletter.render.email_checks import check_emails
 from newsletter.render.social_checks import check_social
-from newsletter.settings import load_settings
+from newsletter.settings import SettingsProblems, load_settings
 from newsletter.site import Site
 
 # Output checks: each looks at the site and its rendered outputs and returns findings.
@@ -49,6 +49,13 @@ def as_diagnostic(exc: NewsletterError) -> Diagnostic:
     return error(code, exc.where, exc.message, exc.hint)
 
 
+def settings_diagnostics(exc: SettingsError) -> list[Diagnostic]:
+    """Each problem of newsletter.toml as its own finding, at its own line."""
+    problems = exc.problems if isinstance(exc, SettingsProblems) else [exc]
+    return [error("bad-setting", problem.where, problem.message, "see the README's settings section")
+            for problem in problems]
+
+
 def check_project(root: Path, as_of: date | None = None, online: bool = False) -> list[Diagnostic]:
     """Collect every finding: settings, content, rendered outputs and, when `online`, their external links."""
     from newsletter.build import (
@@ -61,7 +68,7 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
     try:
         settings = load_settings(root)
     except SettingsError as exc:
-        return [as_diagnostic(exc)]
+        return settings_diagnostics(exc)
     catalog, errors = collect_catalog(root, settings, DocumentCache(root / CACHE_DIR))
     if errors:
         return [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]

@@ -9,13 +9,15 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.diagnostics import Diagnostic, warning
+from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
+from newsletter.toml_lines import key_line, key_lines
 
 SETTINGS_FILE = "newsletter.toml"
 PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
 ESP_PRESETS = ("mailchimp", "brevo", "listmonk", "buttondown", "generic")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+SETTINGS_HINT = "fix these keys (see the README's settings section)"
 DEFAULT_STATEMENT = "Funded by the European Union"
 DEFAULT_DISCLAIMER = (
     "Views and opinions expressed are however those of the author(s) only and do not "
@@ -115,6 +117,26 @@ class Settings:
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
     warnings: tuple[Diagnostic, ...] = ()
+    # The line of each dotted key in newsletter.toml; not part of what the settings say.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> SourceLocation:
+        """newsletter.toml at the line of `key` (e.g. `partners[2].logo`), else of its table."""
+        return SourceLocation(Path(SETTINGS_FILE), key_line(self.lines, key))
+
+
+class SettingsProblems(SettingsError):
+    """Every problem of newsletter.toml at once: the first at its line, the others with theirs."""
+
+    def __init__(self, problems: list[SettingsError]):
+        first = problems[0]
+        more = "".join(
+            f"; line {problem.where.line}: {problem.message}" if problem.where and problem.where.line
+            else f"; {problem.message}"
+            for problem in problems[1:]
+        )
+        super().__init__(first.message + more, first.where, SETTINGS_HINT)
+        self.problems = problems
 
 
 class _Table:
@@ -146,7 +168,8 @@ class _Table:
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.text(name, default)
         if value not in choices:
-            self.problems.append(f"'{self.key(name)}' must be one of {', '.join(choices)} (got {value!r})")
+            self.problems.append(f"'{self.key(name)}' must be one of {', '.join(choices)} "
+                                 f"(got {value!r}{_suggestion(str(value), choices, ', ')})")
             return default
         return str(value)
 
@@ -155,7 +178,8 @@ class _Table:
         result: dict[str, str] = {}
         for key in sorted(value):
             if allowed and key not in allowed:
-                self.problems.append(f"'{self.key(name)}.{key}' is not a platform; use one of {', '.join(allowed)}")
+                self.problems.append(f"'{self.key(name)}.{key}' is not a platform{_suggestion(key, allowed, ' (', ')')}; "
+                                     f"use one of {', '.join(allowed)}")
             elif not isinstance(value[key], str):
                 self.problems.append(f"'{self.key(name)}.{key}' must be text (got {value[key]!r})")
             else:
@@ -169,6 +193,11 @@ class _Table:
             self.problems.append(f"'{self.key(name)}' must be a table")
             value = {}
         return _Table(value, self.key(name), self.problems, self.known)
+
+
+def _suggestion(word: str, choices: tuple[str, ...], before: str, after: str = "") -> str:
+    found = closest(word, choices)
+    return f"{before}did you mean {found!r}?{after}" if found else ""
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -195,7 +224,8 @@ def load_settings(root: Path) -> Settings:
     path = root / SETTINGS_FILE
     where = SourceLocation(Path(SETTINGS_FILE))
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except UnicodeDecodeError:
         raise SettingsError("the file is not UTF-8 text", where, "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
@@ -204,7 +234,7 @@ def load_settings(root: Path) -> Settings:
             f"not valid TOML: {problem}{f' at column {column}' if column else ''}",
             SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line",
         ) from None
-    return parse_settings(data, path)
+    return parse_settings(data, path, text)
 
 
 def _toml_position(message: str) -> tuple[str, int | None, int | None]:
@@ -215,8 +245,9 @@ def _toml_position(message: str) -> tuple[str, int | None, int | None]:
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
-def parse_settings(data: dict[str, Any], path: Path) -> Settings:
-    """Turn parsed TOML into Settings; raise one SettingsError listing all problems."""
+def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
+    """Turn parsed TOML into Settings; raise one SettingsError listing all problems, each at its line of `source`."""
+    lines = key_lines(source)
     problems: list[str] = []
     known: set[str] = set()
     top = _Table(data, "", problems, known)
@@ -267,7 +298,8 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         utm_enabled=utm_table is not False,
         utm_exclude=_text_list(email_table, "utm_exclude"),
     )
-    if email.esp == "generic" and not email.unsubscribe_url and "email" in data:
+    # Only a preset written as generic: a misspelt one is reported as such, not as a missing URL.
+    if email_table.data.get("esp", "generic") == "generic" and not email.unsubscribe_url and "email" in data:
         problems.append("'email.unsubscribe_url' is missing; the generic preset needs a literal unsubscribe URL")
 
     feeds_table = top.table("feeds")
@@ -306,15 +338,11 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     partners = _partners(top, problems, known)
 
     if problems:
-        raise SettingsError(
-            "; ".join(problems), SourceLocation(Path(SETTINGS_FILE)), "fix these keys (see the README's settings section)"
-        )
-    unknown = sorted(key for key in _flatten(data) if key not in known and not _under_known_map(key))
-    warnings = tuple(
-        warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE)), f"unknown key '{key}' is ignored",
-                "check its spelling against the README")
-        for key in unknown
-    )
+        raise SettingsProblems([
+            SettingsError(problem, SourceLocation(Path(SETTINGS_FILE), key_line(lines, _problem_key(problem))))
+            for problem in problems
+        ])
+    keys = [key for key in _flatten(data) if not _under_known_map(key)] + _partner_keys(data)
     return Settings(
         path=path,
         project=project,
@@ -325,8 +353,38 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         social=social,
         partners=partners,
         smtp=smtp,
-        warnings=warnings,
+        warnings=tuple(_unknown_keys(keys, known, lines)),
+        lines=lines,
     )
+
+
+def _problem_key(problem: str) -> str:
+    """The dotted key a problem starts with: every problem names its key first, in quotes."""
+    match = re.match(r"'([^']+)'", problem)
+    return match.group(1) if match else ""
+
+
+def _partner_keys(data: dict[str, Any]) -> list[str]:
+    entries = data.get("partners")
+    if not isinstance(entries, list):
+        return []
+    return [f"partners[{index}].{key}" for index, entry in enumerate(entries) if isinstance(entry, dict)
+            for key in entry]
+
+
+def _unknown_keys(keys: list[str], known: set[str], lines: dict[str, int]) -> list[Diagnostic]:
+    """A warning per unknown key (not for the keys inside an unknown table), with the known key it looks like."""
+    unknown = sorted(key for key in keys if key not in known)
+    findings = []
+    for key in unknown:
+        parent, _, name = key.rpartition(".")
+        if parent in unknown:
+            continue
+        found = closest(name, (k.rpartition(".")[2] for k in known if k.rpartition(".")[0] == parent))
+        hint = f"did you mean '{f'{parent}.' if parent else ''}{found}'?" if found else "check its spelling against the README"
+        findings.append(warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE), key_line(lines, key)),
+                                f"unknown key '{key}' is ignored", hint))
+    return findings
 
 
 def _under_known_map(key: str) -> bool:
@@ -385,7 +443,7 @@ def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partne
         if not isinstance(entry, dict):
             problems.append(f"'partners[{index}]' must be a table")
             continue
-        table = _Table(entry, f"partners[{index}]", problems, set())
+        table = _Table(entry, f"partners[{index}]", problems, known)
         name = table.text("name", "", required=True)
         partners.append(
             Partner(
