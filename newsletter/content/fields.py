@@ -71,7 +71,8 @@ class Fields:
         if value is None:
             return None
         if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
-            raise self.fail(key, f"'{name}' must be an absolute http(s) URL (got {_show(value)})", "write the full address, https://...")
+            raise FieldError(f"'{name}' must be an absolute http(s) URL (got {_show(value)})", self.document.where(name),
+                             "write the full address, https://...")
         return value
 
     def moment(self, key: str, tz: ZoneInfo, value: Any = None, nested: str | None = None, required: bool = True) -> datetime | None:
@@ -80,13 +81,18 @@ class Fields:
         if nested is None:
             value = self.raw(key)
         if value is None:
-            if required:
+            if not required:
+                return None
+            if nested is None:
                 raise FieldError(f"'{name}' is missing", self.document.where(), f"add a line '{name}: YYYY-MM-DD'")
-            return None
+            # A nested key goes inside its block: say so in YAML that can be typed as it stands.
+            leaf = name.rpartition(".")[2]
+            raise self.fail(key, f"'{name}' is missing", f"add the line '  {leaf}: YYYY-MM-DD' below '{key}:'")
         parsed = parse_moment(value)
         if parsed is None:
-            raise self.fail(
-                key, f"'{name}' is not a date (got {_show(value)})", "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00"
+            raise FieldError(
+                f"'{name}' is not a date (got {_show(value)})", self.document.where(name),
+                "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00",
             )
         if isinstance(parsed, datetime):
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)

@@ -93,15 +93,34 @@ def parse_document(text: str, shown_as: Path) -> Document:
 
 
 def key_line(front_matter: str, key: str) -> int | None:
-    """Return the 1-based line of a top-level `key` in the front matter, by composing the YAML."""
+    """Return the 1-based line of `key` in the front matter, by composing the YAML.
+
+    A dotted key (`event.start`) is looked up inside its mapping; when the inner key is not
+    written, the line of the nearest one that is (`event:`) is returned.
+    """
     # Only called on the error path, so the second parse costs nothing in a good build.
     try:
         node = yaml.compose(front_matter, Loader=_Loader)
     except yaml.YAMLError:
         return None
+    found = _key_node(node, key)
+    if found is not None:  # a top-level key that holds a dot itself
+        return int(found.start_mark.line) + 1
+    line = None
+    for part in key.split("."):
+        found = _key_node(node, part)
+        if found is None:
+            break
+        line = int(found.start_mark.line) + 1
+        node = _value_node(node, found)
+    return line
+
+
+def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
-    for key_node, _value in node.value:
-        if key_node.value == key:
-            return int(key_node.start_mark.line) + 1
-    return None
+    return next((key_node for key_node, _value in node.value if key_node.value == key), None)
+
+
+def _value_node(node: yaml.MappingNode, key_node: yaml.Node) -> yaml.Node:
+    return next(value for candidate, value in node.value if candidate is key_node)

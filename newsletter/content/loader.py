@@ -20,7 +20,7 @@ from newsletter.content.models import (
     Publication,
 )
 from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
-from newsletter.diagnostics import Diagnostic, warning
+from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import (
     ContentError,
     DuplicateSlugError,
@@ -37,6 +37,13 @@ ITEM_KEYS = {
     "author", "url", "event", "publication", "social", "draft", "id",
 }
 ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+EVENT_KEYS = {"start", "end", "location", "url"}
+PUBLICATION_KEYS = {"doi", "venue", "authors", "open_access_url"}
+# How other tools hold a post back (Jekyll, WordPress exports, ...): here each would publish it.
+_HOLD_BACK_VALUES: dict[str, tuple[object, ...]] = {
+    "published": (False, "false", "no"), "status": ("draft", "private", "pending", "future"),
+    "hidden": (True,), "private": (True,), "unpublished": (True,),
+}
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -122,6 +129,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
     title = fields.text("title", required=True)
     when = fields.moment("date", tz)
     assert title is not None and when is not None
+    _refuse_publishing_by_mistake(fields, ITEM_KEYS, "item")
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
     social, social_skip = _social(fields)
@@ -139,8 +147,8 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         image_alt=image_alt,
         author=fields.text("author"),
         url=fields.url("url"),
-        event=_event(fields, tz),
-        publication=_publication(fields),
+        event=_event(fields, tz, diagnostics),
+        publication=_publication(fields, diagnostics),
         social=social,
         social_skip=social_skip,
         draft=fields.flag("draft"),
@@ -153,8 +161,11 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
             diagnostics.append(warning("unusable-tag", document.where("tags"), f"tag '{tag}' has no letters or digits",
                                        "it gets no topic page or feed; use a word"))
     if item.type is ItemType.EVENT and item.event is None:
-        diagnostics.append(warning("event-without-details", document.where("type"),
-                                   "an event without 'event:' details", "add event: {start: ..., location: ...}"))
+        diagnostics.append(warning(
+            "event-without-details", document.where("type"),
+            "an event without 'event:' details: its card shows the item's date, not when or where it takes place",
+            "add the line 'event: {start: YYYY-MM-DD, location: City}' to the front matter, or another 'type:'",
+        ))
     diagnostics.extend(_unknown_keys(fields, ITEM_KEYS))
     return item
 
@@ -166,6 +177,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
     title = fields.text("title", required=True)
     when = fields.moment("date", settings.project.tz)
     assert title is not None and when is not None
+    _refuse_publishing_by_mistake(fields, ISSUE_KEYS, "issue")
     items = fields.text_list("items") if fields.raw("items") is not None else None
     editorial = first_paragraph(body_html)
     issue = Issue(
@@ -202,8 +214,10 @@ def _item_type(fields: Fields) -> ItemType:
     try:
         return ItemType(value.lower())
     except ValueError:
-        names = ", ".join(t.value for t in ItemType)
-        raise fields.fail("type", f"'type' must be one of {names} (got \"{value}\")", "pick one of those") from None
+        names = [t.value for t in ItemType]
+        meant = closest(value, names)
+        raise fields.fail("type", f"'type' must be one of {', '.join(names)} (got \"{value}\")",
+                          f"did you mean 'type: {meant}'?" if meant else "pick one of those") from None
 
 
 def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
@@ -229,25 +243,36 @@ def _social(fields: Fields) -> tuple[dict[str, str], bool]:
         raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
     for platform, text in value.items():
         if platform not in PLATFORMS or not isinstance(text, str):
-            raise fields.fail("social", f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
-                              "write 'social: {mastodon: \"Text\"}'")
+            meant = closest(str(platform), PLATFORMS) if platform not in PLATFORMS else None
+            raise FieldError(f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
+                             fields.document.where(f"social.{platform}"),
+                             f"did you mean '{meant}:'?" if meant else "write 'social: {mastodon: \"Text\"}'")
     return {platform: value[platform].strip() for platform in sorted(value)}, False
 
 
-def _nested(fields: Fields, key: str, allowed: set[str]) -> dict[str, Any] | None:
+def _nested(fields: Fields, key: str, allowed: set[str], diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
     value = fields.raw(key)
     if value is None:
         return None
     if not isinstance(value, dict):
         raise fields.fail(key, f"'{key}' must be a mapping", f"write '{key}:' followed by indented 'name: value' lines")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise fields.fail(key, f"'{key}.{unknown[0]}' is not a known key", f"use {', '.join(sorted(allowed))}")
+    for name in sorted(str(name) for name in set(value) - allowed):
+        meant = closest(name, allowed)
+        diagnostics.append(warning(
+            "unknown-key", fields.document.where(f"{key}.{name}"), f"unknown key '{key}.{name}' is ignored",
+            f"did you mean '{meant}:'?" if meant else f"the keys of '{key}:' are {', '.join(sorted(allowed))}",
+        ))
     return value
 
 
-def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
-    value = _nested(fields, "event", {"start", "end", "location", "url"})
+def _event(fields: Fields, tz: ZoneInfo, diagnostics: list[Diagnostic]) -> Event | None:
+    written = fields.raw("event")
+    if isinstance(written, dict) and written.get("start") is None:
+        typo = next((str(name) for name in written if closest(str(name), EVENT_KEYS) == "start"), None)
+        if typo is not None:
+            raise FieldError("'event.start' is missing", fields.document.where(f"event.{typo}"),
+                             f"write 'start:' for '{typo}:'")
+    value = _nested(fields, "event", EVENT_KEYS, diagnostics)
     if value is None:
         return None
     start = fields.moment("event", tz, value.get("start"), nested="event.start")
@@ -264,8 +289,8 @@ def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
     )
 
 
-def _publication(fields: Fields) -> Publication | None:
-    value = _nested(fields, "publication", {"doi", "venue", "authors", "open_access_url"})
+def _publication(fields: Fields, diagnostics: list[Diagnostic]) -> Publication | None:
+    value = _nested(fields, "publication", PUBLICATION_KEYS, diagnostics)
     if value is None:
         return None
     authors = value.get("authors") or ()
@@ -284,8 +309,29 @@ def _publication(fields: Fields) -> Publication | None:
 
 def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:
     for key in fields.unknown(allowed):
+        meant = closest(key, allowed)
         yield warning("unknown-key", fields.document.where(key), f"unknown front-matter key '{key}' is ignored",
-                      f"check its spelling; known keys are {', '.join(sorted(allowed))}")
+                      f"did you mean '{meant}:'?" if meant else f"check its spelling; known keys are {', '.join(sorted(allowed))}")
+
+
+def _refuse_publishing_by_mistake(fields: Fields, allowed: set[str], kind: str) -> None:
+    """A misspelt `draft:`, or another tool's way of holding a post back, is an error: publication cannot be undone."""
+    for key in fields.unknown(allowed):
+        value = fields.meta[key]
+        value = value.lower() if isinstance(value, str) else value
+        if "draft" in key.lower() or closest(key, [*allowed, "draft"]) == "draft":
+            if kind == "item":
+                raise fields.fail(key, f"'{key}' is not 'draft', so the item would be published",
+                                  "write 'draft: true' to hold it back, or remove the line")
+        elif value in _HOLD_BACK_VALUES.get(key.lower(), ()):
+            if kind == "item":
+                shown = str(value).lower() if isinstance(value, bool) else value
+                raise fields.fail(key, f"'{key}: {shown}' does not hold an item back here, so it would be published",
+                                  "write 'draft: true' instead")
+        else:
+            continue
+        raise fields.fail(key, f"'{key}' holds nothing back: issues have no drafts, an issue is listed once its "
+                               "date has come", "remove the line; while you prepare the issue, date it after today")
 
 
 def _duplicate_slugs(records: list[Any], kind: str) -> list[NewsletterError]:
