@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsletter.assemble import assemble_editions
+from newsletter.check import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
@@ -79,7 +80,7 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
         editions=editions,
         as_of=options.as_of or datetime.now(tz).date(),
         drafts=options.drafts,
-        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics),
+        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics, *project_findings(settings, catalog)),
     )
 
 

@@ -18,10 +18,9 @@ from newsletter.errors import (
     SettingsError,
     TemplateError,
 )
+from newsletter.content.models import Catalog
 from newsletter.render import Output
-from newsletter.render.email_checks import check_emails
-from newsletter.render.social_checks import check_social
-from newsletter.settings import SettingsProblems, load_settings
+from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
 from newsletter.site import Site
 
 # Output checks: each looks at the site and its rendered outputs and returns findings.
@@ -40,7 +39,27 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
+    # Imported here: a build runs the project rules below, and needs none of these.
+    from newsletter.render.email_checks import check_emails
+    from newsletter.render.social_checks import check_social
+
     return (check_emails, check_social)
+
+
+def project_findings(settings: Settings, catalog: Catalog) -> list[Diagnostic]:
+    """What is wrong with the project as a whole though every file loads; a build reports these too."""
+    return [*_unsubscribe(settings)]
+
+
+def _unsubscribe(settings: Settings) -> list[Diagnostic]:
+    email = settings.email
+    if email.esp != "generic" or email.unsubscribe_url:
+        return []
+    services = ", ".join(esp for esp in ESP_PRESETS if esp != "generic")
+    return [error("no-unsubscribe", settings.where("email.esp"),
+                  "the emails' unsubscribe link has nowhere to go: no email service and no unsubscribe page is set",
+                  f"under [email], write esp = \"mailchimp\" (or {services.removeprefix('mailchimp, ')}), "
+                  "or esp = \"generic\" with unsubscribe_url = \"https://...\"")]
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:
@@ -71,7 +90,8 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
         return settings_diagnostics(exc)
     catalog, errors = collect_catalog(root, settings, DocumentCache(root / CACHE_DIR))
     if errors:
-        return [*settings.warnings, *catalog.diagnostics, *(as_diagnostic(exc) for exc in errors)]
+        return [*settings.warnings, *catalog.diagnostics, *project_findings(settings, catalog),
+                *(as_diagnostic(exc) for exc in errors)]
     try:
         site = assemble_site(root, settings, catalog, BuildOptions(as_of=as_of))
         findings = list(site.diagnostics)

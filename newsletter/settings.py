@@ -298,9 +298,6 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         utm_enabled=utm_table is not False,
         utm_exclude=_text_list(email_table, "utm_exclude"),
     )
-    # Only a preset written as generic: a misspelt one is reported as such, not as a missing URL.
-    if email_table.data.get("esp", "generic") == "generic" and not email.unsubscribe_url and "email" in data:
-        problems.append("'email.unsubscribe_url' is missing; the generic preset needs a literal unsubscribe URL")
 
     feeds_table = top.table("feeds")
     max_items = feeds_table.get("max_items", int, 50)
