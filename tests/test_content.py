@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project
 from newsletter.check import as_diagnostic, check_project
+from newsletter.cli import cli
 from newsletter.content.loader import (
     EVENT_KEYS,
     ISSUE_KEYS,
@@ -23,7 +25,7 @@ from newsletter.content.models import ItemType
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.settings import load_settings
 
-from .conftest import EXAMPLE_AS_OF
+from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO
 
 ITEM_FILE = "content/news/2024-01-10-first-item.md"
 ISSUE_FILE = "content/issues/2024-01-31-issue-1.md"
@@ -180,3 +182,71 @@ def test_a_missing_start_says_which_line_to_add_below_event(make_project):
     root = make_project({ITEM_FILE: item("type: event", "event:", "  location: Nantes")})
     [finding] = findings_of(root, "bad-field")
     assert (str(finding.where), finding.hint) == (f"{ITEM_FILE}:5", "add the line '  start: YYYY-MM-DD' below 'event:'")
+
+
+# Every image a project names is found when it loads; a missing one is an error at the line naming it.
+
+PNG = (REPO / "content" / "images" / "summer-school.png").read_bytes()
+FILE_NAMES = st.text(
+    st.one_of(st.characters(categories=("Lu", "Ll", "Nd")), st.sampled_from(" -_#?%&'()+,;=@~!$")),
+    min_size=1, max_size=16,
+).filter(lambda name: name.strip() == name and not name.startswith(("-", "."))).map(lambda name: f"{name}.png")
+
+
+def image_reference(place: str, name: str) -> tuple[dict[str, str], str]:
+    """Project files that name `content/images/<name>` in `place`, and where the reference is written."""
+    settings_text = MINIMAL_SETTINGS
+    if place == "front matter":
+        return {ITEM_FILE: item(f"image: {json.dumps('images/' + name, ensure_ascii=False)}", "image_alt: A photo")}, f"{ITEM_FILE}:4"
+    if place in ("body", "body, relative to the file"):
+        path = f"../images/{name}" if place.endswith("file") else f"images/{name}"
+        return {ITEM_FILE: item() + f"\nMore text.\n\n![A photo](<{path}>)\n"}, f"{ITEM_FILE}:9"
+    if place == "editorial":
+        issue = f"---\ntitle: Issue one\ndate: 2024-01-31\n---\nWelcome.\n\n![Team](<../images/{name}>)\n"
+        return {ISSUE_FILE: issue}, f"{ISSUE_FILE}:7"
+    if place == "project logo":
+        text = settings_text.replace("[funding]", f"logo = {json.dumps('images/' + name, ensure_ascii=False)}\n\n[funding]")
+        return {"newsletter.toml": text}, "newsletter.toml:6"
+    text = settings_text + f'\n[[partners]]\nname = "A"\nlogo = {json.dumps("images/" + name, ensure_ascii=False)}\n'
+    return {"newsletter.toml": text}, f"newsletter.toml:{text.count(chr(10))}"
+
+
+PLACES = ["front matter", "body", "body, relative to the file", "editorial", "project logo", "partner logo"]
+
+
+@given(name=FILE_NAMES, place=st.sampled_from(PLACES), exists=st.booleans())
+@ONE_FOLDER
+def test_an_image_is_found_or_reported_missing_at_the_line_naming_it(make_project, name, place, exists):
+    files, where = image_reference(place, name)
+    if exists:
+        files[f"content/images/{name}"] = PNG  # type: ignore[assignment]
+    root = make_project(files, name=f"p{abs(hash((name, place, exists)))}")
+    missing = findings_of(root, "missing-file")
+    if exists:
+        assert missing == []
+    else:
+        [finding] = missing
+        assert finding.severity is Severity.ERROR and str(finding.where) == where
+        assert "does not exist" in finding.message and name in finding.message
+
+
+@pytest.mark.parametrize("place", PLACES)
+def test_an_image_outside_content_images_is_not_published_and_says_where_to_move_it(make_project, place):
+    files, where = image_reference(place, "team.png")
+    for key, text in files.items():
+        files[key] = text.replace("images/team.png", "photos/team.png")
+    root = make_project({**files, "content/photos/team.png": PNG, "content/news/photos/team.png": PNG})
+    [finding] = findings_of(root, "missing-file")
+    assert str(finding.where) == where
+    assert "is not in content/images/, so it would not be published" in finding.message
+
+
+def test_a_missing_image_stops_the_build_and_check_lists_every_one(make_project, runner):
+    root = make_project({ITEM_FILE: item() + "\n![A](images/one.png)\n\n![B](images/two.png)\n"})
+    build = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
+    assert build.exit_code == 1
+    assert build.stderr.startswith(f"error: {ITEM_FILE}:7: image 'content/news/images/one.png' or "
+                                   "'content/images/one.png' does not exist; ")
+    assert build.stderr.endswith("(and 1 more: run 'newsletter check' to list them)\n")
+    check = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
+    assert check.exit_code == 1 and check.stderr.count("[missing-file]") == 2

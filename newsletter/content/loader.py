@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from newsletter.content.fields import Fields
+from newsletter.content.files import body_image_errors, missing_image, settings_image_errors
 from newsletter.content.frontmatter import read_document
 from newsletter.content.markdown import first_paragraph
 from newsletter.content.models import (
@@ -91,6 +92,10 @@ def collect_catalog(
     items = _load_all(news, prepared, lambda doc: load_item(doc, root, settings, diagnostics), errors)
     issues = _load_all(issue_files, prepared, lambda doc: load_issue(doc, settings, diagnostics), errors)
     cache.save()
+    errors.extend(settings_image_errors(root, settings))
+    for result in prepared.values():
+        if not isinstance(result, ContentError):
+            errors.extend(body_image_errors(root, result.document, result.body_html))
     errors.extend(_duplicate_slugs(items, "item"))
     errors.extend(_duplicate_slugs(issues, "issue"))
     known = {item.slug for item in items}
@@ -227,9 +232,9 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
-    if not image.startswith(("http://", "https://")) and not (root / "content" / image).is_file():
-        raise MissingReferenceError(f"image file 'content/{image}' does not exist", fields.document.where("image"),
-                                    "put the file there or correct the path (it is relative to content/)")
+    problem = missing_image(root, image, fields.document.where("image"), "image file")
+    if problem is not None:
+        raise problem
     return image, alt
 
 

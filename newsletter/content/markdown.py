@@ -92,6 +92,20 @@ def relativize(fragment: str, prefix: str) -> str:
     return sanitize(fragment, rewrite)
 
 
+def image_sources(fragment: str) -> list[str]:
+    """The `src` of every image of a sanitised fragment, in order, entities decoded."""
+    found: list[str] = []
+
+    def keep(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) == ("img", "src"):
+            found.append(value)
+        return value
+
+    nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=keep,
+              url_schemes=URL_SCHEMES, link_rel=None)
+    return found
+
+
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, whitespace collapsed."""
     text = html.unescape(nh3.clean(fragment, tags=set()))
