@@ -80,7 +80,7 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
         editions=editions,
         as_of=options.as_of or datetime.now(tz).date(),
         drafts=options.drafts,
-        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics, *project_findings(settings, catalog)),
+        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics, *project_findings(root, settings, catalog)),
     )
 
 

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
+from difflib import SequenceMatcher
 from pathlib import Path
 
 from newsletter.content.loader import collect_catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
-from newsletter.diagnostics import Diagnostic, Severity, error
+from newsletter.diagnostics import Diagnostic, Severity, error, one_edit_apart, warning
 from newsletter.errors import (
     DuplicateSlugError,
     FieldError,
@@ -19,10 +21,16 @@ from newsletter.errors import (
     SettingsError,
     TemplateError,
 )
-from newsletter.content.models import Catalog
+from newsletter.content.frontmatter import locate
+from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.render import Output
 from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
+from newsletter.scaffold import find_placeholders
 from newsletter.site import Site
+from newsletter.slugs import slugify
+
+SIMILAR_TAGS = 0.85  # difflib's ratio from which two tags count as one misspelt: "circular-econmy", "modeling"
+_DIGITS = re.compile(r"\d+")
 
 # Output checks: each looks at the site and its rendered outputs and returns findings.
 OutputCheck = Callable[[Site, Sequence[Output]], list[Diagnostic]]
@@ -48,9 +56,10 @@ def output_checks() -> tuple[OutputCheck, ...]:
     return (check_emails, check_social)
 
 
-def project_findings(settings: Settings, catalog: Catalog) -> list[Diagnostic]:
+def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
-    return [*_unsubscribe(settings)]
+    return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
+            *_tag_spellings(root, catalog)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:
@@ -77,6 +86,85 @@ def settings_diagnostics(exc: SettingsError) -> list[Diagnostic]:
             for problem in problems]
 
 
+def _duplicate_numbers(root: Path, catalog: Catalog) -> list[Diagnostic]:
+    first: dict[int, Issue] = {}
+    findings = []
+    for issue in catalog.issues:  # oldest first: the later issue is the one to renumber
+        if issue.number is None:
+            continue
+        if issue.number in first:
+            findings.append(error("duplicate-number", locate(root, issue.source, "number"),
+                                  f"issue number {issue.number} is also used by {first[issue.number].source.as_posix()}",
+                                  "give each issue its own 'number:'"))
+        else:
+            first[issue.number] = issue
+    return findings
+
+
+def tag_uses(items: Sequence[NewsItem]) -> dict[str, dict[str, list[NewsItem]]]:
+    """Each tag slug's spellings, each with the items that write it so, in the order of `items`."""
+    uses: dict[str, dict[str, list[NewsItem]]] = {}
+    for item in items:
+        for tag in dict.fromkeys(item.tags):
+            if slug := slugify(tag):
+                uses.setdefault(slug, {}).setdefault(tag, []).append(item)
+    return uses
+
+
+def preferred_spelling(spellings: dict[str, list[NewsItem]]) -> str:
+    """The spelling most items write; on a tie, the first one met (items come newest first)."""
+    return max(spellings, key=lambda tag: len(spellings[tag]))
+
+
+def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:
+    """Tags written in several ways, and tags that look like a misspelling of a more used one."""
+    uses = tag_uses(catalog.items)
+    names = {slug: preferred_spelling(spellings) for slug, spellings in uses.items()}
+    counts = {slug: sum(map(len, spellings.values())) for slug, spellings in uses.items()}
+    findings = []
+    for slug, spellings in sorted(uses.items()):
+        for tag, items in spellings.items():
+            if tag != names[slug]:
+                others = len(spellings[names[slug]])
+                findings += [warning(
+                    "tag-spelling", locate(root, item.source, "tags"),
+                    f"tag '{tag}' is written '{names[slug]}' in {others} other item{'s' * (others != 1)}",
+                    f"write '{names[slug]}' here too: a topic has one name on its page and one hashtag",
+                ) for item in items]
+    for slug, other in _similar_pairs(sorted(uses)):
+        # The less used tag is taken for the misspelling; on a tie, the one of the older item.
+        major, minor = sorted((slug, other), key=lambda s: (-counts[s], -_newest(uses[s]).date.timestamp(), s))
+        findings += [warning(
+            "similar-tags", locate(root, item.source, "tags"),
+            f"tag '{names[minor]}' looks like a misspelling of '{names[major]}' "
+            f"({counts[major]} item{'s' * (counts[major] != 1)})",
+            f"write '{names[major]}' if they are one topic: each tag gets its own page, feed and hashtag",
+        ) for item in sorted({id(i): i for s in uses[minor].values() for i in s}.values(),
+                             key=lambda i: (i.date, i.slug), reverse=True)]
+    return findings
+
+
+def _newest(spellings: dict[str, list[NewsItem]]) -> NewsItem:
+    return max((item for items in spellings.values() for item in items), key=lambda item: (item.date, item.slug))
+
+
+def _similar_pairs(slugs: list[str]) -> list[tuple[str, str]]:
+    """Pairs of tag slugs one or two letters apart, but not told apart by their numbers ("wp-1", "wp-2")."""
+    pairs = []
+    by_length = sorted(slugs, key=len)
+    for index, slug in enumerate(by_length):
+        for other in by_length[index + 1:]:
+            if 2 * len(slug) < SIMILAR_TAGS * (len(slug) + len(other)):
+                break  # longer ones are less alike still
+            if _DIGITS.findall(slug) != _DIGITS.findall(other):
+                continue
+            matcher = SequenceMatcher(None, slug, other)
+            if (matcher.quick_ratio() >= SIMILAR_TAGS and matcher.ratio() >= SIMILAR_TAGS
+                    or len(slug) >= 5 and one_edit_apart(slug, other)):
+                pairs.append((slug, other))
+    return pairs
+
+
 def check_project(root: Path, as_of: date | None = None, online: bool = False) -> list[Diagnostic]:
     """Collect every finding: settings, content, rendered outputs and, when `online`, their external links."""
     from newsletter.build import (
@@ -92,7 +180,7 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
         return settings_diagnostics(exc)
     catalog, errors = collect_catalog(root, settings, DocumentCache(root / CACHE_DIR))
     if errors:
-        return [*settings.warnings, *catalog.diagnostics, *project_findings(settings, catalog),
+        return [*settings.warnings, *catalog.diagnostics, *project_findings(root, settings, catalog),
                 *(as_diagnostic(exc) for exc in errors)]
     try:
         site = assemble_site(root, settings, catalog, BuildOptions(as_of=as_of))

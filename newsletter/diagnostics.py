@@ -51,11 +51,11 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     typed = word.lower()
     found = difflib.get_close_matches(typed, list(options), n=1, cutoff=0.6)
     if not found:
-        found = [option for option in options if _one_edit_apart(typed, option)][:1]
+        found = [option for option in options if one_edit_apart(typed, option)][:1]
     return options[found[0]] if found else None
 
 
-def _one_edit_apart(typed: str, option: str) -> bool:
+def one_edit_apart(typed: str, option: str) -> bool:
     """Whether one letter added, left out, replaced, or two neighbours swapped, turn `typed` into `option`."""
     if abs(len(typed) - len(option)) > 1 or typed == option:
         return False

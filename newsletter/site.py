@@ -49,8 +49,14 @@ class Site:
         return {slug: tuple(by_tag[slug]) for slug in sorted(by_tag) if slug}
 
     def tag_name(self, slug: str) -> str:
-        """The tag as first written by the newest item that uses it."""
-        return next(tag for item in self.tags[slug] for tag in item.tags if slugify(tag) == slug)
+        """The tag as most published items that use it write it; on a tie, as the newest of them does."""
+        return self._tag_names[slug]
+
+    @cached_property
+    def _tag_names(self) -> dict[str, str]:
+        from newsletter.check import preferred_spelling, tag_uses
+
+        return {slug: preferred_spelling(spellings) for slug, spellings in tag_uses(self.published).items()}
 
     # Paths inside output/ and their public URLs. Feed and page URLs never move once published.
 

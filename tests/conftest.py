@@ -26,13 +26,16 @@ site_url = "https://example.org/news/"
 timezone = "Europe/Brussels"
 
 [funding]
-grant_agreement = "101000000"
+grant_agreement = "101123456"
 granting_authority = "CINEA"
 
 [email]
 esp = "mailchimp"
 from = "Test News <news@example.org>"
 """
+
+# The same with the project's own addresses: `check` reports example.org, kept for examples, as a placeholder.
+PUBLISHABLE_SETTINGS = MINIMAL_SETTINGS.replace("example.org", "test-project.eu")
 
 MINIMAL_ITEM = """\
 ---

@@ -25,7 +25,7 @@ from newsletter.content.models import ItemType
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.settings import load_settings
 
-from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO
+from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 
 ITEM_FILE = "content/news/2024-01-10-first-item.md"
 ISSUE_FILE = "content/issues/2024-01-31-issue-1.md"
@@ -77,8 +77,8 @@ def test_a_near_miss_of_draft_stops_the_build_at_its_line(make_project, key, val
         build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF))
     assert str(caught.value).startswith(f"{ITEM_FILE}:4: '{key}' is not 'draft', so the item would be published; ")
     assert not (root / "output").exists()
-    [finding] = [finding for finding in check_project(root, EXAMPLE_AS_OF) if finding.severity is Severity.ERROR]
-    assert finding.code == "bad-field" and str(finding.where) == f"{ITEM_FILE}:4"
+    [finding] = [finding for finding in check_project(root, EXAMPLE_AS_OF) if finding.code == "bad-field"]
+    assert finding.severity is Severity.ERROR and str(finding.where) == f"{ITEM_FILE}:4"
 
 
 @pytest.mark.parametrize("line", ["published: false", "status: draft", "status: Private", "hidden: true",
@@ -172,7 +172,8 @@ def test_a_misspelt_type_is_an_error_naming_the_type_it_looks_like(make_project,
 
 
 def test_a_misspelt_start_is_named_in_the_error_that_the_start_is_missing(make_project):
-    root = make_project({ITEM_FILE: item("type: event", "event:", "  strt: 2024-02-01", "  location: Nantes")})
+    root = make_project({ITEM_FILE: item("type: event", "event:", "  strt: 2024-02-01", "  location: Nantes"),
+                         "newsletter.toml": PUBLISHABLE_SETTINGS})
     assert [(str(f.where), f.message, f.hint) for f in check_project(root, EXAMPLE_AS_OF)] == [
         (f"{ITEM_FILE}:6", "'event.start' is missing", "write 'start:' for 'strt:'"),
     ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from newsletter.check import check_project
 from newsletter.diagnostics import Diagnostic, Severity
 
-from .conftest import EXAMPLE_AS_OF, MINIMAL_ISSUE, MINIMAL_SETTINGS, REPO
+from .conftest import EXAMPLE_AS_OF, MINIMAL_ISSUE, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 
 PNG = (REPO / "content" / "images" / "summer-school.png").read_bytes()
 ISSUE_FILE = "content/issues/2024-01-31-issue-1.md"
@@ -27,7 +27,7 @@ def test_the_example_project_passes():
 
 
 def test_minimal_project_passes(make_project):
-    assert findings(make_project()) == []
+    assert findings(make_project({"newsletter.toml": PUBLISHABLE_SETTINGS})) == []
 
 
 def test_long_preheader_and_subject_name_the_issue_line(make_project):
@@ -42,7 +42,7 @@ def test_long_preheader_and_subject_name_the_issue_line(make_project):
 
 def test_limits_are_inclusive(make_project):
     issue = MINIMAL_ISSUE.replace("number: 1\n", f"number: 1\nsubject: {'S' * 78}\npreheader: {'P' * 90}\n")
-    root = make_project({ISSUE_FILE: issue})
+    root = make_project({ISSUE_FILE: issue, "newsletter.toml": PUBLISHABLE_SETTINGS})
     assert findings(root) == []
 
 
@@ -81,12 +81,12 @@ def test_template_without_unsubscribe_or_funding_is_an_error(make_project):
 
 
 def test_missing_grant_number_names_the_settings(make_project):
-    settings = MINIMAL_SETTINGS.replace('grant_agreement = "101000000"\n', "")
+    settings = MINIMAL_SETTINGS.replace('grant_agreement = "101123456"\n', "")
     [finding] = by_code(make_project({"newsletter.toml": settings}), "missing-grant-number")
     assert str(finding.where) == "newsletter.toml" and finding.severity is Severity.ERROR
     own = MINIMAL_SETTINGS.replace("[funding]\n", '[funding]\nstatement = "Funded by the EU."\n')
     [finding] = by_code(make_project({"newsletter.toml": own}, name="own"), "missing-grant-number")
-    assert "101000000" in finding.message
+    assert "101123456" in finding.message
 
 
 def test_size_warns_near_and_errors_over_the_gmail_limit(make_project):

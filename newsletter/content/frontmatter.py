@@ -39,6 +39,14 @@ class Document:
         return SourceLocation(self.path, (line + 1) if line else 1)
 
 
+def locate(root: Path, source: Path, key: str | None = None) -> SourceLocation:
+    """The line of `key` in the content file `source` (relative to `root`), read again; the file alone if unreadable."""
+    try:
+        return read_document(root / source, source).where(key)
+    except (ContentError, OSError):
+        return SourceLocation(source)
+
+
 def read_document(path: Path, shown_as: Path) -> Document:
     """Read and split a content file; raise ContentError for encoding, empty files and bad YAML."""
     return decode_document(path.read_bytes(), shown_as)

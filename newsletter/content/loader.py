@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from newsletter.content.fields import Fields
 from newsletter.content.files import body_image_errors, missing_image, settings_image_errors
-from newsletter.content.frontmatter import read_document
+from newsletter.content.frontmatter import locate
 from newsletter.content.markdown import first_paragraph
 from newsletter.content.models import (
     Catalog,
@@ -28,7 +28,6 @@ from newsletter.errors import (
     FieldError,
     MissingReferenceError,
     NewsletterError,
-    SourceLocation,
 )
 from newsletter.settings import PLATFORMS, Settings
 from newsletter.slugs import slugify
@@ -96,14 +95,14 @@ def collect_catalog(
     for result in prepared.values():
         if not isinstance(result, ContentError):
             errors.extend(body_image_errors(root, result.document, result.body_html))
-    errors.extend(_duplicate_slugs(items, "item"))
-    errors.extend(_duplicate_slugs(issues, "issue"))
+    errors.extend(_duplicate_slugs(root, items, "item"))
+    errors.extend(_duplicate_slugs(root, issues, "issue"))
     known = {item.slug for item in items}
     for issue in issues:
         for slug in issue.items or ():
             if slug not in known:
                 errors.append(MissingReferenceError(
-                    f"issue names an unknown item '{slug}'", SourceLocation(issue.source, _items_line(root, issue)),
+                    f"issue names an unknown item '{slug}'", locate(root, issue.source, "items"),
                     "use the slug of a file in content/news (its file name without the date and .md)",
                 ))
     items.sort(key=lambda item: (item.date, item.slug), reverse=True)
@@ -339,25 +338,18 @@ def _refuse_publishing_by_mistake(fields: Fields, allowed: set[str], kind: str) 
                                "date has come", "remove the line; while you prepare the issue, date it after today")
 
 
-def _duplicate_slugs(records: list[Any], kind: str) -> list[NewsletterError]:
+def _duplicate_slugs(root: Path, records: list[Any], kind: str) -> list[NewsletterError]:
     seen: dict[str, Path] = {}
     errors: list[NewsletterError] = []
     for record in records:
         if record.slug in seen:
             errors.append(DuplicateSlugError(
                 f"{kind} slug '{record.slug}' is also used by {seen[record.slug].as_posix()}",
-                SourceLocation(record.source, 1), "give one of them another 'slug:' or file name",
+                locate(root, record.source, "slug"), "give one of them another 'slug:' or file name",
             ))
         else:
             seen[record.slug] = record.source
     return errors
-
-
-def _items_line(root: Path, issue: Issue) -> int | None:
-    try:
-        return read_document(root / issue.source, issue.source).where("items").line
-    except ContentError:
-        return None
 
 
 __all__ = ["load_catalog", "collect_catalog", "default_slug", "ContentProblems", "FieldError"]
