@@ -339,8 +339,11 @@ def test_broken_mjml_override_is_a_one_line_error(make_project):
     site = load_site(root, BuildOptions(as_of=EXAMPLE_AS_OF))
     with pytest.raises(RenderError) as caught:
         render_email(site, project_templates(root), site.editions[0])
-    assert str(caught.value).startswith("email/issue.mjml: the email template does not compile as MJML")
-    assert "\n" not in str(caught.value)
+    from newsletter.templates import THEME_DIR
+
+    message = str(caught.value)
+    assert message.startswith(f"{THEME_DIR / 'email/issue.mjml'}: the email template does not compile as MJML")
+    assert message.endswith("; check the tags in your templates/email/editorial.mjml") and "\n" not in message
 
 
 def test_utm_exclude_must_be_a_list_of_text(make_project):

@@ -58,7 +58,7 @@ def test_missing_alt_in_the_editorial_names_the_issue(make_project):
     issue = MINIMAL_ISSUE + "\n![](images/photo.png)\n"
     root = make_project({ISSUE_FILE: issue, "content/images/photo.png": PNG})
     [finding] = by_code(root, "missing-alt")
-    assert str(finding.where) == ISSUE_FILE
+    assert str(finding.where) == f"{ISSUE_FILE}:8"  # the line of the image
     assert "https://example.org/news/images/photo.png" in finding.message
 
 
@@ -67,7 +67,7 @@ def test_large_image_names_the_item(make_project):
     # A valid PNG header followed by padding: as large as a careless camera export.
     root = make_project({ITEM_FILE: item, "content/images/big.png": PNG + b"\0" * (1024 * 1024)})
     [finding] = by_code(root, "large-image")
-    assert str(finding.where) == ITEM_FILE and "1.0 MB" in finding.message
+    assert str(finding.where) == f"{ITEM_FILE}:5" and "1.0 MB" in finding.message
 
 
 def test_template_without_unsubscribe_or_funding_is_an_error(make_project):
@@ -83,7 +83,7 @@ def test_template_without_unsubscribe_or_funding_is_an_error(make_project):
 def test_missing_grant_number_names_the_settings(make_project):
     settings = MINIMAL_SETTINGS.replace('grant_agreement = "101123456"\n', "")
     [finding] = by_code(make_project({"newsletter.toml": settings}), "missing-grant-number")
-    assert str(finding.where) == "newsletter.toml" and finding.severity is Severity.ERROR
+    assert str(finding.where) == "newsletter.toml:6" and finding.severity is Severity.ERROR  # [funding]
     own = MINIMAL_SETTINGS.replace("[funding]\n", '[funding]\nstatement = "Funded by the EU."\n')
     [finding] = by_code(make_project({"newsletter.toml": own}, name="own"), "missing-grant-number")
     assert "101123456" in finding.message

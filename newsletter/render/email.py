@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from newsletter.assemble import Edition
 from newsletter.content.markdown import absolutize
+from newsletter.errors import RenderError, SourceLocation
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
 from newsletter.render.email_context import (
@@ -72,10 +73,22 @@ def render_email(site: Site, templates: Templates, edition: Edition) -> Rendered
         site.settings.email.utm_exclude,
     )
     context = email_context(site, edition, tag)
-    html = tag_links(compile_mjml(templates.render(HTML_TEMPLATE, **context)), tag)
+    try:
+        compiled = compile_mjml(templates.render(HTML_TEMPLATE, **context))
+    except RenderError as exc:
+        raise _mjml_error(templates, exc) from None
+    html = tag_links(compiled, tag)
     text = templates.render(TEXT_TEMPLATE, **context)
     message = build_message(site, edition, html, text)
     return RenderedEmail(edition, html, text, message_bytes(message))
+
+
+def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
+    """MRML gives no line: name the template, and the project's own email templates, where the fault most likely is."""
+    own = templates.overrides("email")
+    hint = (f"check the tags in your {', '.join(path.as_posix() for path in own)}" if own
+            else "the default theme does not compile: run with --traceback and report it")
+    return RenderError(exc.message, SourceLocation(templates.file_of(HTML_TEMPLATE)), hint)
 
 
 def render_message(site: Site, templates: Templates, edition: Edition) -> EmailMessage:
