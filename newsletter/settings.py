@@ -222,12 +222,14 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> list[str]:
 def load_settings(root: Path) -> Settings:
     """Parse `root/newsletter.toml`; raise SettingsError naming every bad key."""
     path = root / SETTINGS_FILE
-    where = SourceLocation(Path(SETTINGS_FILE))
+    raw = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is no error
         data = tomllib.loads(text)
-    except UnicodeDecodeError:
-        raise SettingsError("the file is not UTF-8 text", where, "save it as UTF-8") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError("the file is not UTF-8 text", SourceLocation(Path(SETTINGS_FILE), line),
+                            "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         problem, line, column = _toml_position(str(exc))
         raise SettingsError(

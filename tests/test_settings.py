@@ -259,3 +259,12 @@ def test_check_lists_each_settings_problem_at_its_line(tmp_path: Path):
          "'email.esp' must be one of mailchimp, brevo, listmonk, buttondown, generic (got 'brvo', did you mean 'brevo'?)"),
         ("bad-setting", "newsletter.toml:9", "'smtp.port' must be a whole number (got '587')"),
     ]
+
+
+def test_a_byte_that_is_not_utf8_is_named_at_its_line_and_a_byte_order_mark_is_no_error(tmp_path: Path):
+    (tmp_path / "newsletter.toml").write_bytes('[project]\nname = "Café"\n'.encode("latin-1"))
+    with pytest.raises(SettingsError) as caught:
+        load_settings(tmp_path)
+    assert str(caught.value) == "newsletter.toml:2: the file is not UTF-8 text; save it as UTF-8"
+    (tmp_path / "newsletter.toml").write_bytes(b'\xef\xbb\xbf[project]\nname = "P"\nsite_url = "https://x.eu/"\n')
+    assert load_settings(tmp_path).project.name == "P"
