@@ -18,6 +18,7 @@ from newsletter.errors import (
     MissingFileError,
     MissingReferenceError,
     NewsletterError,
+    RenderError,
     SettingsError,
     TemplateError,
 )
@@ -43,6 +44,7 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
     (MissingReferenceError, "missing-reference"),
     (SettingsError, "bad-setting"),
     (TemplateError, "template-error"),
+    (RenderError, "render-error"),
     (NewsletterError, "content-error"),
 )
 
