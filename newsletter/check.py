@@ -31,7 +31,8 @@ from newsletter.site import Site
 from newsletter.slugs import slugify
 
 SIMILAR_TAGS = 0.85  # difflib's ratio from which two tags count as one misspelt: "circular-econmy", "modeling"
-_DIGITS = re.compile(r"\d+")
+# Numbers and one-letter words tell tags apart ("wp-1", "wp-2"; "plan-a", "plan-b"), however alike the rest.
+_IDENTIFIERS = re.compile(r"\d+|\b[a-z]\b")
 
 # Output checks: each looks at the site and its rendered outputs and returns findings.
 OutputCheck = Callable[[Site, Sequence[Output]], list[Diagnostic]]
@@ -151,14 +152,14 @@ def _newest(spellings: dict[str, list[NewsItem]]) -> NewsItem:
 
 
 def _similar_pairs(slugs: list[str]) -> list[tuple[str, str]]:
-    """Pairs of tag slugs one or two letters apart, but not told apart by their numbers ("wp-1", "wp-2")."""
+    """Pairs of tag slugs a letter or two apart, but not told apart by a number or a one-letter word."""
     pairs = []
     by_length = sorted(slugs, key=len)
     for index, slug in enumerate(by_length):
         for other in by_length[index + 1:]:
-            if 2 * len(slug) < SIMILAR_TAGS * (len(slug) + len(other)):
-                break  # longer ones are less alike still
-            if _DIGITS.findall(slug) != _DIGITS.findall(other):
+            if len(other) - len(slug) > 2:
+                break  # longer ones are more than two letters apart
+            if _IDENTIFIERS.findall(slug) != _IDENTIFIERS.findall(other):
                 continue
             matcher = SequenceMatcher(None, slug, other)
             if (matcher.quick_ratio() >= SIMILAR_TAGS and matcher.ratio() >= SIMILAR_TAGS

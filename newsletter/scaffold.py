@@ -134,8 +134,15 @@ def _item_text(title: str, item_type: str, day: str) -> str:
     elif item_type == "publication":
         front["publication"] = {"doi": "", "venue": "", "authors": []}
     # Blocks, not {flow: maps}: the README and check's hints show nested keys as indented lines.
-    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    text = yaml.dump(front, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
     return ITEM_TEMPLATE.format(front=text)
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Writes each value out: `start: 2025-01-10`, never `&id001` and `*id001` for a date used twice."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
 
 
 def is_placeholder_host(host: str) -> bool:
