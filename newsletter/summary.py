@@ -22,7 +22,7 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
     except ValueError:  # another drive on Windows
         where = str(result.out_dir)
     lines = [
-        f"Built {len(result.site.editions)} issues and {len(result.site.published)} published items "
+        f"Built {_count(len(result.site.editions), 'issue')} and {_count(len(result.site.published), 'published item')} "
         f"into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
@@ -48,10 +48,14 @@ def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
     ordered = sorted(findings, key=lambda finding: finding.severity is not Severity.ERROR)
     errors = sum(finding.severity is Severity.ERROR for finding in findings)
     warnings = len(findings) - errors
-    counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    counts = [_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
     verdict = "'newsletter check' fails until the errors are fixed" if errors else "'newsletter check' lists them too"
     lines = [f"{' and '.join(counts)} ({verdict}):"]
     lines += [f"  {finding}" for finding in ordered[:SHOWN_FINDINGS]]
     if len(findings) > SHOWN_FINDINGS:
         lines.append(f"  ... and {len(findings) - SHOWN_FINDINGS} more: run 'newsletter check' to see them all.")
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"

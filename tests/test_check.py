@@ -236,3 +236,11 @@ def test_build_prints_what_check_reports(make_project, runner):
     check = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
     assert [line for line in build.output.splitlines() if line.startswith("  content/")] == [
         f"  {line}" for line in check.output.splitlines()[:-1]]
+
+
+def test_the_summary_counts_in_words(make_project, runner):
+    from newsletter.cli import cli
+
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS})
+    build = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
+    assert build.output.startswith("Built 1 issue and 1 published item into ")
