@@ -69,7 +69,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:
     """Assemble the editions of a loaded catalog into the Site every channel reads."""
     tz = settings.project.tz
-    editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts)
+    editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts, root=root)
     if options.issue is not None and options.issue not in {edition.slug for edition in editions}:
         known = ", ".join(edition.slug for edition in editions) or "none yet"
         raise UsageError(f"no issue with slug '{options.issue}'", hint=f"use one of: {known}")

@@ -244,3 +244,17 @@ def test_the_summary_counts_in_words(make_project, runner):
     root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS})
     build = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
     assert build.output.startswith("Built 1 issue and 1 published item into ")
+
+
+def test_an_issue_without_items_or_with_a_draft_names_the_line_to_change(make_project):
+    draft = "---\ntitle: A draft\ndate: 2024-01-10\ndraft: true\n---\nB.\n"
+    root = make_project({
+        "newsletter.toml": PUBLISHABLE_SETTINGS,
+        "content/news/2024-01-10-first-item.md": draft,
+        "content/issues/2024-01-31-issue-1.md": "---\ntitle: One\ndate: 2024-01-31\nitems: [first-item]\n---\nHi.\n",
+        "content/issues/2024-02-28-issue-2.md": "---\ntitle: Two\nnumber: 2\ndate: 2024-02-28\n---\nHi.\n",
+    })
+    findings = {(f.code, str(f.where)) for f in load_site(root, BuildOptions(as_of=EXAMPLE_AS_OF)).diagnostics}
+    assert findings == {("draft-in-issue", "content/issues/2024-01-31-issue-1.md:4"),
+                        ("empty-issue", "content/issues/2024-01-31-issue-1.md:4"),
+                        ("empty-issue", "content/issues/2024-02-28-issue-2.md:4")}
