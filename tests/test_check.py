@@ -258,3 +258,13 @@ def test_an_issue_without_items_or_with_a_draft_names_the_line_to_change(make_pr
     assert findings == {("draft-in-issue", "content/issues/2024-01-31-issue-1.md:4"),
                         ("empty-issue", "content/issues/2024-01-31-issue-1.md:4"),
                         ("empty-issue", "content/issues/2024-02-28-issue-2.md:4")}
+
+
+def test_a_large_image_in_the_editorial_names_its_line(make_project):
+    path = "images/big photo.png"
+    png = (REPO / "content/images/summer-school.png").read_bytes()
+    issue = f"---\ntitle: One\ndate: 2024-01-31\n---\nWelcome.\n\nOur team:\n\n![The team](<{path}>)\n"
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS, "content/issues/2024-01-31-issue-1.md": issue,
+                         "content/images/big photo.png": png + b"\0" * (1024 * 1024)})
+    [finding] = [f for f in check_project(root, EXAMPLE_AS_OF) if f.code == "large-image"]
+    assert str(finding.where) == "content/issues/2024-01-31-issue-1.md:9"
