@@ -72,8 +72,8 @@ def _unsubscribe(settings: Settings) -> list[Diagnostic]:
     services = ", ".join(esp for esp in ESP_PRESETS if esp != "generic")
     return [error("no-unsubscribe", settings.where("email.esp"),
                   "the emails' unsubscribe link has nowhere to go: no email service and no unsubscribe page is set",
-                  f"under [email], write esp = \"mailchimp\" (or {services.removeprefix('mailchimp, ')}), "
-                  "or esp = \"generic\" with unsubscribe_url = \"https://...\"")]
+                  f"under [email], write the service you send with, e.g. esp = \"mailchimp\" ({services}), "
+                  "or unsubscribe_url = \"https://...\" for a generic one")]
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:
@@ -123,7 +123,7 @@ def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:
     """Tags written in several ways, and tags that look like a misspelling of a more used one."""
     uses = tag_uses(catalog.items)
     names = {slug: preferred_spelling(spellings) for slug, spellings in uses.items()}
-    counts = {slug: sum(map(len, spellings.values())) for slug, spellings in uses.items()}
+    using = {slug: _items_of(spellings) for slug, spellings in uses.items()}
     findings = []
     for slug, spellings in sorted(uses.items()):
         for tag, items in spellings.items():
@@ -135,20 +135,21 @@ def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:
                     f"write '{names[slug]}' here too: a topic has one name on its page and one hashtag",
                 ) for item in items]
     for slug, other in _similar_pairs(sorted(uses)):
-        # The less used tag is taken for the misspelling; on a tie, the one of the older item.
-        major, minor = sorted((slug, other), key=lambda s: (-counts[s], -_newest(uses[s]).date.timestamp(), s))
+        # The less used tag is taken for the misspelling; on a tie, the one not used as recently.
+        major, minor = sorted((slug, other), key=lambda s: (-len(using[s]), -using[s][0].date.timestamp(), s))
+        count = len(using[major])
         findings += [warning(
             "similar-tags", locate(root, item.source, "tags"),
-            f"tag '{names[minor]}' looks like a misspelling of '{names[major]}' "
-            f"({counts[major]} item{'s' * (counts[major] != 1)})",
+            f"tag '{names[minor]}' looks like a misspelling of '{names[major]}' ({count} item{'s' * (count != 1)})",
             f"write '{names[major]}' if they are one topic: each tag gets its own page, feed and hashtag",
-        ) for item in sorted({id(i): i for s in uses[minor].values() for i in s}.values(),
-                             key=lambda i: (i.date, i.slug), reverse=True)]
+        ) for item in using[minor]]
     return findings
 
 
-def _newest(spellings: dict[str, list[NewsItem]]) -> NewsItem:
-    return max((item for items in spellings.values() for item in items), key=lambda item: (item.date, item.slug))
+def _items_of(spellings: dict[str, list[NewsItem]]) -> list[NewsItem]:
+    """The items that write a tag in any spelling, newest first, each once."""
+    items = {item.slug: item for group in spellings.values() for item in group}
+    return sorted(items.values(), key=lambda item: (item.date, item.slug), reverse=True)
 
 
 def _similar_pairs(slugs: list[str]) -> list[tuple[str, str]]:
