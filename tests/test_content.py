@@ -251,3 +251,13 @@ def test_a_missing_image_stops_the_build_and_check_lists_every_one(make_project,
     assert build.stderr.endswith("(and 1 more: run 'newsletter check' to list them)\n")
     check = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
     assert check.exit_code == 1 and check.stderr.count("[missing-file]") == 2
+
+
+def test_the_fix_for_an_event_without_details_can_be_typed_as_it_reads(make_project):
+    root = make_project({ITEM_FILE: item("type: event")})
+    [finding] = findings_of(root, "event-without-details")
+    lines = re.findall(r"'( *[a-z]+:[^']*)'", finding.hint or "")
+    assert lines == ["event:", "  start: YYYY-MM-DD", "  location: City", "type:"]
+    written = item("type: event", *[line.replace("YYYY-MM-DD", "2024-02-01") for line in lines[:3]])
+    root = make_project({ITEM_FILE: written}, name="fixed")
+    assert [f.code for f in loaded(root)] == []

@@ -168,7 +168,8 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         diagnostics.append(warning(
             "event-without-details", document.where("type"),
             "an event without 'event:' details: its card shows the item's date, not when or where it takes place",
-            "add the line 'event: {start: YYYY-MM-DD, location: City}' to the front matter, or another 'type:'",
+            "add the line 'event:' and below it, indented, '  start: YYYY-MM-DD' and '  location: City' "
+            "(or give another 'type:')",
         ))
     diagnostics.extend(_unknown_keys(fields, ITEM_KEYS))
     return item
