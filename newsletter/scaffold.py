@@ -71,8 +71,8 @@ number: 1
 date: {{day}}
 preheader: "The first issue of the {{name}} newsletter"
 ---
-{EDITORIAL_PLACEHOLDER} A few words to your readers about what happened in the project:
-the issue lists the news items dated since the previous issue below them.
+{EDITORIAL_PLACEHOLDER} A few words to your readers about this issue; the news items
+dated since the previous issue follow below it.
 """
 
 GITIGNORE = "output/\n.newsletter-cache/\n"
