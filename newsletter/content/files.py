@@ -8,7 +8,7 @@ written relative to its own file (`../images/team.png` from `content/news/`).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -50,14 +50,15 @@ def is_published_image(root: Path, path: Path) -> bool:
     return path.is_relative_to(root / "content" / IMAGES) and path.is_file() and not path.name.startswith(".")
 
 
-def missing_image(root: Path, reference: str, where: SourceLocation, what: str,
+def missing_image(root: Path, reference: str, place: Callable[[], SourceLocation], what: str,
                   written_in: Path | None = None) -> MissingFileError | None:
-    """An error when `reference` names no published image, else None."""
+    """An error when `reference` names no published image, else None; `place` tells where it is named."""
     if not reference or is_remote(reference):
         return None
     found, tried = find_image(root, reference, written_in)
     if found is not None:
         return None
+    where = place()  # found again only for an error: it parses the file once more
     existing = next((path for path in tried if (root / path).is_file()), None)
     if existing is not None:
         return MissingFileError(
@@ -72,9 +73,11 @@ def missing_image(root: Path, reference: str, where: SourceLocation, what: str,
 
 def body_image_errors(root: Path, document: Document, body_html: str) -> Iterator[MissingFileError]:
     """An error for each image of a Markdown body that names no published file, at the line that writes it."""
+    if "<img" not in body_html:  # most bodies have no image: spare them the parse
+        return
     for src in dict.fromkeys(image_sources(body_html)):
-        where = SourceLocation(document.path, _body_line(document, src))
-        problem = missing_image(root, src, where, "image", written_in=document.path)
+        problem = missing_image(root, src, lambda: SourceLocation(document.path, _body_line(document, src)), "image",
+                                written_in=document.path)
         if problem is not None:
             yield problem
 
@@ -84,7 +87,7 @@ def settings_image_errors(root: Path, settings: Settings) -> Iterator[MissingFil
     logos = [("project.logo", settings.project.logo)]
     logos += [(f"partners[{index}].logo", partner.logo) for index, partner in enumerate(settings.partners)]
     for key, logo in logos:
-        problem = missing_image(root, logo or "", settings.where(key), "logo file")
+        problem = missing_image(root, logo or "", lambda: settings.where(key), "logo file")
         if problem is not None:
             yield problem
 

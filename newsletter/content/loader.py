@@ -232,7 +232,7 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
-    problem = missing_image(root, image, fields.document.where("image"), "image file")
+    problem = missing_image(root, image, lambda: fields.document.where("image"), "image file")
     if problem is not None:
         raise problem
     return image, alt
