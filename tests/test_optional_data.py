@@ -7,7 +7,6 @@ Each builds (web, email HTML and text, feeds, social) and passes `check`.
 
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -70,10 +69,10 @@ def item_text(kind: str, slug: str, optional: set[str], event: set[str] | None, 
     lines += [f"{key}: {OPTIONAL_ITEM_KEYS[key].format(slug=slug)}" for key in sorted(optional)]
     if event is not None:
         lines += ["event:", "  start: 2024-02-01"] + [f"  {k}: {EVENT_KEYS[k].format(slug=slug)}" for k in sorted(event)]
-    if publication is not None:
-        lines += ["publication:"] + [f"  {k}: {PUBLICATION_KEYS[k]}" for k in sorted(publication)] or ["  {}"]
-        if not publication:
-            lines[-2:] = ["publication: {}"]
+    if publication:
+        lines += ["publication:"] + [f"  {k}: {PUBLICATION_KEYS[k]}" for k in sorted(publication)]
+    elif publication is not None:
+        lines.append("publication: {}")
     return "---\n" + "\n".join(lines) + "\n---\nThe body of the item, with one paragraph.\n"
 
 
@@ -196,5 +195,6 @@ def test_any_mix_of_optional_keys_and_settings_builds_and_checks_clean(tmp_path_
 
 def test_the_generated_texts_are_what_they_claim():
     full = item_text("event", "s", set(OPTIONAL_ITEM_KEYS), set(EVENT_KEYS), None)
-    assert textwrap.dedent(full).count("\n  ") == 4 and "image_alt:" in full
-    assert "publication: {}" in item_text("publication", "s", set(), None, set())
+    assert full.count("\n  ") == 4 and all(f"\n{key}: " in full for key in [*OPTIONAL_ITEM_KEYS, "image_alt"])
+    empty = item_text("publication", "s", {"author"}, None, set())
+    assert "\nauthor: " in empty and "\npublication: {}\n" in empty
