@@ -186,7 +186,7 @@ def projects(draw: st.DrawFn) -> tuple[str, dict[str, str], set[str]]:
 
 
 @given(projects())
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_any_mix_of_optional_keys_and_settings_builds_and_checks_clean(tmp_path_factory: Any, project: Any):
     settings_toml, items, expected = project
     root = write_project(tmp_path_factory.mktemp("project"), settings_toml, items)

@@ -33,7 +33,7 @@ def broken_override(name: str, fault: str, line: int) -> str:
 
 
 @given(name=st.sampled_from(USED), fault=st.sampled_from(sorted(FAULTS)), line=st.integers(1, 30))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_a_broken_template_of_the_project_names_its_file_and_line(make_project, runner, name, fault, line):
     root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS, f"templates/{name}": broken_override(name, fault, line)},
                         name=f"p{abs(hash((name, fault, line)))}")
