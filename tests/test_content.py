@@ -261,3 +261,14 @@ def test_the_fix_for_an_event_without_details_can_be_typed_as_it_reads(make_proj
     written = item("type: event", *[line.replace("YYYY-MM-DD", "2024-02-01") for line in lines[:3]])
     root = make_project({ITEM_FILE: written}, name="fixed")
     assert [f.code for f in loaded(root)] == []
+
+
+@given(st.dictionaries(st.one_of(st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False), st.text(max_size=8)),
+                       st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=8)), max_size=4))
+@ONE_FOLDER
+def test_any_extra_keys_load_or_fail_in_one_line(make_project, extra):
+    lines = [f"{json.dumps(key)}: {json.dumps(value)}" for key, value in extra.items()
+             if str(key) not in ITEM_KEYS | {"title", "date"}]
+    root = make_project({ITEM_FILE: item(*lines)}, name=f"p{abs(hash(str(extra)))}")
+    for finding in loaded(root):  # no exception: each a finding at a line of the file
+        assert finding.where is not None and finding.where.path.as_posix() == ITEM_FILE

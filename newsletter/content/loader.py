@@ -321,8 +321,10 @@ def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:
 
 def _refuse_publishing_by_mistake(fields: Fields, allowed: set[str], kind: str) -> None:
     """A misspelt `draft:`, or another tool's way of holding a post back, is an error: publication cannot be undone."""
-    for key in fields.unknown(allowed):
-        value = fields.meta[key]
+    for written, value in fields.meta.items():
+        key = str(written)  # YAML allows keys that are numbers, or null
+        if key in allowed:
+            continue
         value = value.lower() if isinstance(value, str) else value
         if "draft" in key.lower() or closest(key, [*allowed, "draft"]) == "draft":
             if kind == "item":
