@@ -272,3 +272,10 @@ def test_any_extra_keys_load_or_fail_in_one_line(make_project, extra):
     root = make_project({ITEM_FILE: item(*lines)}, name=f"p{abs(hash(str(extra)))}")
     for finding in loaded(root):  # no exception: each a finding at a line of the file
         assert finding.where is not None and finding.where.path.as_posix() == ITEM_FILE
+
+
+@pytest.mark.parametrize("path", ["/etc/hostname", "../../../../etc/hostname"])
+def test_an_image_outside_the_project_is_named_so(make_project, path):
+    root = make_project({ITEM_FILE: item() + f"\n![A]({path})\n"})
+    [finding] = findings_of(root, "missing-file")
+    assert finding.message == f"image '{path}' is outside the project"

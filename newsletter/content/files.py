@@ -65,7 +65,10 @@ def missing_image(root: Path, reference: str, place: Callable[[], SourceLocation
             f"{what} '{existing.as_posix()}' is not in content/{IMAGES}/, so it would not be published",
             where, f"move it into content/{IMAGES}/ and write the path from there, e.g. '{IMAGES}/{existing.name}'",
         )
-    looked = " or ".join(f"'{path.as_posix()}'" for path in tried) or f"'{reference}'"
+    if not tried:  # an absolute path, or one leading out of the project
+        return MissingFileError(f"{what} '{reference}' is outside the project", where,
+                                f"put the file in content/{IMAGES}/ and write the path from there")
+    looked = " or ".join(f"'{path.as_posix()}'" for path in tried)
     relative = "its own file or content/" if written_in is not None else "content/"
     return MissingFileError(f"{what} {looked} does not exist", where,
                             f"put the file there or correct the path (it is relative to {relative})")
