@@ -27,8 +27,7 @@ from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.render import Output
 from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
 from newsletter.scaffold import find_placeholders
-from newsletter.site import Site
-from newsletter.slugs import slugify
+from newsletter.site import Site, preferred_spelling, tag_uses
 
 SIMILAR_TAGS = 0.85  # difflib's ratio from which two tags count as one misspelt: "circular-econmy", "modeling"
 # Numbers and one-letter words tell tags apart ("wp-1", "wp-2"; "plan-a", "plan-b"), however alike the rest.
@@ -102,21 +101,6 @@ def _duplicate_numbers(root: Path, catalog: Catalog) -> list[Diagnostic]:
         else:
             first[issue.number] = issue
     return findings
-
-
-def tag_uses(items: Sequence[NewsItem]) -> dict[str, dict[str, list[NewsItem]]]:
-    """Each tag slug's spellings, each with the items that write it so, in the order of `items`."""
-    uses: dict[str, dict[str, list[NewsItem]]] = {}
-    for item in items:
-        for tag in dict.fromkeys(item.tags):
-            if slug := slugify(tag):
-                uses.setdefault(slug, {}).setdefault(tag, []).append(item)
-    return uses
-
-
-def preferred_spelling(spellings: dict[str, list[NewsItem]]) -> str:
-    """The spelling most items write; on a tie, the first one met (items come newest first)."""
-    return max(spellings, key=lambda tag: len(spellings[tag]))
 
 
 def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -54,8 +55,6 @@ class Site:
 
     @cached_property
     def _tag_names(self) -> dict[str, str]:
-        from newsletter.check import preferred_spelling, tag_uses
-
         return {slug: preferred_spelling(spellings) for slug, spellings in tag_uses(self.published).items()}
 
     # Paths inside output/ and their public URLs. Feed and page URLs never move once published.
@@ -98,3 +97,17 @@ class Site:
         """Base for content-relative URLs in Markdown bodies: files from content/ land at output/."""
         return self.url("")
 
+
+def tag_uses(items: Sequence[NewsItem]) -> dict[str, dict[str, list[NewsItem]]]:
+    """Each tag slug's spellings, each with the items that write it so, in the order of `items`."""
+    uses: dict[str, dict[str, list[NewsItem]]] = {}
+    for item in items:
+        for tag in dict.fromkeys(item.tags):
+            if slug := slugify(tag):
+                uses.setdefault(slug, {}).setdefault(tag, []).append(item)
+    return uses
+
+
+def preferred_spelling(spellings: dict[str, list[NewsItem]]) -> str:
+    """The spelling most items write; on a tie, the first one met (items come newest first)."""
+    return max(spellings, key=lambda tag: len(spellings[tag]))
