@@ -128,4 +128,4 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         memo.save()
     if fingerprint:
         record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
-    return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)
+    return BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))

@@ -80,16 +80,20 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
             continue
         key = cache.key(shown_as, raw)
         found = cache.get(key)
-        if found is not None:
-            results[path] = _unpack(found)
+        prepared = _unpack(found) if found is not None else None
+        if prepared is not None:
+            results[path] = prepared
         else:
+            cache.forget(key)
             missing.append((path, key, raw))
     for (path, key, raw), packed in zip(missing, _prepare_many([(p.relative_to(root), raw) for p, _, raw in missing])):
         if isinstance(packed, ContentError):
             results[path] = packed
         else:
             cache.put(key, packed)
-            results[path] = _unpack(packed)
+            fresh = _unpack(packed)
+            assert fresh is not None  # this code's own shape
+            results[path] = fresh
     return results
 
 
@@ -139,6 +143,12 @@ def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentEr
     return (document.path.as_posix(), document.meta, document.body, document.front_matter, document.body_line, html)
 
 
-def _unpack(packed: tuple[Any, ...]) -> Prepared:
+def _unpack(packed: Any) -> Prepared | None:
+    """A prepared document from the cache, or None when the entry is not the shape this code writes."""
+    if not isinstance(packed, tuple) or len(packed) != 6:
+        return None
     path, meta, body, front_matter, body_line, html = packed
+    if not (isinstance(path, str) and isinstance(meta, dict) and isinstance(body, str)
+            and isinstance(front_matter, str) and isinstance(body_line, int) and isinstance(html, str)):
+        return None
     return Prepared(Document(Path(path), meta, body, front_matter, body_line), html)
