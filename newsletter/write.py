@@ -23,7 +23,7 @@ from pathlib import Path, PurePosixPath
 
 from newsletter.confine import Refused, inside, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
-from newsletter.errors import OutputError, SourceLocation
+from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.render import Output
 
 MANIFEST = "manifest.json"
@@ -54,6 +54,19 @@ class WriteReport:
     removed: tuple[str, ...]
     manifest: tuple[ManifestEntry, ...]
     warnings: tuple[Diagnostic, ...] = ()
+
+
+def check_out_dir(root: Path, out_dir: Path) -> None:
+    """Refuse an output folder that holds the project or lies inside what a build reads."""
+    root, out_dir = root.resolve(), out_dir.resolve()
+    if out_dir == root or out_dir in root.parents:
+        raise UsageError(f"the output folder {out_dir} holds the project itself",
+                         hint="build into a folder of its own, such as output/ (the default)")
+    for name in ("content", "templates", ".newsletter-cache"):
+        folder = root / name
+        if out_dir == folder or folder in out_dir.parents:
+            raise UsageError(f"the output folder {out_dir} is inside {name}/, which the build reads",
+                             hint=f"build into a folder outside {name}/, such as output/ (the default)")
 
 
 def check_collisions(outputs: Sequence[Output]) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.confine import Refused, content_file, relative_path
 from newsletter.content.fields import Fields
 from newsletter.content.frontmatter import read_document
 from newsletter.content.markdown import first_paragraph
@@ -213,7 +214,16 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
-    if not image.startswith(("http://", "https://")) and not (root / "content" / image).is_file():
+    if image.startswith(("http://", "https://")):
+        return image, alt
+    if relative_path(image) is None:
+        raise fields.fail("image", f"'image' must be a path inside content/ or an http(s) URL (got \"{image}\")",
+                          "write it relative to content/, such as images/photo.png")
+    try:
+        local = content_file(root, image)
+    except Refused as exc:
+        raise fields.fail("image", f"'image' {image} {exc}", "copy the picture into content/images/") from None
+    if not local.is_file():
         raise MissingReferenceError(f"image file 'content/{image}' does not exist", fields.document.where("image"),
                                     "put the file there or correct the path (it is relative to content/)")
     return image, alt

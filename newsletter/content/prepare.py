@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsletter.confine import Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.store import MarshalStore
@@ -73,7 +74,11 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
     for path in paths:
         shown_as = path.relative_to(root)
         try:
-            raw = path.read_bytes()
+            raw = read_project_file(root, path)
+        except Refused as exc:
+            results[path] = ContentError(f"the file {exc}", SourceLocation(shown_as),
+                                         "keep content files inside the project, as plain files")
+            continue
         except OSError as exc:
             results[path] = ContentError(f"cannot read the file ({exc.strerror or exc})", SourceLocation(shown_as),
                                          "check that it is a file you may read")

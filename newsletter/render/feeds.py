@@ -16,6 +16,7 @@ from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
+from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import absolutize
 from newsletter.content.models import NewsItem
 from newsletter.render import Output
@@ -274,7 +275,10 @@ def _image(site: Site, path: str) -> Image:
     mime = _IMAGE_TYPES.get(suffix) or _DEFAULT_TYPES.guess_type(url)[0]
     if path.startswith(("http://", "https://")):
         return Image(url, mime)
-    local = site.root / "content" / path
+    try:
+        local = content_file(site.root, path)
+    except Refused:
+        return Image(url, mime)
     if not local.is_file():
         return Image(url, mime)
     width, height = imagesize.get(local)
