@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsletter.content.frontmatter import Document
 from newsletter.errors import FieldError
+from newsletter.link_schemes import WEB, link_problem
 
 
 class Fields:
@@ -70,7 +70,7 @@ class Fields:
         name = nested or key
         if value is None:
             return None
-        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        if not isinstance(value, str) or link_problem(value, WEB) is not None:
             raise self.fail(key, f"'{name}' must be an absolute http(s) URL (got {_show(value)})", "write the full address, https://...")
         return value
 
