@@ -265,11 +265,10 @@ def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
     assert start is not None
     if end is not None and end < start:
         raise fields.fail("event", "'event.end' is before 'event.start'", "swap the two dates")
-    location = value.get("location")
     return Event(
         start=start,
         end=end,
-        location=str(location) if location is not None else None,
+        location=_nested_text(fields, "event", "location", value),
         url=fields.url("event", value.get("url"), nested="event.url"),
     )
 
@@ -278,18 +277,35 @@ def _publication(fields: Fields) -> Publication | None:
     value = _nested(fields, "publication", {"doi", "venue", "authors", "open_access_url"})
     if value is None:
         return None
-    authors = value.get("authors") or ()
+    authors = value.get("authors") or []
     if isinstance(authors, str):
         authors = [name.strip() for name in authors.split(";" if ";" in authors else ",")]
-    doi = str(value["doi"]).strip() if value.get("doi") else None
+    if not isinstance(authors, list) or not all(_is_text(author) for author in authors):
+        raise fields.fail("publication", "'publication.authors' must be a list of names",
+                          "write 'authors: [Ada Lovelace, Alan Turing]' under 'publication:'")
+    doi = _nested_text(fields, "publication", "doi", value)
     if doi and doi.startswith(("https://doi.org/", "http://doi.org/")):
         doi = doi.split("doi.org/", 1)[1]
     return Publication(
         doi=doi,
-        venue=str(value["venue"]) if value.get("venue") else None,
+        venue=_nested_text(fields, "publication", "venue", value),
         authors=tuple(str(author) for author in authors if author),
         open_access_url=fields.url("publication", value.get("open_access_url"), nested="publication.open_access_url"),
     )
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _nested_text(fields: Fields, key: str, name: str, block: dict[str, Any]) -> str | None:
+    """A text value inside a block (`event.location`); a list or mapping there is an error, not its repr."""
+    value = block.get(name)
+    if value is None or value == "":
+        return None
+    if not _is_text(value):
+        raise fields.fail(key, f"'{key}.{name}' must be text", f"write '{name}: some text' under '{key}:'")
+    return str(value).strip() or None
 
 
 def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:

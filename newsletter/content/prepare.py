@@ -136,6 +136,8 @@ _renderer: Any = None
 
 def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentError:
     global _renderer
+    from newsletter.content.markdown import MAX_NESTING, too_deep
+
     if _renderer is None:
         from newsletter.content.markdown import MarkdownRenderer
 
@@ -144,7 +146,15 @@ def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentEr
         document = decode_document(raw, shown_as)
     except ContentError as exc:
         return exc
-    html = _renderer.render(document.body)
+    deep = too_deep(document.body)
+    if deep is not None:
+        return ContentError(f"lists or quotes are nested more than {MAX_NESTING} levels deep",
+                            SourceLocation(shown_as, document.body_line + deep), "nest them less deeply")
+    try:
+        html = _renderer.render(document.body)
+    except RecursionError:
+        return ContentError("the text is nested too deeply to render", SourceLocation(shown_as, document.body_line),
+                            "nest lists, quotes and HTML elements less deeply")
     return (document.path.as_posix(), document.meta, document.body, document.front_matter, document.body_line, html)
 
 
