@@ -19,7 +19,16 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
-from urllib.request import HTTPRedirectHandler, OpenerDirector, Request, build_opener
+from urllib.request import (
+    HTTPDefaultErrorHandler,
+    HTTPErrorProcessor,
+    HTTPHandler,
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    ProxyHandler,
+    Request,
+)
 
 from newsletter import __version__
 from newsletter.confine import read_json_state
@@ -70,7 +79,7 @@ class Outcome:
         return self.status is None or not (self.status == 429 or self.status >= 500)
 
 
-PROBLEMS = ("timeout", "unreachable", "redirect-loop")
+PROBLEMS = ("timeout", "unreachable", "redirect-loop", "not-web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +145,9 @@ def judge(link: Link, outcome: Outcome, options: CheckOptions) -> Diagnostic | N
         return error("link-unreachable", where, f"{url} cannot be reached ({outcome.detail}){via}", "check the address")
     if outcome.problem == "redirect-loop":
         return error("broken-link", where, f"{url} redirects too often ({outcome.detail})", "fix or remove the link")
+    if outcome.problem == "not-web":
+        return error("broken-link", where, f"{url} redirects to {outcome.final_url}, which is not a web address",
+                     "fix or remove the link")
     status = outcome.status or 0
     answer = f"{status} {_phrase(status)}"
     if status in BLOCKED:
@@ -211,7 +223,7 @@ class _Fetcher:
     def __init__(self, options: CheckOptions, clock: _Clock) -> None:
         self.options = options
         self.clock = clock
-        self.opener: OpenerDirector = build_opener(_NoRedirect())
+        self.opener = _web_opener()
         self.gates: dict[str, _HostGate] = {}
         self.gates_lock = threading.Lock()
 
@@ -225,6 +237,9 @@ class _Fetcher:
                     return Outcome(current, status, permanent=permanent)
                 permanent = permanent or status in PERMANENT_REDIRECTS
                 current = urljoin(current, location)
+                if urlsplit(current).scheme.lower() not in ("http", "https"):
+                    # file:, ftp:, data: ... are never requested: they would read this machine or elsewhere.
+                    return Outcome(current, permanent=permanent, problem="not-web")
         except (OSError, http.client.HTTPException, ValueError) as err:
             # urllib wraps a timeout while connecting in URLError, not one while waiting for the answer.
             if isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError):
@@ -267,6 +282,15 @@ class _Fetcher:
                 slots = threading.BoundedSemaphore(self.options.per_host)
                 self.gates[host] = _HostGate(slots, self.options.host_delay, self.clock)
             return self.gates[host]
+
+
+def _web_opener() -> OpenerDirector:
+    """urllib's opener for HTTP and HTTPS only (proxies from the environment kept): no file:, ftp: or data:."""
+    opener = OpenerDirector()
+    for handler in (ProxyHandler(), HTTPHandler(), HTTPSHandler(), _NoRedirect(), HTTPDefaultErrorHandler(),
+                    HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
 
 
 def _retry_after(value: str, now: float) -> float | None:
