@@ -43,14 +43,38 @@ def relative_path(text: object) -> PurePosixPath | None:
     return PurePosixPath(text)
 
 
+class Boundary:
+    """A folder that paths may not leave, every symbolic link followed.
+
+    Cheap for many paths: a path that is not itself a link is inside when its folder is, and
+    each folder is resolved once. Make one per build step, so a link added meanwhile is seen.
+    """
+
+    def __init__(self, folder: Path):
+        self.real = os.path.realpath(folder)
+        self.folders: dict[str, bool] = {}
+
+    def holds(self, path: Path) -> bool:
+        """Whether `path` is the folder or below it once links are followed."""
+        try:
+            text = os.fspath(path)
+            if ".." not in Path(text).parts and not os.path.islink(text):
+                parent = os.path.dirname(os.path.abspath(text))
+                if parent not in self.folders:
+                    self.folders[parent] = self._within(os.path.realpath(parent))
+                if self.folders[parent]:
+                    return True
+            return self._within(os.path.realpath(text))  # a link, "..", or the folder itself
+        except (OSError, ValueError):  # a name too long, a NUL
+            return False
+
+    def _within(self, real: str) -> bool:
+        return real == self.real or real.startswith(self.real.rstrip(os.sep) + os.sep)
+
+
 def inside(folder: Path, path: Path) -> bool:
     """Whether `path`, every symbolic link followed, is `folder` or below it."""
-    try:
-        real_folder = folder.resolve()
-        real = path.resolve()
-    except (OSError, RuntimeError, ValueError):  # a loop of links, a name too long, a NUL
-        return False
-    return real == real_folder or real_folder in real.parents
+    return Boundary(folder).holds(path)
 
 
 def content_file(root: Path, relative: str) -> Path:
@@ -86,9 +110,10 @@ def read_regular(path: Path, follow_links: bool = True) -> bytes:
         os.close(descriptor)
 
 
-def read_project_file(root: Path, path: Path) -> bytes:
+def read_project_file(root: Path | Boundary, path: Path) -> bytes:
     """Read a file of the project: Refused when it is a link leading out of `root` or not a regular file."""
-    if not inside(root, path):
+    boundary = root if isinstance(root, Boundary) else Boundary(root)
+    if not boundary.holds(path):
         raise Refused(f"is a link to {_target(path)}, outside the project")
     return read_regular(path)
 

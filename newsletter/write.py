@@ -17,11 +17,11 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from newsletter.confine import Refused, inside, read_json_state, read_regular, relative_path
+from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.render import Output
@@ -161,16 +161,15 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
 
 def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], adding: Sequence[str]) -> None:
     """Stage every changed file, then rename them all into place and remove the stale ones."""
+    # A folder of output/ replaced by a link leading out would take the files elsewhere: checked first.
+    confined = Boundary(out_dir)
+    for folder in sorted({(out_dir / output.path).parent for output in changed}):
+        if not confined.holds(folder):
+            raise OutputError(f"'{folder.relative_to(out_dir)}' leads outside {out_dir.name}/ through a symbolic link",
+                              SourceLocation(folder), "remove the link; the build writes only inside its folder")
     try:
         _write_journal(out_dir, adding)
-        folders = {(out_dir / output.path).parent for output in changed}
-        for folder in sorted(folders):
-            folder.mkdir(parents=True, exist_ok=True)
-            if not inside(out_dir, folder):
-                raise OutputError(f"'{folder.relative_to(out_dir)}' is a link to a folder outside {out_dir.name}/",
-                                  SourceLocation(folder), "remove the link; the build writes only inside its folder")
     except OSError as exc:
-        _remove_journal(out_dir)
         raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=_WRITE_HINT) from None
     staged: list[tuple[Path, Path]] = []
     try:
@@ -192,7 +191,7 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
             raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
                               _WRITE_HINT + "; the next build finishes the job") from None
     for path in stale:
-        _remove(out_dir, path)
+        _remove(out_dir, path, confined)
 
 
 def _why_unlisted(out_dir: Path) -> str:
@@ -258,7 +257,7 @@ def _stage(target: Path, data: bytes) -> Path:
     return Path(name)
 
 
-def sweep_temporary_files(folder: Path, recursive: bool = False, known: set[str] = frozenset()) -> list[Path]:
+def sweep_temporary_files(folder: Path, recursive: bool = False, known: Collection[str] = ()) -> list[Path]:
     """Remove temporary files that builds killed earlier left in `folder`; return them.
 
     Only our own names are touched, and only those of processes no longer running. With
@@ -287,7 +286,7 @@ def sweep_temporary_files(folder: Path, recursive: bool = False, known: set[str]
     return removed
 
 
-def _is_stale_temp(folder: Path, directory: Path, name: str, known: set[str]) -> bool:
+def _is_stale_temp(folder: Path, directory: Path, name: str, known: Collection[str]) -> bool:
     match = _TEMP_NAME.fullmatch(name)
     if match:
         return not _running(int(match.group(1)))
@@ -347,10 +346,10 @@ def _remove_journal(out_dir: Path) -> None:
         pass
 
 
-def _remove(out_dir: Path, path: str) -> None:
+def _remove(out_dir: Path, path: str, confined: Boundary) -> None:
     """Remove a stale file of ours: a file (or a link) inside `out_dir`, never a folder or what a link points to."""
     target = out_dir / path
-    if not inside(out_dir, target.parent):
+    if not confined.holds(target.parent):
         return  # a folder on the way was replaced by a link leading out
     try:
         mode = target.lstat().st_mode

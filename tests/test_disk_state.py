@@ -270,3 +270,19 @@ def test_two_outputs_may_not_claim_the_manifest_or_the_journal(tmp_path: Path):
         with pytest.raises(OutputError):
             write_outputs(tmp_path, [Output(PurePosixPath(name), "x", b"1")])
     assert os.listdir(tmp_path) == []
+
+
+def test_a_folder_of_output_replaced_by_a_link_out_is_never_written_through(built, tmp_path: Path, watch_tree):
+    root, result = built
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    news = result.out_dir / "news"
+    for path in sorted(news.rglob("*"), reverse=True):
+        path.rmdir() if path.is_dir() else path.unlink()
+    news.rmdir()
+    news.symlink_to(elsewhere)
+    watch = watch_tree(root)
+    with pytest.raises(OutputError, match="'news/first-item' leads outside output/ through a symbolic link"):
+        build_project(root, BuildOptions(as_of=date(2024, 12, 31), use_cache=False))
+    watch.assert_unchanged()
+    assert list(elsewhere.iterdir()) == []

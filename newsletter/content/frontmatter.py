@@ -14,7 +14,7 @@ from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocati
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class DuplicateKeyError(yaml.constructor.ConstructorError):
+class DuplicateKeyError(yaml.constructor.ConstructorError):  # type: ignore[misc]
     """A mapping names one key twice, which YAML takes silently: the last value wins."""
 
     def __init__(self, key: str, first_line: int, mark: yaml.Mark):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsletter.confine import Refused, read_project_file
+from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.store import MarshalStore
@@ -71,10 +71,11 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
     """Prepare every file, from the cache where its bytes are known, else in parallel."""
     results: dict[Path, Prepared | ContentError] = {}
     missing: list[tuple[Path, str, bytes]] = []
+    project = Boundary(root)
     for path in paths:
         shown_as = path.relative_to(root)
         try:
-            raw = read_project_file(root, path)
+            raw = read_project_file(project, path)
         except Refused as exc:
             results[path] = ContentError(f"the file {exc}", SourceLocation(shown_as),
                                          "keep content files inside the project, as plain files")

@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from newsletter.confine import Refused, read_project_file
+from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import relativize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
@@ -103,13 +103,14 @@ def copy_tree(folder: Path, prefix: str, kind: str, within: Path | None = None) 
     """
     if not folder.is_dir():
         return
+    project = Boundary(within) if within is not None else None
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
         relative = path.relative_to(folder).as_posix()
-        if within is None:
+        if within is None or project is None:
             yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())
             continue
         try:
-            data = read_project_file(within, path)
+            data = read_project_file(project, path)
         except Refused as exc:
             raise ContentError(f"the file {exc}", SourceLocation(path.relative_to(within)),
                                "copy the file into the project instead of linking to it") from None
