@@ -64,16 +64,21 @@ class EchoingServer:
 
     def __init__(self) -> None:
         self.socket = socket.create_server(("127.0.0.1", 0))
+        self.socket.settimeout(0.05)  # so that close() is seen at once
         self.port = self.socket.getsockname()[1]
+        self.stopped = threading.Event()
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
 
     def serve(self) -> None:
-        while True:
+        while not self.stopped.is_set():
             try:
                 connection, _address = self.socket.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            connection.settimeout(10)
             with connection, connection.makefile("rwb") as stream:
                 self.session(stream)
 
@@ -107,8 +112,9 @@ class EchoingServer:
                 say("250 ok")
 
     def close(self) -> None:
-        self.socket.close()
+        self.stopped.set()
         self.thread.join(timeout=5)
+        self.socket.close()
 
 
 @pytest.fixture(scope="module")
