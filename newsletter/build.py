@@ -20,7 +20,7 @@ from newsletter.render import Output, Renderer
 from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
-from newsletter.write import WriteReport, read_manifest, write_outputs
+from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs
 
 Progress = Callable[[str], None]
 
@@ -103,6 +103,7 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
 def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
     """Build the project at `root` into its output folder and return what was done."""
     out_dir = (options.out_dir or root / "output").resolve()
+    check_out_dir(root, out_dir)
     if progress:
         progress("content")
     settings = load_settings(root)
@@ -129,4 +130,4 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         memo.save()
     if fingerprint:
         record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
-    return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)
+    return BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))

@@ -3,6 +3,7 @@ and recognise what they wrote for the user to replace."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from datetime import date, datetime
@@ -31,8 +32,8 @@ SETTINGS_TEMPLATE = f"""\
 # Settings of this newsletter. Paths are relative to content/.
 # `newsletter check` reports every value below that is still an example: replace them first.
 [project]
-name = "{{name}}"
-tagline = "News from the {{name}} project"
+name = {{name}}
+tagline = {{tagline}}
 site_url = "https://{PLACEHOLDER_HOST}/newsletter/"   # where the output/ folder will be published
 language = "en"
 timezone = "Europe/Brussels"
@@ -49,12 +50,12 @@ primary_color = "#0B5394"
 secondary_color = "#1B3A5C"
 
 [email]
-from = "{{name}} News <news@{PLACEHOLDER_HOST}>"
+from = {{sender}}
 reply_to = "comms@{PLACEHOLDER_HOST}"
 esp = "mailchimp"                             # mailchimp | brevo | listmonk | buttondown | generic
 
 [social]
-hashtags = ["{{hashtag}}"]
+hashtags = [{{hashtag}}]
 """
 
 ITEM_TEMPLATE = f"""\
@@ -66,11 +67,7 @@ social posts unless you set `summary:` above.
 
 ISSUE_TEMPLATE = f"""\
 ---
-title: "{{name}} newsletter, issue 1"
-number: 1
-date: {{day}}
-preheader: "The first issue of the {{name}} newsletter"
----
+{{front}}---
 {EDITORIAL_PLACEHOLDER} A few words to your readers about this issue; the news items
 dated since the previous issue follow below it.
 """
@@ -89,12 +86,22 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
     if (directory / SETTINGS_FILE).exists():
         raise UsageError(f"{directory / SETTINGS_FILE} already exists", hint="pick an empty folder for a new project")
     name = name or directory.name.replace("-", " ").replace("_", " ").title() or "Newsletter"
+    if not name.strip() or any(ord(char) < 32 or ord(char) == 127 for char in name):
+        raise UsageError(f"the name {name!r} is empty or holds a line break or another control character",
+                         hint="give the project's name on one line, e.g. --name OPINCHARGE")
     day = (today or date.today()).isoformat()
     hashtag = "".join(part.capitalize() for part in slugify(name).split("-")) or "News"
+    # Written as TOML and YAML strings, so any name (quotes, backslashes) reads back as typed.
+    settings = SETTINGS_TEMPLATE.format(
+        name=toml_string(name), tagline=toml_string(f"News from the {name} project"),
+        sender=toml_string(f"{name} News <news@{PLACEHOLDER_HOST}>"), hashtag=toml_string(hashtag))
+    issue = {"title": f"{name} newsletter, issue 1", "number": 1, "date": date.fromisoformat(day),
+             "preheader": f"The first issue of the {name} newsletter"}
     files = {
-        SETTINGS_FILE: SETTINGS_TEMPLATE.format(name=name.replace('"', "'"), hashtag=hashtag),
+        SETTINGS_FILE: settings,
         f"content/news/{day}-welcome.md": _item_text("Welcome to our newsletter", "news", day),
-        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(name=name.replace('"', "'"), day=day),
+        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(
+            front=yaml.safe_dump(issue, sort_keys=False, allow_unicode=True, width=10_000)),
         "content/images/.gitkeep": "",
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
@@ -108,6 +115,11 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
         target.write_text(text, encoding="utf-8")
         created.append(target)
     return created
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string: JSON's escapes are TOML's, and DEL must be escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def new_item(root: Path, title: str, item_type: str = "news", day: date | None = None) -> Path:

@@ -215,26 +215,26 @@ def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tu
         refused = smtp.sendmail(sender, list(recipients), data)
     except smtplib.SMTPRecipientsRefused as err:
         raise SendError(
-            f"{config.server} refused every recipient: {_refusals(err.recipients)}", hint="check the addresses"
+            f"{config.server} refused every recipient: {_refusals(err.recipients, config)}", hint="check the addresses"
         ) from err
     except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
         if err.smtp_code == 552:
             raise SendError(
-                f"{config.server} refused the message as too large ({describe_reply(err)})", hint=SIZE_HINT
+                f"{config.server} refused the message as too large ({describe_reply(err, config)})", hint=SIZE_HINT
             ) from err
         what = f"the sender {sender}" if isinstance(err, smtplib.SMTPSenderRefused) else "the message"
         raise SendError(
-            f"{config.server} refused {what} ({describe_reply(err)})", hint="check [email] from and the SMTP account"
+            f"{config.server} refused {what} ({describe_reply(err, config)})", hint="check [email] from and the SMTP account"
         ) from err
     except (smtplib.SMTPException, OSError) as err:
         raise connection_lost(config, err) from err
     if refused:
         delivered = [address for address in recipients if address not in refused]
         raise SendError(
-            f"{config.server} refused {_refusals(refused)}; the others were delivered ({', '.join(delivered)})",
+            f"{config.server} refused {_refusals(refused, config)}; the others were delivered ({', '.join(delivered)})",
             hint="check the refused address",
         )
 
 
-def _refusals(refused: Mapping[str, tuple[int, bytes]]) -> str:
-    return ", ".join(f"{address} ({code} {one_line(text)})" for address, (code, text) in refused.items())
+def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpConfig) -> str:
+    return ", ".join(f"{address} ({code} {one_line(text, config)})" for address, (code, text) in refused.items())

@@ -7,13 +7,17 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsletter.confine import relative_path
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
+from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
 from newsletter.toml_lines import key_line, key_lines
 
 SETTINGS_FILE = "newsletter.toml"
+_TOO_DEEP = "tables or lists are nested too deeply to read"
 PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
 ESP_PRESETS = ("mailchimp", "brevo", "listmonk", "buttondown", "generic")
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -161,8 +165,13 @@ class _Table:
             return default
         return value
 
-    def text(self, name: str, default: str | None = None, required: bool = False) -> Any:
+    def text(self, name: str, default: str | None = None, required: bool = False, multiline: bool = False) -> Any:
         value = self.get(name, str, default, required)
+        if isinstance(value, str) and _control_characters(value, multiline):
+            # A line break in a name or an address would end up in email headers.
+            self.problems.append(f"'{self.key(name)}' must be {'plain text' if multiline else 'one line of text'} "
+                                 f"(it holds a line break or another control character)")
+            return default
         return value.strip() if isinstance(value, str) else value
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
@@ -180,8 +189,8 @@ class _Table:
             if allowed and key not in allowed:
                 self.problems.append(f"'{self.key(name)}.{key}' is not a platform{_suggestion(key, allowed, ' (', ')')}; "
                                      f"use one of {', '.join(allowed)}")
-            elif not isinstance(value[key], str):
-                self.problems.append(f"'{self.key(name)}.{key}' must be text (got {value[key]!r})")
+            elif not isinstance(value[key], str) or _control_characters(value[key]):
+                self.problems.append(f"'{self.key(name)}.{key}' must be one line of text (got {value[key]!r})")
             else:
                 result[key] = value[key].strip()
         return result
@@ -198,6 +207,10 @@ class _Table:
 def _suggestion(word: str, choices: tuple[str, ...], before: str, after: str = "") -> str:
     found = closest(word, choices)
     return f"{before}did you mean {found!r}?{after}" if found else ""
+def _control_characters(text: str, multiline: bool = False) -> bool:
+    """Whether `text` holds a control character (CR, LF, ...); `multiline` allows line breaks and tabs."""
+    allowed = "\n\r\t" if multiline else ""
+    return any((ord(char) < 32 or ord(char) == 127) and char not in allowed for char in text)
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -222,6 +235,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> list[str]:
 def load_settings(root: Path) -> Settings:
     """Parse `root/newsletter.toml`; raise SettingsError naming every bad key."""
     path = root / SETTINGS_FILE
+    where = SourceLocation(Path(SETTINGS_FILE))
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is no error
@@ -236,7 +250,12 @@ def load_settings(root: Path) -> Settings:
             f"not valid TOML: {problem}{f' at column {column}' if column else ''}",
             SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line",
         ) from None
-    return parse_settings(data, path, text)
+    except RecursionError:
+        raise SettingsError(_TOO_DEEP, where, "write the settings as the README shows them") from None
+    try:
+        return parse_settings(data, path, text)
+    except RecursionError:
+        raise SettingsError(_TOO_DEEP, where, "write the settings as the README shows them") from None
 
 
 def _toml_position(message: str) -> tuple[str, int | None, int | None]:
@@ -261,20 +280,20 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         tagline=project_table.text("tagline", ""),
         language=project_table.text("language", "en"),
         timezone=_timezone(project_table),
-        logo=project_table.text("logo"),
+        logo=_asset(project_table, "logo"),
         contact=project_table.text("contact"),
     )
 
     funding_table = top.table("funding")
     grant = funding_table.get("grant_agreement", (str, int))
     authority = funding_table.text("granting_authority")
-    statement = funding_table.text("statement") or _default_statement(grant)
+    statement = funding_table.text("statement", multiline=True) or _default_statement(grant)
     funding = FundingSettings(
         programme=funding_table.text("programme", "Horizon Europe"),
         grant_agreement=str(grant) if grant is not None else None,
         granting_authority=authority,
         statement=statement,
-        disclaimer=funding_table.text("disclaimer")
+        disclaimer=funding_table.text("disclaimer", multiline=True)
         or DEFAULT_DISCLAIMER.format(authority=authority or "the granting authority"),
         emblem=funding_table.get("emblem", bool, True),
     )
@@ -295,7 +314,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         from_address=email_table.text("from"),
         reply_to=email_table.text("reply_to"),
         esp=email_table.choice("esp", ESP_PRESETS, "generic"),
-        unsubscribe_url=email_table.text("unsubscribe_url"),
+        unsubscribe_url=_link(email_table, "unsubscribe_url", WEB_AND_MAIL, merge_tags=True),
         utm=email_table.text_map("utm") if isinstance(utm_table, dict) else EmailSettings().utm,
         utm_enabled=utm_table is not False,
         utm_exclude=_text_list(email_table, "utm_exclude"),
@@ -309,7 +328,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     social_table = top.table("social")
     hashtags = social_table.get("hashtags", list, [])
-    if not all(isinstance(tag, str) for tag in hashtags):
+    if not all(isinstance(tag, str) and not _control_characters(tag) for tag in hashtags):
         problems.append("'social.hashtags' must be a list of text")
         hashtags = []
     limits = social_table.get("limits", dict, {})
@@ -393,7 +412,7 @@ def _under_known_map(key: str) -> bool:
 
 def _text_list(table: _Table, name: str) -> tuple[str, ...]:
     values = table.get(name, list, [])
-    if not all(isinstance(value, str) for value in values):
+    if not all(isinstance(value, str) and not _control_characters(value) for value in values):
         table.problems.append(f"'{table.key(name)}' must be a list of text")
         return ()
     return tuple(value.strip() for value in values)
@@ -401,9 +420,50 @@ def _text_list(table: _Table, name: str) -> tuple[str, ...]:
 
 def _site_url(table: _Table) -> str:
     url = str(table.text("site_url", "", required=True))
-    if url and not url.startswith(("https://", "http://")):
-        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r})")
-    return url if url.endswith("/") or not url else url + "/"
+    if not url:
+        return url
+    problem = link_problem(url, WEB)
+    parts = urlsplit(url) if problem is None else None
+    if parts is not None and ("?" in url or "#" in url):
+        problem = "it may not hold a query (?) or a fragment (#): every page's address is made from it"
+    elif parts is not None and (parts.username is not None or parts.password is not None):
+        problem = "it may not hold a user name or password"
+    if problem or parts is None:
+        reason = "" if not problem or problem.startswith("it must start with") else f": {problem}"
+        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
+        return url
+    # A host in another script is written in its DNS form, which email headers and feed ids need.
+    url = urlunsplit(parts._replace(netloc=ascii_host(parts.netloc), path=parts.path or "/"))
+    return url if url.endswith("/") else url + "/"
+
+
+def _link(table: _Table, name: str, schemes: tuple[str, ...], merge_tags: bool = False) -> str | None:
+    """A URL setting that goes into every email: only the schemes given (and the ESP's merge tags)."""
+    value = table.text(name)
+    if value is None:
+        return None
+    problem = link_problem(value, schemes, merge_tags)
+    if problem:
+        kinds = "an http(s) or mailto address" if "mailto" in schemes else "an http(s) address"
+        table.problems.append(f"'{table.key(name)}' must be {kinds}{' or a merge tag' if merge_tags else ''} "
+                              f"(got {value!r}: {problem})")
+        return None
+    return str(value)
+
+
+def _asset(table: _Table, name: str) -> str | None:
+    """A picture setting (a logo): a path inside content/ or an http(s) address."""
+    value = table.text(name)
+    if value is None:
+        return None
+    problem = link_problem(value, WEB) if urlsplit(value).scheme else None
+    if not urlsplit(value).scheme and relative_path(value) is None:
+        problem = "a path may not leave content/"
+    if problem:
+        table.problems.append(f"'{table.key(name)}' must be a path inside content/ or an http(s) address "
+                              f"(got {value!r}: {problem})")
+        return None
+    return str(value)
 
 
 def _timezone(table: _Table) -> str:
@@ -450,8 +510,8 @@ def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partne
                 short=table.text("short", name),
                 country=table.text("country"),
                 role=table.text("role"),
-                url=table.text("url"),
-                logo=table.text("logo"),
+                url=_link(table, "url", WEB_AND_MAIL),
+                logo=_asset(table, "logo"),
                 handles=table.text_map("handles", PLATFORMS),
             )
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from newsletter.confine import inside
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -23,7 +24,7 @@ class Templates:
         self.project_templates = project_templates
         self.search_path = [str(THEME_DIR)]
         if project_templates is not None and project_templates.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+            loaders.append(_ProjectLoader(project_templates))
             self.search_path.insert(0, str(project_templates))
         # "default:" reaches the packaged theme, so an override can extend the file it replaces.
         loaders += [jinja2.PrefixLoader({"default": theme}, delimiter=":"), theme]
@@ -101,6 +102,22 @@ class Templates:
         except jinja2.TemplateNotFound:
             return False
         return True
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's templates/ folder; a file there that links out of the project is refused."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if path.is_file() and not inside(self.folder.parent, path):
+            raise TemplateError(f"the template is a link to {path.resolve()}, outside the project",
+                                SourceLocation(Path(self.folder.name, template)),
+                                "copy the file into templates/ instead of linking to it")
+        return super().get_source(environment, template)
 
 
 def longdate(value: date | datetime) -> str:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsletter.content.frontmatter import Document
 from newsletter.errors import FieldError
+from newsletter.link_schemes import WEB, link_problem
+
+
+# The days an item or issue may have: a day's margin at both ends of what Python can hold, so
+# that seen from any time zone (offsets stay within a day) the moment still exists.
+EARLIEST = date(1, 1, 3)
+LATEST = date(9999, 12, 29)
 
 
 class Fields:
@@ -70,7 +76,7 @@ class Fields:
         name = nested or key
         if value is None:
             return None
-        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+        if not isinstance(value, str) or link_problem(value, WEB) is not None:
             raise FieldError(f"'{name}' must be an absolute http(s) URL (got {_show(value)})", self.document.where(name),
                              "write the full address, https://...")
         return value
@@ -95,8 +101,14 @@ class Fields:
                 "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00",
             )
         if isinstance(parsed, datetime):
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-        return datetime.combine(parsed, time(0), tz)
+            return self._in_range(key, name, value, parsed if parsed.tzinfo else parsed.replace(tzinfo=tz))
+        return self._in_range(key, name, value, datetime.combine(parsed, time(0), tz))
+
+    def _in_range(self, key: str, name: str, value: Any, moment: datetime) -> datetime:
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise self.fail(key, f"'{name}' is out of range (got {_show(value)})",
+                            f"write a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+        return moment
 
     def unknown(self, allowed: set[str]) -> list[str]:
         return sorted(str(key) for key in self.meta if key not in allowed)

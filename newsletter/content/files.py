@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newsletter.confine import inside, link_target
 from newsletter.content.frontmatter import Document
 from newsletter.content.markdown import image_sources
 from newsletter.errors import MissingFileError, SourceLocation
@@ -47,7 +48,8 @@ def find_image(root: Path, reference: str, written_in: Path | None = None) -> tu
 
 def is_published_image(root: Path, path: Path) -> bool:
     """Whether the build copies `path` to output/images/: a file in content/images/, not hidden."""
-    return path.is_relative_to(root / "content" / IMAGES) and path.is_file() and not path.name.startswith(".")
+    return (path.is_relative_to(root / "content" / IMAGES) and path.is_file() and not path.name.startswith(".")
+            and inside(root, path))
 
 
 def missing_image(root: Path, reference: str, place: Callable[[], SourceLocation], what: str,
@@ -60,6 +62,9 @@ def missing_image(root: Path, reference: str, place: Callable[[], SourceLocation
         return None
     where = place()  # found again only for an error: it parses the file once more
     existing = next((path for path in tried if (root / path).is_file()), None)
+    if existing is not None and not inside(root, root / existing):
+        return MissingFileError(f"{what} '{reference}' is a link to {link_target(root / existing)}, outside the project",
+                                where, f"copy the picture into content/{IMAGES}/")
     if existing is not None:
         return MissingFileError(
             f"{what} '{existing.as_posix()}' is not in content/{IMAGES}/, so it would not be published",

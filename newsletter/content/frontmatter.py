@@ -11,15 +11,38 @@ import yaml
 from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocation
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):  # type: ignore[misc]
+    """A mapping names one key twice, which YAML takes silently: the last value wins."""
+
+    def __init__(self, key: str, first_line: int, mark: yaml.Mark):
+        super().__init__(None, None, f"'{key}' is written twice in the front matter (first on line {first_line})", mark)
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML loading, with the C parser when PyYAML has it (several times faster)."""
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        # Refuse a key written twice: a second `draft:` or `date:` must not override the first unseen.
+        seen: dict[tuple[str, str], yaml.Node] = {}
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                first = seen.setdefault((key_node.tag, key_node.value), key_node)
+                if first is not key_node:
+                    # +2: 1-based, and the front matter starts after the opening fence.
+                    raise DuplicateKeyError(key_node.value, first.start_mark.line + 2, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
-# Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash.
+
+# Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash;
+# an explicit `!!timestamp` tag too (the field that reads the value parses it).
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 _FENCE = "---"
 
 
@@ -83,6 +106,10 @@ def parse_document(text: str, shown_as: Path) -> Document:
     front = "".join(lines[1:end])
     try:
         meta = yaml.load(front, Loader=_Loader)
+    except DuplicateKeyError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 1
+        raise FrontMatterSyntaxError(str(exc.problem), SourceLocation(shown_as, line),
+                                     "keep one of the two lines; YAML would silently drop the first value") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening fence

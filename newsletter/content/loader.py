@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.confine import relative_path
 from newsletter.content.fields import Fields
 from newsletter.content.files import body_image_errors, missing_image, settings_image_errors
 from newsletter.content.frontmatter import locate
@@ -232,6 +233,9 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
+    if not image.startswith(("http://", "https://")) and relative_path(image) is None:
+        raise fields.fail("image", f"'image' must be a path inside content/ or an http(s) URL (got \"{image}\")",
+                          "write it relative to content/, such as images/photo.png")
     problem = missing_image(root, image, lambda: fields.document.where("image"), "image file")
     if problem is not None:
         raise problem
@@ -285,11 +289,10 @@ def _event(fields: Fields, tz: ZoneInfo, diagnostics: list[Diagnostic]) -> Event
     assert start is not None
     if end is not None and end < start:
         raise fields.fail("event", "'event.end' is before 'event.start'", "swap the two dates")
-    location = value.get("location")
     return Event(
         start=start,
         end=end,
-        location=str(location) if location is not None else None,
+        location=_nested_text(fields, "event", "location", value),
         url=fields.url("event", value.get("url"), nested="event.url"),
     )
 
@@ -298,18 +301,35 @@ def _publication(fields: Fields, diagnostics: list[Diagnostic]) -> Publication |
     value = _nested(fields, "publication", PUBLICATION_KEYS, diagnostics)
     if value is None:
         return None
-    authors = value.get("authors") or ()
+    authors = value.get("authors") or []
     if isinstance(authors, str):
         authors = [name.strip() for name in authors.split(";" if ";" in authors else ",")]
-    doi = str(value["doi"]).strip() if value.get("doi") else None
+    if not isinstance(authors, list) or not all(_is_text(author) for author in authors):
+        raise fields.fail("publication", "'publication.authors' must be a list of names",
+                          "write 'authors: [Ada Lovelace, Alan Turing]' under 'publication:'")
+    doi = _nested_text(fields, "publication", "doi", value)
     if doi and doi.startswith(("https://doi.org/", "http://doi.org/")):
         doi = doi.split("doi.org/", 1)[1]
     return Publication(
         doi=doi,
-        venue=str(value["venue"]) if value.get("venue") else None,
+        venue=_nested_text(fields, "publication", "venue", value),
         authors=tuple(str(author) for author in authors if author),
         open_access_url=fields.url("publication", value.get("open_access_url"), nested="publication.open_access_url"),
     )
+
+
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _nested_text(fields: Fields, key: str, name: str, block: dict[str, Any]) -> str | None:
+    """A text value inside a block (`event.location`); a list or mapping there is an error, not its repr."""
+    value = block.get(name)
+    if value is None or value == "":
+        return None
+    if not _is_text(value):
+        raise fields.fail(key, f"'{key}.{name}' must be text", f"write '{name}: some text' under '{key}:'")
+    return str(value).strip() or None
 
 
 def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:

@@ -33,6 +33,13 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
+# time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
+# Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
+MAX_NESTING = 50
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+_MARKER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=\s|$))[ \t]*")
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 
@@ -47,6 +54,33 @@ class MarkdownRenderer:
         """Convert Markdown to sanitised HTML."""
         self._md.reset()
         return sanitize(self._md.convert(text))
+
+
+def too_deep(text: str) -> int | None:
+    """The 0-based line where lists and quotes nest deeper than MAX_NESTING, or None.
+
+    A line's depth is its indentation in steps of four columns (Python-Markdown's tab length)
+    plus the `>` and list markers it starts with (`- > - x` opens three); fenced code is skipped.
+    """
+    fenced = False
+    for number, line in enumerate(text.split("\n")):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        stripped = line.lstrip(" \t")
+        if fenced or not stripped or (stripped[0] != ">" and not _LIST_MARKER.match(stripped)):
+            continue
+        depth = len(line[: len(line) - len(stripped)].expandtabs(4)) // 4
+        position = 0
+        while depth <= MAX_NESTING:
+            marker = _MARKER.match(stripped, position)
+            if marker is None:
+                break
+            depth += 1
+            position = marker.end()
+        if depth > MAX_NESTING:
+            return number
+    return None
 
 
 def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import imagesize  # type: ignore[import-untyped]
 
 from newsletter.assemble import Edition
+from newsletter.confine import inside, relative_path
 from newsletter.content.models import Event, ItemType, NewsItem
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
@@ -111,12 +112,16 @@ def local_file(site: Site, url: str) -> Path | None:
     if not url.startswith(base):
         return None
     relative = url[len(base):]
+    if relative_path(relative) is None:
+        return None  # "..", an absolute path: never a file of ours
     if relative.startswith("static/"):
         name = relative.removeprefix("static/")
         candidates = [site.root / "templates" / "static" / name, THEME_DIR / "static" / name]
     else:
         candidates = [site.root / "content" / relative]
-    return next((path for path in candidates if path.is_file()), None)
+    # Nothing from outside the project (a link in content/images/) is ever attached to the email.
+    return next((path for path in candidates
+                 if path.is_file() and (THEME_DIR in path.parents or inside(site.root, path))), None)
 
 
 def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:

@@ -16,6 +16,7 @@ from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
+from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import absolutize
 from newsletter.content.models import NewsItem
 from newsletter.render import Output
@@ -35,7 +36,10 @@ _RSS_IMAGE_MAX = (144, 400)
 # Fixed table, so the type never depends on the machine's /etc/mime.types.
 _IMAGE_TYPES = {
     ".avif": "image/avif", ".gif": "image/gif", ".jpeg": "image/jpeg", ".jpg": "image/jpeg",
-    ".png": "image/png", ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".jfif": "image/jpeg", ".jpe": "image/jpeg", ".pjpeg": "image/jpeg", ".pjp": "image/jpeg",
+    ".png": "image/png", ".apng": "image/apng", ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".bmp": "image/bmp", ".ico": "image/vnd.microsoft.icon", ".tif": "image/tiff", ".tiff": "image/tiff",
+    ".heic": "image/heic", ".heif": "image/heif",
 }
 _DEFAULT_TYPES = mimetypes.MimeTypes()  # Python's built-in table only
 
@@ -178,7 +182,7 @@ def rss_feed(site: Site, entries: Sequence[Entry], tag_slug: str | None = None) 
         if entry.item.author:
             rss_item.dc.dc_creator(entry.item.author)  # <author> must be an email address
         if entry.image is not None:
-            if entry.image.length:  # RSS requires a positive length; unknown for remote files
+            if entry.image.length and entry.image.type:  # RSS requires both; unknown for remote files
                 _enclosure(rss_item, entry.image)
             _media(rss_item, entry.image)
     return bytes(generator.rss_str(pretty=True))
@@ -271,10 +275,14 @@ def _image(site: Site, path: str) -> Image:
     """Describe a content image: bytes, type and pixel size of the local file we publish."""
     url = site.asset_url(path)
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    # No type rather than a wrong one: a file without a suffix, or one no table knows.
     mime = _IMAGE_TYPES.get(suffix) or _DEFAULT_TYPES.guess_type(url)[0]
     if path.startswith(("http://", "https://")):
         return Image(url, mime)
-    local = site.root / "content" / path
+    try:
+        local = content_file(site.root, path)
+    except Refused:
+        return Image(url, mime)
     if not local.is_file():
         return Image(url, mime)
     width, height = imagesize.get(local)

@@ -8,8 +8,10 @@ from typing import Any
 
 from markupsafe import Markup
 
+from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import relativize
 from newsletter.content.models import NewsItem
+from newsletter.errors import ContentError, SourceLocation
 from newsletter.render import Output, text_output
 from newsletter.site import Site
 from newsletter.slugs import slugify
@@ -42,7 +44,7 @@ def render_web(site: Site, templates: Templates) -> Iterator[Output]:
         )
     for tag, items in site.tags.items():
         yield page(f"{site.tag_path(tag)}index.html", "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
-    yield from copy_tree(site.root / "content" / "images", "images", "image")
+    yield from copy_tree(site.root / "content" / "images", "images", "image", within=site.root)
     yield from _static(site)
 
 
@@ -85,17 +87,31 @@ class _PageRenderer:
 
 def _static(site: Site) -> Iterator[Output]:
     """Theme assets; a file in the project's templates/static replaces the theme's file of that name."""
-    own = {output.path: output for output in copy_tree(site.root / "templates" / "static", "static", "asset")}
+    own = {output.path: output
+           for output in copy_tree(site.root / "templates" / "static", "static", "asset", within=site.root)}
     theme = {output.path: output for output in copy_tree(THEME_DIR / "static", "static", "asset")}
     merged = theme | own
     for path in sorted(merged):
         yield merged[path]
 
 
-def copy_tree(folder: Path, prefix: str, kind: str) -> Iterator[Output]:
-    """Yield every file below `folder` as an Output under `prefix`, in sorted order."""
+def copy_tree(folder: Path, prefix: str, kind: str, within: Path | None = None) -> Iterator[Output]:
+    """Yield every file below `folder` as an Output under `prefix`, in sorted order.
+
+    With `within` (the project), a link leading out of it is an error at the link: nothing from
+    elsewhere on the machine is published.
+    """
     if not folder.is_dir():
         return
+    project = Boundary(within) if within is not None else None
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
         relative = path.relative_to(folder).as_posix()
-        yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())
+        if within is None or project is None:
+            yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())
+            continue
+        try:
+            data = read_project_file(project, path)
+        except Refused as exc:
+            raise ContentError(f"the file {exc}", SourceLocation(path.relative_to(within)),
+                               "copy the file into the project instead of linking to it") from None
+        yield Output(PurePosixPath(prefix, relative), kind, data)
