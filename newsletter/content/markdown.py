@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
 from urllib.parse import urljoin, urlsplit
 
@@ -35,6 +36,13 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table))\b", re.I)
+# What typography and invisible marks change in a text without changing what it says.
+_FOLD = str.maketrans({
+    **dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‐‑‒–—―−", "-"),
+    **dict.fromkeys("\u00ad\u034f\u200b\u200c\u200d\u2060\ufeff"),
+})
+_DASHES = re.compile(r"-{2,}")
 
 
 class MarkdownRenderer:
@@ -93,9 +101,19 @@ def relativize(fragment: str, prefix: str) -> str:
 
 
 def plain_text(fragment: str) -> str:
-    """Return the text of an HTML fragment, whitespace collapsed."""
-    text = html.unescape(nh3.clean(fragment, tags=set()))
+    """Return the text of an HTML fragment, whitespace collapsed; a line break or block ends a word."""
+    text = html.unescape(nh3.clean(_BREAKS.sub(r" \g<0>", fragment), tags=set()))
     return " ".join(text.split())
+
+
+def reader_text(text: str) -> str:
+    """Text as a reader compares it: typographic quotes, dashes, compatibility forms and whitespace folded.
+
+    Checks that look for a text in an output compare both sides through this, so that
+    "Union’s" matches "Union's" and a statement wrapped over lines in the plain text still counts.
+    """
+    folded = unicodedata.normalize("NFKC", text.translate(_FOLD))
+    return " ".join(_DASHES.sub("-", folded).split())
 
 
 def first_paragraph(fragment: str) -> str:
