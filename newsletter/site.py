@@ -40,6 +40,26 @@ class Site:
         )
 
     @cached_property
+    def released(self) -> tuple[Edition, ...]:
+        """Editions dated up to the reference day, oldest first: the ones the archive lists.
+
+        Later ones are being prepared: built so they can be previewed and sent, never linked to.
+        """
+        return tuple(edition for edition in self.editions if self.is_released(edition))
+
+    def is_released(self, issue: Issue | Edition) -> bool:
+        issue = issue.issue if isinstance(issue, Edition) else issue
+        return issue.date <= self.as_of
+
+    @cached_property
+    def _with_page(self) -> frozenset[str]:
+        return frozenset(item.slug for item in self.published)
+
+    def has_page(self, item: NewsItem) -> bool:
+        """Whether this build writes the item's own page (it is published)."""
+        return item.slug in self._with_page
+
+    @cached_property
     def tags(self) -> dict[str, tuple[NewsItem, ...]]:
         """Published items by tag slug, tag slugs sorted."""
         by_tag: dict[str, list[NewsItem]] = {}
@@ -82,6 +102,15 @@ class Site:
     def item_url(self, item: NewsItem) -> str:
         """Where readers go for an item: its canonical `url`, else its own page."""
         return item.url or self.url(self.item_path(item))
+
+    def reader_url(self, item: NewsItem) -> str | None:
+        """Where readers can go for an item now: its canonical `url`, its page once published, else nowhere."""
+        return item.url or (self.url(self.item_path(item)) if self.has_page(item) else None)
+
+    @staticmethod
+    def item_anchor(item: NewsItem) -> str:
+        """The id of the item's card on its issue's web page."""
+        return f"item-{item.slug}"
 
     def asset_url(self, path: str) -> str:
         """Absolute URL of a content image (`images/x.png`) or an absolute URL as given."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -28,9 +29,12 @@ class WebRenderer:
 def render_web(site: Site, templates: Templates) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
     page = _PageRenderer(site, templates)
-    issue_of = {item.slug: edition.issue for edition in site.editions for item in edition.items}
-    yield page("index.html", "web/index.html", editions=tuple(reversed(site.editions)))
+    # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
+    issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
+    yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
     for edition in site.editions:
+        if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
+            edition = replace(edition, next=None)
         yield page(
             f"{site.issue_path(edition)}index.html", "web/issue.html",
             edition=edition, issue=edition.issue, editorial=Markup(relativize(edition.issue.body_html, "../../")),
@@ -51,7 +55,6 @@ class _PageRenderer:
 
     def __init__(self, site: Site, templates: Templates):
         self.site, self.templates = site, templates
-        self.published = frozenset(item.slug for item in site.published)
         self.shared: dict[str, Any] = {
             "site": site,
             "settings": site.settings,
@@ -61,15 +64,14 @@ class _PageRenderer:
         }
 
     def __call__(self, path: str, template: str, **context: Any) -> Output:
-        site, published = self.site, self.published
+        site = self.site
         root = "../" * path.count("/")
 
-        def item_link(item: NewsItem) -> str:
+        def item_link(item: NewsItem) -> str | None:
+            """The item's page (or canonical url); None until it is published, as the page does not exist."""
             if item.url:
                 return item.url
-            if item.slug in published:
-                return f"{root}{site.item_path(item)}index.html"
-            return site.item_url(item)  # not yet published: its future address
+            return f"{root}{site.item_path(item)}index.html" if site.has_page(item) else None
 
         html = self.templates.render(
             template,
@@ -78,6 +80,7 @@ class _PageRenderer:
             canonical=site.url(path.removesuffix("index.html")),
             asset=lambda image: image if image.startswith(("http://", "https://")) else root + image,
             item_link=item_link,
+            item_anchor=site.item_anchor,
             **context,
         )
         return text_output(path, "web-page", html)
