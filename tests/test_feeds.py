@@ -498,7 +498,8 @@ PNG = bytes.fromhex(
 
 
 def test_hostile_markdown_reaches_no_feed_live(make_project: MakeProject):
-    root = make_project({"content/news/2024-02-01-hostile.md": HOSTILE, "content/images/pic.png": PNG})
+    root = make_project({"content/news/2024-02-01-hostile.md": HOSTILE, "content/images/pic.png": PNG,
+                         "content/files/report.pdf": b"%PDF-1.4\n"})
     result = build_project(root, BuildOptions(as_of=date(2024, 12, 31)))
     feeds = feeds_of(result)
     assert set(feeds) == {"feed.xml", "atom.xml", "feed.json", "tags/battery-2030/feed.xml",

@@ -6,7 +6,6 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
@@ -57,8 +56,8 @@ class MarkdownRenderer:
         return sanitize(self._md.convert(text))
 
 
-def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
-    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src."""
+def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) -> str:
+    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src (None drops it)."""
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if rewrite is not None and (tag, attribute) in _URL_ATTRIBUTES:
@@ -74,30 +73,6 @@ def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
         url_schemes=URL_SCHEMES,
         link_rel=None,
     )
-
-
-def absolutize(fragment: str, base_url: str, content_url: str) -> str:
-    """Make every URL absolute: fragments against `base_url`, content paths against `content_url`."""
-
-    def rewrite(url: str) -> str:
-        if url.startswith("#"):
-            return base_url + url
-        if urlsplit(url).scheme or url.startswith("//"):
-            return url
-        return urljoin(content_url, url)
-
-    return sanitize(fragment, rewrite)
-
-
-def relativize(fragment: str, prefix: str) -> str:
-    """Point content-relative URLs at the copied files, `prefix` being the way up to output/."""
-
-    def rewrite(url: str) -> str:
-        if url.startswith(("#", "/")) or urlsplit(url).scheme:
-            return url
-        return prefix + url
-
-    return sanitize(fragment, rewrite)
 
 
 def plain_text(fragment: str) -> str:

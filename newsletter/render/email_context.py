@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import imagesize  # type: ignore[import-untyped]
@@ -110,12 +110,14 @@ def local_file(site: Site, url: str) -> Path | None:
     base = site.settings.project.site_url
     if not url.startswith(base):
         return None
-    relative = url[len(base):]
+    relative = unquote(urlsplit(url[len(base):]).path)  # Site.url encoded the file's path
     if relative.startswith("static/"):
         name = relative.removeprefix("static/")
         candidates = [site.root / "templates" / "static" / name, THEME_DIR / "static" / name]
-    else:
+    elif site.publishable(relative):
         candidates = [site.root / "content" / relative]
+    else:
+        return None
     return next((path for path in candidates if path.is_file()), None)
 
 

@@ -16,18 +16,14 @@ from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
-from newsletter.content.markdown import absolutize
+from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.render import Output
 from newsletter.render.jsonfeed import render_json_feed
-from newsletter.site import Site
+from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.slugs import slugify
 from newsletter.templates import Templates
 
-# Subscribers hold these addresses: they never move (see the SPEC's output layout).
-RSS_PATH = "feed.xml"
-ATOM_PATH = "atom.xml"
-JSON_PATH = "feed.json"
 GENERATOR = "newsletter"  # no version: an upgrade alone must not change the feeds
 
 # A date alone is stamped at this time of its day in UTC: the same calendar day for readers
@@ -128,7 +124,7 @@ def feed_entry(site: Site, item: NewsItem) -> Entry:
         guid=item_guid(site, item),
         link=site.item_url(item),
         published=feed_date(site, item),
-        content_html=absolutize(item.body_html, base_url=page, content_url=site.content_url),
+        content_html=sanitize(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
         categories=_categories(site, item),
         image=_image(site, item.image) if item.image else None,
     )
