@@ -18,6 +18,7 @@ from newsletter.errors import (
     SettingsError,
     TemplateError,
 )
+from newsletter.links import check_internal_links
 from newsletter.render import Output
 from newsletter.render.email_checks import check_emails
 from newsletter.render.social_checks import check_social
@@ -40,7 +41,7 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
-    return (check_emails, check_social)
+    return (check_emails, check_social, check_internal_links)
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:
