@@ -52,10 +52,11 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
     # Imported here: a build runs the project rules below, and needs none of these.
+    from newsletter.links import check_internal_links
     from newsletter.render.email_checks import check_emails
     from newsletter.render.social_checks import check_social
 
-    return (check_emails, check_social)
+    return (check_emails, check_social, check_internal_links)
 
 
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
@@ -42,6 +42,13 @@ _MARKER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=\s|$))[ \t]*")
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table))\b", re.I)
+# What typography and invisible marks change in a text without changing what it says.
+_FOLD = str.maketrans({
+    **dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‐‑‒–—―−", "-"),
+    **dict.fromkeys("\u00ad\u034f\u200b\u200c\u200d\u2060\ufeff"),
+})
+_DASHES = re.compile(r"-{2,}")
 
 
 class MarkdownRenderer:
@@ -83,8 +90,8 @@ def too_deep(text: str) -> int | None:
     return None
 
 
-def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
-    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src."""
+def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) -> str:
+    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src (None drops it)."""
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if rewrite is not None and (tag, attribute) in _URL_ATTRIBUTES:
@@ -102,30 +109,6 @@ def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
     )
 
 
-def absolutize(fragment: str, base_url: str, content_url: str) -> str:
-    """Make every URL absolute: fragments against `base_url`, content paths against `content_url`."""
-
-    def rewrite(url: str) -> str:
-        if url.startswith("#"):
-            return base_url + url
-        if urlsplit(url).scheme or url.startswith("//"):
-            return url
-        return urljoin(content_url, url)
-
-    return sanitize(fragment, rewrite)
-
-
-def relativize(fragment: str, prefix: str) -> str:
-    """Point content-relative URLs at the copied files, `prefix` being the way up to output/."""
-
-    def rewrite(url: str) -> str:
-        if url.startswith(("#", "/")) or urlsplit(url).scheme:
-            return url
-        return prefix + url
-
-    return sanitize(fragment, rewrite)
-
-
 def image_sources(fragment: str) -> list[str]:
     """The `src` of every image of a sanitised fragment, in order, entities decoded."""
     found: list[str] = []
@@ -141,9 +124,19 @@ def image_sources(fragment: str) -> list[str]:
 
 
 def plain_text(fragment: str) -> str:
-    """Return the text of an HTML fragment, whitespace collapsed."""
-    text = html.unescape(nh3.clean(fragment, tags=set()))
+    """Return the text of an HTML fragment, whitespace collapsed; a line break or block ends a word."""
+    text = html.unescape(nh3.clean(_BREAKS.sub(r" \g<0>", fragment), tags=set()))
     return " ".join(text.split())
+
+
+def reader_text(text: str) -> str:
+    """Text as a reader compares it: typographic quotes, dashes, compatibility forms and whitespace folded.
+
+    Checks that look for a text in an output compare both sides through this, so that
+    "Union’s" matches "Union's" and a statement wrapped over lines in the plain text still counts.
+    """
+    folded = unicodedata.normalize("NFKC", text.translate(_FOLD))
+    return " ".join(_DASHES.sub("-", folded).split())
 
 
 def first_paragraph(fragment: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,7 +13,7 @@ from typing import Any
 from markupsafe import Markup
 
 from newsletter.assemble import Edition
-from newsletter.content.markdown import absolutize
+from newsletter.content.markdown import sanitize
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
@@ -37,6 +38,9 @@ TEXT_TEMPLATE = "email/issue.txt"
 # Invisible characters after the preheader, so inbox previews don't continue into the body text.
 PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 80)
 TEXT_WIDTH = 72
+# Where Markdown writes an address: `](url "title")`, `](<url>)` and `[ref]: url`.
+_INLINE_LINK = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
+_REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 
 
 class EmailRenderer:
@@ -44,8 +48,10 @@ class EmailRenderer:
 
     def render(self, site: Site, templates: Templates) -> Iterator[Output]:
         for edition in site.editions:
+            # The editorial's links depend on other files too (an item it links to being published).
+            editorial = editorial_html(site, edition)
             email = remember(
-                site.memo, "email", (edition, site.settings, site.as_of, site.drafts),
+                site.memo, "email", (edition, site.settings, site.as_of, site.drafts, editorial),
                 lambda: render_email(site, templates, edition),
                 pack=lambda email: (email.html, email.text, email.eml),
                 unpack=lambda packed: RenderedEmail(edition, *packed),
@@ -118,14 +124,32 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "text_direction": "rtl" if project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
         "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
         "emblem": email_image(site, EMBLEM, "Flag of the European Union", 75) if settings.funding.emblem else None,
-        # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
-        "editorial": Markup(absolutize(edition.issue.body_html, links.web_version, site.content_url)),
-        "editorial_text": edition.issue.body_markdown.strip(),
+        "editorial": Markup(editorial_html(site, edition)),
+        "editorial_text": editorial_text(site, edition),
         "preheader_filler": PREHEADER_FILLER,
         "track": tag,
         "wrap": wrap,
         "underline": underline,
     }
+
+
+def editorial_html(site: Site, edition: Edition) -> str:
+    """The issue's editorial with every link absolute, or left out where the build writes nothing."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+    # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
+    return sanitize(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+
+
+def editorial_text(site: Site, edition: Edition) -> str:
+    """The editorial's Markdown for the plain-text part, with every address it writes made absolute."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+
+    def absolute(match: re.Match[str]) -> str:
+        written = match.group(2)
+        url = site.absolute_link(written.removeprefix("<").removesuffix(">"), issue.source, web_version)
+        return match.group(1) + (url or written)  # a dead link stays as written: `check` reports it
+
+    return _REFERENCE_LINK.sub(absolute, _INLINE_LINK.sub(absolute, issue.body_markdown)).strip()
 
 
 def wrap(text: str) -> str:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from newsletter.assemble import Edition
 from newsletter.content.frontmatter import locate
+from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
 from newsletter.links import find_links, strip_tracking
@@ -132,13 +133,15 @@ def _acknowledgement(site: Site, sources: _Sources, document: str, text: str) ->
         findings.append(error("missing-unsubscribe", sources.issue,
                               f"the email has no unsubscribe link ({unsubscribe}) for esp '{site.settings.email.esp}'",
                               "keep {{ links.unsubscribe }} in your email/footer.mjml and email/issue.txt templates"))
-    if html.escape(funding.statement, quote=False) not in document or funding.statement not in text:
+    # As a reader sees it: entities decoded, markup dropped, quotes, dashes and line breaks folded.
+    statement = reader_text(funding.statement)
+    if statement not in reader_text(plain_text(document)) or statement not in reader_text(text):
         findings.append(error("missing-funding", sources.issue, "the email lacks the EU funding statement",
                               "keep {{ settings.funding.statement }} in your email templates"))
     if not funding.grant_agreement:
         findings.append(error("missing-grant-number", sources.grant, "no grant agreement number is set",
                               "add grant_agreement = \"...\" under [funding]"))
-    elif funding.grant_agreement not in funding.statement:
+    elif reader_text(funding.grant_agreement) not in statement:
         findings.append(error("missing-grant-number", sources.grant,
                               f"the funding statement does not give grant agreement No {funding.grant_agreement}",
                               "add the number to [funding] statement, or remove the statement to use the default"))

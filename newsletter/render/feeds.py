@@ -6,7 +6,7 @@ import html
 import mimetypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,20 +17,20 @@ from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
-from newsletter.content.markdown import absolutize
+from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.render import Output
 from newsletter.render.jsonfeed import render_json_feed
-from newsletter.site import Site
+from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.slugs import slugify
 from newsletter.templates import Templates
 
-# Subscribers hold these addresses: they never move (see the SPEC's output layout).
-RSS_PATH = "feed.xml"
-ATOM_PATH = "atom.xml"
-JSON_PATH = "feed.json"
 GENERATOR = "newsletter"  # no version: an upgrade alone must not change the feeds
 
+# A date alone is stamped at this time of its day in UTC: the same calendar day for readers
+# anywhere from UTC-11 to UTC+12:45 (noon in Brussels in winter). Midnight in the project's
+# zone would be the day before for every reader west of it.
+DAY_STAMP = time(11, 0, tzinfo=timezone.utc)
 # RSS 2.0 caps the channel image at 144 x 400 pixels.
 _RSS_IMAGE_MAX = (144, 400)
 # Fixed table, so the type never depends on the machine's /etc/mime.types.
@@ -127,11 +127,21 @@ def feed_entry(site: Site, item: NewsItem) -> Entry:
         item=item,
         guid=item_guid(site, item),
         link=site.item_url(item),
-        published=item.date,
-        content_html=absolutize(item.body_html, base_url=page, content_url=site.content_url),
+        published=feed_date(site, item),
+        content_html=sanitize(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
         categories=_categories(site, item),
         image=_image(site, item.image) if item.image else None,
     )
+
+
+def feed_date(site: Site, item: NewsItem) -> datetime:
+    """When feeds say an item was published: its time, or for a date alone DAY_STAMP of that day."""
+    tz = site.settings.project.tz
+    # The loader turns a date alone into midnight on the project's clock: that is a day, not a time.
+    # (Compared on the clock as written: a midnight that a change to summer time skips is still that day.)
+    if getattr(item.date.tzinfo, "key", None) != tz.key or item.date.time() != time(0):
+        return item.date
+    return datetime.combine(item.date.date(), DAY_STAMP).astimezone(tz)
 
 
 def item_guid(site: Site, item: NewsItem) -> str:
