@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -73,19 +74,40 @@ def cli(ctx: click.Context, project: Path | None, traceback: bool) -> None:
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
-def init(directory: Path, name: str | None) -> None:
-    """Create a new project with settings, one example item and one example issue.
+@click.option("--no-input", is_flag=True, help="Ask nothing, write the defaults (as without a terminal).")
+def init(directory: Path, name: str | None, no_input: bool) -> None:
+    """Create a new project with commented settings, one example item and one example issue.
+
+    On a terminal it asks for the project's name, address, grant agreement, granting authority
+    and time zone; Enter keeps the value shown in brackets.
 
     \b
     Example:
-      newsletter init opincharge-news
+      newsletter init opincharge-news --name OPINCHARGE --no-input
     """
-    from newsletter.scaffold import init_project
+    from newsletter.scaffold import answer_problem, init_project, init_questions, refuse_existing
 
-    created = init_project(directory, name)
-    for path in created:
+    refuse_existing(directory)
+    answers = {}
+    if not no_input and sys.stdin.isatty():
+        for question in init_questions(directory, name):
+            answers[question.key] = click.prompt(question.prompt, default=question.default,
+                                                 value_proc=_checked_answer(question.key, answer_problem))
+    for path in init_project(directory, name, answers=answers):
         click.echo(f"created {path}")
     click.echo(f"Next: cd {directory} && newsletter build")
+
+
+def _checked_answer(key: str, problem: Callable[[str, str], str | None]) -> Callable[[str], str]:
+    """A prompt's check: the settings' own validation of `key`, asked again until it passes."""
+
+    def check(answer: str) -> str:
+        found = problem(key, answer)
+        if found:
+            raise click.BadParameter(found)
+        return answer.strip()
+
+    return check
 
 
 @cli.command()

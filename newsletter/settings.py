@@ -73,6 +73,7 @@ class EmailSettings:
     utm: dict[str, str] = field(default_factory=lambda: {"source": "newsletter", "medium": "email"})
     utm_enabled: bool = True
     utm_exclude: tuple[str, ...] = ()  # URL prefixes whose links get no UTM parameters
+    signup_url: str | None = None  # where readers subscribe by email, linked from the web pages
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +86,11 @@ class SocialSettings:
     hashtags: tuple[str, ...] = ()
     accounts: dict[str, str] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSettings:
+    type_map: dict[str, str] = field(default_factory=dict)  # WordPress category or tag (casefolded) -> item type
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +126,12 @@ class Settings:
     social: SocialSettings = SocialSettings()
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    imports: ImportSettings = ImportSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    # Every dotted key the program reads (`partners.name` for each partner's); init documents each one.
+    known: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def where(self, key: str) -> SourceLocation:
         """newsletter.toml at the line of `key` (e.g. `partners[2].logo`), else of its table."""
@@ -318,6 +327,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         utm=email_table.text_map("utm") if isinstance(utm_table, dict) else EmailSettings().utm,
         utm_enabled=utm_table is not False,
         utm_exclude=_text_list(email_table, "utm_exclude"),
+        signup_url=_link(email_table, "signup_url", WEB),
     )
 
     feeds_table = top.table("feeds")
@@ -354,6 +364,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
 
     partners = _partners(top, problems, known)
+    imports = ImportSettings(type_map=_type_map(top.table("import")))
 
     if problems:
         raise SettingsProblems([
@@ -371,8 +382,10 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         social=social,
         partners=partners,
         smtp=smtp,
+        imports=imports,
         warnings=tuple(_unknown_keys(keys, known, lines)),
         lines=lines,
+        known=frozenset(re.sub(r"\[\d+\]", "", key) for key in known),
     )
 
 
@@ -407,7 +420,7 @@ def _unknown_keys(keys: list[str], known: set[str], lines: dict[str, int]) -> li
 
 def _under_known_map(key: str) -> bool:
     # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
-    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners."))
+    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "import.type_map.", "partners."))
 
 
 def _text_list(table: _Table, name: str) -> tuple[str, ...]:
@@ -416,6 +429,19 @@ def _text_list(table: _Table, name: str) -> tuple[str, ...]:
         table.problems.append(f"'{table.key(name)}' must be a list of text")
         return ()
     return tuple(value.strip() for value in values)
+
+
+def _type_map(table: _Table) -> dict[str, str]:
+    """`[import] type_map`: WordPress categories and tags, each with the item type it gives."""
+    from newsletter.content.models import ItemType
+
+    types = tuple(kind.value for kind in ItemType)
+    mapping = table.text_map("type_map")
+    for term, kind in sorted(mapping.items()):
+        if kind not in types:
+            table.problems.append(f"'{table.key('type_map')}.{term}' must be one of {', '.join(types)} "
+                                  f"(got {kind!r}{_suggestion(kind, types, ', ')})")
+    return {term.casefold(): kind for term, kind in mapping.items() if kind in types}
 
 
 def _site_url(table: _Table) -> str:

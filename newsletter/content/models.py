@@ -94,6 +94,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
+    since: date | None = None  # the first day of its window, when it has no `items:`
 
 
 @dataclass(frozen=True, slots=True)
