@@ -211,24 +211,31 @@ def import_group() -> None:
 @click.option("--skip-drafts", is_flag=True,
               help="Leave out unpublished posts (default: import them with draft: true).")
 @click.option("--copy-local-images", is_flag=True, help="Copy images saved beside the export into content/images/.")
+@click.option("--type-map", default="", metavar="CATEGORY=TYPE,...",
+              help="Item types for categories or tags, e.g. events=event,papers=publication (over [import] type_map).")
 @click.pass_context
 def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_run: bool, skip_drafts: bool,
-                             copy_local_images: bool) -> None:
+                             copy_local_images: bool, type_map: str) -> None:
     """Turn a WordPress export (Tools -> Export) or a saved RSS feed into news items.
 
     Items go to content/news/; a file that exists with other content is kept unless --force.
+    Categories and tags give item types: --type-map and [import] type_map, else common names
+    (Events, Publications, Deliverables, Press releases, ...).
 
     \b
     Example:
       newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
     """
+    from newsletter.importers.item_types import parse_type_map
     from newsletter.importers.wordpress import format_report, import_wordpress
     from newsletter.settings import load_settings
 
     root = project_root(ctx)
+    settings = load_settings(root)
     report = import_wordpress(export, root / "content" / "news", force=force, dry_run=dry_run,
                               include_drafts=not skip_drafts, copy_local_images=copy_local_images,
-                              timezone=load_settings(root).project.timezone)
+                              timezone=settings.project.timezone,
+                              type_map={**settings.imports.type_map, **parse_type_map(type_map)})
     click.echo(format_report(report, Path.cwd()))
 
 
