@@ -53,7 +53,26 @@ def as_of_option(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-@click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+# What `newsletter` alone prints: the README's five-minute tour, from nothing to a first issue reviewed.
+TOUR = """\
+A five-minute tour, from nothing to a first issue reviewed:
+
+  1. newsletter init my-project
+     Start a project (it asks for its name, address and grant), then: cd my-project
+  2. newsletter new "Kick-off meeting in Luxembourg" --type event
+     Write a news item: open the new file in content/news/ and write below the second ---.
+  3. newsletter build
+     Build the web archive, the emails, the feeds and the social drafts into output/.
+  4. newsletter check
+     List every problem to fix before sending, each with its file and line.
+  5. newsletter preview
+     Review each issue in your browser: email, plain text, social posts and checks.
+
+Every command: newsletter --help. One command: newsletter build --help."""
+
+
+@click.group(cls=NewsletterGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="newsletter")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the nearest folder with newsletter.toml).")
@@ -69,6 +88,8 @@ def cli(ctx: click.Context, project: Path | None, traceback: bool) -> None:
     """
     ctx.meta["newsletter.project"] = project
     ctx.meta["newsletter.traceback"] = traceback
+    if ctx.invoked_subcommand is None:
+        click.echo(TOUR)
 
 
 @cli.command()
@@ -164,10 +185,11 @@ def check(ctx: click.Context, online: bool, strict: bool, as_of: str | None) -> 
 
     Exit status: 0 when there are no errors (warnings pass unless --strict), 1 when there are.
 
+    --online also requests every external link and image (cached for a day).
+
     \b
-    Examples:
-      newsletter check --strict
-      newsletter check --online
+    Example:
+      newsletter check --strict --as-of 2024-12-31
     """
     from newsletter.check import check_project, format_findings
 
@@ -191,7 +213,7 @@ def preview(ctx: click.Context, port: int, no_open: bool, drafts: bool, as_of: s
 
     \b
     Example:
-      newsletter preview --port 8001
+      newsletter preview --as-of 2024-12-31 --no-open
     """
     from newsletter.preview.server import serve
 
@@ -201,7 +223,12 @@ def preview(ctx: click.Context, port: int, no_open: bool, drafts: bool, as_of: s
 
 @cli.group("import")
 def import_group() -> None:
-    """Bring posts in from other publishing systems as news items."""
+    """Bring posts in from other publishing systems as news items.
+
+    \b
+    Example:
+      newsletter import wordpress tests/fixtures/wordpress/opincharge.wordpress.xml --dry-run
+    """
 
 
 @import_group.command("wordpress")
@@ -224,7 +251,7 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
 
     \b
     Example:
-      newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
+      newsletter import wordpress tests/fixtures/wordpress/opincharge.wordpress.xml --dry-run --type-map news=press
     """
     from newsletter.importers.item_types import parse_type_map
     from newsletter.importers.wordpress import format_report, import_wordpress
@@ -254,7 +281,7 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
 
     \b
     Example:
-      newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org
+      newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org --dry-run
     """
     import os
 
