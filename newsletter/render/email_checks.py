@@ -110,7 +110,7 @@ def _size(sources: _Sources, size: int) -> list[Diagnostic]:
                       "add an earlier issue to take the older ones, or shorten the editorial")]
     if size > SIZE_WARNING:
         return [warning("email-size", sources.issue, f"email.html is {kb}, close to Gmail's 102 KB clipping limit",
-                        "keep the issue short; your email service adds tracking code on top")]
+                        "keep the issue short (list fewer items under 'items:'); your email service adds code on top")]
     return []
 
 
