@@ -133,7 +133,8 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
         f"content/news/{day}-welcome.md": _item_text("Welcome to our newsletter", "news", day),
         f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(front=re.sub(
             r"(?m)^(since: .*)$", r"\1  # the first day of news it takes; without it, every earlier item",
-            yaml.safe_dump(issue, sort_keys=False, allow_unicode=True, width=10_000), count=1)),
+            yaml.dump(issue, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=10_000),
+            count=1)),
         "content/images/.gitkeep": "",
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
@@ -187,6 +188,15 @@ class _FrontMatterDumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: object) -> bool:
         return True
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # YAML reads U+0085, U+2028 and U+2029 as line breaks unless they are escaped, which only "..." does.
+    style = '"' if any(char in text for char in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_FrontMatterDumper.add_representer(str, _represent_text)
 
 
 def is_placeholder_host(host: str) -> bool:
