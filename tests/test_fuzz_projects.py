@@ -1,0 +1,785 @@
+"""Whole generated projects: every build succeeds or fails in one line, and what it writes holds up.
+
+Hypothesis draws whole projects (`tests/strategies.py`): settings with every optional table and key
+on or off, items of every type, Unicode and hostile text in every field, odd file names, real
+images, dates across years and time zones, issues with and without `items:`, and sometimes one
+fault a user could make. Each project is built and checked once, and every invariant is recorded:
+
+- build:         a fault-free project builds (library and CLI); a failing build prints one line
+- fault:         a fault stops the build with one line naming its file, or `check` reports it there,
+                 and a failed build leaves content/ and the previous output/ as they were
+- check:         a fault-free project passes `newsletter check` (no errors)
+- untouched:     nothing outside output/ and .newsletter-cache/ is written or removed
+- links:         every href/src/link of every output under site_url (or relative) is a file the
+                 build wrote; every `cid:` in an .eml is one of its parts
+- urls:          every such URL is percent-encoded (ASCII, no spaces) so it parses everywhere
+- html:          every web page is valid per the W3C Nu checker (one Java call for the whole run)
+- feeds:         RSS and Atom parse with feedparser without bozo
+- json-feed:     feed.json is JSON Feed 1.1 (required keys, absolute URLs, RFC 3339 dates)
+- deterministic: builds into fresh folders with a cold cache, no cache and a warm cache are
+                 byte-identical
+- hostile:       no script, event handler or javascript: URL reaches a page or email, templates
+                 never evaluate content, no header is injected into the .eml
+- csv:           no CSV cell starts with = + - @ or a tab/CR (OWASP CSV injection)
+- leak:          no file from outside the project reaches output/
+
+Violations of a known, open defect are routed to `KNOWN_DEFECTS`, one xfail(strict) test each: when
+a fix lands, that test passes unexpectedly and fails the suite, and its entry can go. Every other
+violation fails its invariant's test.
+
+Profiles (environment variable HYPOTHESIS_PROFILE):
+- `fuzz-ci` (default): 30 projects, derandomized, so CI sees the same projects on every run.
+- `long`: 400 random projects, to run by hand:
+  `HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -p no:cacheprovider tests/test_fuzz_projects.py`
+To shrink one invariant's violation to a minimal project, name it in FUZZ_SHRINK, e.g.
+`FUZZ_SHRINK=links HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz_projects.py -x`:
+the exploration then fails on it and Hypothesis prints the smallest project it finds.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import hashlib
+import json
+import os
+import re
+import tomllib
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+import feedparser
+import lxml.etree
+import lxml.html
+import pytest
+import yaml
+from click.testing import CliRunner
+from hypothesis import HealthCheck, Phase, assume, given, seed, settings
+from hypothesis import strategies as st
+
+from newsletter.build import BuildOptions, build_project
+from newsletter.check import check_project
+from newsletter.cli import cli
+from newsletter.diagnostics import Severity
+from newsletter.errors import NewsletterError
+from tests.conftest import tree_bytes
+from tests.strategies import FAULT_KINDS, JINJA_RESULT, OUTSIDE_SECRET, PLAIN_FAULTS, Fault, ProjectSpec, projects
+from tests.validators import nu_errors
+
+# max_examples counts projects per kind of fault (28 kinds).
+PROFILES = {
+    "fuzz-ci": settings(max_examples=1, database=None, deadline=None, phases=[Phase.generate],
+                        print_blob=False, suppress_health_check=list(HealthCheck)),
+    "long": settings(max_examples=15, database=None, deadline=None, phases=[Phase.generate],
+                     suppress_health_check=list(HealthCheck)),
+}
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "fuzz-ci")
+FUZZ_SETTINGS = PROFILES.get(PROFILE, PROFILES["fuzz-ci"])
+SHRINK = os.environ.get("FUZZ_SHRINK")
+
+UNTOUCHED_DIRS = ("output", ".newsletter-cache")
+SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}")
+EML_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "mime-version", "content-type",
+               "list-unsubscribe", "list-unsubscribe-post", "x-mailer", "content-transfer-encoding"}
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One invariant broken by one generated project."""
+
+    invariant: str
+    message: str
+    example: int
+    spec: ProjectSpec = field(repr=False, compare=False)
+
+    def __str__(self) -> str:
+        return f"[example {self.example}] {self.invariant}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Defect:
+    """An open, known defect: who fixes it, and how to recognise its violations."""
+
+    owner: str
+    reason: str
+    matches: Callable[[Violation], bool]
+
+
+def _fault(*kinds: str, invariant: str = "fault") -> Callable[[Violation], bool]:
+    return lambda v: v.invariant == invariant and v.spec.fault is not None and v.spec.fault.kind in kinds
+
+
+def front_matters(spec: ProjectSpec) -> list[dict[str, Any]]:
+    """The front matter of every content file of the fault-free project."""
+    found = []
+    for relative, data in spec.files.items():
+        if relative.endswith(".md"):
+            meta = yaml.safe_load(data.decode("utf-8").split("---\n", 2)[1])
+            found.append(meta if isinstance(meta, dict) else {})
+    return found
+
+
+def _event_without_details(v: Violation) -> bool:
+    return "has no attribute 'url'" in v.message and any(
+        meta.get("type") == "event" and "event" not in meta for meta in front_matters(v.spec))
+
+
+def _line_break_in_header(v: Violation) -> bool:
+    return v.invariant in ("build", "fault") and ("may not contain linefeed or carriage return" in v.message
+                                                  or "cannot contain CR or LF" in v.message)
+
+
+def _unencoded_file_name(v: Violation) -> bool:
+    """A content file's name put into a URL as it is: spaces, non-ASCII, '#', '?', '%'."""
+    if v.invariant == "html":
+        return "images/" in v.message and ("Illegal character" in v.message or "Percentage" in v.message)
+    return v.invariant in ("urls", "links") and re.search(r"images/[^']*[ #?%\x80-\U0010ffff]", v.message) is not None
+
+
+def _non_ascii_host(v: Violation) -> bool:
+    site_url = tomllib.loads(v.spec.text("newsletter.toml"))["project"]["site_url"]
+    if (urlsplit(site_url).hostname or "").isascii():
+        return False
+    return (v.invariant == "urls" and "host" in v.message) or (
+        v.invariant in ("build", "fault") and "UnicodeEncodeError" in v.message)
+
+
+def _link_to_unwritten_item_page(v: Violation) -> bool:
+    """An issue links the page of an item that is not published (dated after the reference day)."""
+    return v.invariant == "links" and re.search(r"names news/[a-z0-9-]+/index\.html, which", v.message) is not None
+
+
+def _link_to_markdown_file(v: Violation) -> bool:
+    if v.invariant == "html":
+        return re.search(r"Bad value “[^”]*\.md”", v.message) is not None
+    return v.invariant in ("links", "urls") and re.search(r"\.md'", v.message) is not None
+
+
+def _issue_image_relative_to_file(v: Violation) -> bool:
+    """An issue's editorial writes ../images/x.png, relative to its file as items do; it leaves site_url."""
+    return v.invariant == "links" and "leaves site_url" in v.message and "../images/" in v.message
+
+
+def _content_url_not_encoded(v: Violation) -> bool:
+    """A URL written in content (a link with a space, a DOI with '<') reaches the page as it is."""
+    return (v.invariant == "html" and "Bad value" in v.message and "Illegal character" in v.message
+            and "images/" not in v.message and ".md”" not in v.message)
+
+
+def _control_character(v: Violation) -> bool:
+    """A form feed (pasted from a PDF or Word) in a text: MJML or lxml gives up."""
+    return v.invariant == "build" and ("XML compatible" in v.message or "does not compile as MJML" in v.message) and any(
+        b"\x0c" in data or b"\\f" in data for data in v.spec.files.values())
+
+
+def _funding_false_alarm(v: Violation) -> bool:
+    return v.invariant == "check" and "[missing-funding]" in v.message
+
+
+def _unbalanced_raw_html(v: Violation) -> bool:
+    return v.invariant == "html" and "not allowed as child of element" in v.message and any(
+        b"<i>unclosed" in data for data in v.spec.files.values())
+
+
+KNOWN_DEFECTS: dict[str, Defect] = {
+    "event-without-details": Defect(
+        "trust-content", "an event item without an 'event:' block stops the build in email/issue.mjml",
+        _event_without_details),
+    "line-break-in-email-header": Defect(
+        "hostile", "CR/LF in the project name or an issue's subject or title crashes the .eml with a traceback",
+        _line_break_in_header),
+    "file-name-not-percent-encoded": Defect(
+        "trust-urls", "an image named with a space, non-ASCII letters, '#', '?' or '%' goes into URLs as is",
+        _unencoded_file_name),
+    "non-ascii-site-host": Defect(
+        "hostile", "a non-ASCII site_url host goes into every URL as is, not as IDNA", _non_ascii_host),
+    "link-to-unwritten-item-page": Defect(
+        "trust-urls", "an issue being prepared links the pages of its items that are not published yet",
+        _link_to_unwritten_item_page),
+    "link-to-markdown-file": Defect(
+        "trust-urls", "a link to another item's .md file comes out as a dead link to that file",
+        _link_to_markdown_file),
+    "funding-statement-false-alarm": Defect(
+        "trust-urls", "check reports missing-funding for a custom statement that the email carries",
+        _funding_false_alarm),
+    "issue-image-relative-to-file": Defect(
+        "trust-urls", "an issue's ![x](../images/x.png) resolves outside site_url", _issue_image_relative_to_file),
+    "content-url-not-percent-encoded": Defect(
+        "trust-urls", "a content URL with a space or a DOI with '<' goes into href as it is: invalid HTML",
+        _content_url_not_encoded),
+    "font-breaks-css": Defect(
+        "nobody", "[brand] font is HTML-escaped inside <style>: 'Noto Sans' becomes &#39;Noto Sans&#39;, the CSS breaks",
+        lambda v: v.invariant == "html" and "CSS:" in v.message),
+    "control-character-breaks-build": Defect(
+        "hostile", "a form feed in a text stops the build: MJML fails naming the template, lxml with a traceback",
+        _control_character),
+    "publication-authors-number-crashes": Defect(
+        "hostile", "publication: {authors: 5} crashes the build and check with a TypeError",
+        _fault("authors-number")),
+    "yaml-timestamp-crashes": Defect(
+        "hostile", "a !!timestamp value crashes the build and check when the cache is saved (marshal)",
+        _fault("yaml-timestamp")),
+    "symlink-out-of-project-copied": Defect(
+        "hostile", "a symlink in content/images/ to a file outside the project is copied into output/",
+        _fault("symlink-out", invariant="leak")),
+    "manifest-paths-followed": Defect(
+        "hostile", "a manifest.json entry ../x makes the next build delete files outside output/",
+        lambda v: v.spec.fault is not None and v.spec.fault.kind == "tampered-manifest"
+        and v.invariant in ("untouched", "fault")),
+    "unbalanced-raw-html": Defect(
+        "hostile", "unclosed raw inline HTML in a body (<b>bold <i>unclosed) leaks into the page: invalid HTML",
+        _unbalanced_raw_html),
+    "missing-file-passes-check": Defect(
+        "trust-content", "a body image or the project logo naming a missing file passes check",
+        _fault("missing-body-image", "missing-logo")),
+    "placeholder-passes-check": Defect(
+        "trust-content", "init's placeholder grant number 101000000 passes check", _fault("placeholder-grant")),
+    "duplicate-issue-number-passes-check": Defect(
+        "trust-content", "two issues with the same number pass check", _fault("duplicate-number")),
+    "draft-typo-publishes": Defect(
+        "trust-content", "'darft: true' is only a warning and the item is published", _fault("draft-typo")),
+    "dead-markdown-link-passes-check": Defect(
+        "trust-urls", "a link to a .md file that does not exist passes check", _fault("dead-md-link")),
+    "bad-site-url-accepted": Defect(
+        "hostile", "a site_url of 'https://', with a query, a fragment, a space or another scheme is accepted",
+        _fault("bad-site-url")),
+    "unsafe-settings-url-accepted": Defect(
+        "hostile", "a javascript: or data: URL in [[partners]] url is accepted", _fault("unsafe-settings-url")),
+    "csv-formula-injection": Defect(
+        "hostile", "drafts.csv cells starting with = + - @ or a tab are written as they are",
+        lambda v: v.invariant == "csv"),
+}
+
+
+def known_defect(violation: Violation) -> str | None:
+    return next((name for name, defect in KNOWN_DEFECTS.items() if defect.matches(violation)), None)
+
+
+# Running one project -------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What a build (library or CLI) did: ok, a NewsletterError's line, or a crash."""
+
+    status: str  # "ok", "error", "crash"
+    message: str = ""
+
+
+def run_build(root: Path, spec: ProjectSpec, **options: object) -> Outcome:
+    try:
+        build_project(root, BuildOptions(as_of=spec.as_of, **options))  # type: ignore[arg-type]
+    except NewsletterError as exc:
+        return Outcome("error", str(exc))
+    except Exception:  # noqa: BLE001 - a crash is what this records
+        return Outcome("crash", traceback.format_exc(limit=-3))
+    return Outcome("ok")
+
+
+def run_cli(*args: str) -> tuple[Outcome, int]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        text = "".join(traceback.format_exception(result.exception, limit=-3))
+        return Outcome("crash", text), result.exit_code
+    if result.exit_code == 0:
+        return Outcome("ok"), 0
+    return Outcome("error", result.stderr), result.exit_code
+
+
+def snapshot(folder: Path, project: Path) -> dict[str, str]:
+    """Every file and folder below `folder` with a digest, leaving out the project's output and cache."""
+    skipped = [project / name for name in UNTOUCHED_DIRS]
+    found: dict[str, str] = {}
+    for path in sorted(folder.rglob("*")):
+        if any(path == skip or skip in path.parents for skip in skipped):
+            continue
+        key = path.relative_to(folder).as_posix()
+        if path.is_symlink():
+            found[key] = "link:" + os.readlink(path)
+        elif path.is_dir():
+            found[key] = "dir"
+        else:
+            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    changes = [f"removed {key}" for key in before if key not in after]
+    changes += [f"wrote {key}" for key in after if key not in before or after[key] != before[key]]
+    return sorted(changes)
+
+
+class Example:
+    """One generated project on disk, explored once; every invariant it breaks is a Violation."""
+
+    def __init__(self, spec: ProjectSpec, index: int, folder: Path, nu_dir: Path):
+        self.spec, self.index, self.folder, self.nu_dir = spec, index, folder, nu_dir
+        self.parent = folder / "parent"
+        self.root = self.parent / "project"
+        self.output = self.root / "output"
+        self.violations: list[Violation] = []
+        self.pages: list[Path] = []
+
+    def fail(self, invariant: str, message: str) -> None:
+        self.violations.append(Violation(invariant, message, self.index, self.spec))
+
+    def explore(self) -> None:
+        self.spec.write(self.root)
+        (self.parent / "neighbour.txt").write_text("a file beside the project\n", encoding="utf-8")
+        (self.folder / "spec.txt").write_text(repr(self.spec), encoding="utf-8")
+        before = snapshot(self.parent, self.root)
+        built = self.explore_build()
+        changes = diff(before, snapshot(self.parent, self.root))
+        if changes:
+            self.fail("untouched", "build or check changed files outside output/: " + ", ".join(changes[:5]))
+        if built:
+            self.explore_outputs()
+        if self.spec.fault is not None:
+            self.explore_fault(self.spec.fault, built)
+
+    def explore_build(self) -> bool:
+        """Build a fault-free project three ways, compare them, and check it."""
+        first = run_build(self.root, self.spec)
+        if first.status != "ok":
+            self.fail("build", f"a fault-free project did not build: {first.message.strip()}")
+            return False
+        # The second build alternates: without the cache through the CLI, or with the warm cache.
+        second = self.folder / "second-output"
+        if self.index % 2 == 0:
+            how = "without the cache (CLI)"
+            again, code = run_cli("--project", str(self.root), "build", "--out", str(second), "--no-cache",
+                                  "--as-of", self.spec.as_of.isoformat())
+        else:
+            how, code = "with the warm cache", 1
+            again = run_build(self.root, self.spec, out_dir=second)
+        if again.status != "ok":
+            self.fail("build", f"a second build {how} failed (exit {code}): {again.message.strip()}")
+        elif (reference := tree_bytes(self.output)) != (other := tree_bytes(second)):
+            differing = sorted(k for k in reference.keys() | other.keys() if reference.get(k) != other.get(k))
+            self.fail("deterministic", f"a build {how} differs from the first in: {', '.join(differing[:6])}")
+        try:
+            findings = check_project(self.root, as_of=self.spec.as_of)
+        except Exception:  # noqa: BLE001
+            self.fail("check", "check crashed: " + traceback.format_exc(limit=-3))
+        else:
+            errors = [f for f in findings if f.severity is Severity.ERROR]
+            for finding in errors:
+                self.fail("check", f"fault-free project: {finding}")
+        return True
+
+    def explore_outputs(self) -> None:
+        files = {p.relative_to(self.output).as_posix(): p for p in sorted(self.output.rglob("*")) if p.is_file()}
+        site_url = json.loads((self.output / "feed.json").read_text("utf-8"))["home_page_url"]
+        for relative, path in files.items():
+            data = path.read_bytes()
+            if JINJA_RESULT.encode() in data:
+                self.fail("hostile", f"{relative}: a template evaluated Jinja syntax from content")
+            if OUTSIDE_SECRET in data or b"root:x:0:0:" in data:
+                self.fail("leak", f"{relative}: holds a file from outside the project")
+            suffix = PurePosixPath(relative).suffix
+            if suffix == ".html":
+                self.check_html(relative, data, hostile_only=relative.endswith("email.html"))
+            elif suffix == ".xml":
+                parsed = feedparser.parse(data)
+                if parsed.bozo:
+                    self.fail("feeds", f"{relative}: {parsed.bozo_exception}")
+            elif relative == "feed.json":
+                self.check_json_feed(data)
+            elif suffix == ".eml":
+                self.check_eml(relative, data)
+            elif suffix == ".csv":
+                self.check_csv(relative, data)
+        for relative, url in urls_in(self.output, files):
+            self.check_link(relative, url, site_url)
+
+    def check_html(self, relative: str, data: bytes, hostile_only: bool) -> None:
+        document = lxml.html.document_fromstring(data)
+        for element in document.iter():
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag in ("script", "iframe", "object", "embed"):
+                self.fail("hostile", f"{relative}: a <{element.tag}> element")
+            for name, value in element.attrib.items():
+                if name.lower().startswith("on"):
+                    self.fail("hostile", f"{relative}: an event handler {name}={value!r} on <{element.tag}>")
+                if name in ("href", "src") and urlsplit(value.strip()).scheme.lower() in ("javascript", "vbscript", "data"):
+                    self.fail("hostile", f"{relative}: <{element.tag} {name}={value[:60]!r}>")
+        if not hostile_only and relative.endswith("index.html"):
+            # Copied now, under a name that says whose page it is: a later build may remove it.
+            page = self.nu_dir / f"ex{self.index:03d}--{relative.replace('/', '--')}"
+            page.write_bytes(data)
+            self.pages.append(page)
+
+    def check_json_feed(self, data: bytes) -> None:
+        feed = json.loads(data)
+        problems = []
+        if feed.get("version") != "https://jsonfeed.org/version/1.1":
+            problems.append(f"version is {feed.get('version')!r}")
+        if not isinstance(feed.get("title"), str) or not feed["title"]:
+            problems.append("no title")
+        if not isinstance(feed.get("items"), list):
+            problems.append("no items list")
+        for key in ("home_page_url", "feed_url", "icon", "favicon"):
+            if key in feed and not absolute(feed[key]):
+                problems.append(f"{key} {feed[key]!r} is not absolute")
+        for author in feed.get("authors", []):
+            if not (set(author) & {"name", "url", "avatar"}):
+                problems.append("an author with neither name, url nor avatar")
+        for item in feed.get("items", []):
+            if not isinstance(item.get("id"), str) or not item["id"]:
+                problems.append(f"item without a text id: {item.get('id')!r}")
+            if "content_html" not in item and "content_text" not in item:
+                problems.append(f"item {item.get('id')} has neither content_html nor content_text")
+            for key in ("url", "external_url", "image", "banner_image"):
+                if key in item and not absolute(item[key]):
+                    problems.append(f"item {item.get('id')} {key} {item[key]!r} is not absolute")
+            for key in ("date_published", "date_modified"):
+                if key in item and not rfc3339(item[key]):
+                    problems.append(f"item {item.get('id')} {key} {item[key]!r} is not RFC 3339")
+        for problem in problems:
+            self.fail("json-feed", problem)
+
+    def check_eml(self, relative: str, data: bytes) -> None:
+        message = email.message_from_bytes(data, policy=email.policy.default)
+        for name in message.keys():
+            if name.lower() not in EML_HEADERS:
+                self.fail("hostile", f"{relative}: unexpected header {name!r} (injected?)")
+        for part in message.walk():
+            payload = part.get_payload(decode=True) if not part.is_multipart() else None
+            if payload and (OUTSIDE_SECRET in payload or b"root:x:0:0:" in payload):
+                self.fail("leak", f"{relative}: a part holds a file from outside the project")
+
+    def check_csv(self, relative: str, data: bytes) -> None:
+        import csv
+        import io
+
+        for row in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+            for cell in row:
+                if cell.startswith(FORMULA_STARTS):
+                    self.fail("csv", f"{relative}: cell starts with {cell[:1]!r}: {cell[:40]!r}")
+
+    def check_link(self, relative: str, url: str, site_url: str) -> None:
+        """An internal URL must be well-formed and name a file the build wrote."""
+        if url.startswith("cid:"):
+            return  # checked with the message it belongs to
+        parts = urlsplit(url.strip())
+        if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+            return
+        if url.startswith(("*|", "{{", "[")) or "|*" in url:
+            return  # an ESP merge tag
+        page_url = urljoin(site_url, relative)
+        absolute_url = urljoin(page_url, url.strip())
+        target = internal_path(absolute_url, site_url)
+        if target is None:
+            if not parts.scheme and not url.startswith("//"):
+                self.fail("links", f"{relative}: relative URL {url!r} leaves site_url ({absolute_url})")
+            return
+        host = urlsplit(absolute_url).hostname or ""
+        if not host.isascii():
+            self.fail("urls", f"{relative}: URL {url!r} has a non-ASCII host (write it as IDNA: xn--...)")
+        elif SAFE_URL.sub("", url):
+            self.fail("urls", f"{relative}: URL {url!r} is not percent-encoded (has {SAFE_URL.sub('', url)[:10]!r})")
+        path = PurePosixPath(unquote(target) + ("index.html" if target.endswith("/") or not target else ""))
+        if ".." in path.parts or not (self.output / path).is_file():
+            self.fail("links", f"{relative}: {url!r} names {path}, which the build did not write")
+
+    def explore_fault(self, fault: Fault, built: bool) -> None:
+        """Make the fault, build and check again; the error must be one line naming the file."""
+        previous = tree_bytes(self.output) if self.output.is_dir() else None
+        for relative, data in fault.files.items():
+            target = self.root / relative
+            if data is None:
+                target.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+        if fault.kind == "symlink-out":
+            (self.parent / "secret.png").write_bytes(OUTSIDE_SECRET)
+            link = self.root / fault.path
+            link.parent.mkdir(parents=True, exist_ok=True)
+            link.symlink_to(Path("../../../secret.png"))
+        if fault.kind == "tampered-manifest" and (self.output / "manifest.json").is_file():
+            manifest = json.loads((self.output / "manifest.json").read_text("utf-8"))
+            news = sorted((self.root / "content" / "news").glob("*.md"))[0].name
+            for victim in ("../../neighbour.txt", f"../content/news/{news}", "../newsletter.toml"):
+                manifest["files"].append({"path": victim, "kind": "web-page", "sha256": "0" * 64, "size": 1})
+            (self.output / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+            previous = tree_bytes(self.output)
+        before = snapshot(self.parent, self.root)
+        cli_build, code = run_cli("--project", str(self.root), "build", "--as-of", self.spec.as_of.isoformat())
+        where = f"fault {fault.kind} in {fault.path}"
+        if cli_build.status == "crash":
+            self.fail("fault", f"{where}: the build crashed: {cli_build.message.strip()[-400:]}")
+        if cli_build.status == "error":
+            lines = cli_build.message.strip().splitlines()
+            if code not in (1, 2) or len(lines) != 1 or not lines[0].startswith("error: "):
+                self.fail("fault", f"{where}: the CLI said (exit {code}): {cli_build.message.strip()[:300]!r}")
+            elif built and fault.expect in ("build", "check") and not names(lines[0], fault):
+                self.fail("fault", f"{where}: the error names another file: {lines[0][:300]}")
+        failed = cli_build.status != "ok"
+        if changes := diff(before, snapshot(self.parent, self.root)):
+            self.fail("untouched", f"{where}: the build changed files outside output/: {', '.join(changes[:5])}")
+        if failed and previous is not None and tree_bytes(self.output) != previous:
+            self.fail("fault", f"{where}: the failed build changed the previous output/")
+        if not failed and self.output.is_dir():
+            self.explore_outputs_after_fault()
+        try:
+            findings = check_project(self.root, as_of=self.spec.as_of)
+        except Exception:  # noqa: BLE001
+            self.fail("fault", f"{where}: check crashed: {traceback.format_exc(limit=-3)[-400:]}")
+            return
+        if not built:
+            return  # the project did not build without the fault either: the rest would blame the fault
+        if fault.expect == "build" and not failed:
+            self.fail("fault", f"{where}: the build went on; the SPEC asks it to stop with one line")
+        if fault.expect in ("build", "check"):
+            errors = [f for f in findings if f.severity is Severity.ERROR]
+            if not any(f.where is not None and names(str(f.where), fault) for f in errors):
+                shown = "; ".join(str(f) for f in errors[:2]) or "no error"
+                self.fail("fault", f"{where}: check reports no error at that file ({shown})")
+
+    def explore_outputs_after_fault(self) -> None:
+        """A build that went on despite the fault must still not leak or run anything."""
+        for path in self.output.rglob("*"):
+            if path.is_file() and (OUTSIDE_SECRET in path.read_bytes() or b"root:x:0:0:" in path.read_bytes()):
+                self.fail("leak", f"{path.relative_to(self.output)}: holds a file from outside the project")
+            if path.suffix == ".eml":
+                self.check_eml(path.relative_to(self.output).as_posix(), path.read_bytes())
+
+
+def names(line: str, fault: Fault) -> bool:
+    accepted = [fault.path, *fault.files, *fault.also]
+    return any(path in line for path in accepted)
+
+
+def absolute(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
+def rfc3339(text: object) -> bool:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", text):
+        return False
+    try:
+        datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return True
+
+
+def _host(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        pass
+    return host, str(parts.port or "")
+
+
+def internal_path(url: str, site_url: str) -> str | None:
+    """The path below site_url that `url` names (still percent-encoded), or None when it is elsewhere."""
+    parts, site = urlsplit(url), urlsplit(site_url)
+    if parts.scheme.lower() not in ("http", "https") or _host(url) != _host(site_url):
+        return None
+    if not parts.path.startswith(site.path):
+        return None
+    return parts.path[len(site.path):]
+
+
+# Where outputs hold URLs ---------------------------------------------------------------------
+
+def urls_in(output: Path, files: dict[str, Path]) -> Iterator[tuple[str, str]]:
+    """Every (output file, URL) a reader or program follows: HTML, feeds, JSON, .eml, CSV, text."""
+    for relative, path in files.items():
+        suffix = path.suffix
+        if suffix == ".html":
+            yield from ((relative, url) for url in html_urls(path.read_bytes()))
+        elif suffix == ".xml":
+            yield from ((relative, url) for url in feed_urls(path.read_bytes()))
+        elif relative == "feed.json":
+            yield from ((relative, url) for url in json_feed_urls(json.loads(path.read_bytes())))
+        elif relative.endswith("drafts.json"):
+            for draft in json.loads(path.read_bytes()):
+                yield from ((relative, draft[key]) for key in ("url", "image") if draft.get(key))
+        elif suffix == ".eml":
+            yield from eml_urls(relative, path.read_bytes())
+        elif suffix == ".csv":
+            import csv
+            import io
+
+            rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+            for row in rows:
+                for key in ("Link", "Image URL"):
+                    if row.get(key):
+                        yield relative, row[key]
+
+
+def html_urls(data: bytes, fragment: bool = False) -> list[str]:
+    if not data.strip():
+        return []
+    document = lxml.html.fragment_fromstring(data, create_parent="div") if fragment else lxml.html.document_fromstring(data)
+    found = [link for _element, _attribute, link, _pos in document.iterlinks()]
+    for meta in document.iter("meta"):
+        if (meta.get("property") or meta.get("name") or "").lower() in ("og:image", "og:url", "twitter:image"):
+            found.append(meta.get("content", ""))
+    return found
+
+
+def feed_urls(data: bytes) -> Iterator[str]:
+    root = lxml.etree.fromstring(data)
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = lxml.etree.QName(element).localname
+        for attribute in ("href", "url", "src"):
+            if attribute in element.attrib:
+                yield element.attrib[attribute]
+        text = (element.text or "").strip()
+        if name in ("link", "url", "icon", "logo", "comments") and text:
+            yield text
+        elif name == "guid" and element.get("isPermaLink", "true") == "true" and text:
+            yield text
+        elif name in ("description", "encoded", "content", "summary") and "<" in text:
+            yield from html_urls(text.encode(), fragment=True)
+
+
+def json_feed_urls(node: object) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "content_html" and isinstance(value, str):
+                yield from html_urls(value.encode(), fragment=True)
+            elif key in ("url", "external_url", "image", "banner_image", "icon", "favicon", "home_page_url",
+                         "feed_url", "avatar") and isinstance(value, str):
+                yield value
+            else:
+                yield from json_feed_urls(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from json_feed_urls(value)
+
+
+def eml_urls(relative: str, data: bytes) -> Iterator[tuple[str, str]]:
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    parts = {str(part.get("Content-ID", "")).strip("<>") for part in message.walk()}
+    html = message.get_body(("html",))
+    if html is None:
+        return
+    for url in html_urls(html.get_content().encode()):
+        if url.startswith("cid:") and unquote(url[4:]) not in parts:
+            yield relative, f"cid-missing:{url}"
+        else:
+            yield relative, url
+
+
+# The run: every example, once per module -----------------------------------------------------
+
+@dataclass
+class FuzzRun:
+    folder: Path
+    examples: list[Example] = field(default_factory=list)
+
+    @property
+    def violations(self) -> list[Violation]:
+        return [v for example in self.examples for v in example.violations]
+
+    @property
+    def nu_dir(self) -> Path:
+        (self.folder / "nu").mkdir(exist_ok=True)
+        return self.folder / "nu"
+
+    @cached_property
+    def html_violations(self) -> list[Violation]:
+        """Every web page of every example through one call of the Nu checker."""
+        owner = {page.name: example for example in self.examples for page in example.pages}
+        found = []
+        for error in nu_errors(sorted(page for example in self.examples for page in example.pages)):
+            example = owner[error.split(":", 1)[0]]
+            found.append(Violation("html", error, example.index, example.spec))
+        return found
+
+
+@pytest.fixture(scope="module")
+def fuzz_run(tmp_path_factory: pytest.TempPathFactory) -> FuzzRun:
+    return explore_projects(tmp_path_factory.mktemp("fuzz"))
+
+
+def explore_projects(folder: Path) -> FuzzRun:
+    """Explore `max_examples` generated projects for each kind of fault, so that every kind is tried."""
+    run = FuzzRun(folder)
+    for index, kind in enumerate(FAULT_KINDS):
+
+        @given(spec=projects(fault=kind, hostile=kind not in PLAIN_FAULTS), salt=st.integers(0, 2**32))
+        def explore(spec: ProjectSpec, salt: int) -> None:
+            assume(salt != 0)  # Hypothesis tries the simplest project first; one per kind is enough
+            folder = run.folder / f"ex{len(run.examples):03d}"
+            folder.mkdir()
+            example = Example(spec, len(run.examples), folder, run.nu_dir)
+            run.examples.append(example)
+            example.explore()
+            if SHRINK:
+                shown = [str(v) for v in example.violations if v.invariant == SHRINK and known_defect(v) is None]
+                assert not shown, "\n".join(shown)
+
+        explore = FUZZ_SETTINGS(explore)
+        if PROFILE == "fuzz-ci":
+            explore = seed(index)(explore)
+        if SHRINK:
+            explore = settings(FUZZ_SETTINGS, phases=list(Phase))(explore)
+        explore()
+    return run
+
+
+def report(violations: list[Violation]) -> str:
+    """The violations, grouped by example, with the smallest example's files for reproduction."""
+    if not violations:
+        return ""
+    lines = [str(v)[:600] for v in violations[:20]]
+    smallest = min(violations, key=lambda v: len(repr(v.spec)))
+    lines.append(f"\nsmallest failing project (example {smallest.example}):\n{smallest.spec!r}"[:6000])
+    return "\n".join(lines)
+
+
+def unknown(violations: list[Violation], invariant: str) -> list[Violation]:
+    return [v for v in violations if v.invariant == invariant and known_defect(v) is None]
+
+
+# The invariants ------------------------------------------------------------------------------
+
+def test_the_run_explores_enough_projects(fuzz_run: FuzzRun) -> None:
+    built = [example for example in fuzz_run.examples if example.pages]
+    faults = {example.spec.fault.kind for example in fuzz_run.examples if example.spec.fault}
+    assert len(fuzz_run.examples) >= len(FAULT_KINDS) * FUZZ_SETTINGS.max_examples
+    assert len(built) >= len(fuzz_run.examples) // 3, "too few generated projects built to test their outputs"
+    assert len(faults) >= 5
+
+
+INVARIANTS = ["build", "fault", "check", "untouched", "links", "urls", "feeds", "json-feed", "deterministic",
+              "hostile", "csv", "leak"]
+
+
+@pytest.mark.parametrize("invariant", INVARIANTS)
+def test_invariant_holds_but_for_known_defects(fuzz_run: FuzzRun, invariant: str) -> None:
+    assert not (found := unknown(fuzz_run.violations, invariant)), report(found)
+
+
+def test_every_web_page_is_valid_html_but_for_known_defects(fuzz_run: FuzzRun) -> None:
+    assert not (found := unknown(fuzz_run.html_violations, "html")), report(found)
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"{defect.reason} ({defect.owner})"))
+    for name, defect in KNOWN_DEFECTS.items()
+])
+def test_known_defect_is_fixed(fuzz_run: FuzzRun, name: str) -> None:
+    matches = KNOWN_DEFECTS[name].matches
+    violations = [*fuzz_run.violations, *fuzz_run.html_violations]
+    assert not (found := [v for v in violations if matches(v)]), report(found)
