@@ -304,7 +304,7 @@ def settings(draw: st.DrawFn, image_paths: list[str], grant: str, hostile: bool 
         esp = draw(st.sampled_from(["mailchimp", "brevo", "listmonk", "buttondown", "generic"]))
         email: dict[str, Any] = {"esp": esp}
         if esp == "generic":
-            email["unsubscribe_url"] = f"https://{host}/unsubscribe?list=1&u=é"
+            email["unsubscribe_url"] = "https://lists.mail-service.example/unsubscribe?list=1&u=é"
         if maybe(draw):
             email["from"] = f'"{draw(safe_words(1, 3)).replace(chr(34), "")}" <news@{host.split(":")[0]}>'
         if maybe(draw):
