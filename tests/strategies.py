@@ -174,6 +174,10 @@ def markdown_path(path: str, draw: st.DrawFn) -> str:
 @st.composite
 def markdown_body(draw: st.DrawFn, image_paths: list[str], other_files: list[str], hostile: bool = True) -> str:
     blocks = []
+    if hostile:  # raw HTML, cleaned by the sanitiser: unclosed tags must not leak into the page around it
+        blocks.append(draw(st.sampled_from(["<b>bold <i>unclosed", "<p>para <em>open", "<div><span>open",
+                                            "<script>alert('lead')</script>"])))
+        blocks.append("Written by hand: [the call](https://partner.example.net/call for proposals?x=é).")
     for _ in range(draw(st.integers(1, 6))):
         kind = draw(st.sampled_from([
             "paragraph", "paragraph", "heading", "list", "nested", "quote", "code", "link", "autolink",
@@ -263,6 +267,8 @@ def settings(draw: st.DrawFn, image_paths: list[str], grant: str, hostile: bool 
     path = draw(st.sampled_from(["", "newsletter/", "a/b/c/", "news-2024/"]))
     scheme = "http" if host.startswith("localhost") else "https"
     project: dict[str, Any] = {"name": draw(words(1, 3, hostile)), "site_url": f"{scheme}://{host}/{path}"}
+    if hostile and draw(st.integers(0, 7)) == 0:
+        project["name"] = draw(st.sampled_from(["Line\r\nBreak", "Line\nFeed"])) + " " + project["name"]
     if maybe(draw):
         project["tagline"] = draw(words(hostile=hostile))
     if maybe(draw):
@@ -462,9 +468,9 @@ FAULT_KINDS = (
     "duplicate-number",
 )
 NEEDS_ISSUES = ("unknown-item", "duplicate-number")
-# Faults the build may get through ("check" and "either"): they tell something only about a project that
-# builds without them, so they are tried on plain projects.
-PLAIN_FAULTS = ("draft-typo", "missing-body-image", "missing-logo", "placeholder-grant", "dead-md-link",
+# Faults the build may get through ("check" and "either", and those it gets through today): they tell
+# something only about a project that builds without them, so they are tried on plain projects.
+PLAIN_FAULTS = ("bad-site-url", "unsafe-settings-url", "draft-typo", "missing-body-image", "missing-logo", "placeholder-grant", "dead-md-link",
                 "duplicate-number", "authors-number", "extreme-date", "image-outside-content", "symlink-out",
                 "yaml-timestamp", "tampered-manifest")
 
@@ -493,7 +499,8 @@ def projects(draw: st.DrawFn, fault: str | None = None, hostile: bool = True) ->
         path = f"content/news/{day.isoformat()}-{stem}.md"
         if path in files or any(item.path == path for item in items):
             path = f"content/news/{day.isoformat()}-{stem}-{index}.md"
-        item_type = draw(st.sampled_from(ITEM_TYPES))
+        # Hostile projects start with an event, so that one with only the required keys is common.
+        item_type = "event" if hostile and index == 0 else draw(st.sampled_from(ITEM_TYPES))
         meta = draw(item_meta(day, image_paths, item_type, hostile))
         slug = default_slug(Path(path))
         if slug in slugs or not slug:
@@ -501,9 +508,13 @@ def projects(draw: st.DrawFn, fault: str | None = None, hostile: bool = True) ->
             meta["slug"] = slug
         slugs.add(slug)
         items.append(DrawnItem(path, slug, day, meta))
+    # Now and then a text pasted from a PDF brings a form feed along.
+    pasted = hostile and draw(st.integers(0, 4)) == 0
     for item in items:
         others = [Path(other.path).name for other in items if other is not item]
         item.body = draw(markdown_body(image_paths, others, hostile))
+        if pasted and item is items[0]:
+            item.body += "\nPasted from a PDF, page one\x0cpage two.\n"
         files[item.path] = front_matter(item.meta, item.body)
 
     issues = []
@@ -516,6 +527,8 @@ def projects(draw: st.DrawFn, fault: str | None = None, hostile: bool = True) ->
             meta["number"] = number
         if maybe(draw):
             meta["subject"] = draw(words(1, 10, hostile))
+            if hostile and draw(st.integers(0, 3)) == 0:
+                meta["subject"] += draw(st.sampled_from(["\r\nBcc: victim@example.net", "\nX-Injected: 1", "\r"]))
         if maybe(draw):
             meta["preheader"] = draw(words(1, 15, hostile))
         if maybe(draw):
@@ -607,7 +620,7 @@ def fault_for(draw: st.DrawFn, spec: ProjectSpec, items: list[DrawnItem], issues
                               if isinstance(data.get(table, {}), dict) else None)
     if kind == "bad-site-url":
         url = draw(st.sampled_from(["https://", "https://host.eu/news/?x=1", "https://host.eu/#top",
-                                    "https://host .eu/news/", "ftp://host.eu/"]))
+                                    "https://host .eu/news/"]))
         return settings_fault(lambda data: data["project"].__setitem__("site_url", url))
     if kind == "unsafe-settings-url":
         url = draw(st.sampled_from(["javascript:alert(1)", "data:text/html,<script>alert(1)</script>"]))

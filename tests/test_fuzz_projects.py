@@ -2,8 +2,9 @@
 
 Hypothesis draws whole projects (`tests/strategies.py`): settings with every optional table and key
 on or off, items of every type, Unicode and hostile text in every field, odd file names, real
-images, dates across years and time zones, issues with and without `items:`, and sometimes one
-fault a user could make. Each project is built and checked once, and every invariant is recorded:
+images, dates across years and time zones, issues with and without `items:`. Each project is built
+(twice) and checked, then one fault a user could make is added to it and it is built and checked
+again; the kinds of fault are taken in turn, so every run tries each. Every invariant is recorded:
 
 - build:         a fault-free project builds (library and CLI); a failing build prints one line
 - fault:         a fault stops the build with one line naming its file, or `check` reports it there,
@@ -16,8 +17,8 @@ fault a user could make. Each project is built and checked once, and every invar
 - html:          every web page is valid per the W3C Nu checker (one Java call for the whole run)
 - feeds:         RSS and Atom parse with feedparser without bozo
 - json-feed:     feed.json is JSON Feed 1.1 (required keys, absolute URLs, RFC 3339 dates)
-- deterministic: builds into fresh folders with a cold cache, no cache and a warm cache are
-                 byte-identical
+- deterministic: a second build into a fresh folder, without the cache (through the CLI) or with
+                 the warm cache (every other project), is byte-identical to the first
 - hostile:       no script, event handler or javascript: URL reaches a page or email, templates
                  never evaluate content, no header is injected into the .eml
 - csv:           no CSV cell starts with = + - @ or a tab/CR (OWASP CSV injection)
@@ -27,9 +28,10 @@ Violations of a known, open defect are routed to `KNOWN_DEFECTS`, one xfail(stri
 a fix lands, that test passes unexpectedly and fails the suite, and its entry can go. Every other
 violation fails its invariant's test.
 
-Profiles (environment variable HYPOTHESIS_PROFILE):
-- `fuzz-ci` (default): 30 projects, derandomized, so CI sees the same projects on every run.
-- `long`: 400 random projects, to run by hand:
+Profiles (environment variable HYPOTHESIS_PROFILE), counted in projects per kind of fault (28 kinds):
+- `fuzz-ci` (default): 1, each kind with its own fixed seed, so CI sees the same 28 projects on every
+  run (about 45 s of builds plus one Nu checker call on a quiet 2-core machine).
+- `long`: 15 random projects per kind (420, about 15 minutes), to run by hand:
   `HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest -p no:cacheprovider tests/test_fuzz_projects.py`
 To shrink one invariant's violation to a minimal project, name it in FUZZ_SHRINK, e.g.
 `FUZZ_SHRINK=links HYPOTHESIS_PROFILE=long .venv/bin/python -m pytest tests/test_fuzz_projects.py -x`:
@@ -49,10 +51,12 @@ import re
 import tomllib
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cached_property
 from pathlib import Path, PurePosixPath
+from unittest import mock
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -68,6 +72,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.check import check_project
 from newsletter.cli import cli
+from newsletter.content.loader import default_slug
 from newsletter.diagnostics import Severity
 from newsletter.errors import NewsletterError
 from tests.conftest import tree_bytes
@@ -112,25 +117,26 @@ class Defect:
     owner: str
     reason: str
     matches: Callable[[Violation], bool]
+    seen_by_nu_only: bool = False  # only the Nu checker's findings show it (skipped without Java)
 
 
 def _fault(*kinds: str, invariant: str = "fault") -> Callable[[Violation], bool]:
     return lambda v: v.invariant == invariant and v.spec.fault is not None and v.spec.fault.kind in kinds
 
 
-def front_matters(spec: ProjectSpec) -> list[dict[str, Any]]:
-    """The front matter of every content file of the fault-free project."""
-    found = []
+def front_matters(spec: ProjectSpec) -> dict[str, dict[str, Any]]:
+    """The front matter of every content file of the fault-free project, by path."""
+    found = {}
     for relative, data in spec.files.items():
         if relative.endswith(".md"):
             meta = yaml.safe_load(data.decode("utf-8").split("---\n", 2)[1])
-            found.append(meta if isinstance(meta, dict) else {})
+            found[relative] = meta if isinstance(meta, dict) else {}
     return found
 
 
 def _event_without_details(v: Violation) -> bool:
     return "has no attribute 'url'" in v.message and any(
-        meta.get("type") == "event" and "event" not in meta for meta in front_matters(v.spec))
+        meta.get("type") == "event" and "event" not in meta for meta in front_matters(v.spec).values())
 
 
 def _line_break_in_header(v: Violation) -> bool:
@@ -146,7 +152,7 @@ def _unencoded_file_name(v: Violation) -> bool:
 
 
 def _non_ascii_host(v: Violation) -> bool:
-    site_url = tomllib.loads(v.spec.text("newsletter.toml"))["project"]["site_url"]
+    site_url = settings_of(v.spec)["project"]["site_url"]
     if (urlsplit(site_url).hostname or "").isascii():
         return False
     return (v.invariant == "urls" and "host" in v.message) or (
@@ -154,8 +160,19 @@ def _non_ascii_host(v: Violation) -> bool:
 
 
 def _link_to_unwritten_item_page(v: Violation) -> bool:
-    """An issue links the page of an item that is not published (dated after the reference day)."""
-    return v.invariant == "links" and re.search(r"names news/[a-z0-9-]+/index\.html, which", v.message) is not None
+    """An issue links the page of an item that is not published (a draft, or dated after the reference day)."""
+    match = re.search(r"names news/([a-z0-9-]+)/index\.html, which", v.message)
+    return v.invariant == "links" and match is not None and match.group(1) in unpublished_slugs(v.spec)
+
+
+def unpublished_slugs(spec: ProjectSpec) -> set[str]:
+    # A date-time's offset may move it a day either way in the project's time zone.
+    latest = (spec.as_of - timedelta(days=1)).isoformat()
+    return {
+        meta.get("slug") or default_slug(Path(relative))
+        for relative, meta in front_matters(spec).items()
+        if relative.startswith("content/news/") and (meta.get("draft") is True or str(meta.get("date"))[:10] >= latest)
+    }
 
 
 def _link_to_markdown_file(v: Violation) -> bool:
@@ -182,12 +199,21 @@ def _control_character(v: Violation) -> bool:
 
 
 def _funding_false_alarm(v: Violation) -> bool:
-    return v.invariant == "check" and "[missing-funding]" in v.message
+    return v.invariant == "check" and "[missing-funding]" in v.message and "statement" in settings_of(v.spec)["funding"]
+
+
+def settings_of(spec: ProjectSpec) -> dict[str, Any]:
+    return tomllib.loads(spec.text("newsletter.toml"))
+
+
+def _font_breaks_css(v: Violation) -> bool:
+    font = settings_of(v.spec).get("brand", {}).get("font", "")
+    return v.invariant == "html" and "CSS:" in v.message and any(c in font for c in "'\"<;}")
 
 
 def _unbalanced_raw_html(v: Violation) -> bool:
     return v.invariant == "html" and "not allowed as child of element" in v.message and any(
-        b"<i>unclosed" in data for data in v.spec.files.values())
+        re.search(rb"<(i|em|span)>(unclosed|open)", data) for data in v.spec.files.values())
 
 
 KNOWN_DEFECTS: dict[str, Defect] = {
@@ -215,16 +241,19 @@ KNOWN_DEFECTS: dict[str, Defect] = {
         "trust-urls", "an issue's ![x](../images/x.png) resolves outside site_url", _issue_image_relative_to_file),
     "content-url-not-percent-encoded": Defect(
         "trust-urls", "a content URL with a space or a DOI with '<' goes into href as it is: invalid HTML",
-        _content_url_not_encoded),
+        _content_url_not_encoded, seen_by_nu_only=True),
     "font-breaks-css": Defect(
         "nobody", "[brand] font is HTML-escaped inside <style>: 'Noto Sans' becomes &#39;Noto Sans&#39;, the CSS breaks",
-        lambda v: v.invariant == "html" and "CSS:" in v.message),
+        _font_breaks_css, seen_by_nu_only=True),
     "control-character-breaks-build": Defect(
         "hostile", "a form feed in a text stops the build: MJML fails naming the template, lxml with a traceback",
         _control_character),
     "publication-authors-number-crashes": Defect(
         "hostile", "publication: {authors: 5} crashes the build and check with a TypeError",
         _fault("authors-number")),
+    "odd-image-path-crashes": Defect(
+        "hostile", "image: /etc/passwd (a file with no suffix, outside the project) crashes feedgen with a TypeError",
+        _fault("image-outside-content")),
     "yaml-timestamp-crashes": Defect(
         "hostile", "a !!timestamp value crashes the build and check when the cache is saved (marshal)",
         _fault("yaml-timestamp")),
@@ -237,7 +266,7 @@ KNOWN_DEFECTS: dict[str, Defect] = {
         and v.invariant in ("untouched", "fault")),
     "unbalanced-raw-html": Defect(
         "hostile", "unclosed raw inline HTML in a body (<b>bold <i>unclosed) leaks into the page: invalid HTML",
-        _unbalanced_raw_html),
+        _unbalanced_raw_html, seen_by_nu_only=True),
     "missing-file-passes-check": Defect(
         "trust-content", "a body image or the project logo naming a missing file passes check",
         _fault("missing-body-image", "missing-logo")),
@@ -709,8 +738,35 @@ def fuzz_run(tmp_path_factory: pytest.TempPathFactory) -> FuzzRun:
     return explore_projects(tmp_path_factory.mktemp("fuzz"))
 
 
+@contextmanager
+def no_local_constants() -> Iterator[None]:
+    """Keep Hypothesis from mixing literals of the loaded modules into what it draws.
+
+    Hypothesis draws, now and then, a constant found in the source of local modules that are
+    loaded; which those are depends on which other test modules ran first, so the same seed would
+    give another corpus in the whole suite than in this module alone, and the strict xfails of
+    KNOWN_DEFECTS would depend on it.
+    """
+    try:
+        from hypothesis.internal.conjecture import providers
+        empty = type(providers._local_constants)()
+        cache = providers.CONSTANTS_CACHE
+    except (ImportError, AttributeError):  # another Hypothesis: nothing to do
+        yield
+        return
+    cache.cache.clear()
+    with mock.patch.object(providers, "_get_local_constants", lambda: empty):
+        yield
+    cache.cache.clear()
+
+
 def explore_projects(folder: Path) -> FuzzRun:
     """Explore `max_examples` generated projects for each kind of fault, so that every kind is tried."""
+    with no_local_constants():
+        return _explore_projects(folder)
+
+
+def _explore_projects(folder: Path) -> FuzzRun:
     run = FuzzRun(folder)
     for index, kind in enumerate(FAULT_KINDS):
 
@@ -755,8 +811,8 @@ def test_the_run_explores_enough_projects(fuzz_run: FuzzRun) -> None:
     built = [example for example in fuzz_run.examples if example.pages]
     faults = {example.spec.fault.kind for example in fuzz_run.examples if example.spec.fault}
     assert len(fuzz_run.examples) >= len(FAULT_KINDS) * FUZZ_SETTINGS.max_examples
-    assert len(built) >= len(fuzz_run.examples) // 3, "too few generated projects built to test their outputs"
-    assert len(faults) >= 5
+    assert len(built) >= len(fuzz_run.examples) // 2, "too few generated projects built to test their outputs"
+    assert faults == set(FAULT_KINDS)
 
 
 INVARIANTS = ["build", "fault", "check", "untouched", "links", "urls", "feeds", "json-feed", "deterministic",
@@ -777,6 +833,7 @@ def test_every_web_page_is_valid_html_but_for_known_defects(fuzz_run: FuzzRun) -
     for name, defect in KNOWN_DEFECTS.items()
 ])
 def test_known_defect_is_fixed(fuzz_run: FuzzRun, name: str) -> None:
-    matches = KNOWN_DEFECTS[name].matches
-    violations = [*fuzz_run.violations, *fuzz_run.html_violations]
+    defect = KNOWN_DEFECTS[name]
+    violations = fuzz_run.html_violations if defect.seen_by_nu_only else fuzz_run.violations
+    matches = defect.matches
     assert not (found := [v for v in violations if matches(v)]), report(found)
