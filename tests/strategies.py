@@ -648,7 +648,7 @@ def fault_for(draw: st.DrawFn, spec: ProjectSpec, items: list[DrawnItem], issues
     if kind == "authors-number":
         return item_fault(lambda meta: {**meta, "publication": {"authors": 5}}, "either")
     if kind == "extreme-date":
-        when = draw(st.sampled_from(["0001-01-01T00:00:00+14:00", "9999-12-31", "0001-01-01"]))
+        when = draw(st.sampled_from(["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-11:00"]))
         return item_fault(lambda meta: {**meta, "date": when}, "either")
     if kind == "image-outside-content":
         where = draw(st.sampled_from(["../newsletter.toml", "/etc/passwd", "images", "images/noext"]))

@@ -251,6 +251,9 @@ KNOWN_DEFECTS: dict[str, Defect] = {
     "publication-authors-number-crashes": Defect(
         "hostile", "publication: {authors: 5} crashes the build and check with a TypeError",
         _fault("authors-number")),
+    "extreme-date-crashes": Defect(
+        "hostile", "a date-time at the edge of the calendar (0001-01-01T00:00:00+14:00) crashes with an OverflowError",
+        _fault("extreme-date")),
     "odd-image-path-crashes": Defect(
         "hostile", "image: /etc/passwd (a file with no suffix, outside the project) crashes feedgen with a TypeError",
         _fault("image-outside-content")),
