@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import io
 import textwrap
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -89,7 +89,6 @@ class ProjectSpec:
     files: dict[str, bytes]
     as_of: date
     fault: Fault | None = None
-    symlinks: dict[str, str] = field(default_factory=dict)  # project path -> target outside the project
 
     def write(self, root: Path) -> None:
         for relative, data in sorted(self.files.items()):
