@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, ItemType, NewsItem
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import SourceLocation
@@ -45,9 +47,16 @@ def local_day(item: NewsItem, tz: ZoneInfo) -> date:
 
 
 def assemble_editions(
-    catalog: Catalog, tz: ZoneInfo, drafts: bool = False
+    catalog: Catalog, tz: ZoneInfo, drafts: bool = False, root: Path | None = None
 ) -> tuple[tuple[Edition, ...], tuple[Diagnostic, ...]]:
-    """Resolve every issue's items: its explicit list, or the items in its date window."""
+    """Resolve every issue's items: its explicit list, or the items in its date window.
+
+    With the project's `root`, findings name the line of the issue they are about.
+    """
+
+    def where(issue: Issue, key: str) -> SourceLocation:
+        return locate(root, issue.source, key) if root is not None else SourceLocation(issue.source)
+
     editions: list[Edition] = []
     diagnostics: list[Diagnostic] = []
     issues = catalog.issues  # oldest first
@@ -63,7 +72,7 @@ def assemble_editions(
                     continue  # the loader already reported it
                 if item.draft and not drafts:
                     diagnostics.append(warning(
-                        "draft-in-issue", SourceLocation(issue.source), f"item '{slug}' is a draft and is left out",
+                        "draft-in-issue", where(issue, "items"), f"item '{slug}' is a draft and is left out",
                         "remove 'draft: true' from the item, or build with --drafts",
                     ))
                     continue
@@ -74,7 +83,7 @@ def assemble_editions(
             items = sorted(window, key=lambda item: (item.date, item.slug))
         if not items:
             diagnostics.append(warning(
-                "empty-issue", SourceLocation(issue.source), "the issue has no items",
+                "empty-issue", where(issue, "items" if issue.items is not None else "date"), "the issue has no items",
                 "list them under 'items:' or date some items between the previous issue and this one",
             ))
         editions.append(Edition(issue, tuple(items), previous, following))

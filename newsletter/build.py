@@ -8,6 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsletter.assemble import assemble_editions
+from newsletter.check import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
@@ -19,7 +20,7 @@ from newsletter.render import Output, Renderer
 from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
-from newsletter.write import WriteReport, read_manifest, write_outputs
+from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs
 
 Progress = Callable[[str], None]
 
@@ -68,7 +69,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:
     """Assemble the editions of a loaded catalog into the Site every channel reads."""
     tz = settings.project.tz
-    editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts)
+    editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts, root=root)
     if options.issue is not None and options.issue not in {edition.slug for edition in editions}:
         known = ", ".join(edition.slug for edition in editions) or "none yet"
         raise UsageError(f"no issue with slug '{options.issue}'", hint=f"use one of: {known}")
@@ -79,7 +80,7 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
         editions=editions,
         as_of=options.as_of or datetime.now(tz).date(),
         drafts=options.drafts,
-        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics),
+        diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics, *project_findings(root, settings, catalog)),
     )
 
 
@@ -102,6 +103,7 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
 def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
     """Build the project at `root` into its output folder and return what was done."""
     out_dir = (options.out_dir or root / "output").resolve()
+    check_out_dir(root, out_dir)
     if progress:
         progress("content")
     settings = load_settings(root)
@@ -128,4 +130,4 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         memo.save()
     if fingerprint:
         record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
-    return BuildResult(site, out_dir, tuple(outputs), report, site.diagnostics)
+    return BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))

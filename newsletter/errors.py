@@ -68,6 +68,10 @@ class MissingReferenceError(ContentError):
     """A file names an item, issue or image that does not exist."""
 
 
+class MissingFileError(MissingReferenceError):
+    """A file names an image that is not in the project's published images."""
+
+
 class TemplateError(NewsletterError):
     """A theme template is missing or broken."""
 

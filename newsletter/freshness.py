@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from newsletter.write import MANIFEST
+from newsletter.confine import read_json_state, relative_path
+from newsletter.write import MANIFEST, interrupted, replace_file
 
 STATE_FILE = "build-state.json"
 _PACKAGE = Path(__file__).parent
@@ -71,14 +71,16 @@ def files_below(folder: Path) -> list[Path]:
 
 
 def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
-    """True when the last build into `out_dir` had this fingerprint and its files are untouched."""
+    """True when the last build into `out_dir` had this fingerprint, its files are untouched and no build broke off since."""
     state = _read_state(cache_dir).get(str(out_dir))
     if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
         return False
     files = state.get("files")
-    if not isinstance(files, dict) or MANIFEST not in files:
+    if not isinstance(files, dict) or MANIFEST not in files or interrupted(out_dir):
         return False
-    return all(_signature(out_dir / path) == signature for path, signature in files.items())
+    # The state file is read back from disk: follow only paths that stay inside out_dir.
+    return all(relative_path(path) is not None and _signature(out_dir / path) == signature
+               for path, signature in files.items())
 
 
 def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str]) -> None:
@@ -89,19 +91,13 @@ def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[s
         "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
     }
     try:
-        cache_dir.mkdir(parents=True, exist_ok=True)
-        temp = cache_dir / f".{STATE_FILE}.{os.getpid()}.tmp"
-        temp.write_text(json.dumps(state, sort_keys=True), encoding="utf-8")
-        os.replace(temp, cache_dir / STATE_FILE)
+        replace_file(cache_dir / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
     except OSError:
         pass  # only the next build's shortcut is lost
 
 
 def _read_state(cache_dir: Path) -> dict[str, Any]:
-    try:
-        state = json.loads((cache_dir / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    state = read_json_state(cache_dir / STATE_FILE)
     return state if isinstance(state, dict) else {}
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 import socket
 import ssl
 import threading
@@ -20,11 +19,22 @@ from itertools import chain, zip_longest
 from pathlib import Path
 from urllib.error import HTTPError, URLError
 from urllib.parse import urljoin, urlsplit
-from urllib.request import HTTPRedirectHandler, OpenerDirector, Request, build_opener
+from urllib.request import (
+    HTTPDefaultErrorHandler,
+    HTTPErrorProcessor,
+    HTTPHandler,
+    HTTPRedirectHandler,
+    HTTPSHandler,
+    OpenerDirector,
+    ProxyHandler,
+    Request,
+)
 
 from newsletter import __version__
+from newsletter.confine import read_json_state
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.links import BuiltFile, Link, find_links
+from newsletter.write import replace_file
 
 CACHE_PATH = Path(".newsletter-cache") / "links.json"
 CACHE_VERSION = 1
@@ -58,7 +68,7 @@ class Outcome:
     final_url: str
     status: int | None = None
     permanent: bool = False
-    problem: str | None = None  # "timeout", "unreachable" or "redirect-loop"
+    problem: str | None = None  # one of PROBLEMS
     detail: str = ""
 
     @property
@@ -67,6 +77,9 @@ class Outcome:
         if self.problem in ("timeout", "unreachable"):
             return False
         return self.status is None or not (self.status == 429 or self.status >= 500)
+
+
+PROBLEMS = ("timeout", "unreachable", "redirect-loop", "not-web")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +145,9 @@ def judge(link: Link, outcome: Outcome, options: CheckOptions) -> Diagnostic | N
         return error("link-unreachable", where, f"{url} cannot be reached ({outcome.detail}){via}", "check the address")
     if outcome.problem == "redirect-loop":
         return error("broken-link", where, f"{url} redirects too often ({outcome.detail})", "fix or remove the link")
+    if outcome.problem == "not-web":
+        return error("broken-link", where, f"{url} redirects to {outcome.final_url}, which is not a web address",
+                     "fix or remove the link")
     status = outcome.status or 0
     answer = f"{status} {_phrase(status)}"
     if status in BLOCKED:
@@ -207,7 +223,7 @@ class _Fetcher:
     def __init__(self, options: CheckOptions, clock: _Clock) -> None:
         self.options = options
         self.clock = clock
-        self.opener: OpenerDirector = build_opener(_NoRedirect())
+        self.opener = _web_opener()
         self.gates: dict[str, _HostGate] = {}
         self.gates_lock = threading.Lock()
 
@@ -221,6 +237,9 @@ class _Fetcher:
                     return Outcome(current, status, permanent=permanent)
                 permanent = permanent or status in PERMANENT_REDIRECTS
                 current = urljoin(current, location)
+                if urlsplit(current).scheme.lower() not in ("http", "https"):
+                    # file:, ftp:, data: ... are never requested: they would read this machine or elsewhere.
+                    return Outcome(current, permanent=permanent, problem="not-web")
         except (OSError, http.client.HTTPException, ValueError) as err:
             # urllib wraps a timeout while connecting in URLError, not one while waiting for the answer.
             if isinstance(err, TimeoutError) or isinstance(getattr(err, "reason", None), TimeoutError):
@@ -265,6 +284,15 @@ class _Fetcher:
             return self.gates[host]
 
 
+def _web_opener() -> OpenerDirector:
+    """urllib's opener for HTTP and HTTPS only (proxies from the environment kept): no file:, ftp: or data:."""
+    opener = OpenerDirector()
+    for handler in (ProxyHandler(), HTTPHandler(), HTTPSHandler(), _NoRedirect(), HTTPDefaultErrorHandler(),
+                    HTTPErrorProcessor()):
+        opener.add_handler(handler)
+    return opener
+
+
 def _retry_after(value: str, now: float) -> float | None:
     """Read Retry-After as seconds or as an HTTP date."""
     value = value.strip()
@@ -296,25 +324,41 @@ def _reason(err: BaseException) -> str:
 
 
 def _load_cache(path: Path, now: float, ttl: float) -> dict[str, tuple[float, Outcome]]:
-    """Read the cache, keeping entries younger than `ttl`; a damaged cache is ignored."""
-    try:
-        document = json.loads(path.read_text("utf-8"))
-        if document.get("version") != CACHE_VERSION:
-            return {}
-        entries = {}
-        for url, entry in document["links"].items():
-            checked = float(entry.pop("checked"))
-            if 0 <= now - checked < ttl:
-                entries[url] = (checked, Outcome(**entry))
-        return entries
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    """Read the cache, keeping well-formed entries younger than `ttl`; a damaged cache or entry is ignored."""
+    document = read_json_state(path)
+    if not isinstance(document, dict) or document.get("version") != CACHE_VERSION:
         return {}
+    links = document.get("links")
+    entries = {}
+    for url, entry in links.items() if isinstance(links, dict) else ():
+        read = _cached_outcome(entry)
+        if read is not None and 0 <= now - read[0] < ttl:
+            entries[url] = read
+    return entries
+
+
+def _cached_outcome(entry: object) -> tuple[float, Outcome] | None:
+    """One cache entry, checked field by field: the file may have been edited by hand or by anyone."""
+    if not isinstance(entry, dict):
+        return None
+    checked, status, problem = entry.get("checked"), entry.get("status"), entry.get("problem")
+    if not isinstance(checked, (int, float)) or isinstance(checked, bool):
+        return None
+    if status is not None and (not isinstance(status, int) or isinstance(status, bool) or not 100 <= status <= 999):
+        return None
+    if problem is not None and problem not in PROBLEMS:
+        return None
+    final_url, permanent, detail = entry.get("final_url"), entry.get("permanent", False), entry.get("detail", "")
+    if not isinstance(final_url, str) or not isinstance(permanent, bool) or not isinstance(detail, str):
+        return None
+    return float(checked), Outcome(final_url, status, permanent, problem, detail)
 
 
 def _save_cache(path: Path, entries: dict[str, tuple[float, Outcome]]) -> None:
-    """Write the cache through a temporary file so an interrupted run leaves the old one."""
+    """Write the cache atomically, so an interrupted run leaves the old one."""
     links = {url: {"checked": checked, **asdict(outcome)} for url, (checked, outcome) in sorted(entries.items())}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(json.dumps({"version": CACHE_VERSION, "links": links}, indent=1) + "\n", "utf-8")
-    os.replace(temporary, path)
+    text = json.dumps({"version": CACHE_VERSION, "links": links}, indent=1) + "\n"
+    try:
+        replace_file(path, text.encode("utf-8"))
+    except OSError:
+        pass  # only the next run is slower

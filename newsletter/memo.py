@@ -38,7 +38,10 @@ class RenderMemo(MarshalStore):
         key = hashlib.sha256(f"{kind}\0{inputs!r}".encode()).hexdigest()
         found = self.get(key)
         if found is not None:
-            return unpack(found)
+            try:
+                return unpack(found)
+            except Exception:  # an entry not of the shape this code writes: render afresh
+                self.forget(key)
         value = compute()
         self.put(key, pack(value))
         return value

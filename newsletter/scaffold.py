@@ -1,31 +1,48 @@
-"""`newsletter init` and `newsletter new`: create projects and items without overwriting anything."""
+"""`newsletter init` and `newsletter new`: create projects and items without overwriting anything,
+and recognise what they wrote for the user to replace."""
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from datetime import date, datetime
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
-from newsletter.errors import UsageError
-from newsletter.settings import SETTINGS_FILE, load_settings
+from newsletter.content.models import Catalog
+from newsletter.diagnostics import Diagnostic, error
+from newsletter.errors import SourceLocation, UsageError
+from newsletter.settings import SETTINGS_FILE, Settings, load_settings
 from newsletter.slugs import slugify
 
-SETTINGS_TEMPLATE = """\
+# What `init` and `new` write for the user to replace. `check` reports each one left (find_placeholders).
+PLACEHOLDER_HOST = "example.eu"
+PLACEHOLDER_GRANT = "101000000"
+PLACEHOLDER_AUTHORITY = "the granting authority"
+NEWS_PLACEHOLDER = "Write the news here in Markdown."
+EDITORIAL_PLACEHOLDER = "Write the editorial here in Markdown."
+# Host names kept for examples and tests (RFC 2606, RFC 6761): never where a newsletter is published.
+_RESERVED_HOSTS = re.compile(r"(?:^|\.)example\.|\.(?:example|test|invalid|localhost)$|^localhost$")
+
+SETTINGS_TEMPLATE = f"""\
 # Settings of this newsletter. Paths are relative to content/.
+# `newsletter check` reports every value below that is still an example: replace them first.
 [project]
-name = "{name}"
-tagline = "News from the {name} project"
-site_url = "https://example.eu/newsletter/"   # where the output/ folder will be published
+name = {{name}}
+tagline = {{tagline}}
+site_url = "https://{PLACEHOLDER_HOST}/newsletter/"   # where the output/ folder will be published
 language = "en"
 timezone = "Europe/Brussels"
-contact = "comms@example.eu"
+contact = "comms@{PLACEHOLDER_HOST}"
 
 [funding]
 programme = "Horizon Europe"
-grant_agreement = "101000000"                 # replace with your grant agreement number
-granting_authority = "the granting authority" # e.g. CINEA, HaDEA, REA, ERCEA
+grant_agreement = "{PLACEHOLDER_GRANT}"                 # replace with your grant agreement number
+granting_authority = "{PLACEHOLDER_AUTHORITY}" # e.g. CINEA, HaDEA, REA, ERCEA
 emblem = true
 
 [brand]
@@ -33,29 +50,26 @@ primary_color = "#0B5394"
 secondary_color = "#1B3A5C"
 
 [email]
-from = "{name} News <news@example.eu>"
-reply_to = "comms@example.eu"
+from = {{sender}}
+reply_to = "comms@{PLACEHOLDER_HOST}"
 esp = "mailchimp"                             # mailchimp | brevo | listmonk | buttondown | generic
 
 [social]
-hashtags = ["{hashtag}"]
+hashtags = [{{hashtag}}]
 """
 
-ITEM_TEMPLATE = """\
+ITEM_TEMPLATE = f"""\
 ---
-{front}---
-Write the news here in Markdown. The first paragraph is the teaser in emails, feeds and
+{{front}}---
+{NEWS_PLACEHOLDER} The first paragraph is the teaser in emails, feeds and
 social posts unless you set `summary:` above.
 """
 
-ISSUE_TEMPLATE = """\
+ISSUE_TEMPLATE = f"""\
 ---
-title: "{name} newsletter, issue 1"
-number: 1
-date: {day}
-preheader: "The first issue of the {name} newsletter"
----
-Welcome to the first issue of our newsletter. Here is what happened in the project.
+{{front}}---
+{EDITORIAL_PLACEHOLDER} A few words to your readers about this issue; the news items
+dated since the previous issue follow below it.
 """
 
 GITIGNORE = "output/\n.newsletter-cache/\n"
@@ -72,12 +86,22 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
     if (directory / SETTINGS_FILE).exists():
         raise UsageError(f"{directory / SETTINGS_FILE} already exists", hint="pick an empty folder for a new project")
     name = name or directory.name.replace("-", " ").replace("_", " ").title() or "Newsletter"
+    if not name.strip() or any(ord(char) < 32 or ord(char) == 127 for char in name):
+        raise UsageError(f"the name {name!r} is empty or holds a line break or another control character",
+                         hint="give the project's name on one line, e.g. --name OPINCHARGE")
     day = (today or date.today()).isoformat()
     hashtag = "".join(part.capitalize() for part in slugify(name).split("-")) or "News"
+    # Written as TOML and YAML strings, so any name (quotes, backslashes) reads back as typed.
+    settings = SETTINGS_TEMPLATE.format(
+        name=toml_string(name), tagline=toml_string(f"News from the {name} project"),
+        sender=toml_string(f"{name} News <news@{PLACEHOLDER_HOST}>"), hashtag=toml_string(hashtag))
+    issue = {"title": f"{name} newsletter, issue 1", "number": 1, "date": date.fromisoformat(day),
+             "preheader": f"The first issue of the {name} newsletter"}
     files = {
-        SETTINGS_FILE: SETTINGS_TEMPLATE.format(name=name.replace('"', "'"), hashtag=hashtag),
+        SETTINGS_FILE: settings,
         f"content/news/{day}-welcome.md": _item_text("Welcome to our newsletter", "news", day),
-        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(name=name.replace('"', "'"), day=day),
+        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(
+            front=yaml.safe_dump(issue, sort_keys=False, allow_unicode=True, width=10_000)),
         "content/images/.gitkeep": "",
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
@@ -91,6 +115,11 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
         target.write_text(text, encoding="utf-8")
         created.append(target)
     return created
+
+
+def toml_string(text: str) -> str:
+    """`text` as a TOML basic string: JSON's escapes are TOML's, and DEL must be escaped too."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
 
 
 def new_item(root: Path, title: str, item_type: str = "news", day: date | None = None) -> Path:
@@ -110,10 +139,75 @@ def new_item(root: Path, title: str, item_type: str = "news", day: date | None =
 
 
 def _item_text(title: str, item_type: str, day: str) -> str:
-    front: dict[str, object] = {"title": title, "date": day, "type": item_type, "summary": "", "tags": []}
+    when = date.fromisoformat(day)
+    front: dict[str, object] = {"title": title, "date": when, "type": item_type, "summary": "", "tags": []}
     if item_type == "event":
-        front["event"] = {"start": day, "end": day, "location": ""}
+        front["event"] = {"start": when, "end": when, "location": ""}
     elif item_type == "publication":
         front["publication"] = {"doi": "", "venue": "", "authors": []}
-    text = yaml.safe_dump(front, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    # Blocks, not {flow: maps}: the README and check's hints show nested keys as indented lines.
+    text = yaml.dump(front, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
     return ITEM_TEMPLATE.format(front=text)
+
+
+class _FrontMatterDumper(yaml.SafeDumper):
+    """Writes each value out: `start: 2025-01-10`, never `&id001` and `*id001` for a date used twice."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def is_placeholder_host(host: str) -> bool:
+    """Whether a host name is init's example domain or one reserved for examples (example.org, *.test, ...)."""
+    return bool(_RESERVED_HOSTS.search(host.lower().rstrip(".")))
+
+
+def find_placeholders(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
+    """An error for every value `init` or `new` wrote that is still there, so nothing goes out with one."""
+    findings: list[Diagnostic] = []
+
+    def found(key: str, what: str, fix: str) -> None:
+        findings.append(error("placeholder", settings.where(key), f"'{key}' is still {what}", fix))
+
+    funding, email = settings.funding, settings.email
+    if funding.grant_agreement == PLACEHOLDER_GRANT:
+        found("funding.grant_agreement", f"the example number {PLACEHOLDER_GRANT}",
+              "write your grant agreement number, as your grant agreement gives it")
+    if (funding.granting_authority or "").lower() == PLACEHOLDER_AUTHORITY:
+        found("funding.granting_authority", f"'{PLACEHOLDER_AUTHORITY}'",
+              "write the agency your grant agreement names (CINEA, HaDEA, REA, ERCEA, ...)")
+    addresses = [
+        ("project.site_url", settings.project.site_url, "write the address where output/ will be published"),
+        ("project.contact", settings.project.contact, "write your project's own address, or remove the line"),
+        ("email.from", email.from_address, "write the address your newsletter is sent from"),
+        ("email.reply_to", email.reply_to, "write the address replies should go to, or remove the line"),
+        ("email.unsubscribe_url", email.unsubscribe_url, "write the address of your unsubscribe page"),
+    ]
+    for key, value, fix in addresses:
+        host = _host(value or "")
+        if host and is_placeholder_host(host):
+            found(key, f"an example address ({host})", fix)
+    findings.sort(key=lambda finding: finding.where.line or 0 if finding.where else 0)
+    for record, text, fix in [
+        *((item, NEWS_PLACEHOLDER, "write the news in its place") for item in catalog.items),
+        *((issue, EDITORIAL_PLACEHOLDER, "write the issue's editorial in its place") for issue in catalog.issues),
+    ]:
+        if text in record.body_markdown:
+            findings.append(error("placeholder", _line_of(root, record.source, text),
+                                  f"the text still holds the example '{text}'", fix))
+    return findings
+
+
+def _host(address: str) -> str:
+    """The host of a URL or an e-mail address ("Name <user@host>")."""
+    if "://" in address:
+        return urlsplit(address).hostname or ""
+    return parseaddr(address)[1].rpartition("@")[2]
+
+
+def _line_of(root: Path, source: Path, text: str) -> SourceLocation:
+    try:
+        lines = (root / source).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return SourceLocation(source)
+    return SourceLocation(source, next((n for n, line in enumerate(lines, 1) if text in line), None))

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import html
 import smtplib
 import ssl
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from email import errors as email_errors
 from email import message_from_bytes, policy, utils
 from email.headerregistry import Address
 from email.message import EmailMessage
 from pathlib import Path
 
+from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
 from newsletter.render import Output, Renderer
+from newsletter.render.email import TEXT_WIDTH
+from newsletter.render.email_context import esp_preset
+from newsletter.site import Site
 from newsletter.smtp import (
     SmtpConfig,
     connection_lost,
@@ -82,7 +89,32 @@ def send_issue_test(
     outputs = render_site(site, project_templates(root), channels=channels)
     edition = next(edition for edition in site.editions if edition.slug == slug)
     message = issue_email(outputs, site.issue_path(edition))
-    return send_test(message, recipients, config, dry_run=dry_run, ssl_context=ssl_context)
+    return send_test(message, recipients, config, dry_run=dry_run, ssl_context=ssl_context,
+                     links=merge_tag_links(site, edition))
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLinks:
+    """What a test copy links to instead of the merge tags that the email service fills in when it sends."""
+
+    esp: str
+    urls: Mapping[str, str]  # merge tag -> working address
+
+    def notice(self) -> str:
+        """One sentence telling the reviewer where those links go in this copy."""
+        return (f"This is a test copy: its unsubscribe and \"view online\" links lead to the newsletter's web pages. "
+                f"{self.esp.title()} puts in the real ones when it sends the issue.")
+
+
+def merge_tag_links(site: Site, edition: Edition) -> ReviewLinks:
+    """Working addresses for the esp's merge tags: the site for unsubscribe, the web version for the archive."""
+    esp = esp_preset(site)
+    urls = {}
+    if esp.name != "generic":  # generic emails carry real addresses already
+        urls[esp.unsubscribe] = site.url()
+        if esp.archive:
+            urls[esp.archive] = site.url(site.issue_path(edition))
+    return ReviewLinks(esp.name, urls)
 
 
 def issue_email(outputs: Iterable[Output], issue_dir: str) -> EmailMessage:
@@ -123,8 +155,9 @@ def parse_recipients(addresses: Iterable[str], limit: int) -> tuple[Address, ...
     return tuple(found.values())
 
 
-def prepare_test_message(message: EmailMessage, recipients: tuple[Address, ...]) -> EmailMessage:
-    """Copy the message, mark the subject as a test and address it to the reviewers only."""
+def prepare_test_message(message: EmailMessage, recipients: tuple[Address, ...], links: ReviewLinks | None = None,
+                         now: datetime | None = None) -> EmailMessage:
+    """Copy the message as a test: subject marked, sent now to the reviewers only, merge tags made links."""
     test = message_from_bytes(message.as_bytes(), policy=policy.default)
     assert isinstance(test, EmailMessage)
     subject = str(test.get("Subject", ""))
@@ -133,11 +166,40 @@ def prepare_test_message(message: EmailMessage, recipients: tuple[Address, ...])
     # Cc and Bcc of the real send must not receive the test.
     del test["Cc"], test["Bcc"]
     _set_header(test, "To", ", ".join(str(address) for address in recipients))
-    if "Date" not in test:
-        test["Date"] = utils.formatdate(localtime=True)
-    if "Message-ID" not in test:
-        test["Message-ID"] = utils.make_msgid(domain=_sender(test).split("@")[-1])
+    # The built message is dated on the issue's day with a fixed Message-ID; each test is a new
+    # message now, or it sorts into the past (or future) and clients hide it as a repeat.
+    _set_header(test, "Date", utils.format_datetime((now or datetime.now(timezone.utc)).astimezone()))
+    _set_header(test, "Message-ID", utils.make_msgid("test", domain=_sender(test).split("@")[-1]))
+    if links is not None and links.urls:
+        _fill_merge_tags(test, links)
     return test
+
+
+def _fill_merge_tags(message: EmailMessage, links: ReviewLinks) -> None:
+    """Put working links in place of the merge tags in the text and HTML parts, with a notice saying so."""
+    for part in message.walk():
+        kind = part.get_content_type()
+        if kind not in ("text/plain", "text/html") or part.is_attachment():
+            continue
+        assert isinstance(part, EmailMessage)
+        text = original = part.get_content()
+        for tag, url in links.urls.items():
+            text = text.replace(html.escape(tag, quote=False), html.escape(url)) if kind == "text/html" else (
+                text.replace(tag, url))
+        if text == original:
+            continue
+        if kind == "text/html":
+            text = _after_body_tag(text, f'<p style="margin:0;padding:8px 12px;background:#FFF3CD;color:#222222;'
+                                         f'font:14px/1.4 sans-serif;">{html.escape(links.notice())}</p>')
+        else:
+            text = f"{textwrap.fill(links.notice(), TEXT_WIDTH)}\n\n{text}"
+        part.set_content(text, subtype=kind.split("/")[1], charset="utf-8", cte="quoted-printable")
+
+
+def _after_body_tag(document: str, notice: str) -> str:
+    start = document.lower().find("<body")
+    end = document.find(">", start) if start >= 0 else -1
+    return document[: end + 1] + notice + document[end + 1 :] if end >= 0 else notice + document
 
 
 def _set_header(message: EmailMessage, name: str, value: str) -> None:
@@ -181,10 +243,11 @@ def send_test(
     *,
     dry_run: bool = False,
     ssl_context: ssl.SSLContext | None = None,
+    links: ReviewLinks | None = None,
 ) -> SendReport:
     """Send the message, subject prefixed with [TEST], to at most `max_recipients` reviewers."""
     addresses = parse_recipients(recipients, config.max_recipients)
-    test = prepare_test_message(message, addresses)
+    test = prepare_test_message(message, addresses, links)
     sender = _sender(test)
     data = test.as_bytes(policy=test.policy.clone(linesep="\r\n"))
     report = SendReport(
@@ -215,26 +278,26 @@ def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tu
         refused = smtp.sendmail(sender, list(recipients), data)
     except smtplib.SMTPRecipientsRefused as err:
         raise SendError(
-            f"{config.server} refused every recipient: {_refusals(err.recipients)}", hint="check the addresses"
+            f"{config.server} refused every recipient: {_refusals(err.recipients, config)}", hint="check the addresses"
         ) from err
     except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as err:
         if err.smtp_code == 552:
             raise SendError(
-                f"{config.server} refused the message as too large ({describe_reply(err)})", hint=SIZE_HINT
+                f"{config.server} refused the message as too large ({describe_reply(err, config)})", hint=SIZE_HINT
             ) from err
         what = f"the sender {sender}" if isinstance(err, smtplib.SMTPSenderRefused) else "the message"
         raise SendError(
-            f"{config.server} refused {what} ({describe_reply(err)})", hint="check [email] from and the SMTP account"
+            f"{config.server} refused {what} ({describe_reply(err, config)})", hint="check [email] from and the SMTP account"
         ) from err
     except (smtplib.SMTPException, OSError) as err:
         raise connection_lost(config, err) from err
     if refused:
         delivered = [address for address in recipients if address not in refused]
         raise SendError(
-            f"{config.server} refused {_refusals(refused)}; the others were delivered ({', '.join(delivered)})",
+            f"{config.server} refused {_refusals(refused, config)}; the others were delivered ({', '.join(delivered)})",
             hint="check the refused address",
         )
 
 
-def _refusals(refused: Mapping[str, tuple[int, bytes]]) -> str:
-    return ", ".join(f"{address} ({code} {one_line(text)})" for address, (code, text) in refused.items())
+def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpConfig) -> str:
+    return ", ".join(f"{address} ({code} {one_line(text, config)})" for address, (code, text) in refused.items())

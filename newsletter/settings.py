@@ -7,15 +7,21 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from newsletter.diagnostics import Diagnostic, warning
+from newsletter.confine import relative_path
+from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
+from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
+from newsletter.toml_lines import key_line, key_lines
 
 SETTINGS_FILE = "newsletter.toml"
+_TOO_DEEP = "tables or lists are nested too deeply to read"
 PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
 ESP_PRESETS = ("mailchimp", "brevo", "listmonk", "buttondown", "generic")
 SMTP_SECURITY = ("starttls", "ssl", "none")
+SETTINGS_HINT = "fix these keys (see the README's settings section)"
 DEFAULT_STATEMENT = "Funded by the European Union"
 DEFAULT_DISCLAIMER = (
     "Views and opinions expressed are however those of the author(s) only and do not "
@@ -115,6 +121,26 @@ class Settings:
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
     warnings: tuple[Diagnostic, ...] = ()
+    # The line of each dotted key in newsletter.toml; not part of what the settings say.
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def where(self, key: str) -> SourceLocation:
+        """newsletter.toml at the line of `key` (e.g. `partners[2].logo`), else of its table."""
+        return SourceLocation(Path(SETTINGS_FILE), key_line(self.lines, key))
+
+
+class SettingsProblems(SettingsError):
+    """Every problem of newsletter.toml at once: the first at its line, the others with theirs."""
+
+    def __init__(self, problems: list[SettingsError]):
+        first = problems[0]
+        more = "".join(
+            f"; line {problem.where.line}: {problem.message}" if problem.where and problem.where.line
+            else f"; {problem.message}"
+            for problem in problems[1:]
+        )
+        super().__init__(first.message + more, first.where, SETTINGS_HINT)
+        self.problems = problems
 
 
 class _Table:
@@ -139,14 +165,20 @@ class _Table:
             return default
         return value
 
-    def text(self, name: str, default: str | None = None, required: bool = False) -> Any:
+    def text(self, name: str, default: str | None = None, required: bool = False, multiline: bool = False) -> Any:
         value = self.get(name, str, default, required)
+        if isinstance(value, str) and _control_characters(value, multiline):
+            # A line break in a name or an address would end up in email headers.
+            self.problems.append(f"'{self.key(name)}' must be {'plain text' if multiline else 'one line of text'} "
+                                 f"(it holds a line break or another control character)")
+            return default
         return value.strip() if isinstance(value, str) else value
 
     def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
         value = self.text(name, default)
         if value not in choices:
-            self.problems.append(f"'{self.key(name)}' must be one of {', '.join(choices)} (got {value!r})")
+            self.problems.append(f"'{self.key(name)}' must be one of {', '.join(choices)} "
+                                 f"(got {value!r}{_suggestion(str(value), choices, ', ')})")
             return default
         return str(value)
 
@@ -155,9 +187,10 @@ class _Table:
         result: dict[str, str] = {}
         for key in sorted(value):
             if allowed and key not in allowed:
-                self.problems.append(f"'{self.key(name)}.{key}' is not a platform; use one of {', '.join(allowed)}")
-            elif not isinstance(value[key], str):
-                self.problems.append(f"'{self.key(name)}.{key}' must be text (got {value[key]!r})")
+                self.problems.append(f"'{self.key(name)}.{key}' is not a platform{_suggestion(key, allowed, ' (', ')')}; "
+                                     f"use one of {', '.join(allowed)}")
+            elif not isinstance(value[key], str) or _control_characters(value[key]):
+                self.problems.append(f"'{self.key(name)}.{key}' must be one line of text (got {value[key]!r})")
             else:
                 result[key] = value[key].strip()
         return result
@@ -169,6 +202,15 @@ class _Table:
             self.problems.append(f"'{self.key(name)}' must be a table")
             value = {}
         return _Table(value, self.key(name), self.problems, self.known)
+
+
+def _suggestion(word: str, choices: tuple[str, ...], before: str, after: str = "") -> str:
+    found = closest(word, choices)
+    return f"{before}did you mean {found!r}?{after}" if found else ""
+def _control_characters(text: str, multiline: bool = False) -> bool:
+    """Whether `text` holds a control character (CR, LF, ...); `multiline` allows line breaks and tabs."""
+    allowed = "\n\r\t" if multiline else ""
+    return any((ord(char) < 32 or ord(char) == 127) and char not in allowed for char in text)
 
 
 def _as_tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
@@ -194,17 +236,26 @@ def load_settings(root: Path) -> Settings:
     """Parse `root/newsletter.toml`; raise SettingsError naming every bad key."""
     path = root / SETTINGS_FILE
     where = SourceLocation(Path(SETTINGS_FILE))
+    raw = path.read_bytes()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SettingsError("the file is not UTF-8 text", where, "save it as UTF-8") from None
+        text = raw.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is no error
+        data = tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise SettingsError("the file is not UTF-8 text", SourceLocation(Path(SETTINGS_FILE), line),
+                            "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         problem, line, column = _toml_position(str(exc))
         raise SettingsError(
             f"not valid TOML: {problem}{f' at column {column}' if column else ''}",
             SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line",
         ) from None
-    return parse_settings(data, path)
+    except RecursionError:
+        raise SettingsError(_TOO_DEEP, where, "write the settings as the README shows them") from None
+    try:
+        return parse_settings(data, path, text)
+    except RecursionError:
+        raise SettingsError(_TOO_DEEP, where, "write the settings as the README shows them") from None
 
 
 def _toml_position(message: str) -> tuple[str, int | None, int | None]:
@@ -215,8 +266,9 @@ def _toml_position(message: str) -> tuple[str, int | None, int | None]:
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
-def parse_settings(data: dict[str, Any], path: Path) -> Settings:
-    """Turn parsed TOML into Settings; raise one SettingsError listing all problems."""
+def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settings:
+    """Turn parsed TOML into Settings; raise one SettingsError listing all problems, each at its line of `source`."""
+    lines = key_lines(source)
     problems: list[str] = []
     known: set[str] = set()
     top = _Table(data, "", problems, known)
@@ -228,20 +280,20 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         tagline=project_table.text("tagline", ""),
         language=project_table.text("language", "en"),
         timezone=_timezone(project_table),
-        logo=project_table.text("logo"),
+        logo=_asset(project_table, "logo"),
         contact=project_table.text("contact"),
     )
 
     funding_table = top.table("funding")
     grant = funding_table.get("grant_agreement", (str, int))
     authority = funding_table.text("granting_authority")
-    statement = funding_table.text("statement") or _default_statement(grant)
+    statement = funding_table.text("statement", multiline=True) or _default_statement(grant)
     funding = FundingSettings(
         programme=funding_table.text("programme", "Horizon Europe"),
         grant_agreement=str(grant) if grant is not None else None,
         granting_authority=authority,
         statement=statement,
-        disclaimer=funding_table.text("disclaimer")
+        disclaimer=funding_table.text("disclaimer", multiline=True)
         or DEFAULT_DISCLAIMER.format(authority=authority or "the granting authority"),
         emblem=funding_table.get("emblem", bool, True),
     )
@@ -262,13 +314,11 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         from_address=email_table.text("from"),
         reply_to=email_table.text("reply_to"),
         esp=email_table.choice("esp", ESP_PRESETS, "generic"),
-        unsubscribe_url=email_table.text("unsubscribe_url"),
+        unsubscribe_url=_link(email_table, "unsubscribe_url", WEB_AND_MAIL, merge_tags=True),
         utm=email_table.text_map("utm") if isinstance(utm_table, dict) else EmailSettings().utm,
         utm_enabled=utm_table is not False,
         utm_exclude=_text_list(email_table, "utm_exclude"),
     )
-    if email.esp == "generic" and not email.unsubscribe_url and "email" in data:
-        problems.append("'email.unsubscribe_url' is missing; the generic preset needs a literal unsubscribe URL")
 
     feeds_table = top.table("feeds")
     max_items = feeds_table.get("max_items", int, 50)
@@ -278,7 +328,7 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
 
     social_table = top.table("social")
     hashtags = social_table.get("hashtags", list, [])
-    if not all(isinstance(tag, str) for tag in hashtags):
+    if not all(isinstance(tag, str) and not _control_characters(tag) for tag in hashtags):
         problems.append("'social.hashtags' must be a list of text")
         hashtags = []
     limits = social_table.get("limits", dict, {})
@@ -306,15 +356,11 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
     partners = _partners(top, problems, known)
 
     if problems:
-        raise SettingsError(
-            "; ".join(problems), SourceLocation(Path(SETTINGS_FILE)), "fix these keys (see the README's settings section)"
-        )
-    unknown = sorted(key for key in _flatten(data) if key not in known and not _under_known_map(key))
-    warnings = tuple(
-        warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE)), f"unknown key '{key}' is ignored",
-                "check its spelling against the README")
-        for key in unknown
-    )
+        raise SettingsProblems([
+            SettingsError(problem, SourceLocation(Path(SETTINGS_FILE), key_line(lines, _problem_key(problem))))
+            for problem in problems
+        ])
+    keys = [key for key in _flatten(data) if not _under_known_map(key)] + _partner_keys(data)
     return Settings(
         path=path,
         project=project,
@@ -325,8 +371,38 @@ def parse_settings(data: dict[str, Any], path: Path) -> Settings:
         social=social,
         partners=partners,
         smtp=smtp,
-        warnings=warnings,
+        warnings=tuple(_unknown_keys(keys, known, lines)),
+        lines=lines,
     )
+
+
+def _problem_key(problem: str) -> str:
+    """The dotted key a problem starts with: every problem names its key first, in quotes."""
+    match = re.match(r"'([^']+)'", problem)
+    return match.group(1) if match else ""
+
+
+def _partner_keys(data: dict[str, Any]) -> list[str]:
+    entries = data.get("partners")
+    if not isinstance(entries, list):
+        return []
+    return [f"partners[{index}].{key}" for index, entry in enumerate(entries) if isinstance(entry, dict)
+            for key in entry]
+
+
+def _unknown_keys(keys: list[str], known: set[str], lines: dict[str, int]) -> list[Diagnostic]:
+    """A warning per unknown key (not for the keys inside an unknown table), with the known key it looks like."""
+    unknown = sorted(key for key in keys if key not in known)
+    findings = []
+    for key in unknown:
+        parent, _, name = key.rpartition(".")
+        if parent in unknown:
+            continue
+        found = closest(name, (k.rpartition(".")[2] for k in known if k.rpartition(".")[0] == parent))
+        hint = f"did you mean '{f'{parent}.' if parent else ''}{found}'?" if found else "check its spelling against the README"
+        findings.append(warning("unknown-setting", SourceLocation(Path(SETTINGS_FILE), key_line(lines, key)),
+                                f"unknown key '{key}' is ignored", hint))
+    return findings
 
 
 def _under_known_map(key: str) -> bool:
@@ -336,7 +412,7 @@ def _under_known_map(key: str) -> bool:
 
 def _text_list(table: _Table, name: str) -> tuple[str, ...]:
     values = table.get(name, list, [])
-    if not all(isinstance(value, str) for value in values):
+    if not all(isinstance(value, str) and not _control_characters(value) for value in values):
         table.problems.append(f"'{table.key(name)}' must be a list of text")
         return ()
     return tuple(value.strip() for value in values)
@@ -344,9 +420,50 @@ def _text_list(table: _Table, name: str) -> tuple[str, ...]:
 
 def _site_url(table: _Table) -> str:
     url = str(table.text("site_url", "", required=True))
-    if url and not url.startswith(("https://", "http://")):
-        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r})")
-    return url if url.endswith("/") or not url else url + "/"
+    if not url:
+        return url
+    problem = link_problem(url, WEB)
+    parts = urlsplit(url) if problem is None else None
+    if parts is not None and ("?" in url or "#" in url):
+        problem = "it may not hold a query (?) or a fragment (#): every page's address is made from it"
+    elif parts is not None and (parts.username is not None or parts.password is not None):
+        problem = "it may not hold a user name or password"
+    if problem or parts is None:
+        reason = "" if not problem or problem.startswith("it must start with") else f": {problem}"
+        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
+        return url
+    # A host in another script is written in its DNS form, which email headers and feed ids need.
+    url = urlunsplit(parts._replace(netloc=ascii_host(parts.netloc), path=parts.path or "/"))
+    return url if url.endswith("/") else url + "/"
+
+
+def _link(table: _Table, name: str, schemes: tuple[str, ...], merge_tags: bool = False) -> str | None:
+    """A URL setting that goes into every email: only the schemes given (and the ESP's merge tags)."""
+    value = table.text(name)
+    if value is None:
+        return None
+    problem = link_problem(value, schemes, merge_tags)
+    if problem:
+        kinds = "an http(s) or mailto address" if "mailto" in schemes else "an http(s) address"
+        table.problems.append(f"'{table.key(name)}' must be {kinds}{' or a merge tag' if merge_tags else ''} "
+                              f"(got {value!r}: {problem})")
+        return None
+    return str(value)
+
+
+def _asset(table: _Table, name: str) -> str | None:
+    """A picture setting (a logo): a path inside content/ or an http(s) address."""
+    value = table.text(name)
+    if value is None:
+        return None
+    problem = link_problem(value, WEB) if urlsplit(value).scheme else None
+    if not urlsplit(value).scheme and relative_path(value) is None:
+        problem = "a path may not leave content/"
+    if problem:
+        table.problems.append(f"'{table.key(name)}' must be a path inside content/ or an http(s) address "
+                              f"(got {value!r}: {problem})")
+        return None
+    return str(value)
 
 
 def _timezone(table: _Table) -> str:
@@ -385,7 +502,7 @@ def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partne
         if not isinstance(entry, dict):
             problems.append(f"'partners[{index}]' must be a table")
             continue
-        table = _Table(entry, f"partners[{index}]", problems, set())
+        table = _Table(entry, f"partners[{index}]", problems, known)
         name = table.text("name", "", required=True)
         partners.append(
             Partner(
@@ -393,8 +510,8 @@ def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partne
                 short=table.text("short", name),
                 country=table.text("country"),
                 role=table.text("role"),
-                url=table.text("url"),
-                logo=table.text("logo"),
+                url=_link(table, "url", WEB_AND_MAIL),
+                logo=_asset(table, "logo"),
                 handles=table.text_map("handles", PLATFORMS),
             )
         )

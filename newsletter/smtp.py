@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import re
 import smtplib
 import socket
 import ssl
@@ -100,7 +102,7 @@ def open_session(config: SmtpConfig, context: ssl.SSLContext) -> Iterator[smtpli
         raise _tls_error(config, err) from err
     except smtplib.SMTPException as err:
         raise SendError(
-            f"{config.server} did not answer like an SMTP server ({describe_reply(err)})", hint=SERVER_HINT
+            f"{config.server} did not answer like an SMTP server ({describe_reply(err, config)})", hint=SERVER_HINT
         ) from err
     except OSError as err:
         raise SendError(f"cannot reach SMTP server {config.server} ({_reason(err)})", hint=SERVER_HINT) from err
@@ -123,34 +125,85 @@ def _secure_and_login(smtp: smtplib.SMTP, config: SmtpConfig, context: ssl.SSLCo
             smtp.starttls(context=context)
             smtp.ehlo()
         if config.user and config.password:
-            smtp.login(config.user, config.password)
+            _login(smtp, config.user, config.password)
     except ssl.SSLError as err:
         raise _tls_error(config, err) from err
     except smtplib.SMTPNotSupportedError as err:
         raise SendError(f"{config.server} does not offer login (AUTH)", hint=TLS_HINT) from err
     except smtplib.SMTPAuthenticationError as err:
         raise SendError(
-            f"{config.server} refused the login of user {config.user} ({describe_reply(err)})",
+            f"{config.server} refused the login of user {config.user} ({describe_reply(err, config)})",
             hint="check NEWSLETTER_SMTP_USER and NEWSLETTER_SMTP_PASSWORD",
         ) from err
     except (smtplib.SMTPException, OSError) as err:
         raise connection_lost(config, err) from err
 
 
-def describe_reply(err: smtplib.SMTPException) -> str:
-    """Return the server's code and text, on one line."""
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a user name or password beyond ASCII goes as UTF-8 (RFC 4616), which smtplib cannot send."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    if not smtp.has_extn("auth"):
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
+    offered = smtp.esmtp_features["auth"].upper().split()
+
+    def encoded(text: str) -> str:
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+    if "PLAIN" in offered:
+        code, reply = smtp.docmd("AUTH", "PLAIN " + encoded(f"\0{user}\0{password}"))
+    elif "LOGIN" in offered:
+        code, reply = smtp.docmd("AUTH", "LOGIN " + encoded(user))
+        if code == 334:
+            code, reply = smtp.docmd(encoded(password))
+    else:
+        raise SendError(f"the server offers no login that takes a user name or password beyond ASCII "
+                        f"(it offers {' '.join(offered) or 'none'})", hint="ask for AUTH PLAIN, or use an ASCII password")
+    if code not in (235, 503):  # 503: already logged in
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
+def describe_reply(err: smtplib.SMTPException, config: SmtpConfig | None = None) -> str:
+    """Return the server's code and text, on one line, with the login's secrets masked."""
     code = getattr(err, "smtp_code", None)
     text = getattr(err, "smtp_error", None)
     if code is None:
-        return one_line(str(err))
-    return f"{code} {one_line(text if text is not None else b'')}"
+        return one_line(str(err), config)
+    return f"{code} {one_line(text if text is not None else b'', config)}"
 
 
-def one_line(text: bytes | str) -> str:
-    """Join a multi-line server reply into one line."""
+_ECHOED_AUTH = re.compile(r"(?i)\b(AUTH\s+[A-Z0-9_-]+)\s+\S+")
+_REPLY_MAX = 300
+
+
+def one_line(text: bytes | str, config: SmtpConfig | None = None) -> str:
+    """A server's reply as one printable line; with `config`, the login's secrets masked.
+
+    A server may echo what it received (the AUTH line, the password) and may send terminal
+    control sequences: neither reaches the reviewer's terminal.
+    """
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    return " ".join(text.split())
+    text = " ".join("".join(char if char.isprintable() else " " for char in text).split())
+    if config is not None:
+        for secret in _secret_forms(config):
+            text = text.replace(secret, "***")
+        text = _ECHOED_AUTH.sub(r"\1 ***", text)
+    return text if len(text) <= _REPLY_MAX else text[:_REPLY_MAX] + "…"
+
+
+def _secret_forms(config: SmtpConfig) -> list[str]:
+    """The password as written and as AUTH PLAIN and LOGIN send it, longest first."""
+    if not config.password:
+        return []
+    user = config.user or ""
+    forms = {config.password}
+    for raw in (f"\0{user}\0{config.password}", config.password):
+        encoded = base64.b64encode(raw.encode("utf-8")).decode("ascii")
+        forms.update({encoded, encoded.rstrip("=")})
+    return sorted(forms, key=len, reverse=True)
 
 
 def _reason(err: OSError) -> str:
@@ -175,8 +228,8 @@ def connection_lost(config: SmtpConfig, err: Exception) -> SendError:
     if isinstance(err, ssl.SSLError):
         return _tls_error(config, err)
     if isinstance(err, smtplib.SMTPServerDisconnected):
-        return SendError(f"{config.server} closed the connection ({one_line(str(err))})", hint=SERVER_HINT)
+        return SendError(f"{config.server} closed the connection ({one_line(str(err), config)})", hint=SERVER_HINT)
     if isinstance(err, smtplib.SMTPException):
-        return SendError(f"{config.server} answered with an error ({describe_reply(err)})", hint=SERVER_HINT)
-    reason = _reason(err) if isinstance(err, OSError) else one_line(str(err))
+        return SendError(f"{config.server} answered with an error ({describe_reply(err, config)})", hint=SERVER_HINT)
+    reason = _reason(err) if isinstance(err, OSError) else one_line(str(err), config)
     return SendError(f"lost the connection to {config.server} ({reason})", hint=SERVER_HINT)

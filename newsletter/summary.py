@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from newsletter.build import BuildResult
+from newsletter.diagnostics import Diagnostic, Severity
+
+SHOWN_FINDINGS = 5  # a build names the first few; `newsletter check` lists them all
 
 
 def build_summary(result: BuildResult, cwd: Path) -> str:
@@ -18,7 +22,7 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
     except ValueError:  # another drive on Windows
         where = str(result.out_dir)
     lines = [
-        f"Built {len(result.site.editions)} issues and {len(result.site.published)} published items "
+        f"Built {_count(len(result.site.editions), 'issue')} and {_count(len(result.site.published), 'published item')} "
         f"into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
@@ -30,9 +34,28 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
                      f"(largest: {largest.path})")
     else:
         lines.extend(f"  {entry.path}: {entry.size / 1024:.1f} KB" for entry in sorted(emails, key=lambda e: e.path))
-    for diagnostic in result.diagnostics:
-        lines.append(f"  {diagnostic}")
+    lines.extend(findings_summary(result.diagnostics))
     index = result.out_dir / "index.html"
     if index.exists():
         lines.append(f"Open {index.as_uri()} in a browser, or run 'newsletter preview'.")
     return "\n".join(lines)
+
+
+def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
+    """The count of what the build found, errors first, the first few of them, and where to see the rest."""
+    if not findings:
+        return []
+    ordered = sorted(findings, key=lambda finding: finding.severity is not Severity.ERROR)
+    errors = sum(finding.severity is Severity.ERROR for finding in findings)
+    warnings = len(findings) - errors
+    counts = [_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
+    verdict = "'newsletter check' fails until the errors are fixed" if errors else "'newsletter check' lists them too"
+    lines = [f"{' and '.join(counts)} ({verdict}):"]
+    lines += [f"  {finding}" for finding in ordered[:SHOWN_FINDINGS]]
+    if len(findings) > SHOWN_FINDINGS:
+        lines.append(f"  ... and {len(findings) - SHOWN_FINDINGS} more: run 'newsletter check' to see them all.")
+    return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"

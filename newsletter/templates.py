@@ -8,7 +8,8 @@ from typing import Any
 
 import jinja2
 
-from newsletter.errors import SourceLocation, TemplateError
+from newsletter.confine import inside
+from newsletter.errors import NewsletterError, SourceLocation, TemplateError
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
@@ -20,9 +21,10 @@ class Templates:
     def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None):
         theme = jinja2.FileSystemLoader(str(THEME_DIR))
         loaders: list[jinja2.BaseLoader] = []
+        self.project_templates = project_templates
         self.search_path = [str(THEME_DIR)]
         if project_templates is not None and project_templates.is_dir():
-            loaders.append(jinja2.FileSystemLoader(str(project_templates)))
+            loaders.append(_ProjectLoader(project_templates))
             self.search_path.insert(0, str(project_templates))
         # "default:" reaches the packaged theme, so an override can extend the file it replaces.
         loaders += [jinja2.PrefixLoader({"default": theme}, delimiter=":"), theme]
@@ -45,16 +47,53 @@ class Templates:
         try:
             return self.env.get_template(name).render(**context)
         except jinja2.TemplateNotFound as exc:
-            raise TemplateError(
-                f"template '{exc.name}' not found", hint=f"looked in {', '.join(self.search_path)}"
-            ) from None
+            where = self._failed_at(exc)
+            raise TemplateError(f"template '{exc.name}' not found", where[0] if where else None,
+                                f"looked in {', '.join(self.search_path)}") from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(f"template syntax error: {exc.message}",
-                                SourceLocation(Path(exc.filename or exc.name or name), exc.lineno),
-                                "fix the template at that line") from None
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(f"template '{name}' uses an undefined value ({exc.message})",
-                                SourceLocation(Path(name)), "check the variable names against the default theme") from None
+            location = SourceLocation(self.shown(exc.filename) if exc.filename else Path(exc.name or name), exc.lineno)
+            raise TemplateError(f"template syntax error: {exc.message}", location, "fix the template at that line") from None
+        except NewsletterError:
+            raise  # from a helper the template called, with its own location
+        except Exception as exc:
+            # A template the project wrote, or a bug of the theme: either way, the template's file and line.
+            where = self._failed_at(exc)
+            if where is None:
+                raise
+            what = exc.message if isinstance(exc, jinja2.UndefinedError) else f"{type(exc).__name__}: {exc}"
+            hint = ("check the names it uses against the default theme's file of the same name" if where[1]
+                    else "the default theme failed on this project: run with --traceback and report it")
+            raise TemplateError(f"template '{name}' failed ({what})", where[0], hint) from exc
+
+    def shown(self, filename: str) -> Path:
+        """A template file as messages name it: relative to the project when it is one of the project's."""
+        path = Path(filename)
+        if self.project_templates is not None and path.is_relative_to(self.project_templates):
+            return path.relative_to(self.project_templates.parent)
+        return path
+
+    def file_of(self, name: str) -> Path:
+        """The file a template name resolves to, as messages name it."""
+        return self.shown(self.env.get_template(name).filename or name)
+
+    def overrides(self, folder: str) -> list[Path]:
+        """The project's own template files below `folder` (e.g. `email`), as messages name them."""
+        if self.project_templates is None or not (self.project_templates / folder).is_dir():
+            return []
+        return [self.shown(str(path)) for path in sorted((self.project_templates / folder).rglob("*")) if path.is_file()]
+
+    def _failed_at(self, exc: BaseException) -> tuple[SourceLocation, bool] | None:
+        """The innermost template line in the traceback (Jinja puts each template's file and line there),
+        and whether that template is the project's own."""
+        found = None
+        trace = exc.__traceback__
+        while trace is not None:
+            path = Path(trace.tb_frame.f_code.co_filename)
+            own = self.project_templates is not None and path.is_relative_to(self.project_templates)
+            if own or path.is_relative_to(THEME_DIR):
+                found = (SourceLocation(self.shown(str(path)), trace.tb_lineno), own)
+            trace = trace.tb_next
+        return found
 
     def exists(self, name: str) -> bool:
         """Tell whether a template of that name is found anywhere on the search path."""
@@ -63,6 +102,22 @@ class Templates:
         except jinja2.TemplateNotFound:
             return False
         return True
+
+
+class _ProjectLoader(jinja2.FileSystemLoader):
+    """The project's templates/ folder; a file there that links out of the project is refused."""
+
+    def __init__(self, folder: Path):
+        super().__init__(str(folder))
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> Any:
+        path = self.folder.joinpath(*jinja2.loaders.split_template_path(template))
+        if path.is_file() and not inside(self.folder.parent, path):
+            raise TemplateError(f"the template is a link to {path.resolve()}, outside the project",
+                                SourceLocation(Path(self.folder.name, template)),
+                                "copy the file into templates/ instead of linking to it")
+        return super().get_source(environment, template)
 
 
 def longdate(value: date | datetime) -> str:

@@ -1,19 +1,42 @@
-"""Write outputs atomically, record them in manifest.json and remove only our own stale files."""
+"""Write outputs atomically, record them in manifest.json and remove only our own stale files.
+
+The switch from the old output to the new is as close to one step as the file system allows:
+every changed file is staged beside its target under a temporary name first, then the staged
+files are renamed into place in one tight loop, stale files are removed and manifest.json is
+written last. Before staging, a journal lists the paths the build is about to add, so that a
+build killed halfway leaves nothing the next one does not recognise: the next build removes the
+killed build's temporary files and finishes the switch. Paths read back from disk (the manifest,
+the journal) are followed only while they stay inside the output folder.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
+import stat
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from newsletter.errors import OutputError, SourceLocation
+from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
+from newsletter.diagnostics import Diagnostic, warning
+from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.render import Output
 
 MANIFEST = "manifest.json"
+JOURNAL = ".newsletter-journal.json"
+# Every temporary file we make is named `.newsletter-<pid>-<random>.tmp`: recognisably ours, and
+# the process id tells a killed build's leftovers from the files of a build still running.
+TEMP_PREFIX = ".newsletter-"
+TEMP_SUFFIX = ".tmp"
+_TEMP_NAME = re.compile(r"\.newsletter-(\d+)-[A-Za-z0-9_]+\.tmp")
+# Versions before the journal named them `.<target name>.<8 random characters>.tmp`.
+_OLD_TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_WRITE_HINT = "check the folder's permissions and free disk space"
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +53,20 @@ class WriteReport:
     unchanged: tuple[str, ...]
     removed: tuple[str, ...]
     manifest: tuple[ManifestEntry, ...]
+    warnings: tuple[Diagnostic, ...] = ()
+
+
+def check_out_dir(root: Path, out_dir: Path) -> None:
+    """Refuse an output folder that holds the project or lies inside what a build reads."""
+    root, out_dir = root.resolve(), out_dir.resolve()
+    if out_dir == root or out_dir in root.parents:
+        raise UsageError(f"the output folder {out_dir} holds the project itself",
+                         hint="build into a folder of its own, such as output/ (the default)")
+    for name in ("content", "templates", ".newsletter-cache"):
+        folder = root / name
+        if out_dir == folder or folder in out_dir.parents:
+            raise UsageError(f"the output folder {out_dir} is inside {name}/, which the build reads",
+                             hint=f"build into a folder outside {name}/, such as output/ (the default)")
 
 
 def check_collisions(outputs: Sequence[Output]) -> None:
@@ -37,7 +74,7 @@ def check_collisions(outputs: Sequence[Output]) -> None:
     seen: dict[str, str] = {}
     for output in outputs:
         key = output.path.as_posix()
-        if key in seen or key == MANIFEST:
+        if key in seen or key in (MANIFEST, JOURNAL):
             raise OutputError(f"two outputs claim '{key}' ({seen.get(key, 'manifest')} and {output.kind})",
                               hint="give one of the items or issues another slug")
         seen[key] = output.kind
@@ -49,46 +86,122 @@ def check_collisions(outputs: Sequence[Output]) -> None:
 
 
 def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
-    """The previous build's manifest, or nothing when it is missing or unreadable."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        return {entry["path"]: ManifestEntry(**entry) for entry in data["files"]}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
+    """The previous build's manifest: its entries that name a file inside `out_dir`."""
+    return load_manifest(out_dir)[0]
+
+
+def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagnostic, ...]]:
+    """The previous build's manifest, and a warning when it is damaged: bad entries are never followed."""
+    path = out_dir / MANIFEST
+    if not os.path.lexists(path):
+        return {}, ()
+    where = SourceLocation(path)
+    data = read_json_state(path)
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return {}, (warning("damaged-manifest", where, "the manifest of the last build cannot be read; it is ignored",
+                            "this build writes a new one"),)
+    entries: dict[str, ManifestEntry] = {}
+    refused: list[str] = []
+    for raw in files:
+        entry = _manifest_entry(raw)
+        if entry is None:
+            refused.append(repr(raw.get("path") if isinstance(raw, dict) else raw)[:80])
+        else:
+            entries[entry.path] = entry
+    if not refused:
+        return entries, ()
+    more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+    return entries, (warning(
+        "damaged-manifest", where,
+        f"the manifest names {refused[0]}{more}, not a file inside {out_dir.name}/; ignored, nothing there is removed",
+        "this build writes a new manifest"),)
+
+
+def _manifest_entry(raw: object) -> ManifestEntry | None:
+    if not isinstance(raw, dict):
+        return None
+    path, kind, sha256, size = raw.get("path"), raw.get("kind"), raw.get("sha256"), raw.get("size")
+    if relative_path(path) is None or path in (MANIFEST, JOURNAL) or not isinstance(kind, str):
+        return None
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return None
+    return ManifestEntry(str(path), kind, sha256, size)
 
 
 def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] = ()) -> WriteReport:
     """Write every output atomically; `keep` lists previous files a partial build leaves alone."""
     check_collisions(outputs)
-    previous = read_manifest(out_dir)
+    previous, warnings = load_manifest(out_dir)
+    pending = _read_journal(out_dir)  # a build that broke off halfway: what it may have added
+    sweep_temporary_files(out_dir, recursive=True, known={*previous, *(pending or ()), MANIFEST})
+    ours = set(previous) | (pending or set())
     entries = [_entry(output) for output in outputs]
     changed = [output for output in outputs if not _same(out_dir, output)]
     for output in changed:
         target = out_dir / output.path
-        if output.path.as_posix() not in previous and target.exists() and target.read_bytes() != output.data:
-            raise OutputError(f"'{target}' exists but was not written by newsletter",
+        if output.path.as_posix() not in ours and os.path.lexists(target) and _bytes(target) != output.data:
+            raise OutputError(f"the file exists but was not written by newsletter ({_why_unlisted(out_dir)})",
                               SourceLocation(target), "move it away, or build into another folder with --out")
+    current = {entry.path for entry in entries}
+    keep = set(keep)
+    kept = [previous[path] for path in sorted(keep) if path in previous and path not in current]
+    stale = sorted(path for path in ours if path not in current and path not in keep)
+    manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
+    if changed or stale or pending is not None:
+        _switch(out_dir, changed, stale, adding=sorted((current | (pending or set())) - set(previous)))
+    _write_manifest(out_dir, manifest)
+    _remove_journal(out_dir)
+    written = tuple(output.path.as_posix() for output in changed)
+    unchanged = tuple(sorted(current - set(written)))
+    return WriteReport(written, unchanged, tuple(stale), manifest, warnings)
+
+
+def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], adding: Sequence[str]) -> None:
+    """Stage every changed file, then rename them all into place and remove the stale ones."""
+    # A folder of output/ replaced by a link leading out would take the files elsewhere: checked first.
+    confined = Boundary(out_dir)
+    for folder in sorted({(out_dir / output.path).parent for output in changed}):
+        if not confined.holds(folder):
+            raise OutputError(f"'{folder.relative_to(out_dir)}' leads outside {out_dir.name}/ through a symbolic link",
+                              SourceLocation(folder), "remove the link; the build writes only inside its folder")
+    try:
+        _write_journal(out_dir, adding)
+    except OSError as exc:
+        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=_WRITE_HINT) from None
     staged: list[tuple[Path, Path]] = []
     try:
         for output in changed:
-            staged.append((_stage(out_dir / output.path, output.data), out_dir / output.path))
+            target = out_dir / output.path
+            staged.append((_stage(target, output.data), target))
     except OSError as exc:
         for temp, _target in staged:
             temp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})",
-                          hint="check the folder's permissions and free disk space") from None
-    for temp, target in staged:
-        os.replace(temp, target)
-    current = {entry.path for entry in entries}
-    kept = [previous[path] for path in keep if path in previous and path not in current]
-    stale = sorted(path for path in previous if path not in current and path not in set(keep))
+        _remove_journal(out_dir)  # nothing was renamed: the old output and manifest stand as they were
+        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=_WRITE_HINT) from None
+    # The switch itself: renames only, in one tight loop.
+    for index, (temp, target) in enumerate(staged):
+        try:
+            os.replace(temp, target)
+        except OSError as exc:
+            for left, _target in staged[index:]:
+                left.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
+                              _WRITE_HINT + "; the next build finishes the job") from None
     for path in stale:
-        _remove(out_dir, path)
-    manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
-    _write_manifest(out_dir, manifest)
-    written = tuple(output.path.as_posix() for output in changed)
-    unchanged = tuple(sorted(current - set(written)))
-    return WriteReport(written, unchanged, tuple(stale), manifest)
+        _remove(out_dir, path, confined)
+
+
+def _why_unlisted(out_dir: Path) -> str:
+    manifest = out_dir / MANIFEST
+    shown = f"{out_dir.name}/{MANIFEST}"
+    if not os.path.lexists(manifest):
+        return f"there is no {shown} listing what the last build wrote"
+    if not read_manifest(out_dir) and read_json_state(manifest) is None:
+        return f"{shown} cannot be read"
+    return f"{shown} does not list it"
 
 
 def _entry(output: Output) -> ManifestEntry:
@@ -99,32 +212,155 @@ def _same(out_dir: Path, output: Output) -> bool:
     # Leave identical files untouched: faster rebuilds, and mtimes stay meaningful for uploads.
     target = out_dir / output.path
     try:
-        return target.stat().st_size == len(output.data) and target.read_bytes() == output.data
+        return target.stat().st_size == len(output.data) and _bytes(target) == output.data
     except OSError:
         return False
+
+
+def _bytes(target: Path) -> bytes | None:
+    """A file's bytes, or None when it cannot be read as a regular file (a FIFO would block)."""
+    try:
+        return read_regular(target)
+    except (OSError, Refused):
+        return None
 
 
 def write_file(target: Path, data: bytes) -> None:
     """Write one file atomically: through a temp file in its folder and a rename."""
     try:
-        os.replace(_stage(target, data), target)
+        replace_file(target, data)
     except OSError as exc:
-        raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
-                          "check the folder's permissions and free disk space") from None
+        raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target), _WRITE_HINT) from None
+
+
+def replace_file(target: Path, data: bytes) -> None:
+    """Write one file atomically; raise OSError, leaving no temporary file behind."""
+    temp = _stage(target, data)
+    try:
+        os.replace(temp, target)
+    except OSError:
+        temp.unlink(missing_ok=True)
+        raise
 
 
 def _stage(target: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `target`; on failure remove it again."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    with os.fdopen(handle, "wb") as stream:
-        stream.write(data)
-    os.chmod(name, 0o644)
+    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.chmod(name, 0o644)
+    except BaseException:
+        os.unlink(name)
+        raise
     return Path(name)
 
 
-def _remove(out_dir: Path, path: str) -> None:
+def sweep_temporary_files(folder: Path, recursive: bool = False, known: Collection[str] = ()) -> list[Path]:
+    """Remove temporary files that builds killed earlier left in `folder`; return them.
+
+    Only our own names are touched, and only those of processes no longer running. With
+    `recursive`, subfolders too (links are not followed), and the temporary files of older
+    versions beside a file the manifest lists (`known`).
+    """
+    removed: list[Path] = []
+    folders = [folder]
+    while folders:
+        directory = folders.pop()
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if recursive:
+                    folders.append(Path(entry.path))
+            elif entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False) \
+                    and _is_stale_temp(folder, directory, entry.name, known):
+                try:
+                    os.unlink(entry.path)
+                    removed.append(Path(entry.path))
+                except OSError:
+                    pass
+    return removed
+
+
+def _is_stale_temp(folder: Path, directory: Path, name: str, known: Collection[str]) -> bool:
+    match = _TEMP_NAME.fullmatch(name)
+    if match:
+        return not _running(int(match.group(1)))
+    old = _OLD_TEMP_NAME.fullmatch(name)
+    if old and known:
+        sibling = (directory / old.group(1)).relative_to(folder).as_posix()
+        return sibling in known
+    return False
+
+
+def _running(pid: int) -> bool:
+    """Whether a process with this id runs (ours counts: a build in this process may be writing)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return pid > 0  # someone else's process: leave its files alone
+    return True
+
+
+def interrupted(out_dir: Path) -> bool:
+    """Whether a build into `out_dir` broke off: its journal, or a temporary file of a dead process, is there."""
+    if os.path.lexists(out_dir / JOURNAL):
+        return True
+    try:
+        names = os.listdir(out_dir)
+    except OSError:
+        return False
+    return any((match := _TEMP_NAME.fullmatch(name)) and not _running(int(match.group(1))) for name in names)
+
+
+def _read_journal(out_dir: Path) -> set[str] | None:
+    """Paths a build that did not finish meant to add, or None when the last build finished."""
+    path = out_dir / JOURNAL
+    if not os.path.lexists(path):
+        return None
+    data = read_json_state(path)
+    paths = data.get("adding") if isinstance(data, dict) else None
+    if not isinstance(paths, list):
+        return set()
+    return {path for path in paths if relative_path(path) is not None and path not in (MANIFEST, JOURNAL)}
+
+
+def _write_journal(out_dir: Path, adding: Sequence[str]) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"generator": "newsletter", "adding": list(adding)}, ensure_ascii=False) + "\n"
+    replace_file(out_dir / JOURNAL, text.encode("utf-8"))
+
+
+def _remove_journal(out_dir: Path) -> None:
+    try:
+        (out_dir / JOURNAL).unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def _remove(out_dir: Path, path: str, confined: Boundary) -> None:
+    """Remove a stale file of ours: a file (or a link) inside `out_dir`, never a folder or what a link points to."""
     target = out_dir / path
-    target.unlink(missing_ok=True)
+    if not confined.holds(target.parent):
+        return  # a folder on the way was replaced by a link leading out
+    try:
+        mode = target.lstat().st_mode
+    except OSError:
+        return
+    if stat.S_ISDIR(mode):
+        return
+    try:
+        target.unlink()
+    except OSError:
+        return
     # Remove folders this left empty, never out_dir itself.
     for parent in target.parents:
         if parent == out_dir or out_dir not in parent.parents:
@@ -141,4 +377,8 @@ def _write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
         "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],
     }
     text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    os.replace(_stage(out_dir / MANIFEST, text.encode("utf-8")), out_dir / MANIFEST)
+    try:
+        replace_file(out_dir / MANIFEST, text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",
+                          SourceLocation(out_dir / MANIFEST), _WRITE_HINT + "; the next build finishes the job") from None

@@ -26,13 +26,16 @@ site_url = "https://example.org/news/"
 timezone = "Europe/Brussels"
 
 [funding]
-grant_agreement = "101000000"
+grant_agreement = "101123456"
 granting_authority = "CINEA"
 
 [email]
 esp = "mailchimp"
 from = "Test News <news@example.org>"
 """
+
+# The same with the project's own addresses: `check` reports example.org, kept for examples, as a placeholder.
+PUBLISHABLE_SETTINGS = MINIMAL_SETTINGS.replace("example.org", "test-project.eu")
 
 MINIMAL_ITEM = """\
 ---
@@ -110,3 +113,61 @@ def runner() -> CliRunner:
 def tree_bytes(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes, for comparing whole output trees."""
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class TreeWatch:
+    """A snapshot of a project's tree and its parent folder, minus what a build may write.
+
+    Every entry is recorded by name, type, size, modification time and content hash (a link by
+    its target, never followed), so `assert_unchanged()` catches a file written, touched,
+    removed or added anywhere outside output/ and .newsletter-cache/.
+    """
+
+    def __init__(self, root: Path, allowed: tuple[Path, ...] = ()):
+        self.root = root.resolve()
+        self.allowed = {self.root / "output", self.root / ".newsletter-cache", *(p.resolve() for p in allowed)}
+        self.before = self.snapshot()
+
+    def snapshot(self) -> dict[str, tuple[object, ...]]:
+        import hashlib
+        import os
+        import stat
+
+        top = self.root.parent
+        found: dict[str, tuple[object, ...]] = {}
+        for folder, folders, files in os.walk(top):
+            here = Path(folder)
+            folders[:] = [name for name in folders if here / name not in self.allowed]
+            for name in [*folders, *files]:
+                path = here / name
+                info = path.lstat()
+                if stat.S_ISLNK(info.st_mode):
+                    found[str(path.relative_to(top))] = ("link", os.readlink(path))
+                elif stat.S_ISREG(info.st_mode):
+                    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                    found[str(path.relative_to(top))] = ("file", info.st_size, info.st_mtime_ns, digest)
+                else:
+                    found[str(path.relative_to(top))] = (stat.S_IFMT(info.st_mode),)
+        return found
+
+    def changes(self) -> list[str]:
+        """What differs from the snapshot: `+ path` added, `- path` removed, `~ path` changed."""
+        after = self.snapshot()
+        return sorted(
+            [f"+ {path}" for path in after.keys() - self.before.keys()]
+            + [f"- {path}" for path in self.before.keys() - after.keys()]
+            + [f"~ {path}" for path in after.keys() & self.before.keys() if after[path] != self.before[path]]
+        )
+
+    def assert_unchanged(self) -> None:
+        assert self.changes() == [], "written or removed outside output/ and .newsletter-cache/"
+
+
+@pytest.fixture
+def watch_tree() -> Callable[..., TreeWatch]:
+    """Start watching a project: `watch = watch_tree(root)`, act, then `watch.assert_unchanged()`.
+
+    The project tree (output/ and .newsletter-cache/ left out, and any folder in `allowed`, such
+    as a build's --out) and its parent folder are snapshotted when called.
+    """
+    return TreeWatch

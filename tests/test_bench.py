@@ -104,7 +104,8 @@ def test_newsletter_builds_the_generated_project(generate, tmp_path: Path) -> No
     generate.generate(tmp_path, 20, seed=1)
     out = tmp_path / "out"
     result = build.build_project(tmp_path / "newsletter", build.BuildOptions(out_dir=out, as_of=dt.date(2026, 1, 1)))
-    assert [str(found) for found in result.diagnostics] == []
+    # The corpus is addressed at example.eu domains, kept for examples: `check` would say so, and nothing else.
+    assert [str(found) for found in result.diagnostics if found.code != "placeholder"] == []
     assert (out / "index.html").is_file() and (out / "feed.xml").is_file()
     pages = list((out / "news").glob("*/index.html"))
     drafts = sum("\ndraft: true\n" in path.read_text(encoding="utf-8") for path in (tmp_path / "newsletter" / "content" / "news").glob("*.md"))

@@ -15,7 +15,7 @@ from newsletter.errors import OutputError, RenderError
 from newsletter.render import Output
 from newsletter.write import write_outputs
 
-from .conftest import EXAMPLE_AS_OF, tree_bytes
+from .conftest import EXAMPLE_AS_OF, PUBLISHABLE_SETTINGS, tree_bytes
 
 AS_OF = BuildOptions(as_of=EXAMPLE_AS_OF)
 
@@ -209,6 +209,7 @@ def test_build_does_not_depend_on_the_clock(make_project, monkeypatch):
 
 def test_a_tag_without_letters_gets_no_link_and_a_warning(make_project):
     root = make_project({
+        "newsletter.toml": PUBLISHABLE_SETTINGS,
         "content/news/2024-01-10-first-item.md": "---\ntitle: A\ndate: 2024-01-10\ntags: [\"🔋\", Energy]\n---\nBody\n",
     })
     result = build_project(root, AS_OF)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsletter.cli import cli
 
-from .conftest import REPO
+from .conftest import PUBLISHABLE_SETTINGS, REPO
 
 
 def test_help_lists_every_command(runner):
@@ -49,10 +49,26 @@ def test_init_then_build_then_check(tmp_path: Path, runner):
     assert build.exit_code == 0, build.output
     assert (target / "output/index.html").is_file()
     check = runner.invoke(cli, ["--project", str(target), "check"])
+    # A fresh project fails check on its placeholders only, each with the line to change.
+    assert check.exit_code == 1
+    findings = check.stderr.splitlines()[:-1]
+    assert findings and all(line.endswith("[placeholder]") and ": error: " in line for line in findings)
+    replace_placeholders(target)
+    check = runner.invoke(cli, ["--project", str(target), "check"])
     assert check.exit_code == 0, check.output
     again = runner.invoke(cli, ["init", str(target)])
     assert again.exit_code == 2
     assert "already exists" in again.stderr
+
+
+def replace_placeholders(root: Path) -> None:
+    """Do what check asks of a fresh project: the project's own addresses, grant and texts."""
+    settings = root / "newsletter.toml"
+    text = settings.read_text().replace("example.eu", "climate-news.eu").replace('"101000000"', '"101123456"')
+    settings.write_text(text.replace('"the granting authority"', '"CINEA"'))
+    for path in (root / "content").rglob("*.md"):
+        lines = path.read_text().splitlines(keepends=True)
+        path.write_text("".join(line for line in lines if not line.startswith("Write the ")))
 
 
 def test_new_creates_an_item_that_builds(make_project, runner, monkeypatch):
@@ -74,6 +90,7 @@ def test_new_creates_an_item_that_builds(make_project, runner, monkeypatch):
 
 def test_check_reports_every_error_and_exit_codes(make_project, runner):
     root = make_project({
+        "newsletter.toml": PUBLISHABLE_SETTINGS,
         "content/news/2024-01-10-first-item.md": "---\ndate: 2024-01-10\n---\nBody\n",
         "content/news/2024-01-12-second.md": "---\ntitle: Second\ndate: soon\n---\nBody\n",
     })
@@ -86,6 +103,7 @@ def test_check_reports_every_error_and_exit_codes(make_project, runner):
 
 def test_check_warnings_pass_unless_strict(make_project, runner):
     root = make_project({
+        "newsletter.toml": PUBLISHABLE_SETTINGS,
         "content/news/2024-01-10-first-item.md": "---\ntitle: A\ndate: 2024-01-10\ncolour: red\n---\nBody\n",
     })
     relaxed = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])

@@ -284,9 +284,10 @@ def test_script_in_a_title_never_comes_out_live(make_project):
         subject: "<script>alert(5)</script>"
         preheader: "<script>alert(6)</script>"
         ---
-        Hello <script>alert(7)</script><img src="x.png" onerror="alert(8)" alt="x"> <a href="javascript:alert(9)">link</a>
+        Hello <script>alert(7)</script><img src="../images/x.png" onerror="alert(8)" alt="x"> <a href="javascript:alert(9)">link</a>
         """
-    root = make_project({"content/news/2024-01-10-first-item.md": item, "content/issues/2024-01-31-issue-1.md": issue})
+    root = make_project({"content/news/2024-01-10-first-item.md": item, "content/issues/2024-01-31-issue-1.md": issue,
+                         "content/images/x.png": b"\x89PNG"})
     site = load_site(root, BuildOptions(as_of=EXAMPLE_AS_OF))
     email = render_email(site, project_templates(root), site.editions[0])
     found = elements(email.html)
@@ -338,8 +339,11 @@ def test_broken_mjml_override_is_a_one_line_error(make_project):
     site = load_site(root, BuildOptions(as_of=EXAMPLE_AS_OF))
     with pytest.raises(RenderError) as caught:
         render_email(site, project_templates(root), site.editions[0])
-    assert str(caught.value).startswith("email/issue.mjml: the email template does not compile as MJML")
-    assert "\n" not in str(caught.value)
+    from newsletter.templates import THEME_DIR
+
+    message = str(caught.value)
+    assert message.startswith(f"{THEME_DIR / 'email/issue.mjml'}: the email template does not compile as MJML")
+    assert message.endswith("; check the tags in your templates/email/editorial.mjml") and "\n" not in message
 
 
 def test_utm_exclude_must_be_a_list_of_text(make_project):

@@ -81,14 +81,14 @@ CASES = [
     ),
     pytest.param(
         {"newsletter.toml": '[project]\nname = "X"\nsite_url = "example.org"\n[feeds]\nmax_items = "many"\n'},
-        "newsletter.toml: 'project.site_url' must be an absolute http(s) URL (got 'example.org'); "
-        "'feeds.max_items' must be a whole number (got 'many'); "
+        "newsletter.toml:3: 'project.site_url' must be an absolute http(s) URL (got 'example.org'); "
+        "line 5: 'feeds.max_items' must be a whole number (got 'many'); "
         "fix these keys (see the README's settings section)",
         1, id="bad-settings-value",
     ),
     pytest.param(
         {"newsletter.toml": '[project]\nname = "X"\nsite_url = "https://example.org/"\ntimezone = "Mars/Olympus"\n'},
-        "newsletter.toml: 'project.timezone' is not a known time zone (got 'Mars/Olympus'); write e.g. "
+        "newsletter.toml:4: 'project.timezone' is not a known time zone (got 'Mars/Olympus'); write e.g. "
         "Europe/Brussels; fix these keys (see the README's settings section)",
         1, id="bad-timezone",
     ),

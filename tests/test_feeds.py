@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import available_timezones
 
 import feedparser
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import example as case
+from hypothesis import strategies as st
 from lxml import etree
 
-from newsletter.build import BuildOptions, BuildResult, build_project
-from newsletter.render.feeds import ATOM_PATH, JSON_PATH, RSS_PATH, tag_feed_path
+from newsletter.build import BuildOptions, BuildResult, build_project, load_site
+from newsletter.render.feeds import ATOM_PATH, JSON_PATH, RSS_PATH, feed_date, render_feeds, tag_feed_path
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 
@@ -151,9 +155,10 @@ def test_entries_carry_guid_dates_author_categories_summary_and_content(example:
     guid = "tag:opincharge.eu,2024-03-05:battery-2030-liaison"
     assert rss.id == atom.id == json_item["id"] == guid
     assert rss.guidislink is False
-    assert rss.published == "Tue, 05 Mar 2024 00:00:00 +0100"
-    assert atom.published == atom.updated == "2024-03-05T00:00:00+01:00"
-    assert json_item["date_published"] == "2024-03-05T00:00:00+01:00"
+    # A date alone is stamped at 11:00 UTC of its day, noon in Luxembourg's winter.
+    assert rss.published == "Tue, 05 Mar 2024 12:00:00 +0100"
+    assert atom.published == atom.updated == "2024-03-05T12:00:00+01:00"
+    assert json_item["date_published"] == "2024-03-05T12:00:00+01:00"
     assert rss.author == atom.author == json_item["authors"][0]["name"] == "CIDETEC"
     assert [t.term for t in rss.tags] == [t.term for t in atom.tags] == json_item["tags"] == [
         "Battery 2030+", "Open Science", "WP6"]
@@ -177,7 +182,7 @@ def test_images_are_enclosures_with_size_and_type(example: BuildResult):
 
 def test_feed_metadata(example: BuildResult):
     site = example.site
-    newest = site.published[0].date
+    newest = feed_date(site, site.published[0])
     rss = feedparser.parse(read(example, RSS_PATH)).feed
     assert rss.title == "OPINCHARGE" and rss.link == "https://opincharge.eu/newsletter/"
     assert rss.subtitle == site.settings.project.tagline and rss.language == "en"
@@ -493,7 +498,8 @@ PNG = bytes.fromhex(
 
 
 def test_hostile_markdown_reaches_no_feed_live(make_project: MakeProject):
-    root = make_project({"content/news/2024-02-01-hostile.md": HOSTILE, "content/images/pic.png": PNG})
+    root = make_project({"content/news/2024-02-01-hostile.md": HOSTILE, "content/images/pic.png": PNG,
+                         "content/files/report.pdf": b"%PDF-1.4\n"})
     result = build_project(root, BuildOptions(as_of=date(2024, 12, 31)))
     feeds = feeds_of(result)
     assert set(feeds) == {"feed.xml", "atom.xml", "feed.json", "tags/battery-2030/feed.xml",
@@ -550,7 +556,7 @@ def test_feeds_do_not_depend_on_the_build_day(make_project: MakeProject, tmp_pat
     late = build_project(root, BuildOptions(out_dir=tmp_path / "late", as_of=date(2031, 1, 1)))
     for path in feeds_of(early):
         assert read(early, path) == read(late, path), path
-    assert b"<lastBuildDate>Sat, 02 Mar 2024 00:00:00 +0100</lastBuildDate>" in read(early, RSS_PATH)
+    assert b"<lastBuildDate>Sat, 02 Mar 2024 12:00:00 +0100</lastBuildDate>" in read(early, RSS_PATH)
 
 
 def test_items_dated_after_the_build_day_wait(make_project: MakeProject):
@@ -652,3 +658,40 @@ def test_every_page_announces_the_feeds(example: BuildResult):
     assert ("application/rss+xml", base + "tags/battery-2030/feed.xml") in _Alternates(item_page).links
     index = _Alternates((example.out_dir / "index.html").read_text()).anchors
     assert {base + RSS_PATH, base + ATOM_PATH, base + JSON_PATH} <= set(index)
+
+
+# A date alone keeps its calendar day for readers in every time zone from UTC-11 to UTC+12.
+
+READER_OFFSETS = st.integers(-11 * 4, 12 * 4).map(lambda quarters: timezone(timedelta(minutes=15 * quarters)))
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(zone=st.sampled_from(sorted(available_timezones())), day=st.dates(date(1990, 1, 1), date(2037, 12, 31)),
+       readers=st.lists(READER_OFFSETS, min_size=1, max_size=5))
+@case(zone="Europe/Luxembourg", day=date(2024, 7, 10), readers=[timezone(timedelta(hours=-5))])
+@case(zone="Africa/Cairo", day=date(2023, 4, 28), readers=[])  # summer time starts at midnight: no 00:00
+@case(zone="Pacific/Kiritimati", day=date(2024, 1, 1), readers=[])  # UTC+14
+@case(zone="Pacific/Pago_Pago", day=date(2024, 1, 1), readers=[])  # UTC-11
+def test_a_date_alone_is_the_same_day_for_every_reader(make_project: MakeProject, zone: str, day: date,
+                                                       readers: list[timezone]):
+    settings_text = MINIMAL_SETTINGS.replace('timezone = "Europe/Brussels"', f'timezone = "{zone}"')
+    item = f"---\ntitle: Dated\ndate: {day}\ntags: [Open Science]\n---\nText.\n"
+    root = make_project({"newsletter.toml": settings_text, "content/news/2024-01-10-first-item.md": item}, name="zones")
+    site = load_site(root, BuildOptions(as_of=date(2038, 1, 1), use_cache=False))
+    feeds = {output.path.as_posix(): output.data for output in render_feeds(site)}
+    stamps = []
+    for path in (RSS_PATH, ATOM_PATH, "tags/open-science/feed.xml"):
+        parsed = feedparser.parse(feeds[path])
+        assert not parsed.bozo, path
+        stamps.append(datetime(*parsed.entries[0].published_parsed[:6], tzinfo=timezone.utc))  # feedparser: UTC
+    stamps.append(datetime.fromisoformat(json.loads(feeds[JSON_PATH])["items"][0]["date_published"]))
+    for reader in [timezone(timedelta(hours=-11)), timezone(timedelta(hours=12)), *readers]:
+        assert {stamp.astimezone(reader).date() for stamp in stamps} == {day}, (zone, reader)
+
+
+def test_a_time_of_day_is_kept_as_written(make_project: MakeProject):
+    item = "---\ntitle: Timed\ndate: 2024-03-05T18:30:00+01:00\n---\nText.\n"
+    root = make_project({"content/news/2024-01-10-first-item.md": item})
+    result = build_project(root, BuildOptions(as_of=date(2024, 12, 31)))
+    assert json.loads(read(result, JSON_PATH))["items"][0]["date_published"] == "2024-03-05T18:30:00+01:00"

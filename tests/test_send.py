@@ -9,11 +9,14 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import date, datetime, timezone
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
+import lxml.html
 import pytest
 
 from newsletter.cli import cli
@@ -456,3 +459,73 @@ def test_send_test_dry_run_and_send(make_project: Any, runner: Any, monkeypatch:
         == "error: 'nope' is not a valid email address (addr-spec local part with no domain); "
         "write it as name@example.org\n"
     )
+
+
+# Each test send is a message of its own, with working links where the email service would put its own.
+
+SEND_SETTINGS = MINIMAL_SETTINGS + '\n[smtp]\nhost = "127.0.0.1"\nsecurity = "none"\n'
+MERGE_TAGS = {"mailchimp": ("*|UNSUB|*", "*|ARCHIVE|*"), "brevo": ("{{ unsubscribe }}", "{{ mirror }}"),
+              "listmonk": ("{{ UnsubscribeURL }}", "{{ MessageURL }}"),
+              "buttondown": ("{{ unsubscribe_url }}", "{{ email_url }}")}
+
+
+def built_eml(root: Path) -> EmailMessage:
+    from newsletter.build import BuildOptions, load_site, project_templates, render_site
+
+    outputs = render_site(load_site(root, BuildOptions()), project_templates(root))
+    data = next(output.data for output in outputs if output.path.as_posix() == "issues/issue-1/email.eml")
+    message = message_from_bytes(data, policy=policy.default)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def test_each_test_send_is_dated_now_with_a_fresh_message_id(make_project: Any) -> None:
+    root = make_project({"newsletter.toml": SEND_SETTINGS})
+    built = built_eml(root)
+    with smtp_server() as (inbox, port):
+        environ = {"NEWSLETTER_SMTP_PORT": str(port)}
+        before = datetime.now(timezone.utc).replace(microsecond=0)
+        send_issue_test(root, "issue-1", ["ana@example.eu"], environ)
+        send_issue_test(root, "issue-1", ["ana@example.eu"], environ)
+        after = datetime.now(timezone.utc)
+    received = inbox.messages()
+    assert len(received) == 2
+    for message in received:
+        assert before <= parsedate_to_datetime(str(message["Date"])) <= after
+        assert str(message["Message-ID"]).endswith("@example.org>")
+    assert parsedate_to_datetime(str(built["Date"])).date() == date(2024, 1, 31), "the built .eml keeps the issue's day"
+    assert len({str(built["Message-ID"]), *(str(message["Message-ID"]) for message in received)}) == 3
+    assert built_eml(root).as_bytes() == built.as_bytes(), "the built .eml stays deterministic"
+
+
+@pytest.mark.parametrize("esp", sorted(MERGE_TAGS))
+def test_merge_tags_become_working_links_in_the_test_copy(make_project: Any, esp: str) -> None:
+    root = make_project({"newsletter.toml": SEND_SETTINGS.replace('esp = "mailchimp"', f'esp = "{esp}"')})
+    unsubscribe, archive = MERGE_TAGS[esp]
+    built = built_eml(root)
+    assert unsubscribe in built.get_body(("plain",)).get_content()
+    with smtp_server() as (inbox, port):
+        send_issue_test(root, "issue-1", ["ana@example.eu"], {"NEWSLETTER_SMTP_PORT": str(port)})
+    [message] = inbox.messages()
+    text = message.get_body(("plain",)).get_content()
+    document = message.get_body(("html",)).get_content()
+    for tag in (unsubscribe, archive):
+        assert tag not in text and tag not in document
+    links = {anchor.text_content().strip(): anchor.get("href") for anchor in lxml.html.fromstring(document).iter("a")}
+    assert links["Unsubscribe"] == "https://example.org/news/"
+    assert links["View this email online"] == "https://example.org/news/issues/issue-1/"
+    assert "Unsubscribe: https://example.org/news/\n" in text
+    assert "This is a test copy" in text and "This is a test copy" in document
+    assert message.get_body(("html",)).get_content_type() == "text/html"
+    related = [part.get_content_type() for part in message.walk()]
+    assert related.count("image/png") == len([p for p in built.walk() if p.get_content_type() == "image/png"])
+
+
+def test_a_generic_email_has_its_own_links_and_no_notice(make_project: Any) -> None:
+    settings = SEND_SETTINGS.replace('esp = "mailchimp"', 'esp = "generic"\nunsubscribe_url = "https://example.org/bye/"')
+    root = make_project({"newsletter.toml": settings})
+    with smtp_server() as (inbox, port):
+        send_issue_test(root, "issue-1", ["ana@example.eu"], {"NEWSLETTER_SMTP_PORT": str(port)})
+    [message] = inbox.messages()
+    assert "Unsubscribe: https://example.org/bye/\n" in message.get_body(("plain",)).get_content()
+    assert "test copy" not in message.get_body(("html",)).get_content()

@@ -56,7 +56,7 @@ def test_a_generated_post_that_cannot_fit_is_an_error(make_project: MakeProject)
     settings = MINIMAL_SETTINGS + "\n[social]\nlimits = { bluesky = 40 }\n"
     root = make_project({"newsletter.toml": settings})
     [finding] = by_code(root, "social-too-long")
-    assert finding.severity is Severity.ERROR and str(finding.where) == ITEM_FILE
+    assert finding.severity is Severity.ERROR and str(finding.where) == f"{ITEM_FILE}:2"  # the title to shorten
     assert "Bluesky post is" in finding.message and "over its limit of 40" in finding.message
 
 
@@ -69,9 +69,9 @@ def test_long_hashtags_name_the_tag_line_or_the_settings(make_project: MakeProje
     # Every platform of the project (it has no accounts, so all five); Threads shows only the first hashtag.
     assert sorted((str(f.where), f.message) for f in findings) == [
         (f"{ITEM_FILE}:5", "tag becoming #" + "Word" * 20 + " is 80 graphemes long; Bluesky links hashtags of up to 64"),
-        ("newsletter.toml", "#" + "Project" * 10 + " from [social] hashtags is 70 characters long; "
+        ("newsletter.toml:15", "#" + "Project" * 10 + " from [social] hashtags is 70 characters long; "
                             "Threads links hashtags of up to 50"),
-        ("newsletter.toml", "#" + "Project" * 10 + " from [social] hashtags is 70 graphemes long; "
+        ("newsletter.toml:15", "#" + "Project" * 10 + " from [social] hashtags is 70 graphemes long; "
                             "Bluesky links hashtags of up to 64"),
     ]
 

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from newsletter.content.frontmatter import Document
 from newsletter.errors import FieldError
+from newsletter.link_schemes import WEB, link_problem
+
+
+# The days an item or issue may have: a day's margin at both ends of what Python can hold, so
+# that seen from any time zone (offsets stay within a day) the moment still exists.
+EARLIEST = date(1, 1, 3)
+LATEST = date(9999, 12, 29)
 
 
 class Fields:
@@ -70,8 +76,9 @@ class Fields:
         name = nested or key
         if value is None:
             return None
-        if not isinstance(value, str) or urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
-            raise self.fail(key, f"'{name}' must be an absolute http(s) URL (got {_show(value)})", "write the full address, https://...")
+        if not isinstance(value, str) or link_problem(value, WEB) is not None:
+            raise FieldError(f"'{name}' must be an absolute http(s) URL (got {_show(value)})", self.document.where(name),
+                             "write the full address, https://...")
         return value
 
     def moment(self, key: str, tz: ZoneInfo, value: Any = None, nested: str | None = None, required: bool = True) -> datetime | None:
@@ -80,17 +87,28 @@ class Fields:
         if nested is None:
             value = self.raw(key)
         if value is None:
-            if required:
+            if not required:
+                return None
+            if nested is None:
                 raise FieldError(f"'{name}' is missing", self.document.where(), f"add a line '{name}: YYYY-MM-DD'")
-            return None
+            # A nested key goes inside its block: say so in YAML that can be typed as it stands.
+            leaf = name.rpartition(".")[2]
+            raise self.fail(key, f"'{name}' is missing", f"add the line '  {leaf}: YYYY-MM-DD' below '{key}:'")
         parsed = parse_moment(value)
         if parsed is None:
-            raise self.fail(
-                key, f"'{name}' is not a date (got {_show(value)})", "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00"
+            raise FieldError(
+                f"'{name}' is not a date (got {_show(value)})", self.document.where(name),
+                "write YYYY-MM-DD or 2023-12-12T10:00:00+01:00",
             )
         if isinstance(parsed, datetime):
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
-        return datetime.combine(parsed, time(0), tz)
+            return self._in_range(key, name, value, parsed if parsed.tzinfo else parsed.replace(tzinfo=tz))
+        return self._in_range(key, name, value, datetime.combine(parsed, time(0), tz))
+
+    def _in_range(self, key: str, name: str, value: Any, moment: datetime) -> datetime:
+        if not EARLIEST <= moment.date() <= LATEST:
+            raise self.fail(key, f"'{name}' is out of range (got {_show(value)})",
+                            f"write a date from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
+        return moment
 
     def unknown(self, allowed: set[str]) -> list[str]:
         return sorted(str(key) for key in self.meta if key not in allowed)

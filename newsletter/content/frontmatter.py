@@ -11,15 +11,38 @@ import yaml
 from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocation
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
+class DuplicateKeyError(yaml.constructor.ConstructorError):  # type: ignore[misc]
+    """A mapping names one key twice, which YAML takes silently: the last value wins."""
+
+    def __init__(self, key: str, first_line: int, mark: yaml.Mark):
+        super().__init__(None, None, f"'{key}' is written twice in the front matter (first on line {first_line})", mark)
+
+
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """Safe YAML loading, with the C parser when PyYAML has it (several times faster)."""
 
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        # Refuse a key written twice: a second `draft:` or `date:` must not override the first unseen.
+        seen: dict[tuple[str, str], yaml.Node] = {}
+        for key_node, _value in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE:
+                first = seen.setdefault((key_node.tag, key_node.value), key_node)
+                if first is not key_node:
+                    # +2: 1-based, and the front matter starts after the opening fence.
+                    raise DuplicateKeyError(key_node.value, first.start_mark.line + 2, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
 
-# Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash.
+
+# Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash;
+# an explicit `!!timestamp` tag too (the field that reads the value parses it).
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _Loader.yaml_implicit_resolvers.items()
 }
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", yaml.SafeLoader.construct_yaml_str)
 _FENCE = "---"
 
 
@@ -37,6 +60,14 @@ class Document:
         """Locate `key` in the front matter (line of the key), or the file's first line."""
         line = key_line(self.front_matter, key) if key else None
         return SourceLocation(self.path, (line + 1) if line else 1)
+
+
+def locate(root: Path, source: Path, key: str | None = None) -> SourceLocation:
+    """The line of `key` in the content file `source` (relative to `root`), read again; the file alone if unreadable."""
+    try:
+        return read_document(root / source, source).where(key)
+    except (ContentError, OSError):
+        return SourceLocation(source)
 
 
 def read_document(path: Path, shown_as: Path) -> Document:
@@ -75,6 +106,10 @@ def parse_document(text: str, shown_as: Path) -> Document:
     front = "".join(lines[1:end])
     try:
         meta = yaml.load(front, Loader=_Loader)
+    except DuplicateKeyError as exc:
+        line = exc.problem_mark.line + 2 if exc.problem_mark is not None else 1
+        raise FrontMatterSyntaxError(str(exc.problem), SourceLocation(shown_as, line),
+                                     "keep one of the two lines; YAML would silently drop the first value") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1  # +1 for 1-based, +1 for the opening fence
@@ -93,15 +128,34 @@ def parse_document(text: str, shown_as: Path) -> Document:
 
 
 def key_line(front_matter: str, key: str) -> int | None:
-    """Return the 1-based line of a top-level `key` in the front matter, by composing the YAML."""
+    """Return the 1-based line of `key` in the front matter, by composing the YAML.
+
+    A dotted key (`event.start`) is looked up inside its mapping; when the inner key is not
+    written, the line of the nearest one that is (`event:`) is returned.
+    """
     # Only called on the error path, so the second parse costs nothing in a good build.
     try:
         node = yaml.compose(front_matter, Loader=_Loader)
     except yaml.YAMLError:
         return None
+    found = _key_node(node, key)
+    if found is not None:  # a top-level key that holds a dot itself
+        return int(found.start_mark.line) + 1
+    line = None
+    for part in key.split("."):
+        found = _key_node(node, part)
+        if found is None:
+            break
+        line = int(found.start_mark.line) + 1
+        node = _value_node(node, found)
+    return line
+
+
+def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     if not isinstance(node, yaml.MappingNode):
         return None
-    for key_node, _value in node.value:
-        if key_node.value == key:
-            return int(key_node.start_mark.line) + 1
-    return None
+    return next((key_node for key_node, _value in node.value if key_node.value == key), None)
+
+
+def _value_node(node: yaml.MappingNode, key_node: yaml.Node) -> yaml.Node:
+    return next(value for candidate, value in node.value if candidate is key_node)

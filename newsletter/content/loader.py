@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.confine import relative_path
 from newsletter.content.fields import Fields
-from newsletter.content.frontmatter import read_document
+from newsletter.content.files import body_image_errors, missing_image, settings_image_errors
+from newsletter.content.frontmatter import locate
 from newsletter.content.markdown import first_paragraph
 from newsletter.content.models import (
     Catalog,
@@ -20,14 +22,13 @@ from newsletter.content.models import (
     Publication,
 )
 from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
-from newsletter.diagnostics import Diagnostic, warning
+from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import (
     ContentError,
     DuplicateSlugError,
     FieldError,
     MissingReferenceError,
     NewsletterError,
-    SourceLocation,
 )
 from newsletter.settings import PLATFORMS, Settings
 from newsletter.slugs import slugify
@@ -37,6 +38,13 @@ ITEM_KEYS = {
     "author", "url", "event", "publication", "social", "draft", "id",
 }
 ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+EVENT_KEYS = {"start", "end", "location", "url"}
+PUBLICATION_KEYS = {"doi", "venue", "authors", "open_access_url"}
+# How other tools hold a post back (Jekyll, WordPress exports, ...): here each would publish it.
+_HOLD_BACK_VALUES: dict[str, tuple[object, ...]] = {
+    "published": (False, "false", "no"), "status": ("draft", "private", "pending", "future"),
+    "hidden": (True,), "private": (True,), "unpublished": (True,),
+}
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _PLAIN_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")
@@ -84,14 +92,18 @@ def collect_catalog(
     items = _load_all(news, prepared, lambda doc: load_item(doc, root, settings, diagnostics), errors)
     issues = _load_all(issue_files, prepared, lambda doc: load_issue(doc, settings, diagnostics), errors)
     cache.save()
-    errors.extend(_duplicate_slugs(items, "item"))
-    errors.extend(_duplicate_slugs(issues, "issue"))
+    errors.extend(settings_image_errors(root, settings))
+    for result in prepared.values():
+        if not isinstance(result, ContentError):
+            errors.extend(body_image_errors(root, result.document, result.body_html))
+    errors.extend(_duplicate_slugs(root, items, "item"))
+    errors.extend(_duplicate_slugs(root, issues, "issue"))
     known = {item.slug for item in items}
     for issue in issues:
         for slug in issue.items or ():
             if slug not in known:
                 errors.append(MissingReferenceError(
-                    f"issue names an unknown item '{slug}'", SourceLocation(issue.source, _items_line(root, issue)),
+                    f"issue names an unknown item '{slug}'", locate(root, issue.source, "items"),
                     "use the slug of a file in content/news (its file name without the date and .md)",
                 ))
     items.sort(key=lambda item: (item.date, item.slug), reverse=True)
@@ -122,6 +134,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
     title = fields.text("title", required=True)
     when = fields.moment("date", tz)
     assert title is not None and when is not None
+    _refuse_publishing_by_mistake(fields, ITEM_KEYS, "item")
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
     social, social_skip = _social(fields)
@@ -139,8 +152,8 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         image_alt=image_alt,
         author=fields.text("author"),
         url=fields.url("url"),
-        event=_event(fields, tz),
-        publication=_publication(fields),
+        event=_event(fields, tz, diagnostics),
+        publication=_publication(fields, diagnostics),
         social=social,
         social_skip=social_skip,
         draft=fields.flag("draft"),
@@ -153,8 +166,12 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
             diagnostics.append(warning("unusable-tag", document.where("tags"), f"tag '{tag}' has no letters or digits",
                                        "it gets no topic page or feed; use a word"))
     if item.type is ItemType.EVENT and item.event is None:
-        diagnostics.append(warning("event-without-details", document.where("type"),
-                                   "an event without 'event:' details", "add event: {start: ..., location: ...}"))
+        diagnostics.append(warning(
+            "event-without-details", document.where("type"),
+            "an event without 'event:' details: its card shows the item's date, not when or where it takes place",
+            "add the line 'event:' and below it, indented, '  start: YYYY-MM-DD' and '  location: City' "
+            "(or give another 'type:')",
+        ))
     diagnostics.extend(_unknown_keys(fields, ITEM_KEYS))
     return item
 
@@ -166,6 +183,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
     title = fields.text("title", required=True)
     when = fields.moment("date", settings.project.tz)
     assert title is not None and when is not None
+    _refuse_publishing_by_mistake(fields, ISSUE_KEYS, "issue")
     items = fields.text_list("items") if fields.raw("items") is not None else None
     editorial = first_paragraph(body_html)
     issue = Issue(
@@ -202,8 +220,10 @@ def _item_type(fields: Fields) -> ItemType:
     try:
         return ItemType(value.lower())
     except ValueError:
-        names = ", ".join(t.value for t in ItemType)
-        raise fields.fail("type", f"'type' must be one of {names} (got \"{value}\")", "pick one of those") from None
+        names = [t.value for t in ItemType]
+        meant = closest(value, names)
+        raise fields.fail("type", f"'type' must be one of {', '.join(names)} (got \"{value}\")",
+                          f"did you mean 'type: {meant}'?" if meant else "pick one of those") from None
 
 
 def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
@@ -213,9 +233,12 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
-    if not image.startswith(("http://", "https://")) and not (root / "content" / image).is_file():
-        raise MissingReferenceError(f"image file 'content/{image}' does not exist", fields.document.where("image"),
-                                    "put the file there or correct the path (it is relative to content/)")
+    if not image.startswith(("http://", "https://")) and relative_path(image) is None:
+        raise fields.fail("image", f"'image' must be a path inside content/ or an http(s) URL (got \"{image}\")",
+                          "write it relative to content/, such as images/photo.png")
+    problem = missing_image(root, image, lambda: fields.document.where("image"), "image file")
+    if problem is not None:
+        raise problem
     return image, alt
 
 
@@ -229,25 +252,36 @@ def _social(fields: Fields) -> tuple[dict[str, str], bool]:
         raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
     for platform, text in value.items():
         if platform not in PLATFORMS or not isinstance(text, str):
-            raise fields.fail("social", f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
-                              "write 'social: {mastodon: \"Text\"}'")
+            meant = closest(str(platform), PLATFORMS) if platform not in PLATFORMS else None
+            raise FieldError(f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
+                             fields.document.where(f"social.{platform}"),
+                             f"did you mean '{meant}:'?" if meant else "write 'social: {mastodon: \"Text\"}'")
     return {platform: value[platform].strip() for platform in sorted(value)}, False
 
 
-def _nested(fields: Fields, key: str, allowed: set[str]) -> dict[str, Any] | None:
+def _nested(fields: Fields, key: str, allowed: set[str], diagnostics: list[Diagnostic]) -> dict[str, Any] | None:
     value = fields.raw(key)
     if value is None:
         return None
     if not isinstance(value, dict):
         raise fields.fail(key, f"'{key}' must be a mapping", f"write '{key}:' followed by indented 'name: value' lines")
-    unknown = sorted(set(value) - allowed)
-    if unknown:
-        raise fields.fail(key, f"'{key}.{unknown[0]}' is not a known key", f"use {', '.join(sorted(allowed))}")
+    for name in sorted(str(name) for name in set(value) - allowed):
+        meant = closest(name, allowed)
+        diagnostics.append(warning(
+            "unknown-key", fields.document.where(f"{key}.{name}"), f"unknown key '{key}.{name}' is ignored",
+            f"did you mean '{meant}:'?" if meant else f"the keys of '{key}:' are {', '.join(sorted(allowed))}",
+        ))
     return value
 
 
-def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
-    value = _nested(fields, "event", {"start", "end", "location", "url"})
+def _event(fields: Fields, tz: ZoneInfo, diagnostics: list[Diagnostic]) -> Event | None:
+    written = fields.raw("event")
+    if isinstance(written, dict) and written.get("start") is None:
+        typo = next((str(name) for name in written if closest(str(name), EVENT_KEYS) == "start"), None)
+        if typo is not None:
+            raise FieldError("'event.start' is missing", fields.document.where(f"event.{typo}"),
+                             f"write 'start:' for '{typo}:'")
+    value = _nested(fields, "event", EVENT_KEYS, diagnostics)
     if value is None:
         return None
     start = fields.moment("event", tz, value.get("start"), nested="event.start")
@@ -255,58 +289,90 @@ def _event(fields: Fields, tz: ZoneInfo) -> Event | None:
     assert start is not None
     if end is not None and end < start:
         raise fields.fail("event", "'event.end' is before 'event.start'", "swap the two dates")
-    location = value.get("location")
     return Event(
         start=start,
         end=end,
-        location=str(location) if location is not None else None,
+        location=_nested_text(fields, "event", "location", value),
         url=fields.url("event", value.get("url"), nested="event.url"),
     )
 
 
-def _publication(fields: Fields) -> Publication | None:
-    value = _nested(fields, "publication", {"doi", "venue", "authors", "open_access_url"})
+def _publication(fields: Fields, diagnostics: list[Diagnostic]) -> Publication | None:
+    value = _nested(fields, "publication", PUBLICATION_KEYS, diagnostics)
     if value is None:
         return None
-    authors = value.get("authors") or ()
+    authors = value.get("authors") or []
     if isinstance(authors, str):
         authors = [name.strip() for name in authors.split(";" if ";" in authors else ",")]
-    doi = str(value["doi"]).strip() if value.get("doi") else None
+    if not isinstance(authors, list) or not all(_is_text(author) for author in authors):
+        raise fields.fail("publication", "'publication.authors' must be a list of names",
+                          "write 'authors: [Ada Lovelace, Alan Turing]' under 'publication:'")
+    doi = _nested_text(fields, "publication", "doi", value)
     if doi and doi.startswith(("https://doi.org/", "http://doi.org/")):
         doi = doi.split("doi.org/", 1)[1]
     return Publication(
         doi=doi,
-        venue=str(value["venue"]) if value.get("venue") else None,
+        venue=_nested_text(fields, "publication", "venue", value),
         authors=tuple(str(author) for author in authors if author),
         open_access_url=fields.url("publication", value.get("open_access_url"), nested="publication.open_access_url"),
     )
 
 
+def _is_text(value: Any) -> bool:
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool)
+
+
+def _nested_text(fields: Fields, key: str, name: str, block: dict[str, Any]) -> str | None:
+    """A text value inside a block (`event.location`); a list or mapping there is an error, not its repr."""
+    value = block.get(name)
+    if value is None or value == "":
+        return None
+    if not _is_text(value):
+        raise fields.fail(key, f"'{key}.{name}' must be text", f"write '{name}: some text' under '{key}:'")
+    return str(value).strip() or None
+
+
 def _unknown_keys(fields: Fields, allowed: set[str]) -> Iterable[Diagnostic]:
     for key in fields.unknown(allowed):
+        meant = closest(key, allowed)
         yield warning("unknown-key", fields.document.where(key), f"unknown front-matter key '{key}' is ignored",
-                      f"check its spelling; known keys are {', '.join(sorted(allowed))}")
+                      f"did you mean '{meant}:'?" if meant else f"check its spelling; known keys are {', '.join(sorted(allowed))}")
 
 
-def _duplicate_slugs(records: list[Any], kind: str) -> list[NewsletterError]:
+def _refuse_publishing_by_mistake(fields: Fields, allowed: set[str], kind: str) -> None:
+    """A misspelt `draft:`, or another tool's way of holding a post back, is an error: publication cannot be undone."""
+    for written, value in fields.meta.items():
+        key = str(written)  # YAML allows keys that are numbers, or null
+        if key in allowed:
+            continue
+        value = value.lower() if isinstance(value, str) else value
+        if "draft" in key.lower() or closest(key, [*allowed, "draft"]) == "draft":
+            if kind == "item":
+                raise fields.fail(key, f"'{key}' is not 'draft', so the item would be published",
+                                  "write 'draft: true' to hold it back, or remove the line")
+        elif value in _HOLD_BACK_VALUES.get(key.lower(), ()):
+            if kind == "item":
+                shown = str(value).lower() if isinstance(value, bool) else value
+                raise fields.fail(key, f"'{key}: {shown}' does not hold an item back here, so it would be published",
+                                  "write 'draft: true' instead")
+        else:
+            continue
+        raise fields.fail(key, f"'{key}' holds nothing back: issues have no drafts, an issue is listed once its "
+                               "date has come", "remove the line; while you prepare the issue, date it after today")
+
+
+def _duplicate_slugs(root: Path, records: list[Any], kind: str) -> list[NewsletterError]:
     seen: dict[str, Path] = {}
     errors: list[NewsletterError] = []
     for record in records:
         if record.slug in seen:
             errors.append(DuplicateSlugError(
                 f"{kind} slug '{record.slug}' is also used by {seen[record.slug].as_posix()}",
-                SourceLocation(record.source, 1), "give one of them another 'slug:' or file name",
+                locate(root, record.source, "slug"), "give one of them another 'slug:' or file name",
             ))
         else:
             seen[record.slug] = record.source
     return errors
-
-
-def _items_line(root: Path, issue: Issue) -> int | None:
-    try:
-        return read_document(root / issue.source, issue.source).where("items").line
-    except ContentError:
-        return None
 
 
 __all__ = ["load_catalog", "collect_catalog", "default_slug", "ContentProblems", "FieldError"]

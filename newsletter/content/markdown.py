@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Callable
-from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
@@ -33,8 +33,22 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
+# time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
+# Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
+MAX_NESTING = 50
+_LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
+_MARKER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=\s|$))[ \t]*")
+_FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table))\b", re.I)
+# What typography and invisible marks change in a text without changing what it says.
+_FOLD = str.maketrans({
+    **dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‐‑‒–—―−", "-"),
+    **dict.fromkeys("\u00ad\u034f\u200b\u200c\u200d\u2060\ufeff"),
+})
+_DASHES = re.compile(r"-{2,}")
 
 
 class MarkdownRenderer:
@@ -49,8 +63,35 @@ class MarkdownRenderer:
         return sanitize(self._md.convert(text))
 
 
-def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
-    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src."""
+def too_deep(text: str) -> int | None:
+    """The 0-based line where lists and quotes nest deeper than MAX_NESTING, or None.
+
+    A line's depth is its indentation in steps of four columns (Python-Markdown's tab length)
+    plus the `>` and list markers it starts with (`- > - x` opens three); fenced code is skipped.
+    """
+    fenced = False
+    for number, line in enumerate(text.split("\n")):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        stripped = line.lstrip(" \t")
+        if fenced or not stripped or (stripped[0] != ">" and not _LIST_MARKER.match(stripped)):
+            continue
+        depth = len(line[: len(line) - len(stripped)].expandtabs(4)) // 4
+        position = 0
+        while depth <= MAX_NESTING:
+            marker = _MARKER.match(stripped, position)
+            if marker is None:
+                break
+            depth += 1
+            position = marker.end()
+        if depth > MAX_NESTING:
+            return number
+    return None
+
+
+def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) -> str:
+    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src (None drops it)."""
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if rewrite is not None and (tag, attribute) in _URL_ATTRIBUTES:
@@ -68,34 +109,34 @@ def sanitize(fragment: str, rewrite: Callable[[str], str] | None = None) -> str:
     )
 
 
-def absolutize(fragment: str, base_url: str, content_url: str) -> str:
-    """Make every URL absolute: fragments against `base_url`, content paths against `content_url`."""
+def image_sources(fragment: str) -> list[str]:
+    """The `src` of every image of a sanitised fragment, in order, entities decoded."""
+    found: list[str] = []
 
-    def rewrite(url: str) -> str:
-        if url.startswith("#"):
-            return base_url + url
-        if urlsplit(url).scheme or url.startswith("//"):
-            return url
-        return urljoin(content_url, url)
+    def keep(tag: str, attribute: str, value: str) -> str:
+        if (tag, attribute) == ("img", "src"):
+            found.append(value)
+        return value
 
-    return sanitize(fragment, rewrite)
-
-
-def relativize(fragment: str, prefix: str) -> str:
-    """Point content-relative URLs at the copied files, `prefix` being the way up to output/."""
-
-    def rewrite(url: str) -> str:
-        if url.startswith(("#", "/")) or urlsplit(url).scheme:
-            return url
-        return prefix + url
-
-    return sanitize(fragment, rewrite)
+    nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=keep,
+              url_schemes=URL_SCHEMES, link_rel=None)
+    return found
 
 
 def plain_text(fragment: str) -> str:
-    """Return the text of an HTML fragment, whitespace collapsed."""
-    text = html.unescape(nh3.clean(fragment, tags=set()))
+    """Return the text of an HTML fragment, whitespace collapsed; a line break or block ends a word."""
+    text = html.unescape(nh3.clean(_BREAKS.sub(r" \g<0>", fragment), tags=set()))
     return " ".join(text.split())
+
+
+def reader_text(text: str) -> str:
+    """Text as a reader compares it: typographic quotes, dashes, compatibility forms and whitespace folded.
+
+    Checks that look for a text in an output compare both sides through this, so that
+    "Union’s" matches "Union's" and a statement wrapped over lines in the plain text still counts.
+    """
+    folded = unicodedata.normalize("NFKC", text.translate(_FOLD))
+    return " ".join(_DASHES.sub("-", folded).split())
 
 
 def first_paragraph(fragment: str) -> str:

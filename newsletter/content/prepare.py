@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.store import MarshalStore
@@ -70,26 +71,35 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
     """Prepare every file, from the cache where its bytes are known, else in parallel."""
     results: dict[Path, Prepared | ContentError] = {}
     missing: list[tuple[Path, str, bytes]] = []
+    project = Boundary(root)
     for path in paths:
         shown_as = path.relative_to(root)
         try:
-            raw = path.read_bytes()
+            raw = read_project_file(project, path)
+        except Refused as exc:
+            results[path] = ContentError(f"the file {exc}", SourceLocation(shown_as),
+                                         "keep content files inside the project, as plain files")
+            continue
         except OSError as exc:
             results[path] = ContentError(f"cannot read the file ({exc.strerror or exc})", SourceLocation(shown_as),
                                          "check that it is a file you may read")
             continue
         key = cache.key(shown_as, raw)
         found = cache.get(key)
-        if found is not None:
-            results[path] = _unpack(found)
+        prepared = _unpack(found) if found is not None else None
+        if prepared is not None:
+            results[path] = prepared
         else:
+            cache.forget(key)
             missing.append((path, key, raw))
     for (path, key, raw), packed in zip(missing, _prepare_many([(p.relative_to(root), raw) for p, _, raw in missing])):
         if isinstance(packed, ContentError):
             results[path] = packed
         else:
             cache.put(key, packed)
-            results[path] = _unpack(packed)
+            fresh = _unpack(packed)
+            assert fresh is not None  # this code's own shape
+            results[path] = fresh
     return results
 
 
@@ -127,6 +137,8 @@ _renderer: Any = None
 
 def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentError:
     global _renderer
+    from newsletter.content.markdown import MAX_NESTING, too_deep
+
     if _renderer is None:
         from newsletter.content.markdown import MarkdownRenderer
 
@@ -135,10 +147,24 @@ def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentEr
         document = decode_document(raw, shown_as)
     except ContentError as exc:
         return exc
-    html = _renderer.render(document.body)
+    deep = too_deep(document.body)
+    if deep is not None:
+        return ContentError(f"lists or quotes are nested more than {MAX_NESTING} levels deep",
+                            SourceLocation(shown_as, document.body_line + deep), "nest them less deeply")
+    try:
+        html = _renderer.render(document.body)
+    except RecursionError:
+        return ContentError("the text is nested too deeply to render", SourceLocation(shown_as, document.body_line),
+                            "nest lists, quotes and HTML elements less deeply")
     return (document.path.as_posix(), document.meta, document.body, document.front_matter, document.body_line, html)
 
 
-def _unpack(packed: tuple[Any, ...]) -> Prepared:
+def _unpack(packed: Any) -> Prepared | None:
+    """A prepared document from the cache, or None when the entry is not the shape this code writes."""
+    if not isinstance(packed, tuple) or len(packed) != 6:
+        return None
     path, meta, body, front_matter, body_line, html = packed
+    if not (isinstance(path, str) and isinstance(meta, dict) and isinstance(body, str)
+            and isinstance(front_matter, str) and isinstance(body_line, int) and isinstance(html, str)):
+        return None
     return Prepared(Document(Path(path), meta, body, front_matter, body_line), html)

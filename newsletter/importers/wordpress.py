@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import diagnostics
+from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.loader import default_slug
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import SettingsError, SourceLocation
@@ -110,6 +111,9 @@ def _convert(
         return PostResult(label, where, Outcome.SKIPPED, reason=f"{reason}; drafts are skipped")
     if post.published is None:
         return PostResult(label, where, Outcome.SKIPPED, reason="has no readable publication date")
+    if not EARLIEST <= post.published.date() <= LATEST:
+        return PostResult(label, where, Outcome.SKIPPED,
+                          reason=f"its date {post.published.date().isoformat()} is out of range")
     if post.has_password:
         warn("password-protected", "the post is password-protected on WordPress; imported as a draft")
     # WordPress keeps non-Latin letters in slugs; news item slugs are plain ASCII for every URL.

@@ -265,7 +265,10 @@ def _rss_date(value: str, zone: tzinfo) -> datetime | None:
         return None
     if moment.tzinfo is None:  # "-0000" means UTC with no known local zone
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(zone)
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:  # year 1 or 9999 seen from another zone: no usable date
+        return None
 
 
 def _feed_image(fields: dict[str, list[etree._Element]]) -> Image | None:

@@ -11,12 +11,15 @@ from urllib.parse import urljoin
 from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
+from newsletter.content.markdown import MAX_NESTING
 from newsletter.importers.autop import add_paragraphs
 from newsletter.importers.footnotes import mark_footnotes
 from newsletter.importers.gutenberg import drop_site_rendered_blocks, has_blocks
 from newsletter.importers.shortcodes import expand_shortcodes
 from newsletter.importers.wordpress_export import Attachment
 
+# Markup deeper than this is flattened: converting it to Markdown recurses once per element.
+MAX_ELEMENT_DEPTH = 150
 # Characters authors type at the start of a paragraph to fake a bulleted list.
 BULLETS = "•●▪◦‣∙·"
 _BULLET_START = re.compile(rf"^\s*[{BULLETS}]\s*")
@@ -74,6 +77,9 @@ def prepare_content(
     if expanded.empty_galleries:
         findings.append(Finding("empty-gallery", "dropped a gallery whose images are not in the export"))
     soup = BeautifulSoup(expanded.html.replace("\r\n", "\n"), "html.parser")
+    if _flatten_deep_markup(soup):
+        findings.append(Finding("deep-nesting", f"flattened lists or quotes nested more than {MAX_NESTING} levels "
+                                f"deep, or markup more than {MAX_ELEMENT_DEPTH}, into plain text"))
     for comment in soup.find_all(string=lambda node: isinstance(node, Comment)):
         comment.extract()
     dropped = sorted({element.name for element in soup.find_all(_DROPPED_ELEMENTS)})
@@ -91,6 +97,30 @@ def prepare_content(
     findings.extend(_fix_urls(soup, site_url, resolve_image))
     _drop_empty(soup)
     return PreparedContent(soup, tuple(findings), notes)
+
+
+def _flatten_deep_markup(soup: BeautifulSoup) -> bool:
+    """Replace lists and quotes nested deeper than a news item may hold, and any deeper markup, by their text.
+
+    The Markdown converter recurses once per element and a news item refuses lists nested more
+    than MAX_NESTING deep: both would fail on a post with hundreds of nested lists. This walk
+    keeps no stack (bs4's find_all and get_text do not recurse).
+    """
+    depth: dict[int, int | None] = {id(soup): 0}
+    lists: dict[int, int] = {id(soup): 0}
+    flattened = False
+    for element in soup.find_all(True):
+        parent = depth.get(id(element.parent))
+        if parent is None:  # inside a subtree already flattened
+            depth[id(element)] = None
+            continue
+        depth[id(element)] = parent + 1
+        lists[id(element)] = lists[id(element.parent)] + (element.name in ("ul", "ol", "blockquote"))
+        if parent + 1 > MAX_ELEMENT_DEPTH or lists[id(element)] > MAX_NESTING:
+            depth[id(element)] = None
+            element.replace_with(NavigableString(" ".join(element.get_text(" ").split())))
+            flattened = True
+    return flattened
 
 
 def html_to_text(fragment: str) -> str:

@@ -51,16 +51,19 @@ def resolve(base: Path, url_path: str) -> Found:
         raise Refused(url_path)
     if any(part.startswith(".") for part in parts):
         raise Missing(url_path)  # staging files of atomic writes and other hidden files
-    root = base.resolve()
-    target = root.joinpath(*parts).resolve()
-    if target != root and root not in target.parents:
-        raise Refused(url_path)  # a symbolic link pointing outside
-    if target.is_dir():
-        if not url_path.endswith("/"):
-            return Found(target, redirect=url_path + "/")
-        target = target / "index.html"
-    if not target.is_file():
-        raise Missing(url_path)
+    try:
+        root = base.resolve()
+        target = root.joinpath(*parts).resolve()
+        if target != root and root not in target.parents:
+            raise Refused(url_path)  # a symbolic link pointing outside
+        if target.is_dir():
+            if not url_path.endswith("/"):
+                return Found(target, redirect=url_path + "/")
+            target = target / "index.html"
+        if not target.is_file():
+            raise Missing(url_path)
+    except (OSError, RuntimeError):  # a name too long for the file system, a loop of links
+        raise Missing(url_path) from None
     return Found(target)
 
 

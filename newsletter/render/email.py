@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -12,7 +13,8 @@ from typing import Any
 from markupsafe import Markup
 
 from newsletter.assemble import Edition
-from newsletter.content.markdown import absolutize
+from newsletter.content.markdown import sanitize
+from newsletter.errors import RenderError, SourceLocation
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
 from newsletter.render.email_context import (
@@ -36,6 +38,9 @@ TEXT_TEMPLATE = "email/issue.txt"
 # Invisible characters after the preheader, so inbox previews don't continue into the body text.
 PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 80)
 TEXT_WIDTH = 72
+# Where Markdown writes an address: `](url "title")`, `](<url>)` and `[ref]: url`.
+_INLINE_LINK = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
+_REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 
 
 class EmailRenderer:
@@ -43,8 +48,10 @@ class EmailRenderer:
 
     def render(self, site: Site, templates: Templates) -> Iterator[Output]:
         for edition in site.editions:
+            # The editorial's links depend on other files too (an item it links to being published).
+            editorial = editorial_html(site, edition)
             email = remember(
-                site.memo, "email", (edition, site.settings, site.as_of, site.drafts),
+                site.memo, "email", (edition, site.settings, site.as_of, site.drafts, editorial),
                 lambda: render_email(site, templates, edition),
                 pack=lambda email: (email.html, email.text, email.eml),
                 unpack=lambda packed: RenderedEmail(edition, *packed),
@@ -72,10 +79,22 @@ def render_email(site: Site, templates: Templates, edition: Edition) -> Rendered
         site.settings.email.utm_exclude,
     )
     context = email_context(site, edition, tag)
-    html = tag_links(compile_mjml(templates.render(HTML_TEMPLATE, **context)), tag)
+    try:
+        compiled = compile_mjml(templates.render(HTML_TEMPLATE, **context))
+    except RenderError as exc:
+        raise _mjml_error(templates, exc) from None
+    html = tag_links(compiled, tag)
     text = templates.render(TEXT_TEMPLATE, **context)
     message = build_message(site, edition, html, text)
     return RenderedEmail(edition, html, text, message_bytes(message))
+
+
+def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
+    """MRML gives no line: name the template, and the project's own email templates, where the fault most likely is."""
+    own = templates.overrides("email")
+    hint = (f"check the tags in your {', '.join(path.as_posix() for path in own)}" if own
+            else "the default theme does not compile: run with --traceback and report it")
+    return RenderError(exc.message, SourceLocation(templates.file_of(HTML_TEMPLATE)), hint)
 
 
 def render_message(site: Site, templates: Templates, edition: Edition) -> EmailMessage:
@@ -105,14 +124,32 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "text_direction": "rtl" if project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
         "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
         "emblem": email_image(site, EMBLEM, "Flag of the European Union", 75) if settings.funding.emblem else None,
-        # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
-        "editorial": Markup(absolutize(edition.issue.body_html, links.web_version, site.content_url)),
-        "editorial_text": edition.issue.body_markdown.strip(),
+        "editorial": Markup(editorial_html(site, edition)),
+        "editorial_text": editorial_text(site, edition),
         "preheader_filler": PREHEADER_FILLER,
         "track": tag,
         "wrap": wrap,
         "underline": underline,
     }
+
+
+def editorial_html(site: Site, edition: Edition) -> str:
+    """The issue's editorial with every link absolute, or left out where the build writes nothing."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+    # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
+    return sanitize(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+
+
+def editorial_text(site: Site, edition: Edition) -> str:
+    """The editorial's Markdown for the plain-text part, with every address it writes made absolute."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+
+    def absolute(match: re.Match[str]) -> str:
+        written = match.group(2)
+        url = site.absolute_link(written.removeprefix("<").removesuffix(">"), issue.source, web_version)
+        return match.group(1) + (url or written)  # a dead link stays as written: `check` reports it
+
+    return _REFERENCE_LINK.sub(absolute, _INLINE_LINK.sub(absolute, issue.body_markdown)).strip()
 
 
 def wrap(text: str) -> str:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from newsletter.assemble import Edition
+from newsletter.content.frontmatter import locate
+from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
 from newsletter.links import find_links, strip_tracking
@@ -54,34 +57,49 @@ class _Sources:
     def __init__(self, site: Site, edition: Edition):
         self.site, self.issue = site, SourceLocation(edition.issue.source)
         self.settings = SourceLocation(Path(SETTINGS_FILE))
+        self.grant = site.settings.where("funding.grant_agreement")
         self.by_url: dict[str, SourceLocation] = {}
         for item in edition.items:
             where = SourceLocation(item.source)
-            urls = [site.item_url(item), item.url, site.asset_url(item.image) if item.image else None]
+            urls = [site.item_url(item), item.url]
             if item.event:
                 urls.append(item.event.url)
             if item.publication:
                 urls += [item.publication.doi_url, item.publication.open_access_url]
             self.by_url.update((url, where) for url in urls if url)
+            if item.image:
+                self.by_url[site.asset_url(item.image)] = locate(site.root, item.source, "image")
         settings = site.settings
-        for partner in settings.partners:
-            for url in (partner.url, site.asset_url(partner.logo) if partner.logo else None):
-                if url:
-                    self.by_url.setdefault(url, self.settings)
+        for index, partner in enumerate(settings.partners):
+            if partner.url:
+                self.by_url.setdefault(partner.url, settings.where(f"partners[{index}].url"))
+            if partner.logo:
+                self.by_url.setdefault(site.asset_url(partner.logo), settings.where(f"partners[{index}].logo"))
         if settings.project.logo:
-            self.by_url.setdefault(site.asset_url(settings.project.logo), self.settings)
+            self.by_url.setdefault(site.asset_url(settings.project.logo), settings.where("project.logo"))
 
     def of(self, url: str) -> SourceLocation:
         return self.by_url.get(strip_tracking(url), self.issue)
 
-    def issue_key(self, key: str) -> SourceLocation:
-        """The issue file at the line of a front-matter key, when it is written there."""
+    def image(self, src: str, file: Path | None) -> SourceLocation:
+        """Where an image is named: its item or setting, else the editorial's line that names its file."""
+        where = self.of(src)
+        if where is not self.issue or file is None:
+            return where
         try:
-            lines = (self.site.root / self.issue.path).read_text(encoding="utf-8").splitlines()
-        except OSError:
-            return self.issue
-        line = next((number for number, text in enumerate(lines, 1) if text.startswith(f"{key}:")), None)
+            text = (self.site.root / self.issue.path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return where
+        names = (file.name, quote(file.name))
+        line = next((n for n, written in enumerate(text.splitlines(), 1) if any(name in written for name in names)), None)
         return SourceLocation(self.issue.path, line)
+
+    def issue_key(self, key: str, instead: str | None = None) -> SourceLocation:
+        """The issue file at the line of a front-matter key, or of the key it defaults to when it is not written."""
+        where = locate(self.site.root, self.issue.path, key)
+        if instead is not None and where.line == 1:  # not written: the value comes from `instead`
+            return locate(self.site.root, self.issue.path, instead)
+        return where
 
 
 def _size(sources: _Sources, size: int) -> list[Diagnostic]:
@@ -102,7 +120,7 @@ def _inbox(site: Site, sources: _Sources, edition: Edition) -> list[Diagnostic]:
                                 f"the preheader has {len(issue.preheader)} characters; inboxes show about {MAX_PREHEADER}",
                                 "shorten 'preheader:'"))
     if len(issue.subject) > MAX_SUBJECT:
-        findings.append(warning("long-subject", sources.issue_key("subject"),
+        findings.append(warning("long-subject", sources.issue_key("subject", instead="title"),
                                 f"the subject has {len(issue.subject)} characters; keep it within {MAX_SUBJECT}",
                                 "shorten 'subject:' (or 'title:' when there is no subject)"))
     return findings
@@ -115,14 +133,16 @@ def _acknowledgement(site: Site, sources: _Sources, document: str, text: str) ->
         findings.append(error("missing-unsubscribe", sources.issue,
                               f"the email has no unsubscribe link ({unsubscribe}) for esp '{site.settings.email.esp}'",
                               "keep {{ links.unsubscribe }} in your email/footer.mjml and email/issue.txt templates"))
-    if html.escape(funding.statement, quote=False) not in document or funding.statement not in text:
+    # As a reader sees it: entities decoded, markup dropped, quotes, dashes and line breaks folded.
+    statement = reader_text(funding.statement)
+    if statement not in reader_text(plain_text(document)) or statement not in reader_text(text):
         findings.append(error("missing-funding", sources.issue, "the email lacks the EU funding statement",
                               "keep {{ settings.funding.statement }} in your email templates"))
     if not funding.grant_agreement:
-        findings.append(error("missing-grant-number", sources.settings, "no grant agreement number is set",
+        findings.append(error("missing-grant-number", sources.grant, "no grant agreement number is set",
                               "add grant_agreement = \"...\" under [funding]"))
-    elif funding.grant_agreement not in funding.statement:
-        findings.append(error("missing-grant-number", sources.settings,
+    elif reader_text(funding.grant_agreement) not in statement:
+        findings.append(error("missing-grant-number", sources.grant,
                               f"the funding statement does not give grant agreement No {funding.grant_agreement}",
                               "add the number to [funding] statement, or remove the statement to use the default"))
     return findings
@@ -133,13 +153,13 @@ def _images(site: Site, sources: _Sources, document: str) -> list[Diagnostic]:
     for tag, attrs in elements(document):
         if tag == "img" and not (attrs.get("alt") or "").strip():
             src = attrs.get("src") or ""
-            findings.append(warning("missing-alt", sources.of(src), f"image {src} has no alt text",
+            findings.append(warning("missing-alt", sources.image(src, local_file(site, src)), f"image {src} has no alt text",
                                     "describe the image in 'image_alt:' or in the Markdown ![alt](...)"))
     for src in image_sources(document):
         file = local_file(site, src)
         if file is not None and file.stat().st_size > MAX_IMAGE:
             size = file.stat().st_size / 1024 / 1024
-            findings.append(warning("large-image", sources.of(src), f"image {src} is {size:.1f} MB",
+            findings.append(warning("large-image", sources.image(src, file), f"image {src} is {size:.1f} MB",
                                     "resize it to at most 1200 px wide and save it compressed"))
     return findings
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 import imagesize  # type: ignore[import-untyped]
 
 from newsletter.assemble import Edition
+from newsletter.confine import inside, relative_path
 from newsletter.content.models import Event, ItemType, NewsItem
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
@@ -53,7 +54,7 @@ class Card:
 
     item: NewsItem
     template: str  # email/cards/<type>.mjml
-    link: str  # "Read more": the item's canonical url or its page
+    link: str  # "Read more": the item's canonical url or its page; until that exists, its card on the web version
     image: EmailImage | None
     when: str | None = None  # events: date, time and place in words
     doi_url: str | None = None
@@ -110,13 +111,19 @@ def local_file(site: Site, url: str) -> Path | None:
     base = site.settings.project.site_url
     if not url.startswith(base):
         return None
-    relative = url[len(base):]
+    relative = unquote(urlsplit(url[len(base):]).path)  # Site.url encoded the file's path
+    if relative_path(relative) is None:
+        return None  # "..", an absolute path: never a file of ours
     if relative.startswith("static/"):
         name = relative.removeprefix("static/")
         candidates = [site.root / "templates" / "static" / name, THEME_DIR / "static" / name]
-    else:
+    elif site.publishable(relative):
         candidates = [site.root / "content" / relative]
-    return next((path for path in candidates if path.is_file()), None)
+    else:
+        return None
+    # Nothing from outside the project (a link in content/images/) is ever attached to the email.
+    return next((path for path in candidates
+                 if path.is_file() and (THEME_DIR in path.parents or inside(site.root, path))), None)
 
 
 def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:
@@ -135,18 +142,20 @@ def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:
 def cards(site: Site, edition: Edition) -> tuple[Group, ...]:
     """The edition's items as cards, grouped by type in the theme's order."""
     tz = site.settings.project.tz
+    web_version = site.url(site.issue_path(edition))
     return tuple(
-        Group(kind, kind.heading, tuple(card(site, item, tz) for item in items))
+        Group(kind, kind.heading, tuple(card(site, item, tz, web_version) for item in items))
         for kind, items in edition.groups
     )
 
 
-def card(site: Site, item: NewsItem, tz: ZoneInfo) -> Card:
+def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str) -> Card:
     image = email_image(site, item.image, item.image_alt or "", CONTENT_WIDTH) if item.image else None
     return Card(
         item=item,
         template=f"email/cards/{item.type.value}.mjml",
-        link=site.item_url(item),
+        # An issue prepared ahead of its items' dates links to their cards until their pages exist.
+        link=site.reader_url(item) or f"{web_version}#{site.item_anchor(item)}",
         image=image,
         when=event_when(item.event, tz) if item.event else None,
         doi_url=item.publication.doi_url if item.publication else None,

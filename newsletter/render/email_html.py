@@ -53,7 +53,7 @@ def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Call
         if url in tagged:
             return tagged[url]
         parts = urlsplit(url)
-        if not params or parts.scheme not in ("http", "https") or url.startswith(exclude) or _is_merge_tag(url):
+        if not params or parts.scheme not in ("http", "https") or url.startswith(exclude) or is_merge_tag(url):
             result = url
         elif not parts.query:
             result = urlunsplit(parts._replace(query=only_params))
@@ -87,7 +87,8 @@ def tag_links(document: str, tag: Callable[[str], str]) -> str:
     return _ANCHOR.sub(anchor, document)
 
 
-def _is_merge_tag(url: str) -> bool:
+def is_merge_tag(url: str) -> bool:
+    """Whether `url` holds an email service's merge tag, which it replaces when it sends."""
     return any(mark in url for mark in ("*|", "{{", "{%", "[", "%%"))
 
 

@@ -36,7 +36,7 @@ def build_message(site: Site, edition: Edition, document: str, text: str) -> Ema
     """A multipart/alternative message whose HTML shows the project's images from attached parts."""
     issue = edition.issue
     message = EmailMessage(policy=policy.SMTP)
-    message["Subject"] = issue.subject
+    message["Subject"] = " ".join(issue.subject.split())  # a header is one line: a title may hold line breaks
     message["From"] = sender(site)
     if site.settings.email.reply_to:
         message["Reply-To"] = site.settings.email.reply_to

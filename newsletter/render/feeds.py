@@ -6,7 +6,7 @@ import html
 import mimetypes
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timezone
 from pathlib import PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,26 +16,30 @@ from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
 from newsletter.assemble import local_day
-from newsletter.content.markdown import absolutize
+from newsletter.confine import Refused, content_file
+from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.render import Output
 from newsletter.render.jsonfeed import render_json_feed
-from newsletter.site import Site
+from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.slugs import slugify
 from newsletter.templates import Templates
 
-# Subscribers hold these addresses: they never move (see the SPEC's output layout).
-RSS_PATH = "feed.xml"
-ATOM_PATH = "atom.xml"
-JSON_PATH = "feed.json"
 GENERATOR = "newsletter"  # no version: an upgrade alone must not change the feeds
 
+# A date alone is stamped at this time of its day in UTC: the same calendar day for readers
+# anywhere from UTC-11 to UTC+12:45 (noon in Brussels in winter). Midnight in the project's
+# zone would be the day before for every reader west of it.
+DAY_STAMP = time(11, 0, tzinfo=timezone.utc)
 # RSS 2.0 caps the channel image at 144 x 400 pixels.
 _RSS_IMAGE_MAX = (144, 400)
 # Fixed table, so the type never depends on the machine's /etc/mime.types.
 _IMAGE_TYPES = {
     ".avif": "image/avif", ".gif": "image/gif", ".jpeg": "image/jpeg", ".jpg": "image/jpeg",
-    ".png": "image/png", ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".jfif": "image/jpeg", ".jpe": "image/jpeg", ".pjpeg": "image/jpeg", ".pjp": "image/jpeg",
+    ".png": "image/png", ".apng": "image/apng", ".svg": "image/svg+xml", ".webp": "image/webp",
+    ".bmp": "image/bmp", ".ico": "image/vnd.microsoft.icon", ".tif": "image/tiff", ".tiff": "image/tiff",
+    ".heic": "image/heic", ".heif": "image/heif",
 }
 _DEFAULT_TYPES = mimetypes.MimeTypes()  # Python's built-in table only
 
@@ -123,11 +127,21 @@ def feed_entry(site: Site, item: NewsItem) -> Entry:
         item=item,
         guid=item_guid(site, item),
         link=site.item_url(item),
-        published=item.date,
-        content_html=absolutize(item.body_html, base_url=page, content_url=site.content_url),
+        published=feed_date(site, item),
+        content_html=sanitize(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
         categories=_categories(site, item),
         image=_image(site, item.image) if item.image else None,
     )
+
+
+def feed_date(site: Site, item: NewsItem) -> datetime:
+    """When feeds say an item was published: its time, or for a date alone DAY_STAMP of that day."""
+    tz = site.settings.project.tz
+    # The loader turns a date alone into midnight on the project's clock: that is a day, not a time.
+    # (Compared on the clock as written: a midnight that a change to summer time skips is still that day.)
+    if getattr(item.date.tzinfo, "key", None) != tz.key or item.date.time() != time(0):
+        return item.date
+    return datetime.combine(item.date.date(), DAY_STAMP).astimezone(tz)
 
 
 def item_guid(site: Site, item: NewsItem) -> str:
@@ -178,7 +192,7 @@ def rss_feed(site: Site, entries: Sequence[Entry], tag_slug: str | None = None) 
         if entry.item.author:
             rss_item.dc.dc_creator(entry.item.author)  # <author> must be an email address
         if entry.image is not None:
-            if entry.image.length:  # RSS requires a positive length; unknown for remote files
+            if entry.image.length and entry.image.type:  # RSS requires both; unknown for remote files
                 _enclosure(rss_item, entry.image)
             _media(rss_item, entry.image)
     return bytes(generator.rss_str(pretty=True))
@@ -271,10 +285,14 @@ def _image(site: Site, path: str) -> Image:
     """Describe a content image: bytes, type and pixel size of the local file we publish."""
     url = site.asset_url(path)
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    # No type rather than a wrong one: a file without a suffix, or one no table knows.
     mime = _IMAGE_TYPES.get(suffix) or _DEFAULT_TYPES.guess_type(url)[0]
     if path.startswith(("http://", "https://")):
         return Image(url, mime)
-    local = site.root / "content" / path
+    try:
+        local = content_file(site.root, path)
+    except Refused:
+        return Image(url, mime)
     if not local.is_file():
         return Image(url, mime)
     width, height = imagesize.get(local)

@@ -6,13 +6,12 @@ first, then platform, then thread part); each issue gets a review sheet, `social
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from typing import Any
 
 from newsletter.assemble import local_day
+from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
@@ -98,15 +97,13 @@ def drafts_json(site: Site, drafts: list[Draft]) -> str:
 
 
 def drafts_csv(site: Site, drafts: list[Draft]) -> str:
-    """Every draft as CSV rows for a bulk scheduler: RFC 4180, a header row, CRLF line ends."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_HEADER)
+    """Every draft as CSV rows for a bulk scheduler: RFC 4180, a header row, CRLF line ends, no formulas."""
+    rows = []
     for draft in drafts:
         image_url, alt = draft_image(site, draft) or ("", "")
-        writer.writerow((draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
-                         image_url, alt, draft.item.slug, draft.part or ""))
-    return buffer.getvalue()
+        rows.append((draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
+                     image_url, alt, draft.item.slug, draft.part or ""))
+    return csv_text(CSV_HEADER, rows)
 
 
 def scheduled_date(site: Site, item: NewsItem) -> str:

@@ -18,12 +18,11 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import regex
-import yaml
 
-from newsletter.content.frontmatter import read_document
+from newsletter.content.frontmatter import locate
 from newsletter.content.models import NewsItem
 from newsletter.diagnostics import Diagnostic, error, warning
-from newsletter.errors import ContentError, SourceLocation
+from newsletter.errors import SourceLocation
 from newsletter.render import Output
 from newsletter.render.social import JSON_PATH
 from newsletter.render.social_compose import (
@@ -90,7 +89,7 @@ def _long_generated_drafts(site: Site, outputs: Sequence[Output]) -> Iterator[Di
         if item is None or platform in item.social or fits(platform, record["text"], record["limit"]):
             continue
         label = platform_rules(platform).label
-        yield error("social-too-long", SourceLocation(item.source),
+        yield error("social-too-long", _key_location(site, item, "title"),
                     f"the {label} post is {record['length']} long, over its limit of {record['limit']}, "
                     "even with the summary and hashtags left out and the title cut",
                     f"shorten the title, or write the post in 'social: {{{platform}: ...}}'")
@@ -144,7 +143,7 @@ def _hashtags(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterato
             if not problem:
                 continue
             if hashtag in from_project:
-                yield warning("long-hashtag", SourceLocation(Path(SETTINGS_FILE)),
+                yield warning("long-hashtag", site.settings.where("social.hashtags"),
                               f"{hashtag} from [social] hashtags {problem}", "use a shorter hashtag")
             else:
                 yield warning("long-hashtag", _key_location(site, item, "tags"),
@@ -185,26 +184,8 @@ def _image(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterator[D
 
 def override_location(site: Site, item: NewsItem, platform: str) -> SourceLocation:
     """The line of `social: {platform: ...}` in the item's front matter, else of `social:`."""
-    try:
-        document = read_document(site.root / item.source, item.source)
-    except (ContentError, OSError):
-        return SourceLocation(item.source)
-    try:
-        node = yaml.compose(document.front_matter, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        node = None
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if key.value == "social" and isinstance(value, yaml.MappingNode):
-                for inner, _text in value.value:
-                    if inner.value == platform:
-                        # +1 for 1-based lines, +1 for the opening '---'
-                        return SourceLocation(item.source, int(inner.start_mark.line) + 2)
-    return document.where("social")
+    return locate(site.root, item.source, f"social.{platform}")
 
 
 def _key_location(site: Site, item: NewsItem, key: str) -> SourceLocation:
-    try:
-        return read_document(site.root / item.source, item.source).where(key)
-    except (ContentError, OSError):
-        return SourceLocation(item.source)
+    return locate(site.root, item.source, key)

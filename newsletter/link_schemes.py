@@ -1,0 +1,65 @@
+"""Which links a project may publish: web and mailto addresses and ESP merge tags, nothing a client would run.
+
+One check for every URL a project writes, in content (`url:`, `event.url`) and in settings
+(`site_url`, `unsubscribe_url`, `[[partners]] url` and `logo`): `javascript:` or `data:` in an
+email runs in some clients and is a phishing lure in all.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from urllib.parse import urlsplit
+
+WEB = ("http", "https")
+WEB_AND_MAIL = ("http", "https", "mailto")
+# A merge tag an email service replaces with a subscriber's own link when it sends, e.g.
+# Mailchimp *|UNSUB|*, Brevo {{ unsubscribe }}, Listmonk {{ UnsubscribeURL }}, Buttondown
+# {{ unsubscribe_url }}, Mailgun %unsubscribe_url%, Mailjet [[UNSUB_LINK_EN]], Sendy [unsubscribe].
+MERGE_TAG = re.compile(
+    r"\*\|[A-Za-z0-9_:]+\|\*"
+    r"|\{\{\{?\s*[A-Za-z0-9_.]+\s*\}?\}\}"
+    r"|%[A-Za-z0-9_]+%"
+    r"|\[\[?[A-Za-z0-9_]+\]?\]"
+)
+
+
+def link_problem(url: str, schemes: Collection[str] = WEB, merge_tags: bool = False) -> str | None:
+    """Why `url` may not be published as a link, in a few words, or None when it may."""
+    if merge_tags and MERGE_TAG.fullmatch(url):
+        return None
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 for char in url):
+        return "it holds spaces, line breaks or control characters"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        return "it is not a well-formed address"
+    allowed = " or ".join(f"{scheme}:" for scheme in schemes)
+    if parts.scheme.lower() not in schemes:
+        return f"it must start with {allowed}" + (" or be the service's merge tag" if merge_tags else "")
+    if parts.scheme.lower() == "mailto":
+        return None if parts.path else "it names no email address after mailto:"
+    if not parts.hostname:
+        return "it has no host name"
+    if not valid_host(parts.hostname):
+        return "its host name is not valid"
+    return None
+
+
+def valid_host(host: str) -> bool:
+    """Whether a host name can be written in DNS form (IDNA): no empty labels, none over 63 characters."""
+    try:
+        host.encode("idna")
+    except UnicodeError:
+        return False
+    return True
+
+
+def ascii_host(netloc: str) -> str:
+    """The network location with a non-ASCII host name in its DNS (IDNA) form; ASCII ones are left as written."""
+    if netloc.isascii():
+        return netloc
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, colon, port = hostport.partition(":")
+    return f"{userinfo}{at}{host.encode('idna').decode('ascii')}{colon}{port}"

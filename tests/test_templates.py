@@ -1,0 +1,68 @@
+"""A broken template, the project's own or the theme's, is one line naming the template file and its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsletter.cli import cli
+from newsletter.templates import THEME_DIR, Templates
+
+from .conftest import PUBLISHABLE_SETTINGS
+
+# Templates every build of the minimal project renders, and a fault to put in each, with what the error says.
+USED = ["web/index.html", "web/issue.html", "web/item.html", "web/base.html", "web/funding.html",
+        "email/issue.mjml", "email/header.mjml", "email/footer.mjml", "email/issue.txt", "email/cards/card.txt",
+        "social/mastodon.txt", "social/sheet.md"]
+FAULTS = {
+    "undefined": ("{{ settings.project.nope.deeper }}", "failed ('newsletter.settings.ProjectSettings object' has no "
+                                                        "attribute 'nope')"),
+    "runtime": ("{{ 1 // 0 }}", "failed (ZeroDivisionError: integer division or modulo by zero)"),
+    "syntax": ("{% if %}", "template syntax error: Expected an expression, got 'end of statement block'"),
+    "include": ('{% include "email/nothing.mjml" %}', "template 'email/nothing.mjml' not found"),
+}
+
+
+def broken_override(name: str, fault: str, line: int) -> str:
+    """The theme's own file with a fault on `line`, after lines of plain text that render as they are."""
+    padding = "".join(f"{{# line {n} #}}\n" for n in range(1, line))
+    return padding + FAULTS[fault][0] + "\n" + (THEME_DIR / name).read_text(encoding="utf-8")
+
+
+@given(name=st.sampled_from(USED), fault=st.sampled_from(sorted(FAULTS)), line=st.integers(1, 30))
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_a_broken_template_of_the_project_names_its_file_and_line(make_project, runner, name, fault, line):
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS, f"templates/{name}": broken_override(name, fault, line)},
+                        name=f"p{abs(hash((name, fault, line)))}")
+    result = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    [message] = result.stderr.splitlines()
+    assert message.startswith(f"error: templates/{name}:{line}: "), message
+    assert FAULTS[fault][1] in message
+    assert not (root / "output").exists()
+    check = runner.invoke(cli, ["--project", str(root), "check", "--as-of", "2024-12-31"])
+    assert f"templates/{name}:{line}: error: " in check.stderr and "[template-error]" in check.stderr
+
+
+def test_a_fault_in_the_theme_names_the_theme_file_and_asks_for_a_report(tmp_path: Path):
+    broken = tmp_path / "templates"
+    (broken / "web").mkdir(parents=True)
+    (broken / "web/index.html").write_text('{% extends "web/base.html" %}{% block content %}{% endblock %}')
+    templates = Templates(broken)
+    with pytest.raises(Exception) as caught:
+        templates.render("web/index.html", settings=None)
+    where = caught.value.where  # type: ignore[attr-defined]
+    assert where.path == THEME_DIR / "web/base.html" and where.line == 2
+    assert caught.value.hint == "the default theme failed on this project: run with --traceback and report it"  # type: ignore[attr-defined]
+
+
+def test_email_that_does_not_compile_names_the_template_and_the_projects_own_email_templates(make_project, runner):
+    footer = (THEME_DIR / "email/footer.mjml").read_text().replace("</mj-section>", "", 1)
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS, "templates/email/footer.mjml": footer})
+    result = runner.invoke(cli, ["--project", str(root), "build", "--as-of", "2024-12-31"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {THEME_DIR / 'email/issue.mjml'}: the email template does not compile")
+    assert result.stderr.endswith("; check the tags in your templates/email/footer.mjml\n")
