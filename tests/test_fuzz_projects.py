@@ -139,12 +139,6 @@ def _content_url_not_encoded(v: Violation) -> bool:
             and "images/" not in v.message and ".md”" not in v.message)
 
 
-def _control_character(v: Violation) -> bool:
-    """A form feed (pasted from a PDF or Word) in a text: MJML or lxml gives up."""
-    return v.invariant == "build" and ("XML compatible" in v.message or "does not compile as MJML" in v.message) and any(
-        b"\x0c" in data or b"\\f" in data for data in v.spec.files.values())
-
-
 def settings_of(spec: ProjectSpec) -> dict[str, Any]:
     return tomllib.loads(spec.text("newsletter.toml"))
 
@@ -171,9 +165,6 @@ KNOWN_DEFECTS: dict[str, Defect] = {
     "font-breaks-css": Defect(
         "nobody", "[brand] font is HTML-escaped inside <style>: 'Noto Sans' becomes &#39;Noto Sans&#39;, the CSS breaks",
         _font_breaks_css, seen_by_nu_only=True),
-    "control-character-breaks-build": Defect(
-        "hostile", "a form feed in a text stops the build: MJML fails naming the template, lxml with a traceback",
-        _control_character),
     "unbalanced-raw-html": Defect(
         "hostile", "unclosed raw inline HTML in a body (<b>bold <i>unclosed) leaks into the page: invalid HTML",
         _unbalanced_raw_html, seen_by_nu_only=True),

@@ -194,13 +194,14 @@ def test_settings_nested_absurdly_deep_are_one_line(tmp_path: Path, toml: str):
 def test_content_urls_pass_the_same_check_as_settings(make_project, value: str):
     import yaml
 
+    from newsletter.content.frontmatter import CONTROL_CHARACTERS
     from newsletter.content.loader import collect_catalog
     from newsletter.link_schemes import WEB, link_problem
 
     item = "---\n" + yaml.safe_dump({"title": "T", "date": "2024-01-10", "url": value}) + "---\nBody\n"
     root = make_project({"content/news/2024-01-10-first-item.md": item})
     catalog, errors = collect_catalog(root, load_settings(root))
-    written = value.strip()
+    written = CONTROL_CHARACTERS.sub(" ", value).strip()  # content reads a control character as a space
     if not written:
         assert errors == [] and catalog.items[0].url is None
     elif link_problem(written, WEB) is None:
