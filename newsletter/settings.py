@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsletter.confine import relative_path
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
-from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
+from newsletter.link_schemes import MERGE_TAG, WEB, WEB_AND_MAIL, encoded_url, link_problem
 from newsletter.toml_lines import key_line, key_lines
 
 SETTINGS_FILE = "newsletter.toml"
@@ -43,6 +43,10 @@ class ProjectSettings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def contact_url(self) -> str | None:
+        return encoded_url(f"mailto:{self.contact}") if self.contact else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,7 +437,7 @@ def _site_url(table: _Table) -> str:
         table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
         return url
     # A host in another script is written in its DNS form, which email headers and feed ids need.
-    url = urlunsplit(parts._replace(netloc=ascii_host(parts.netloc), path=parts.path or "/"))
+    url = encoded_url(urlunsplit(parts._replace(path=parts.path or "/")))
     return url if url.endswith("/") else url + "/"
 
 
@@ -448,7 +452,7 @@ def _link(table: _Table, name: str, schemes: tuple[str, ...], merge_tags: bool =
         table.problems.append(f"'{table.key(name)}' must be {kinds}{' or a merge tag' if merge_tags else ''} "
                               f"(got {value!r}: {problem})")
         return None
-    return str(value)
+    return str(value) if merge_tags and MERGE_TAG.fullmatch(value) else encoded_url(value)
 
 
 def _asset(table: _Table, name: str) -> str | None:
@@ -463,7 +467,7 @@ def _asset(table: _Table, name: str) -> str | None:
         table.problems.append(f"'{table.key(name)}' must be a path inside content/ or an http(s) address "
                               f"(got {value!r}: {problem})")
         return None
-    return str(value)
+    return encoded_url(value) if urlsplit(value).scheme else str(value)
 
 
 def _timezone(table: _Table) -> str:

@@ -133,12 +133,6 @@ def _non_ascii_host(v: Violation) -> bool:
         v.invariant in ("build", "fault") and "UnicodeEncodeError" in v.message)
 
 
-def _content_url_not_encoded(v: Violation) -> bool:
-    """A URL written in content (a link with a space, a DOI with '<') reaches the page as it is."""
-    return (v.invariant == "html" and "Bad value" in v.message and "Illegal character" in v.message
-            and "images/" not in v.message and ".md”" not in v.message)
-
-
 def settings_of(spec: ProjectSpec) -> dict[str, Any]:
     return tomllib.loads(spec.text("newsletter.toml"))
 
@@ -159,9 +153,6 @@ KNOWN_DEFECTS: dict[str, Defect] = {
         _unencoded_file_name),
     "non-ascii-site-host": Defect(
         "hostile", "a non-ASCII site_url host goes into every URL as is, not as IDNA", _non_ascii_host),
-    "content-url-not-percent-encoded": Defect(
-        "trust-urls", "a content URL with a space or a DOI with '<' goes into href as it is: invalid HTML",
-        _content_url_not_encoded, seen_by_nu_only=True),
     "font-breaks-css": Defect(
         "nobody", "[brand] font is HTML-escaped inside <style>: 'Noto Sans' becomes &#39;Noto Sans&#39;, the CSS breaks",
         _font_breaks_css, seen_by_nu_only=True),
