@@ -305,10 +305,7 @@ def settings(draw: st.DrawFn, image_paths: list[str], grant: str, hostile: bool 
             if maybe(draw):
                 brand[key] = draw(colour)
         if maybe(draw):
-            brand["font"] = draw(st.sampled_from([
-                "Georgia, serif", "'Noto Sans', Arial", "Ünïcode Sans",
-                *(["Arial; } body { display: none", "</style><script>alert(1)</script>"] if hostile else []),
-            ]))
+            brand["font"] = draw(st.sampled_from(["Georgia, serif", "'Noto Sans', Arial", "Ünïcode Sans", '"3D Type", serif']))
         data["brand"] = brand
 
     # Without a service or an unsubscribe page the emails' unsubscribe link goes nowhere: a `check` error.
@@ -622,8 +619,9 @@ def fault_for(draw: st.DrawFn, spec: ProjectSpec, items: list[DrawnItem], issues
         return Fault(kind, "newsletter.toml", {"newsletter.toml": broken.encode()}, "build")
     if kind == "bad-setting":
         key, value = draw(st.sampled_from([("primary_color", "blue"), ("timezone", "Mars/Olympus"),
-                                           ("esp", "brvo"), ("max_items", 0)]))
-        table = {"primary_color": "brand", "timezone": "project", "esp": "email", "max_items": "feeds"}[key]
+                                           ("esp", "brvo"), ("max_items", 0), ("font", "Arial; } body { display: none"),
+                                           ("font", "</style><script>alert(1)</script>")]))
+        table = {"primary_color": "brand", "timezone": "project", "esp": "email", "max_items": "feeds", "font": "brand"}[key]
         return settings_fault(lambda data: data.setdefault(table, {}).__setitem__(key, value)
                               if isinstance(data.get(table, {}), dict) else None)
     if kind == "bad-site-url":

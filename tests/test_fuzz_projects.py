@@ -137,11 +137,6 @@ def settings_of(spec: ProjectSpec) -> dict[str, Any]:
     return tomllib.loads(spec.text("newsletter.toml"))
 
 
-def _font_breaks_css(v: Violation) -> bool:
-    font = settings_of(v.spec).get("brand", {}).get("font", "")
-    return v.invariant == "html" and "CSS:" in v.message and any(c in font for c in "'\"<;}")
-
-
 def _unbalanced_raw_html(v: Violation) -> bool:
     return v.invariant == "html" and "not allowed as child of element" in v.message and any(
         re.search(rb"<(i|em|span)>(unclosed|open)", data) for data in v.spec.files.values())
@@ -153,9 +148,6 @@ KNOWN_DEFECTS: dict[str, Defect] = {
         _unencoded_file_name),
     "non-ascii-site-host": Defect(
         "hostile", "a non-ASCII site_url host goes into every URL as is, not as IDNA", _non_ascii_host),
-    "font-breaks-css": Defect(
-        "nobody", "[brand] font is HTML-escaped inside <style>: 'Noto Sans' becomes &#39;Noto Sans&#39;, the CSS breaks",
-        _font_breaks_css, seen_by_nu_only=True),
     "unbalanced-raw-html": Defect(
         "hostile", "unclosed raw inline HTML in a body (<b>bold <i>unclosed) leaks into the page: invalid HTML",
         _unbalanced_raw_html, seen_by_nu_only=True),
