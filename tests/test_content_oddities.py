@@ -10,6 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +19,7 @@ from newsletter.cli import cli
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.frontmatter import parse_document
 from newsletter.content.loader import ITEM_KEYS, collect_catalog
-from newsletter.content.markdown import MAX_NESTING
+from newsletter.content.markdown import MAX_NESTING, MarkdownRenderer
 from newsletter.errors import ContentError, FrontMatterSyntaxError
 from newsletter.importers.wordpress import import_wordpress
 from newsletter.settings import load_settings
@@ -290,3 +291,27 @@ def test_control_characters_in_content_are_read_as_spaces_in_every_channel(tmp_p
         assert not feedparser.parse(outputs[feed]).bozo
     assert outputs["news/first-item/index.html"].count(b"Page one page two") >= 3  # title, list item, paragraph
     assert b"Page one page two" in outputs["issues/issue-1/email.txt"]
+
+
+# HTML's content models: these elements hold phrasing content alone, and these are blocks.
+PHRASING_ONLY = ["abbr", "b", "code", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "kbd", "mark", "p", "pre",
+                 "q", "s", "small", "span", "strong", "sub", "sup", "u"]
+BLOCKS = ["blockquote", "dd", "div", "dl", "dt", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+          "ol", "p", "pre", "table", "ul"]
+raw_tags = st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<em>", "<strong>", "<span>", "</span>", "<code>", "<q>",
+                            "<small>", "<h2>", "</h2>", "<pre>", "<div>", "</div>", "<p>", "</p>", "<dl><dt>",
+                            "<a href='https://partner.example.net/'>", "</a>", "<figure>", "<blockquote>"])
+markdown_blocks = st.sampled_from(["Some *text*", "- one\n- two", "> quoted", "## Heading", "```\ncode\n```", "---",
+                                   "1. first\n2. second", "| a | b |\n|---|---|\n| 1 | 2 |", "Text with a  \nbreak"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks=st.lists(st.tuples(st.lists(raw_tags, max_size=3), markdown_blocks), min_size=1, max_size=6))
+def test_raw_html_left_open_never_puts_a_block_inside_phrasing(blocks: list[tuple[list[str], str]]):
+    words = [f"word{index}" for index in range(len(blocks))]
+    body = "\n\n".join(f"{''.join(tags)}{word} {block}" for (tags, block), word in zip(blocks, words))
+    rendered = MarkdownRenderer().render(body)
+    tree = BeautifulSoup(rendered, "html.parser")
+    for element in tree.find_all(PHRASING_ONLY):
+        assert element.find(BLOCKS) is None, (element.name, rendered)
+    assert all(word in tree.get_text() for word in words)

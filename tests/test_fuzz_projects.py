@@ -137,20 +137,12 @@ def settings_of(spec: ProjectSpec) -> dict[str, Any]:
     return tomllib.loads(spec.text("newsletter.toml"))
 
 
-def _unbalanced_raw_html(v: Violation) -> bool:
-    return v.invariant == "html" and "not allowed as child of element" in v.message and any(
-        re.search(rb"<(i|em|span)>(unclosed|open)", data) for data in v.spec.files.values())
-
-
 KNOWN_DEFECTS: dict[str, Defect] = {
     "file-name-not-percent-encoded": Defect(
         "trust-urls", "an image named with a space, non-ASCII letters, '#', '?' or '%' goes into URLs as is",
         _unencoded_file_name),
     "non-ascii-site-host": Defect(
         "hostile", "a non-ASCII site_url host goes into every URL as is, not as IDNA", _non_ascii_host),
-    "unbalanced-raw-html": Defect(
-        "hostile", "unclosed raw inline HTML in a body (<b>bold <i>unclosed) leaks into the page: invalid HTML",
-        _unbalanced_raw_html, seen_by_nu_only=True),
 }
 
 
