@@ -10,10 +10,10 @@ again; the kinds of fault are taken in turn, so every run tries each. Every inva
 - fault:         a fault stops the build with one line naming its file, or `check` reports it there,
                  and a failed build leaves content/ and the previous output/ as they were
 - check:         a fault-free project passes `newsletter check` (no errors)
-- untouched:     nothing outside output/ and .newsletter-cache/ is written or removed
+- untouched:     nothing outside output/ and .newsletter-cache/ is written, touched or removed (TreeWatch)
 - links:         every href/src/link of every output under site_url (or relative) is a file the
-                 build wrote; every `cid:` in an .eml is one of its parts
-- urls:          every such URL is percent-encoded (ASCII, no spaces) so it parses everywhere
+                 build wrote; every `cid:` in an .eml is one of its parts (tests/outputs.py)
+- urls:          every URL of every output is percent-encoded (ASCII, no spaces) so it parses everywhere
 - html:          every web page is valid per the W3C Nu checker (one Java call for the whole run)
 - feeds:         RSS and Atom parse with feedparser without bozo
 - json-feed:     feed.json is JSON Feed 1.1 (required keys, absolute URLs, RFC 3339 dates)
@@ -24,9 +24,7 @@ again; the kinds of fault are taken in turn, so every run tries each. Every inva
 - csv:           no CSV cell starts with = + - @ or a tab/CR (OWASP CSV injection)
 - leak:          no file from outside the project reaches output/
 
-Violations of a known, open defect are routed to `KNOWN_DEFECTS`, one xfail(strict) test each: when
-a fix lands, that test passes unexpectedly and fails the suite, and its entry can go. Every other
-violation fails its invariant's test.
+Every violation fails its invariant's test, with the smallest failing project for reproduction.
 
 Profiles (environment variable HYPOTHESIS_PROFILE), counted in projects per kind of fault (29 kinds):
 - `fuzz-ci` (default): 1, each kind with its own fixed seed, so CI sees the same 29 projects on every
@@ -43,22 +41,19 @@ from __future__ import annotations
 import csv
 import email
 import email.policy
-import hashlib
 import io
 import json
 import os
 import re
-import tomllib
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path, PurePosixPath
 from unittest import mock
-from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import feedparser
 import lxml.etree
@@ -73,7 +68,9 @@ from newsletter.check import check_project
 from newsletter.cli import cli
 from newsletter.diagnostics import Severity
 from newsletter.errors import NewsletterError
-from tests.conftest import tree_bytes
+from newsletter.settings import load_settings
+from tests.conftest import TreeWatch, tree_bytes
+from tests.outputs import is_valid_url, link_faults, output_urls
 from tests.strategies import FAULT_KINDS, JINJA_RESULT, OUTSIDE_SECRET, PLAIN_FAULTS, Fault, ProjectSpec, projects
 from tests.validators import nu_errors
 
@@ -89,7 +86,6 @@ FUZZ_SETTINGS = PROFILES.get(PROFILE, PROFILES["fuzz-ci"])
 SHRINK = os.environ.get("FUZZ_SHRINK")
 
 UNTOUCHED_DIRS = ("output", ".newsletter-cache")
-SAFE_URL = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2}")
 EML_HEADERS = {"subject", "from", "to", "reply-to", "date", "message-id", "mime-version", "content-type",
                "list-unsubscribe", "list-unsubscribe-post", "x-mailer", "content-transfer-encoding"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -106,48 +102,6 @@ class Violation:
 
     def __str__(self) -> str:
         return f"[example {self.example}] {self.invariant}: {self.message}"
-
-
-@dataclass(frozen=True)
-class Defect:
-    """An open, known defect: who fixes it, and how to recognise its violations."""
-
-    owner: str
-    reason: str
-    matches: Callable[[Violation], bool]
-    seen_by_nu_only: bool = False  # only the Nu checker's findings show it (skipped without Java)
-
-
-def _unencoded_file_name(v: Violation) -> bool:
-    """A content file's name put into a URL as it is: spaces, non-ASCII, '#', '?', '%'."""
-    if v.invariant == "html":
-        return "images/" in v.message and ("Illegal character" in v.message or "Percentage" in v.message)
-    return v.invariant in ("urls", "links") and re.search(r"images/[^']*[ #?%\x80-\U0010ffff]", v.message) is not None
-
-
-def _non_ascii_host(v: Violation) -> bool:
-    site_url = settings_of(v.spec)["project"]["site_url"]
-    if (urlsplit(site_url).hostname or "").isascii():
-        return False
-    return (v.invariant == "urls" and "host" in v.message) or (
-        v.invariant in ("build", "fault") and "UnicodeEncodeError" in v.message)
-
-
-def settings_of(spec: ProjectSpec) -> dict[str, Any]:
-    return tomllib.loads(spec.text("newsletter.toml"))
-
-
-KNOWN_DEFECTS: dict[str, Defect] = {
-    "file-name-not-percent-encoded": Defect(
-        "trust-urls", "an image named with a space, non-ASCII letters, '#', '?' or '%' goes into URLs as is",
-        _unencoded_file_name),
-    "non-ascii-site-host": Defect(
-        "hostile", "a non-ASCII site_url host goes into every URL as is, not as IDNA", _non_ascii_host),
-}
-
-
-def known_defect(violation: Violation) -> str | None:
-    return next((name for name, defect in KNOWN_DEFECTS.items() if defect.matches(violation)), None)
 
 
 # Running one project -------------------------------------------------------------------------
@@ -180,29 +134,6 @@ def run_cli(*args: str) -> tuple[Outcome, int]:
     return Outcome("error", result.stderr), result.exit_code
 
 
-def snapshot(folder: Path, project: Path) -> dict[str, str]:
-    """Every file and folder below `folder` with a digest, leaving out the project's output and cache."""
-    skipped = [project / name for name in UNTOUCHED_DIRS]
-    found: dict[str, str] = {}
-    for path in sorted(folder.rglob("*")):
-        if any(path == skip or skip in path.parents for skip in skipped):
-            continue
-        key = path.relative_to(folder).as_posix()
-        if path.is_symlink():
-            found[key] = "link:" + os.readlink(path)
-        elif path.is_dir():
-            found[key] = "dir"
-        else:
-            found[key] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
-def diff(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    changes = [f"removed {key}" for key in before if key not in after]
-    changes += [f"wrote {key}" for key in after if key not in before or after[key] != before[key]]
-    return sorted(changes)
-
-
 class Example:
     """One generated project on disk, explored once; every invariant it breaks is a Violation."""
 
@@ -221,10 +152,9 @@ class Example:
         self.spec.write(self.root)
         (self.parent / "neighbour.txt").write_text("a file beside the project\n", encoding="utf-8")
         (self.folder / "spec.txt").write_text(repr(self.spec), encoding="utf-8")
-        before = snapshot(self.parent, self.root)
+        watch = TreeWatch(self.root)
         built = self.explore_build()
-        changes = diff(before, snapshot(self.parent, self.root))
-        if changes:
+        if changes := watch.changes():
             self.fail("untouched", "build or check changed files outside output/: " + ", ".join(changes[:5]))
         if built:
             self.explore_outputs()
@@ -262,11 +192,8 @@ class Example:
         return True
 
     def explore_outputs(self) -> None:
-        files = {p.relative_to(self.output).as_posix(): p for p in sorted(self.output.rglob("*")) if p.is_file()}
-        site_url = tomllib.loads(self.spec.text("newsletter.toml"))["project"]["site_url"].strip()
-        site_url = site_url if site_url.endswith("/") else site_url + "/"
-        for relative, path in files.items():
-            data = path.read_bytes()
+        files = tree_bytes(self.output)
+        for relative, data in files.items():
             if JINJA_RESULT.encode() in data:
                 self.fail("hostile", f"{relative}: a template evaluated Jinja syntax from content")
             if OUTSIDE_SECRET in data or b"root:x:0:0:" in data:
@@ -284,14 +211,19 @@ class Example:
                 self.check_eml(relative, data)
             elif suffix == ".csv":
                 self.check_csv(relative, data)
-        for relative, path in files.items():
-            try:
-                found = list(urls_in(relative, path))
-            except (ValueError, lxml.etree.XMLSyntaxError) as exc:  # JSON and XML errors are ValueErrors
-                self.fail("feeds", f"{relative}: does not parse: {exc}")
-                continue
-            for url in found:
-                self.check_link(relative, url, site_url)
+        # The site's address as the build writes it (a host in another script in its DNS form).
+        site_url = load_settings(self.root).project.site_url
+        try:
+            urls = list(output_urls(files, site_url))
+            faults = link_faults(files, site_url)
+        except (AssertionError, ValueError, lxml.etree.XMLSyntaxError) as exc:  # JSON and XML errors are ValueErrors
+            self.fail("feeds", f"an output does not parse: {exc}")
+            return
+        for relative, written, url in urls:
+            if not is_valid_url(url):
+                self.fail("urls", f"{relative}: URL {written!r} is not percent-encoded ASCII ({url!r})")
+        for relative, url in faults:
+            self.fail("links", f"{relative}: {url!r} names no file the build wrote, or leaves site_url")
 
     def check_html(self, relative: str, data: bytes, hostile_only: bool) -> None:
         document = lxml.html.document_fromstring(data)
@@ -356,31 +288,6 @@ class Example:
                 if cell.startswith(FORMULA_STARTS):
                     self.fail("csv", f"{relative}: cell starts with {cell[:1]!r}: {cell[:40]!r}")
 
-    def check_link(self, relative: str, url: str, site_url: str) -> None:
-        """An internal URL must be well-formed and name a file the build wrote."""
-        if url.startswith("cid:"):
-            return  # checked with the message it belongs to
-        parts = urlsplit(url.strip())
-        if parts.scheme and parts.scheme.lower() not in ("http", "https"):
-            return
-        if url.startswith(("*|", "{{", "[")) or "|*" in url:
-            return  # an ESP merge tag
-        page_url = urljoin(site_url, relative)
-        absolute_url = urljoin(page_url, url.strip())
-        target = internal_path(absolute_url, site_url)
-        if target is None:
-            if not parts.scheme and not url.startswith("//"):
-                self.fail("links", f"{relative}: relative URL {url!r} leaves site_url ({absolute_url})")
-            return
-        host = urlsplit(absolute_url).hostname or ""
-        if not host.isascii():
-            self.fail("urls", f"{relative}: URL {url!r} has a non-ASCII host (write it as IDNA: xn--...)")
-        elif SAFE_URL.sub("", url):
-            self.fail("urls", f"{relative}: URL {url!r} is not percent-encoded (has {SAFE_URL.sub('', url)[:10]!r})")
-        path = PurePosixPath(unquote(target) + ("index.html" if target.endswith("/") or not target else ""))
-        if ".." in path.parts or not (self.output / path).is_file():
-            self.fail("links", f"{relative}: {url!r} names {path}, which the build did not write")
-
     def explore_fault(self, fault: Fault, built: bool) -> None:
         """Make the fault, build and check again; the error must be one line naming the file."""
         previous = tree_bytes(self.output) if self.output.is_dir() else None
@@ -403,7 +310,7 @@ class Example:
                 manifest["files"].append({"path": victim, "kind": "web-page", "sha256": "0" * 64, "size": 1})
             (self.output / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
             previous = tree_bytes(self.output)
-        before = snapshot(self.parent, self.root)
+        watch = TreeWatch(self.root)
         cli_build, code = run_cli("--project", str(self.root), "build", "--as-of", self.spec.as_of.isoformat())
         where = f"fault {fault.kind} in {fault.path}"
         if cli_build.status == "crash":
@@ -415,7 +322,7 @@ class Example:
             elif built and fault.expect in ("build", "check") and not names(lines[0], fault):
                 self.fail("fault", f"{where}: the error names another file: {lines[0][:300]}")
         failed = cli_build.status != "ok"
-        if changes := diff(before, snapshot(self.parent, self.root)):
+        if changes := watch.changes():
             self.fail("untouched", f"{where}: the build changed files outside output/: {', '.join(changes[:5])}")
         if failed and previous is not None and tree_bytes(self.output) != previous:
             self.fail("fault", f"{where}: the failed build changed the previous output/")
@@ -467,102 +374,6 @@ def rfc3339(text: object) -> bool:
     return True
 
 
-def _host(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    try:
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    return host, str(parts.port or "")
-
-
-def internal_path(url: str, site_url: str) -> str | None:
-    """The path below site_url that `url` names (still percent-encoded), or None when it is elsewhere."""
-    parts, site = urlsplit(url), urlsplit(site_url)
-    if parts.scheme.lower() not in ("http", "https") or _host(url) != _host(site_url):
-        return None
-    if not parts.path.startswith(site.path):
-        return None
-    return parts.path[len(site.path):]
-
-
-# Where outputs hold URLs ---------------------------------------------------------------------
-
-def urls_in(relative: str, path: Path) -> Iterator[str]:
-    """Every URL a reader or a program follows in one output: HTML, feeds, JSON, .eml, CSV."""
-    suffix = path.suffix
-    if suffix == ".html":
-        yield from html_urls(path.read_bytes())
-    elif suffix == ".xml":
-        yield from feed_urls(path.read_bytes())
-    elif relative == "feed.json":
-        yield from json_feed_urls(json.loads(path.read_bytes()))
-    elif relative.endswith("drafts.json"):
-        for draft in json.loads(path.read_bytes()):
-            yield from (draft[key] for key in ("url", "image") if draft.get(key))
-    elif suffix == ".eml":
-        yield from eml_urls(path.read_bytes())
-    elif suffix == ".csv":
-        for row in csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")):
-            yield from (row[key] for key in ("Link", "Image URL") if row.get(key))
-
-
-def html_urls(data: bytes, fragment: bool = False) -> list[str]:
-    if not data.strip():
-        return []
-    document = lxml.html.fragment_fromstring(data, create_parent="div") if fragment else lxml.html.document_fromstring(data)
-    found = [link for _element, _attribute, link, _pos in document.iterlinks()]
-    for meta in document.iter("meta"):
-        if (meta.get("property") or meta.get("name") or "").lower() in ("og:image", "og:url", "twitter:image"):
-            found.append(meta.get("content", ""))
-    return found
-
-
-def feed_urls(data: bytes) -> Iterator[str]:
-    root = lxml.etree.fromstring(data)
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        name = lxml.etree.QName(element).localname
-        for attribute in ("href", "url", "src"):
-            if attribute in element.attrib:
-                yield element.attrib[attribute]
-        text = (element.text or "").strip()
-        if name in ("link", "url", "icon", "logo", "comments") and text:
-            yield text
-        elif name == "guid" and element.get("isPermaLink", "true") == "true" and text:
-            yield text
-        elif name in ("description", "encoded", "content", "summary") and "<" in text:
-            yield from html_urls(text.encode(), fragment=True)
-
-
-def json_feed_urls(node: object) -> Iterator[str]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key == "content_html" and isinstance(value, str):
-                yield from html_urls(value.encode(), fragment=True)
-            elif key in ("url", "external_url", "image", "banner_image", "icon", "favicon", "home_page_url",
-                         "feed_url", "avatar") and isinstance(value, str):
-                yield value
-            else:
-                yield from json_feed_urls(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from json_feed_urls(value)
-
-
-def eml_urls(data: bytes) -> Iterator[str]:
-    message = email.message_from_bytes(data, policy=email.policy.default)
-    parts = {str(part.get("Content-ID", "")).strip("<>") for part in message.walk()}
-    html = message.get_body(("html",))
-    if html is None:
-        return
-    for url in html_urls(html.get_content().encode()):
-        # A cid: naming no part of the message comes out as a relative URL, which check_link finds dead.
-        yield f"missing-part-{url}" if url.startswith("cid:") and unquote(url[4:]) not in parts else url
-
-
 # The run: every example, once per module -----------------------------------------------------
 
 @dataclass
@@ -601,8 +412,7 @@ def no_local_constants() -> Iterator[None]:
 
     Hypothesis draws, now and then, a constant found in the source of local modules that are
     loaded; which those are depends on which other test modules ran first, so the same seed would
-    give another corpus in the whole suite than in this module alone, and the strict xfails of
-    KNOWN_DEFECTS would depend on it.
+    give another corpus in the whole suite than in this module alone.
     """
     try:
         from hypothesis.internal.conjecture import providers
@@ -636,7 +446,7 @@ def _explore_projects(folder: Path) -> FuzzRun:
             run.examples.append(example)
             example.explore()
             if SHRINK:
-                shown = [str(v) for v in example.violations if v.invariant == SHRINK and known_defect(v) is None]
+                shown = [str(v) for v in example.violations if v.invariant == SHRINK]
                 assert not shown, "\n".join(shown)
 
         explore = FUZZ_SETTINGS(explore)
@@ -658,8 +468,8 @@ def report(violations: list[Violation]) -> str:
     return "\n".join(lines)
 
 
-def unknown(violations: list[Violation], invariant: str) -> list[Violation]:
-    return [v for v in violations if v.invariant == invariant and known_defect(v) is None]
+def broken(violations: list[Violation], invariant: str) -> list[Violation]:
+    return [v for v in violations if v.invariant == invariant]
 
 
 # The invariants ------------------------------------------------------------------------------
@@ -677,20 +487,9 @@ INVARIANTS = ["build", "fault", "check", "untouched", "links", "urls", "feeds", 
 
 
 @pytest.mark.parametrize("invariant", INVARIANTS)
-def test_invariant_holds_but_for_known_defects(fuzz_run: FuzzRun, invariant: str) -> None:
-    assert not (found := unknown(fuzz_run.violations, invariant)), report(found)
+def test_invariant_holds(fuzz_run: FuzzRun, invariant: str) -> None:
+    assert not (found := broken(fuzz_run.violations, invariant)), report(found)
 
 
-def test_every_web_page_is_valid_html_but_for_known_defects(fuzz_run: FuzzRun) -> None:
-    assert not (found := unknown(fuzz_run.html_violations, "html")), report(found)
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"{defect.reason} ({defect.owner})"))
-    for name, defect in KNOWN_DEFECTS.items()
-])
-def test_known_defect_is_fixed(fuzz_run: FuzzRun, name: str) -> None:
-    defect = KNOWN_DEFECTS[name]
-    violations = fuzz_run.html_violations if defect.seen_by_nu_only else fuzz_run.violations
-    matches = defect.matches
-    assert not (found := [v for v in violations if matches(v)]), report(found)
+def test_every_web_page_is_valid_html(fuzz_run: FuzzRun) -> None:
+    assert not (found := broken(fuzz_run.html_violations, "html")), report(found)
