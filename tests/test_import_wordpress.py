@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -320,8 +320,9 @@ def test_conversion_rules(html: str, markdown: str) -> None:
     assert html_to_markdown(prepared.soup) == markdown
 
 
-# Text that starts a line and is block markup to Python-Markdown ("#tag" is a heading there, with no space).
-line_starts = st.lists(st.sampled_from(["#", "##", "#tag", "#1", ">", "-", "+", "*", "1.", "2)", "word"]), min_size=1,
+# Text that starts a line and is block markup to Python-Markdown ("#tag" is a heading there, with no
+# space), also after a line break (which the import writes as a backslash ending the line).
+line_starts = st.lists(st.sampled_from(["#", "##", "#tag", "#1", ">", "-", "+", "*", "1.", "2)", "word", "a<br>#b"]), min_size=1,
                        max_size=4).map(" ".join)
 BLOCK_WRAPPERS = {"p": "<p>{}</p>", "li": "<ul><li>{}</li></ul>", "dt": "<dl><dt>{}</dt><dd>Meaning</dd></dl>",
                   "dd": "<dl><dt>Term</dt><dd>{}</dd></dl>", "blockquote": "<blockquote>{}</blockquote>"}
@@ -330,7 +331,8 @@ BLOCK_WRAPPERS = {"p": "<p>{}</p>", "li": "<ul><li>{}</li></ul>", "dt": "<dl><dt
 @settings(max_examples=200, deadline=None)
 @given(block=st.sampled_from(sorted(BLOCK_WRAPPERS)), text=line_starts)
 def test_imported_text_that_looks_like_markup_stays_text(block: str, text: str) -> None:
-    source = BLOCK_WRAPPERS[block].format(html.escape(text))
+    assume(block != "dt" or "<br>" not in text)  # a definition term is one line in Markdown
+    source = BLOCK_WRAPPERS[block].format(html.escape(text).replace("&lt;br&gt;", "<br>"))
     prepared = prepare_content(source, attachments={}, post_id=None, site_url="https://example.eu", resolve_image=str)
     rendered = BeautifulSoup(MarkdownRenderer().render(html_to_markdown(prepared.soup)), "html.parser")
     expected = BeautifulSoup(source, "html.parser")
