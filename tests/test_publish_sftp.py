@@ -266,3 +266,11 @@ def test_what_an_upload_cut_short_left_is_cleaned_up_by_the_next_publish(target:
     held = read_tree(target)
     held.pop(RECORD)
     assert held == BUILD
+
+
+def test_a_server_that_is_not_there_is_one_line(home: Path, tmp_path: Path) -> None:
+    out_dir = tmp_path / "output"
+    write_tree(out_dir, BUILD)
+    with pytest.raises(PublishError) as refused:
+        publish_output(out_dir, parse_address(f"sftp://127.0.0.1:{free_port()}/www/"), tmp_path / "cache")
+    assert "cannot connect (Connection refused); check the host name and port" in str(refused.value)

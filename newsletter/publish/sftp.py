@@ -9,6 +9,7 @@ by hand (its SSHConfig is only a parser, and it has no ProxyJump), so asyncssh i
 from __future__ import annotations
 
 import hashlib
+import os
 import posixpath
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,9 @@ async def connect(address: PublishAddress, password: str | None) -> SftpTarget:
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, asyncssh.Error):
         return exc.reason
-    return getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno:
+        return os.strerror(exc.errno)  # asyncio words a refused connection "Connect call failed (...)"
+    return str(exc) or type(exc).__name__
 
 
 def _refused(address: PublishAddress, path: str, exc: asyncssh.SFTPError) -> PublishError:
