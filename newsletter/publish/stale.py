@@ -11,6 +11,7 @@ import asyncio
 import hashlib
 import os
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from newsletter.content.prepare import CACHE_DIR
@@ -29,8 +30,8 @@ _SEND_HINT = "run newsletter publish before you send, so the email's links and i
 def check_published(site: Site, outputs: Sequence[Output]) -> list[Diagnostic]:
     """A warning when the target's record (or this computer's copy of it) differs from the outputs made now."""
     address = _address(site.settings)
-    if address is None:
-        return []
+    if address is None or site.as_of != datetime.now(site.settings.project.tz).date():
+        return []  # `check --as-of` renders another day's build than the one a publish uploads
     record = _local_record(site.root, address)
     if record is None:
         return []  # never published from here, and nothing else known
