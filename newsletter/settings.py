@@ -112,6 +112,11 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishSettings:
+    to: str | None = None  # sftp://user@host/path/ or file:///path/
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything newsletter.toml says, with defaults filled in."""
 
@@ -124,6 +129,7 @@ class Settings:
     social: SocialSettings = SocialSettings()
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    publish: PublishSettings = PublishSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -357,6 +363,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         max_recipients=smtp_table.get("max_recipients", int, 10),
     )
 
+    publish = PublishSettings(to=_publish_to(top.table("publish")))
+
     partners = _partners(top, problems, known)
 
     if problems:
@@ -375,6 +383,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         social=social,
         partners=partners,
         smtp=smtp,
+        publish=publish,
         warnings=tuple(_unknown_keys(keys, known, lines)),
         lines=lines,
     )
@@ -453,6 +462,18 @@ def _link(table: _Table, name: str, schemes: tuple[str, ...], merge_tags: bool =
                               f"(got {value!r}: {problem})")
         return None
     return str(value) if merge_tags and MERGE_TAG.fullmatch(value) else encoded_url(value)
+
+
+def _publish_to(table: _Table) -> str | None:
+    """Where `newsletter publish` uploads to: an sftp:// or file:// address."""
+    from newsletter.publish.address import EXAMPLE, address_problem, redacted
+
+    value = table.text("to")
+    problem = address_problem(value) if value else None
+    if problem:
+        table.problems.append(f"'{table.key('to')}' must be an address like {EXAMPLE} (got {redacted(value)!r}: {problem})")
+        return None
+    return str(value) if value else None
 
 
 def _asset(table: _Table, name: str) -> str | None:
