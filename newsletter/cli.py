@@ -55,7 +55,7 @@ def as_of_option(value: str | None) -> date | None:
 
 # What `newsletter` alone prints: the README's five-minute tour, from nothing to a first issue reviewed.
 TOUR = """\
-A five-minute tour, from nothing to a first issue reviewed:
+A five-minute tour, from nothing to a first issue reviewed and online:
 
   1. newsletter init my-project
      Start a project (it asks for its name, address and grant), then: cd my-project
@@ -67,6 +67,8 @@ A five-minute tour, from nothing to a first issue reviewed:
      List every problem to fix before sending, each with its file and line.
   5. newsletter preview
      Review each issue in your browser: email, plain text, social posts and checks.
+  6. newsletter publish
+     Put output/ online where [publish] to says, then import the issue's email.zip in your email service.
 
 Every command: newsletter --help. One command: newsletter build --help."""
 
@@ -288,6 +290,30 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
     from newsletter.send import send_issue_test
 
     report = send_issue_test(project_root(ctx), issue, recipients, os.environ, dry_run=dry_run)
+    click.echo("\n".join(report.describe()))
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing on the target.")
+@click.option("--to", "to", default=None, metavar="URL", help="Publish here instead of [publish] to.")
+@click.pass_context
+def publish(ctx: click.Context, dry_run: bool, to: str | None) -> None:
+    """Upload output/ to where site_url is served: only what changed since the last publish.
+
+    Builds first when the content changed. The target is [publish] to in newsletter.toml:
+    sftp://user@host/path/ (SSH as your ssh command has it: agent, ~/.ssh/config,
+    known_hosts) or file:///path/. A password or key passphrase only from
+    NEWSLETTER_PUBLISH_PASSWORD.
+
+    \b
+    Example:
+      newsletter publish --dry-run --to file:///tmp/
+    """
+    from newsletter.publish.progress import UploadBar
+    from newsletter.publish.run import publish_project
+
+    with UploadBar(sys.stderr) as progress:
+        report = publish_project(project_root(ctx), to=to, dry_run=dry_run, progress=progress)
     click.echo("\n".join(report.describe()))
 
 

@@ -189,14 +189,14 @@ class _FrontMatterDumper(yaml.SafeDumper):
     def ignore_aliases(self, data: object) -> bool:
         return True
 
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        # YAML reads U+0085, U+2028 and U+2029 as line breaks, folded into spaces, unless escaped in double quotes.
+        if any(char in data for char in "\x85\u2028\u2029"):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
 
-def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
-    # YAML reads U+0085, U+2028 and U+2029 as line breaks unless they are escaped, which only "..." does.
-    style = '"' if any(char in text for char in "\x85\u2028\u2029") else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
 
-
-_FrontMatterDumper.add_representer(str, _represent_text)
+_FrontMatterDumper.add_representer(str, _FrontMatterDumper.represent_str)
 
 
 def is_placeholder_host(host: str) -> bool:

@@ -126,6 +126,12 @@ SMTP = TableDoc("smtp", "The mail server for `newsletter send-test`; NEWSLETTER_
     KeyDoc("max_recipients", "At most this many reviewers per test.", "10"),
 ))
 
+PUBLISH = TableDoc("publish", "Where `newsletter publish` uploads output/: the folder your web host serves site_url from.",
+                   "#publishing", (
+    KeyDoc("to", "An sftp://user@host/folder/ address (your ssh login is used) or a file:///folder/ one.",
+           '"sftp://user@example.eu/var/www/newsletter/"'),
+))
+
 IMPORT = TableDoc("import", "`newsletter import wordpress`: how WordPress categories and tags become item types.",
                   "#importing-from-wordpress", (
     KeyDoc("type_map", "A category or tag, and the type (event, publication, deliverable, press) it gives.",
@@ -133,7 +139,8 @@ IMPORT = TableDoc("import", "`newsletter import wordpress`: how WordPress catego
 ))
 
 # Every table, in the order the settings file lists them.
-SETTINGS_DOCS: tuple[TableDoc, ...] = (PROJECT, FUNDING, BRAND, EMAIL, FEEDS, SOCIAL, PARTNERS, SMTP, IMPORT)
+SETTINGS_DOCS: tuple[TableDoc, ...] = (PROJECT, FUNDING, BRAND, EMAIL, FEEDS, SOCIAL, PARTNERS, SMTP, PUBLISH,
+                                       IMPORT)
 
 INTRO = f"""\
 # Settings of this newsletter.

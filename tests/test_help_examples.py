@@ -93,7 +93,7 @@ def test_newsletter_alone_prints_the_readme_tour(runner):
     assert result.exit_code == 0
     assert result.output.strip() == TOUR.strip()
     steps = re.findall(r"^\s+\d\. (newsletter .+)$", result.output, re.M)
-    assert [shlex.split(step)[1] for step in steps] == ["init", "new", "build", "check", "preview"]
+    assert [shlex.split(step)[1] for step in steps] == ["init", "new", "build", "check", "preview", "publish"]
     tour = README.split("## A five-minute tour", 1)[1].split("\n## ", 1)[0]
     for step in steps:
         assert step in tour, step

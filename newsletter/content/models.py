@@ -9,6 +9,9 @@ from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
 
+Day = date  # the type, for a class whose own `date` field hides it
+from newsletter.link_schemes import encoded_url
+
 
 class ItemType(str, Enum):
     """What kind of news an item is; issues group items by it, in this order."""
@@ -50,7 +53,7 @@ class Publication:
 
     @property
     def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
+        return encoded_url(f"https://doi.org/{self.doi}") if self.doi else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +97,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
-    since: date | None = None  # the first day of its window, when it has no `items:`
+    since: Day | None = None  # the first day of its window, when it has no `items:`
 
 
 @dataclass(frozen=True, slots=True)
