@@ -14,9 +14,9 @@ from newsletter.content.models import Catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
-from newsletter.freshness import input_fingerprint, is_fresh, record_build
-from newsletter.memo import RenderMemo
-from newsletter.render import Output, Renderer
+from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.cache.renders import RenderMemo
+from newsletter.outputs import Output, Renderer
 from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -51,10 +51,10 @@ class BuildResult:
 def renderers() -> tuple[Renderer, ...]:
     """Every channel, in the order they run."""
     # Imported here: a build with nothing to do, and `newsletter --help`, need none of them.
-    from newsletter.render.email import EmailRenderer
-    from newsletter.render.feeds import FeedsRenderer
-    from newsletter.render.social import SocialRenderer
-    from newsletter.render.web import WebRenderer
+    from newsletter.channels.email.renderer import EmailRenderer
+    from newsletter.channels.feeds.renderer import FeedsRenderer
+    from newsletter.channels.social.renderer import SocialRenderer
+    from newsletter.channels.web import WebRenderer
 
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 

@@ -24,7 +24,7 @@ from newsletter.errors import (
 )
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
-from newsletter.render import Output
+from newsletter.outputs import Output
 from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
 from newsletter.scaffold import find_placeholders
 from newsletter.site import Site, preferred_spelling, tag_uses
@@ -52,9 +52,9 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
     # Imported here: a build runs the project rules below, and needs none of these.
-    from newsletter.links import check_internal_links
-    from newsletter.render.email_checks import check_emails
-    from newsletter.render.social_checks import check_social
+    from newsletter.checks.links import check_internal_links
+    from newsletter.checks.email import check_emails
+    from newsletter.checks.social import check_social
 
     return (check_emails, check_social, check_internal_links)
 
@@ -180,7 +180,7 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
     for run in output_checks():
         findings.extend(run(site, outputs))
     if online:
-        from newsletter.linkcheck import check_online
+        from newsletter.checks.online import check_online
 
         findings.extend(check_online(root, outputs, settings.project.site_url).diagnostics)
     return findings

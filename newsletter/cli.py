@@ -200,7 +200,7 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
     Example:
       newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
     """
-    from newsletter.importers.wordpress import format_report, import_wordpress
+    from newsletter.importers.wordpress.importer import format_report, import_wordpress
     from newsletter.settings import load_settings
 
     root = project_root(ctx)

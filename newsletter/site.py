@@ -13,7 +13,7 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic
-from newsletter.memo import RenderMemo
+from newsletter.cache.renders import RenderMemo
 from newsletter.settings import Settings
 from newsletter.slugs import slugify
 

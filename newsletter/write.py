@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation, UsageError
-from newsletter.render import Output
+from newsletter.outputs import Output
 
 MANIFEST = "manifest.json"
 JOURNAL = ".newsletter-journal.json"

@@ -12,7 +12,7 @@ import pytest
 from newsletter import build as build_module
 from newsletter.build import BuildOptions, build_project
 from newsletter.errors import OutputError, RenderError
-from newsletter.render import Output
+from newsletter.outputs import Output
 from newsletter.write import write_outputs
 
 from .conftest import EXAMPLE_AS_OF, PUBLISHABLE_SETTINGS, tree_bytes

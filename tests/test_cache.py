@@ -160,8 +160,8 @@ def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatc
 
 
 def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, monkeypatch):
-    from newsletter.render import email as email_module
-    from newsletter.render import social_compose
+    from newsletter.channels.email import renderer as email_module
+    from newsletter.channels.social import compose as social_compose
 
     reference = build(example_project, "ref", use_cache=False)
     build(example_project, "out")
@@ -184,7 +184,7 @@ def test_own_email_templates_are_never_served_from_the_cache(example_project: Pa
     override = example_project / "templates/email/footer.mjml"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text('{% extends "default:email/footer.mjml" %}\n')
-    from newsletter.memo import RenderMemo
+    from newsletter.cache.renders import RenderMemo
 
     memo = RenderMemo(example_project, example_project / CACHE_DIR)
     assert "email" in memo.overridden

@@ -19,7 +19,7 @@ from newsletter.content.frontmatter import parse_document
 from newsletter.content.loader import ITEM_KEYS, collect_catalog
 from newsletter.content.markdown import MAX_NESTING
 from newsletter.errors import ContentError, FrontMatterSyntaxError
-from newsletter.importers.wordpress import import_wordpress
+from newsletter.importers.wordpress.importer import import_wordpress
 from newsletter.settings import load_settings
 
 from .test_send import png_pixel

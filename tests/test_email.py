@@ -13,9 +13,9 @@ import pytest
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates
 from newsletter.errors import RenderError, SettingsError
-from newsletter.render.email import render_email, render_message
-from newsletter.render.email_context import ESP_PRESETS
-from newsletter.render.email_html import elements, image_sources
+from newsletter.channels.email.renderer import render_email, render_message
+from newsletter.channels.email.context import ESP_PRESETS
+from newsletter.channels.email.mjml import elements, image_sources
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, copy_example
 

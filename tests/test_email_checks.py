@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.check import check_project
 from newsletter.diagnostics import Diagnostic, Severity
-from newsletter.render import Output
+from newsletter.outputs import Output
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_ISSUE, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SourceLocation
-from newsletter.linkcheck import CheckOptions, check_links
-from newsletter.links import Link
+from newsletter.checks.online import CheckOptions, check_links
+from newsletter.checks.links import Link
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project, load_site
 from newsletter.errors import SettingsError
 from newsletter.link_schemes import MERGE_TAG
-from newsletter.render.email_mime import build_message
+from newsletter.channels.email.mime import build_message
 from newsletter.settings import load_settings
 
 from .conftest import MINIMAL_SETTINGS

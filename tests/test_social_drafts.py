@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates
-from newsletter.render import Output
-from newsletter.render.social import CSV_HEADER, SocialRenderer
-from newsletter.render.social_compose import Composer, camel_hashtag
-from newsletter.render.social_fit import cuts, x_estimate
-from newsletter.render.social_sheet import fence
-from newsletter.social.counting import PLATFORMS, api_text, fits, measure, platform_rules
-from newsletter.social.splitting import ELLIPSIS
+from newsletter.outputs import Output
+from newsletter.channels.social.renderer import CSV_HEADER, SocialRenderer
+from newsletter.channels.social.compose import Composer, camel_hashtag
+from newsletter.channels.social.fit import cuts, x_estimate
+from newsletter.channels.social.sheet import fence
+from newsletter.platforms.counting import PLATFORMS, api_text, fits, measure, platform_rules
+from newsletter.platforms.splitting import ELLIPSIS
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 
@@ -322,7 +322,7 @@ def test_x_estimate_agrees_with_twitter_text(text: str):
 
 
 def test_x_posts_fit_even_when_the_estimate_runs_short(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch):
-    from newsletter.render import social_fit
+    from newsletter.channels.social import fit as social_fit
 
     monkeypatch.setattr(social_fit, "x_estimate", lambda text: len(text) // 2)
     root = make_project({ITEM_FILE: item(summary=" ".join(["battery"] * 200))})

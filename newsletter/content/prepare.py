@@ -20,7 +20,7 @@ from typing import Any
 from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.store import MarshalStore
+from newsletter.cache.store import MarshalStore
 
 CACHE_DIR = ".newsletter-cache"
 CACHE_FILE = "documents.marshal"

@@ -11,7 +11,7 @@ from newsletter.assemble import Edition
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
-from newsletter.render.email_checks import GMAIL_CLIP, SIZE_WARNING
+from newsletter.checks.email import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
 
 PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn"}

@@ -15,10 +15,10 @@ import regex
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
-from newsletter.render import Output, text_output
-from newsletter.render.social_compose import Draft, Post
+from newsletter.outputs import Output, text_output
+from newsletter.channels.social.compose import Draft, Post
 from newsletter.site import Site
-from newsletter.social.counting import platform_rules
+from newsletter.platforms.counting import platform_rules
 from newsletter.templates import Templates
 
 SHEET_TEMPLATE = "social/sheet.md"

@@ -23,9 +23,9 @@ from newsletter.content.frontmatter import locate
 from newsletter.content.models import NewsItem
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
-from newsletter.render import Output
-from newsletter.render.social import JSON_PATH
-from newsletter.render.social_compose import (
+from newsletter.outputs import Output
+from newsletter.channels.social.renderer import JSON_PATH
+from newsletter.channels.social.compose import (
     camel_hashtag,
     drafted_platforms,
     post_limit,
@@ -33,14 +33,14 @@ from newsletter.render.social_compose import (
 )
 from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
-from newsletter.social.counting import (
+from newsletter.platforms.counting import (
     fits,
     grapheme_count,
     measure,
     platform_rules,
     utf8_length,
 )
-from newsletter.social.splitting import UnsplittableTextError, split_thread
+from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 
 # platform -> (longest hashtag, unit, how it is counted), without the "#"
 HASHTAG_LIMITS: dict[str, tuple[int, str, Callable[[str], int]]] = {

@@ -12,10 +12,10 @@ from newsletter.content.frontmatter import locate
 from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
-from newsletter.links import find_links, strip_tracking
-from newsletter.render import Output
-from newsletter.render.email_context import esp_preset, local_file
-from newsletter.render.email_html import elements, image_sources
+from newsletter.checks.links import find_links, strip_tracking
+from newsletter.outputs import Output
+from newsletter.channels.email.context import esp_preset, local_file
+from newsletter.channels.email.mjml import elements, image_sources
 from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
 

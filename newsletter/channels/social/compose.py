@@ -15,19 +15,19 @@ import regex
 
 from newsletter.content.markdown import plain_text
 from newsletter.content.models import NewsItem
-from newsletter.render.email_html import utm_params, utm_tagger
-from newsletter.render.social_fit import Meter, Pieces, fit, tidy
+from newsletter.channels.email.mjml import utm_params, utm_tagger
+from newsletter.channels.social.fit import Meter, Pieces, fit, tidy
 from newsletter.settings import Partner, Settings
 from newsletter.site import Site
-from newsletter.social import linkedin
-from newsletter.social.counting import (
+from newsletter.platforms import linkedin
+from newsletter.platforms.counting import (
     PLATFORMS,
     api_text,
     fits,
     platform_rules,
     utf8_length,
 )
-from newsletter.social.splitting import UnsplittableTextError, split_thread
+from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
 
 _TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")

@@ -33,7 +33,7 @@ from urllib.request import (
 from newsletter import __version__
 from newsletter.confine import read_json_state
 from newsletter.diagnostics import Diagnostic, error, warning
-from newsletter.links import BuiltFile, Link, find_links
+from newsletter.checks.links import BuiltFile, Link, find_links
 from newsletter.write import replace_file
 
 CACHE_PATH = Path(".newsletter-cache") / "links.json"

@@ -16,8 +16,8 @@ from types import MappingProxyType
 
 import regex
 
-from newsletter.social import linkedin, mastodon
-from newsletter.social.twitter import parse_tweet
+from newsletter.platforms import linkedin, mastodon
+from newsletter.platforms.x import parse_tweet
 
 GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")

@@ -18,8 +18,8 @@ from enum import IntEnum
 import regex
 
 from newsletter.errors import RenderError
-from newsletter.social.counting import GRAPHEME, fits, measure, platform_rules
-from newsletter.social.twitter import extract_urls
+from newsletter.platforms.counting import GRAPHEME, fits, measure, platform_rules
+from newsletter.platforms.x import extract_urls
 
 ELLIPSIS = "…"
 # No-break spaces join words on purpose (French punctuation, "10 km").

@@ -26,8 +26,8 @@ from newsletter.importers.news_files import (
     place_file,
     render_news_item,
 )
-from newsletter.importers.wordpress_export import Export, Image, Post, read_export
-from newsletter.importers.wordpress_html import html_to_text, prepare_content
+from newsletter.importers.wordpress.export import Export, Image, Post, read_export
+from newsletter.importers.wordpress.html import html_to_text, prepare_content
 from newsletter.slugs import slugify
 
 __all__ = ["import_wordpress", "format_report", "ImportReport"]

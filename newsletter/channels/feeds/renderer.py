@@ -19,8 +19,8 @@ from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
-from newsletter.render import Output
-from newsletter.render.jsonfeed import render_json_feed
+from newsletter.outputs import Output
+from newsletter.channels.feeds.jsonfeed import render_json_feed
 from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.slugs import slugify
 from newsletter.templates import Templates

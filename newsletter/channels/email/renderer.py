@@ -15,9 +15,9 @@ from markupsafe import Markup
 from newsletter.assemble import Edition
 from newsletter.content.markdown import sanitize
 from newsletter.errors import RenderError, SourceLocation
-from newsletter.memo import remember
-from newsletter.render import Output, text_output
-from newsletter.render.email_context import (
+from newsletter.cache.renders import remember
+from newsletter.outputs import Output, text_output
+from newsletter.channels.email.context import (
     EMBLEM,
     cards,
     email_image,
@@ -26,9 +26,9 @@ from newsletter.render.email_context import (
     partners,
     social_links,
 )
-from newsletter.render.email_html import compile_mjml, tag_links, utm_params, utm_tagger
-from newsletter.render.email_mime import build_message, message_bytes
-from newsletter.render.web import RTL_LANGUAGES
+from newsletter.channels.email.mjml import compile_mjml, tag_links, utm_params, utm_tagger
+from newsletter.channels.email.mime import build_message, message_bytes
+from newsletter.channels.web import RTL_LANGUAGES
 from newsletter.settings import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates

@@ -13,10 +13,10 @@ from typing import Any
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.memo import remember
-from newsletter.render import Output, text_output
-from newsletter.render.social_compose import Composer, Draft, Post
-from newsletter.render.social_sheet import render_sheet
+from newsletter.cache.renders import remember
+from newsletter.outputs import Output, text_output
+from newsletter.channels.social.compose import Composer, Draft, Post
+from newsletter.channels.social.sheet import render_sheet
 from newsletter.site import Site
 from newsletter.templates import Templates
 

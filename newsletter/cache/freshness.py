@@ -19,7 +19,7 @@ from newsletter.confine import read_json_state, relative_path
 from newsletter.write import MANIFEST, interrupted, replace_file
 
 STATE_FILE = "build-state.json"
-_PACKAGE = Path(__file__).parent
+_PACKAGE = Path(__file__).parents[1]
 
 
 def input_fingerprint(root: Path, options: Any) -> str:

@@ -17,9 +17,9 @@ from typing import TypeVar
 
 import regex
 
-from newsletter.social.counting import GRAPHEME, platform_rules, utf8_length
-from newsletter.social.splitting import ELLIPSIS
-from newsletter.social.twitter import config, extract_urls
+from newsletter.platforms.counting import GRAPHEME, platform_rules, utf8_length
+from newsletter.platforms.splitting import ELLIPSIS
+from newsletter.platforms.x import config, extract_urls
 
 T = TypeVar("T")
 

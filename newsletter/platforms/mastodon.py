@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import regex
 
-from newsletter.social.twitter import (
+from newsletter.platforms.x import (
     is_valid_url,
     latin_accent_chars,
     valid_domain,

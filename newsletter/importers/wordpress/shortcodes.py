@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from newsletter.importers.wordpress_export import Attachment, Image
+from newsletter.importers.wordpress.export import Attachment, Image
 
 # The grammar of WordPress's get_shortcode_regex() (wp-includes/shortcodes.php), for any name:
 # 1 opening "[" of an escaped [[code]], 2 name, 3 attributes, 4 self-closing "/",

@@ -13,7 +13,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.render import Output, text_output
+from newsletter.outputs import Output, text_output
 from newsletter.site import IMAGES, Site, url_path
 from newsletter.slugs import slugify
 from newsletter.templates import THEME_DIR, Templates

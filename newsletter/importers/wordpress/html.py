@@ -12,11 +12,11 @@ from bs4 import BeautifulSoup
 from bs4.element import Comment, NavigableString, PageElement, Tag
 
 from newsletter.content.markdown import MAX_NESTING
-from newsletter.importers.autop import add_paragraphs
+from newsletter.importers.wordpress.autop import add_paragraphs
 from newsletter.importers.footnotes import mark_footnotes
-from newsletter.importers.gutenberg import drop_site_rendered_blocks, has_blocks
-from newsletter.importers.shortcodes import expand_shortcodes
-from newsletter.importers.wordpress_export import Attachment
+from newsletter.importers.wordpress.gutenberg import drop_site_rendered_blocks, has_blocks
+from newsletter.importers.wordpress.shortcodes import expand_shortcodes
+from newsletter.importers.wordpress.export import Attachment
 
 # Markup deeper than this is flattened: converting it to Markdown recurses once per element.
 MAX_ELEMENT_DEPTH = 150

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsletter.freshness import code_fingerprint, files_below, tree_digest
-from newsletter.store import MarshalStore
+from newsletter.cache.freshness import code_fingerprint, files_below, tree_digest
+from newsletter.cache.store import MarshalStore
 
 MEMO_FILE = "renders.marshal"
 T = TypeVar("T")
