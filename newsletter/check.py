@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from newsletter.content.loader import collect_catalog
-from newsletter.content.prepare import CACHE_DIR, DocumentCache
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import DocumentCache
 from newsletter.diagnostics import Diagnostic, Severity, error, one_edit_apart, warning
 from newsletter.errors import (
     DuplicateSlugError,

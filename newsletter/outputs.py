@@ -1,15 +1,17 @@
-"""Channels: each renders the site into in-memory outputs and touches no files."""
+"""What channels produce: Output (one file's bytes) and the Renderer every channel is."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from newsletter.site import Site
     from newsletter.templates import Templates
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,10 +23,29 @@ class Output:
     data: bytes
 
 
+class Memo(Protocol):
+    """Gives the part for `inputs`: computed, or remembered from an earlier build (see cache/renders.py).
+
+    `pack` turns the part into plain data to keep, `unpack` back; `inputs` must be everything the part
+    depends on besides the program, the project's templates and its images.
+    """
+
+    def __call__(self, kind: str, inputs: object, compute: Callable[[], T],
+                 pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T: ...
+
+
+def no_memo(kind: str, inputs: object, compute: Callable[[], T],
+            pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
+    """Render every part afresh."""
+    return compute()
+
+
 class Renderer(Protocol):
+    """A channel: reads the site, returns outputs in memory, touches no files."""
+
     name: str
 
-    def render(self, site: Site, templates: Templates) -> Iterator[Output]: ...
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]: ...
 
 
 def text_output(path: str, kind: str, text: str) -> Output:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from newsletter.cache import CACHE_DIR
 from newsletter.content.models import Catalog
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import SourceLocation, UsageError
@@ -72,7 +73,7 @@ ISSUE_TEMPLATE = f"""\
 dated since the previous issue follow below it.
 """
 
-GITIGNORE = "output/\n.newsletter-cache/\n"
+GITIGNORE = f"output/\n{CACHE_DIR}/\n"
 TEMPLATES_README = """\
 Put a file here with the same name as a file of the default theme to replace it,
 for example `web/item_card.html`. To change only one block, start the file with

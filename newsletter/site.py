@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -13,7 +13,6 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic
-from newsletter.cache.renders import RenderMemo
 from newsletter.settings import Settings
 from newsletter.slugs import slugify
 
@@ -59,8 +58,6 @@ class Site:
     as_of: date
     drafts: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
-    # Rendered parts remembered from earlier builds; None renders everything afresh.
-    memo: RenderMemo | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:

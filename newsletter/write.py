@@ -21,6 +21,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newsletter.cache import CACHE_DIR
 from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation, UsageError
@@ -62,7 +63,7 @@ def check_out_dir(root: Path, out_dir: Path) -> None:
     if out_dir == root or out_dir in root.parents:
         raise UsageError(f"the output folder {out_dir} holds the project itself",
                          hint="build into a folder of its own, such as output/ (the default)")
-    for name in ("content", "templates", ".newsletter-cache"):
+    for name in ("content", "templates", CACHE_DIR):
         folder = root / name
         if out_dir == folder or folder in out_dir.parents:
             raise UsageError(f"the output folder {out_dir} is inside {name}/, which the build reads",

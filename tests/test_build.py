@@ -89,7 +89,7 @@ def test_failure_mid_render_leaves_output_as_it_was(example_project: Path, monke
     class Failing:
         name = "failing"
 
-        def render(self, site, templates):
+        def render(self, site, templates, memo=None):
             yield Output(PurePosixPath("partial.txt"), "test", b"half")
             raise RenderError("injected failure")
 

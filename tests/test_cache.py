@@ -7,8 +7,10 @@ from pathlib import Path
 import pytest
 
 from newsletter.build import BuildOptions, build_project
+from newsletter.cache import documents
 from newsletter.content import prepare
-from newsletter.content.prepare import CACHE_DIR, CACHE_FILE
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import CACHE_FILE
 from newsletter.errors import NewsletterError
 
 from .conftest import EXAMPLE_AS_OF, tree_bytes
@@ -43,7 +45,7 @@ def test_a_damaged_cache_is_ignored(example_project: Path):
 
 def test_a_cache_from_other_code_is_not_used(example_project: Path, monkeypatch):
     build(example_project, "fill")
-    monkeypatch.setattr(prepare, "engine_fingerprint", lambda: "another version of the program")
+    monkeypatch.setattr(documents, "engine_fingerprint", lambda: "another version of the program")
     calls = []
     real = prepare._prepare_or_error
     monkeypatch.setattr(prepare, "_prepare_or_error", lambda *a: calls.append(a) or real(*a))
@@ -179,16 +181,29 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)
 
 
-def test_own_email_templates_are_never_served_from_the_cache(example_project: Path):
-    build(example_project, "out")
+def test_own_email_templates_are_never_served_from_the_cache(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
     override = example_project / "templates/email/footer.mjml"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text('{% extends "default:email/footer.mjml" %}\n')
-    from newsletter.cache.renders import RenderMemo
+    emails = []
+    real_email = email_module.render_email
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    build(example_project, "first")
+    rendered = len(emails)
+    build(example_project, "second")
+    assert rendered > 0 and len(emails) == 2 * rendered
 
-    memo = RenderMemo(example_project, example_project / CACHE_DIR)
-    assert "email" in memo.overridden
-    calls = []
-    assert memo.remember("email", 1, lambda: calls.append(1) or "x", str, str) == "x"
-    assert memo.remember("email", 1, lambda: calls.append(2) or "y", str, str) == "y"
-    assert calls == [1, 2]
+
+def test_an_own_template_of_another_channel_keeps_the_email_cache(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
+    override = example_project / "templates/web/email/note.html"  # a folder named like a cached part
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("unused\n")
+    build(example_project, "first")
+    emails = []
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug))
+    build(example_project, "second")
+    assert emails == []

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.cli import cli
 from newsletter.confine import relative_path
-from newsletter.content.prepare import CACHE_DIR, CACHE_FILE, DocumentCache
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import CACHE_FILE, DocumentCache
 from newsletter.errors import OutputError
 from newsletter.checks.online import check_links
 from newsletter.checks.links import Link

@@ -13,7 +13,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.outputs import Output, text_output
+from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.site import IMAGES, Site, url_path
 from newsletter.slugs import slugify
 from newsletter.templates import THEME_DIR, Templates
@@ -24,7 +24,7 @@ RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
 class WebRenderer:
     name = "web"
 
-    def render(self, site: Site, templates: Templates) -> Iterator[Output]:
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
         yield from render_web(site, templates)
 
 

@@ -31,12 +31,13 @@ from urllib.request import (
 )
 
 from newsletter import __version__
+from newsletter.cache import CACHE_DIR
 from newsletter.confine import read_json_state
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.checks.links import BuiltFile, Link, find_links
 from newsletter.write import replace_file
 
-CACHE_PATH = Path(".newsletter-cache") / "links.json"
+CACHE_PATH = Path(CACHE_DIR) / "links.json"
 CACHE_VERSION = 1
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT_REDIRECTS = frozenset({301, 308})

@@ -21,7 +21,8 @@ from newsletter.content.models import (
     NewsItem,
     Publication,
 )
-from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
+from newsletter.cache.documents import DocumentCache
+from newsletter.content.prepare import Prepared, prepare_documents
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import (
     ContentError,

@@ -15,8 +15,7 @@ from markupsafe import Markup
 from newsletter.assemble import Edition
 from newsletter.content.markdown import sanitize
 from newsletter.errors import RenderError, SourceLocation
-from newsletter.cache.renders import remember
-from newsletter.outputs import Output, text_output
+from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
     EMBLEM,
     cards,
@@ -46,12 +45,14 @@ _REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.
 class EmailRenderer:
     name = "email"
 
-    def render(self, site: Site, templates: Templates) -> Iterator[Output]:
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        if templates.overrides("email"):
+            memo = no_memo  # the project's own email templates may read anything of the site
         for edition in site.editions:
             # The editorial's links depend on other files too (an item it links to being published).
             editorial = editorial_html(site, edition)
-            email = remember(
-                site.memo, "email", (edition, site.settings, site.as_of, site.drafts, editorial),
+            email = memo(
+                "email", (edition, site.settings, site.as_of, site.drafts, editorial),
                 lambda: render_email(site, templates, edition),
                 pack=lambda email: (email.html, email.text, email.eml),
                 unpack=lambda packed: RenderedEmail(edition, *packed),

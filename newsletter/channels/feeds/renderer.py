@@ -19,7 +19,7 @@ from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Output
+from newsletter.outputs import Memo, Output, no_memo
 from newsletter.channels.feeds.jsonfeed import render_json_feed
 from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.slugs import slugify
@@ -47,7 +47,7 @@ _DEFAULT_TYPES = mimetypes.MimeTypes()  # Python's built-in table only
 class FeedsRenderer:
     name = "feeds"
 
-    def render(self, site: Site, templates: Templates) -> Iterator[Output]:
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
         yield from render_feeds(site)
 
 

@@ -13,8 +13,7 @@ from typing import Any
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.cache.renders import remember
-from newsletter.outputs import Output, text_output
+from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.social.compose import Composer, Draft, Post
 from newsletter.channels.social.sheet import render_sheet
 from newsletter.site import Site
@@ -29,15 +28,17 @@ CSV_HEADER = ("Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item
 class SocialRenderer:
     name = "social"
 
-    def render(self, site: Site, templates: Templates) -> Iterator[Output]:
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        if templates.overrides("social"):
+            memo = no_memo  # the project's own post templates may read anything of the site
         composer = Composer(site, templates)
         posts: dict[str, tuple[Post, ...]] = {}
 
         def posts_of(item: NewsItem) -> tuple[Post, ...]:
             # An item can be in the drafts and in an issue's sheet: compose it once.
             if item.slug not in posts:
-                posts[item.slug] = remember(
-                    site.memo, "social", (item, site.settings), lambda: composer.posts(item),
+                posts[item.slug] = memo(
+                    "social", (item, site.settings), lambda: composer.posts(item),
                     pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
                 )
             return posts[item.slug]
