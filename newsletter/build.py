@@ -18,7 +18,7 @@ from newsletter.errors import UsageError
 from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
 from newsletter.cache.renders import RenderMemo
 from newsletter.outputs import Memo, Output, Renderer, no_memo
-from newsletter.settings import Settings, load_settings
+from newsletter.settings.load import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
 from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs

@@ -26,7 +26,8 @@ from newsletter.errors import (
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.outputs import Output
-from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
+from newsletter.settings.email import ESP_PRESETS
+from newsletter.settings.load import Settings, SettingsProblems, load_settings
 from newsletter.scaffold import find_placeholders
 from newsletter.site import Site, preferred_spelling, tag_uses
 

@@ -17,7 +17,8 @@ from newsletter.cache import CACHE_DIR
 from newsletter.content.models import Catalog
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import SourceLocation, UsageError
-from newsletter.settings import SETTINGS_FILE, Settings, load_settings
+from newsletter.settings.load import Settings, load_settings
+from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.slugs import slugify
 
 # What `init` and `new` write for the user to replace. `check` reports each one left (find_placeholders).

@@ -13,7 +13,7 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic
-from newsletter.settings import Settings
+from newsletter.settings.load import Settings
 from newsletter.slugs import slugify
 
 # Subscribers hold these addresses: they never move (see the SPEC's output layout).

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter.errors import SendError
-from newsletter.settings import SmtpSettings
+from newsletter.settings.smtp import SmtpSettings
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}

@@ -16,7 +16,7 @@ from newsletter.check import check_project, project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.scaffold import init_project, is_placeholder_host, new_item
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 from newsletter.slugs import slugify
 from newsletter.summary import SHOWN_FINDINGS, findings_summary
 

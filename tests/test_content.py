@@ -23,7 +23,7 @@ from newsletter.content.loader import (
 )
 from newsletter.content.models import ItemType
 from newsletter.diagnostics import Diagnostic, Severity
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 

@@ -20,7 +20,7 @@ from newsletter.content.loader import ITEM_KEYS, collect_catalog
 from newsletter.content.markdown import MAX_NESTING
 from newsletter.errors import ContentError, FrontMatterSyntaxError
 from newsletter.importers.wordpress.importer import import_wordpress
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 
 from .test_send import png_pixel
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.settings import PLATFORMS as SETTINGS_PLATFORMS
+from newsletter.settings.social import PLATFORMS as SETTINGS_PLATFORMS
 from newsletter.platforms.counting import (
     PLATFORMS,
     api_text,

@@ -16,7 +16,7 @@ from newsletter.confine import inside, link_target
 from newsletter.content.frontmatter import Document
 from newsletter.content.markdown import image_sources
 from newsletter.errors import MissingFileError, SourceLocation
-from newsletter.settings import Settings
+from newsletter.settings.load import Settings
 
 IMAGES = "images"
 

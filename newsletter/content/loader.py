@@ -31,7 +31,8 @@ from newsletter.errors import (
     MissingReferenceError,
     NewsletterError,
 )
-from newsletter.settings import PLATFORMS, Settings
+from newsletter.settings.load import Settings
+from newsletter.settings.social import PLATFORMS
 from newsletter.slugs import slugify
 
 ITEM_KEYS = {

@@ -28,7 +28,7 @@ from newsletter.channels.email.context import (
 from newsletter.channels.email.mjml import compile_mjml, tag_links, utm_params, utm_tagger
 from newsletter.channels.email.mime import build_message, message_bytes
 from newsletter.channels.web import RTL_LANGUAGES
-from newsletter.settings import BrandSettings
+from newsletter.settings.brand import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
 

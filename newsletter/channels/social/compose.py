@@ -17,7 +17,8 @@ from newsletter.content.markdown import plain_text
 from newsletter.content.models import NewsItem
 from newsletter.channels.email.mjml import utm_params, utm_tagger
 from newsletter.channels.social.fit import Meter, Pieces, fit, tidy
-from newsletter.settings import Partner, Settings
+from newsletter.settings.load import Settings
+from newsletter.settings.partners import Partner
 from newsletter.site import Site
 from newsletter.platforms import linkedin
 from newsletter.platforms.counting import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 _KEY = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
 _DOTTED_KEY = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
@@ -53,7 +54,7 @@ def key_lines(text: str) -> dict[str, int]:
     return lines
 
 
-def key_line(lines: dict[str, int], dotted: str) -> int | None:
+def key_line(lines: Mapping[str, int], dotted: str) -> int | None:
     """The line of `dotted`, else of the nearest table above it that is written (a missing key's table)."""
     parts = dotted.split(".")
     while parts:
