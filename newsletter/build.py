@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsletter.assemble import assemble_editions
-from newsletter.check import project_findings
+from newsletter.checks.project import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
 from newsletter.cache import CACHE_DIR

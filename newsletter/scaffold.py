@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from newsletter.cache import CACHE_DIR
-from newsletter.content.models import Catalog
+from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import SourceLocation, UsageError
 from newsletter.settings.load import Settings, load_settings
@@ -190,10 +190,11 @@ def find_placeholders(root: Path, settings: Settings, catalog: Catalog) -> list[
         if host and is_placeholder_host(host):
             found(key, f"an example address ({host})", fix)
     findings.sort(key=lambda finding: finding.where.line or 0 if finding.where else 0)
-    for record, text, fix in [
+    records: list[tuple[NewsItem | Issue, str, str]] = [
         *((item, NEWS_PLACEHOLDER, "write the news in its place") for item in catalog.items),
         *((issue, EDITORIAL_PLACEHOLDER, "write the issue's editorial in its place") for issue in catalog.issues),
-    ]:
+    ]
+    for record, text, fix in records:
         if text in record.body_markdown:
             findings.append(error("placeholder", _line_of(root, record.source, text),
                                   f"the text still holds the example '{text}'", fix))

@@ -178,7 +178,8 @@ class Site:
 
     @cached_property
     def _documents(self) -> dict[str, NewsItem | Issue]:
-        return {record.source.as_posix(): record for record in (*self.catalog.items, *self.catalog.issues)}
+        records: tuple[NewsItem | Issue, ...] = (*self.catalog.items, *self.catalog.issues)
+        return {record.source.as_posix(): record for record in records}
 
     def _resolve(self, href: str, source: str) -> ContentLink:
         parts = urlsplit(href)

@@ -42,11 +42,6 @@ class Templates:
         self.env.filters.update(longdate=longdate, isodate=isodate)
         self.env.globals.update(globals or {})
 
-    def overrides(self, folder: str) -> bool:
-        """Whether the project's templates/ replaces any theme file below `folder` (e.g. "email")."""
-        below = self.project_templates / folder if self.project_templates is not None else None
-        return below is not None and below.is_dir() and any(path.is_file() for path in below.rglob("*"))
-
     def render(self, name: str, **context: Any) -> str:
         """Render a theme file by name with the given context."""
         try:

@@ -108,7 +108,7 @@ def test_an_error_found_in_a_worker_is_reported_with_its_line(example_project: P
 
 @pytest.mark.parametrize("stem", ["kick-off", "a" * 81, "Kick Off", "wp6-fair-data", "x--y", "ünïcode-name"])
 def test_the_fast_default_slug_agrees_with_slugify(stem: str):
-    from newsletter.content.loader import default_slug
+    from newsletter.content.records import default_slug
     from newsletter.slugs import slugify
 
     assert default_slug(Path(f"2024-01-01-{stem}.md")) == slugify(stem)

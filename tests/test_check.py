@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, load_site
-from newsletter.check import check_project, project_findings
+from newsletter.check import check_project
+from newsletter.checks.project import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.scaffold import init_project, is_placeholder_host, new_item

@@ -13,14 +13,8 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.check import as_diagnostic, check_project
 from newsletter.cli import cli
-from newsletter.content.loader import (
-    EVENT_KEYS,
-    ISSUE_KEYS,
-    ITEM_KEYS,
-    PUBLICATION_KEYS,
-    ContentProblems,
-    collect_catalog,
-)
+from newsletter.content.loader import ContentProblems, collect_catalog
+from newsletter.content.records import EVENT_KEYS, ISSUE_KEYS, ITEM_KEYS, PUBLICATION_KEYS
 from newsletter.content.models import ItemType
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.settings.load import load_settings

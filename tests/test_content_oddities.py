@@ -16,7 +16,8 @@ from newsletter.build import BuildOptions, build_project
 from newsletter.cli import cli
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.frontmatter import parse_document
-from newsletter.content.loader import ITEM_KEYS, collect_catalog
+from newsletter.content.loader import collect_catalog
+from newsletter.content.records import ITEM_KEYS
 from newsletter.content.markdown import MAX_NESTING
 from newsletter.errors import ContentError, FrontMatterSyntaxError
 from newsletter.importers.wordpress.importer import import_wordpress

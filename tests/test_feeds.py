@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsletter.build import BuildOptions, BuildResult, build_project, load_site
-from newsletter.channels.feeds.renderer import ATOM_PATH, JSON_PATH, RSS_PATH, feed_date, render_feeds, tag_feed_path
+from newsletter.channels.feeds.entries import feed_date, tag_feed_path
+from newsletter.channels.feeds.renderer import render_feeds
+from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates, render_site
 from newsletter.check import check_project
-from newsletter.checks.links import check_internal_links
+from newsletter.checks.dead_links import check_internal_links
 from newsletter.outputs import Output
 from newsletter.site import Site
 

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SourceLocation
-from newsletter.checks.online import CheckOptions, check_links
+from newsletter.checks.online import check_links
+from newsletter.checks.fetch import CheckOptions
 from newsletter.checks.links import Link
 
 

@@ -17,7 +17,8 @@ import pytest
 from newsletter.cli import cli
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.errors import SourceLocation
-from newsletter.checks.online import CheckOptions, check_links
+from newsletter.checks.online import check_links
+from newsletter.checks.fetch import CheckOptions
 from newsletter.checks.links import Link, find_links
 
 HERE = SourceLocation(Path("content/news/2024-01-10-kickoff.md"), 7)

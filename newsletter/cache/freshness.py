@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.confine import read_json_state, relative_path
-from newsletter.write import MANIFEST, interrupted, replace_file
+from newsletter.write import MANIFEST, interrupted
+from newsletter.atomic import replace_file
 
 STATE_FILE = "build-state.json"
 _PACKAGE = Path(__file__).parents[1]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.confine import Refused, read_regular
-from newsletter.write import replace_file, sweep_temporary_files
+from newsletter.atomic import replace_file, sweep_temporary_files
 
 _DIGEST_SIZE = 32
 

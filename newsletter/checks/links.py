@@ -7,27 +7,21 @@ must lead to a file the build writes, which `check` verifies offline (`dead-link
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
-from lxml import etree
 
-from newsletter.content.frontmatter import read_document
-from newsletter.content.models import Issue, NewsItem
-from newsletter.diagnostics import Diagnostic, error
-from newsletter.errors import ContentError, SourceLocation
-from newsletter.channels.email.mjml import is_merge_tag
-from newsletter.write import MANIFEST
+from newsletter.errors import SourceLocation
 
 if TYPE_CHECKING:
-    from newsletter.site import Site
+    pass
+
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "background"})
 SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
@@ -78,18 +72,18 @@ def find_links(
     fallback: dict[str, SourceLocation] = {}
     for output in sorted(outputs, key=lambda output: output.path):
         text = output.data.decode("utf-8", "replace")
-        for raw in _extract(output.path, output.data):
+        for raw in extract_urls(output.path, output.data):
             url = check_url(raw)
             if url is None or url.startswith(tuple(skip_prefixes)):
                 continue
             written.setdefault(url, []).append(strip_tracking(raw))
             if url not in fallback:
-                line = _line_of(text, [raw, raw.replace("&", "&amp;")])
+                line = line_of_url(text, [raw, raw.replace("&", "&amp;")])
                 fallback[url] = SourceLocation(Path(output_dir, output.path), line)
-    sources = _read_sources(project_dir)
+    sources = read_sources(project_dir)
     links = []
     for url, forms in written.items():
-        where = _locate(sources, [*dict.fromkeys(forms), url, *_doi(url)]) or fallback[url]
+        where = locate_url(sources, [*dict.fromkeys(forms), url, *_doi(url)]) or fallback[url]
         links.append(Link(url, where))
     return links
 
@@ -123,7 +117,7 @@ def strip_tracking(url: str) -> str:
 HtmlUrls = Callable[[str], Iterable[str]]
 
 
-def _extract(path: PurePosixPath, data: bytes, html_urls: HtmlUrls | None = None) -> Iterator[str]:
+def extract_urls(path: PurePosixPath, data: bytes, html_urls: HtmlUrls | None = None) -> Iterator[str]:
     html_urls = html_urls or _html_urls
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
@@ -192,23 +186,23 @@ def _json_feed_urls(node: Any, html_urls: HtmlUrls) -> Iterator[str]:
             yield from _json_feed_urls(value, html_urls)
 
 
-def _read_sources(project_dir: Path) -> list[tuple[Path, str]]:
+def read_sources(project_dir: Path) -> list[tuple[Path, str]]:
     """Read the files a URL is written in: news items and issues, then newsletter.toml."""
     content = sorted((project_dir / "content").rglob("*.md"))
     files = [*content, project_dir / "newsletter.toml"]
     return [(path.relative_to(project_dir), path.read_text("utf-8", "replace")) for path in files if path.is_file()]
 
 
-def _locate(sources: list[tuple[Path, str]], forms: list[str]) -> SourceLocation | None:
+def locate_url(sources: list[tuple[Path, str]], forms: list[str]) -> SourceLocation | None:
     """Return the first place, in file order, where the text writes any of `forms`."""
     for path, text in sources:
-        line = _line_of(text, forms)
+        line = line_of_url(text, forms)
         if line is not None:
             return SourceLocation(path, line)
     return None
 
 
-def _line_of(text: str, forms: list[str]) -> int | None:
+def line_of_url(text: str, forms: list[str]) -> int | None:
     """Return the 1-based line of the earliest whole-URL occurrence of any form."""
     best: int | None = None
     for form in forms:
@@ -219,113 +213,3 @@ def _line_of(text: str, forms: list[str]) -> int | None:
                 break
             start = text.find(form, start + 1)
     return None if best is None else text.count("\n", 0, best) + 1
-
-
-# Internal links: every one must lead to a file of this build.
-
-def check_internal_links(site: Site, outputs: Sequence[BuiltFile]) -> list[Diagnostic]:
-    """`dead-link` errors: content links the build cannot follow, then output links to files it did not write."""
-    findings = list(_content_problems(site))
-    sources = None
-    for output, url in dead_links(outputs, site.settings.project.site_url):
-        if sources is None:
-            sources = _read_sources(site.root)
-        text = output.data.decode("utf-8", "replace")
-        forms = [url, url.replace("&", "&amp;")]
-        where = _locate(sources, forms) or SourceLocation(Path("output", output.path), _line_of(text, forms))
-        findings.append(error("dead-link", where, f"{url} leads to no file of the build (in output/{output.path})",
-                              "link to a page or file that exists; a template override may name an old path"))
-    return findings
-
-
-def _content_problems(site: Site) -> Iterator[Diagnostic]:
-    """Links in the Markdown of every item page and issue that lead nowhere the build writes."""
-    for record in (*site.published, *(edition.issue for edition in site.editions)):
-        reported: set[str] = set()
-        for url in _fast_html_urls(record.body_html):
-            link = site.content_link(url, record.source)
-            if link.problem is None or url in reported:
-                continue
-            reported.add(url)
-            yield error("dead-link", SourceLocation(record.source, _body_line(site, record, url)), link.problem, link.hint)
-
-
-def _body_line(site: Site, record: NewsItem | Issue, text: str) -> int | None:
-    """The line of the file where the Markdown body first writes `text` (else where the body starts)."""
-    if isinstance(record, NewsItem):
-        start = record.body_line
-    else:
-        try:  # issues do not keep where their body starts: only needed here, on the way to an error
-            start = read_document(site.root / record.source, record.source).body_line
-        except (OSError, ContentError):
-            return None
-    # The whole URL as Markdown or HTML writes it: `(url)`, `<url>`, `[ref]: url`, `href="url"`.
-    found = re.search(rf"(?<![^\s(<\"'=]){re.escape(text)}(?=[\s)>\"']|$)", record.body_markdown)
-    return start + record.body_markdown.count("\n", 0, found.start()) if found else start
-
-
-def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltFile, str]]:
-    """Each (output, URL) where a page, feed or email links inside `site_url` to a file not among `outputs`."""
-    outputs = sorted(outputs, key=lambda output: output.path)
-    written = {output.path.as_posix() for output in outputs} | {MANIFEST}  # the manifest is written last
-    resolved: dict[tuple[str, str], str | None] = {}  # most links recur on every page of a folder or site
-    dead = []
-    for output in outputs:
-        if output.path.suffix.lower() not in (".html", ".htm", ".xml", ".json"):
-            continue
-        page = output.path.as_posix()
-        folder = posixpath.dirname(page)
-        for raw in dict.fromkeys(_extract(output.path, output.data, _fast_html_urls)):
-            url = raw.strip()
-            key = (folder if not urlsplit(url).scheme else "", url)
-            if key not in resolved:
-                resolved[key] = internal_path(url, page, site_url)
-            target = resolved[key]
-            if target is not None and target not in written and f"{target}index.html" not in written:
-                dead.append((output, raw))
-    return dead
-
-
-def _fast_html_urls(html: str) -> list[str]:
-    """The URLs `_html_urls` finds, read by libxml2 (many times faster on a large site's pages)."""
-    if not html.strip():
-        return []
-    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8", no_network=True))
-    if root is None:
-        return []
-    urls = []
-    for element in root.iter(tag=etree.Element):
-        attributes = element.attrib
-        if element.tag == "link" and HINT_ONLY_RELS & set(attributes.get("rel", "").lower().split()):
-            continue
-        if element.tag == "meta" and (attributes.get("property") or attributes.get("name", "")).lower() in IMAGE_META:
-            urls.append(attributes.get("content", ""))
-        for name, value in attributes.items():
-            if name in URL_ATTRIBUTES:
-                urls.append(value)
-            elif name in SRCSET_ATTRIBUTES:
-                urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
-    return urls
-
-
-def internal_path(url: str, page: str, site_url: str) -> str | None:
-    """The file inside output/ that `url`, shown on `page` (a path inside output/), names; None if external.
-
-    A folder ends in "/". A relative URL that climbs out of `site_url` gives "../", which no build writes.
-    """
-    if not url or is_merge_tag(url):  # the email service puts a URL there when it sends
-        return None
-    parts = urlsplit(url)
-    if parts.scheme or parts.netloc:
-        absolute = urljoin(site_url, url) if not parts.scheme else url  # "//host/path"
-        return unquote(urlsplit(absolute[len(site_url):]).path) if absolute.startswith(site_url) else None
-    if not parts.path:
-        return page  # "#part" or "?query" of the page itself
-    if parts.path.startswith("/"):  # from the host's root
-        base = urlsplit(site_url).path
-        return unquote(parts.path[len(base):]) if parts.path.startswith(base) else "../"
-    joined = posixpath.normpath(posixpath.join(posixpath.dirname(page), unquote(parts.path)))
-    if joined == ".." or joined.startswith("../"):
-        return "../"
-    joined = "" if joined == "." else joined
-    return joined + "/" if parts.path.endswith("/") and joined else joined

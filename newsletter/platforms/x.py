@@ -58,7 +58,7 @@ def _extract_emojis_if_any(text: str) -> list[dict[str, object]]:
     return _extract_emojis(text) if _EMOJI_CANDIDATE.search(text) else []
 
 
-sys.modules["twitter_text.parse_tweet"].extract_emojis_with_indices = _extract_emojis_if_any
+setattr(sys.modules["twitter_text.parse_tweet"], "extract_emojis_with_indices", _extract_emojis_if_any)
 
 __all__ = [
     "config",

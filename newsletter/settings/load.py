@@ -89,10 +89,10 @@ def load_settings(root: Path) -> Settings:
         raise SettingsError("the file is not UTF-8 text", SourceLocation(Path(SETTINGS_FILE), line),
                             "save it as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        problem, line, column = _toml_position(str(exc))
+        problem, toml_line, column = _toml_position(str(exc))
         raise SettingsError(
             f"not valid TOML: {problem}{f' at column {column}' if column else ''}",
-            SourceLocation(Path(SETTINGS_FILE), line), "fix the syntax at that line",
+            SourceLocation(Path(SETTINGS_FILE), toml_line), "fix the syntax at that line",
         ) from None
     except RecursionError:
         raise SettingsError(_TOO_DEEP, where, "write the settings as the README shows them") from None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from newsletter.channels.feeds.renderer import Entry, Image
+    from newsletter.channels.feeds.entries import Entry, Image
     from newsletter.site import Site
 
 VERSION = "https://jsonfeed.org/version/1.1"

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import diagnostics
 from newsletter.content.fields import EARLIEST, LATEST
-from newsletter.content.loader import default_slug
+from newsletter.content.records import default_slug
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.importers.footnotes import write_footnotes
