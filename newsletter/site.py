@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
+from newsletter.urls import is_absolute, is_web_address, url_path
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic
@@ -22,11 +23,6 @@ ATOM_PATH = "atom.xml"
 JSON_PATH = "feed.json"
 ISSUE_FILES = ("index.html", "email.html", "email.txt", "email.eml", "social.md")
 IMAGES = "images/"  # content/images/ is published whole, at output/images/
-
-
-def url_path(path: str) -> str:
-    """A path inside output/ (or content/) as a URL path: everything but its slashes percent-encoded, once."""
-    return quote(path, safe="/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +143,7 @@ class Site:
 
     def asset_url(self, path: str) -> str:
         """Absolute URL of a content file (`images/x.png`) or an absolute URL as given."""
-        return path if path.startswith(("http://", "https://")) else self.url(path)
+        return path if is_web_address(path) else self.url(path)
 
     @cached_property
     def pages(self) -> frozenset[str]:
@@ -255,7 +251,7 @@ class Site:
         if link.problem is not None:
             return None
         if link.path is None:
-            return link.url if urlsplit(link.url).scheme or link.url.startswith("//") else urljoin(page_url, link.url)
+            return link.url if is_absolute(link.url) else urljoin(page_url, link.url)
         return self.url(link.path) + link.suffix
 
 

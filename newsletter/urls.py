@@ -1,4 +1,6 @@
-"""Which links a project may publish: web and mailto addresses and ESP merge tags, nothing a client would run.
+"""URLs: a path made into one, whether one is absolute, safe to publish, or tracked; the one place each is decided.
+
+Which links a project may publish: web and mailto addresses and ESP merge tags, nothing a client would run.
 
 One check for every URL a project writes, in content (`url:`, `event.url`) and in settings
 (`site_url`, `unsubscribe_url`, `[[partners]] url` and `logo`): `javascript:` or `data:` in an
@@ -8,8 +10,8 @@ email runs in some clients and is a phishing lure in all.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
-from urllib.parse import urlsplit
+from collections.abc import Callable, Collection, Mapping
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 WEB = ("http", "https")
 WEB_AND_MAIL = ("http", "https", "mailto")
@@ -63,3 +65,65 @@ def ascii_host(netloc: str) -> str:
     userinfo, at, hostport = netloc.rpartition("@")
     host, colon, port = hostport.partition(":")
     return f"{userinfo}{at}{host.encode('idna').decode('ascii')}{colon}{port}"
+
+
+def is_absolute(url: str) -> bool:
+    """Whether `url` leads somewhere by itself: it names a scheme (`https:`, `mailto:`) or a host (`//host/`)."""
+    return bool(urlsplit(url).scheme) or url.startswith("//")
+
+
+def is_web_address(text: str) -> bool:
+    """Whether a value written in settings or front matter is an http(s) address rather than a project path."""
+    return text.startswith(("http://", "https://"))
+
+
+def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Callable[[str], str]:
+    """A function adding UTM parameters to http(s) URLs, leaving merge tags, mailto and excluded prefixes."""
+
+    tagged: dict[str, str] = {}  # an issue links most URLs twice in its HTML and again in its text
+    only_params = urlencode(list(params.items()))
+
+    def tag(url: str) -> str:
+        if url in tagged:
+            return tagged[url]
+        parts = urlsplit(url)
+        if not params or parts.scheme not in ("http", "https") or url.startswith(exclude) or is_merge_tag(url):
+            result = url
+        elif not parts.query:
+            result = urlunsplit(parts._replace(query=only_params))
+        else:
+            query = parse_qsl(parts.query, keep_blank_values=True)
+            present = {key for key, _value in query}
+            query += [(key, value) for key, value in params.items() if key not in present]
+            result = urlunsplit(parts._replace(query=urlencode(query)))
+        tagged[url] = result
+        return result
+
+    return tag
+
+
+def utm_params(utm: Mapping[str, str], campaign: str) -> dict[str, str]:
+    """`utm_source`, `utm_medium`, `utm_campaign` (the issue slug unless set), then any others."""
+    values = {"campaign": campaign, **utm}
+    order = ["source", "medium", "campaign", *sorted(key for key in values if key not in ("source", "medium", "campaign"))]
+    return {f"utm_{key}": values[key] for key in order if values.get(key)}
+
+
+def is_merge_tag(url: str) -> bool:
+    """Whether `url` holds an email service's merge tag, which it replaces when it sends."""
+    return any(mark in url for mark in ("*|", "{{", "{%", "[", "%%"))
+
+
+def strip_tracking(url: str) -> str:
+    """Drop utm_* query parameters, which the email channel adds to content URLs."""
+    parts = urlsplit(url)
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(key, value) for key, value in pairs if not key.lower().startswith("utm_")]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def url_path(path: str) -> str:
+    """A path inside output/ (or content/) as a URL path: everything but its slashes percent-encoded, once."""
+    return quote(path, safe="/")

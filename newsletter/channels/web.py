@@ -9,17 +9,16 @@ from typing import Any
 
 from markupsafe import Markup
 
+from newsletter.languages import text_direction
 from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.site import IMAGES, Site, url_path
+from newsletter.site import IMAGES, Site
+from newsletter.urls import is_web_address, url_path
 from newsletter.slugs import slugify
 from newsletter.templates import THEME_DIR, Templates
-
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
-
 
 class WebRenderer:
     name = "web"
@@ -66,7 +65,7 @@ class _PageRenderer:
             "site": site,
             "settings": site.settings,
             "brand": site.settings.brand,
-            "text_direction": "rtl" if site.settings.project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+            "text_direction": text_direction(site.settings.project.language),
             "tag_slug": slugify,
         }
 
@@ -94,7 +93,7 @@ class _PageRenderer:
 
     def asset(self, path: str) -> str:
         """A content file (`images/x.png`) or an absolute URL, as the page being rendered links to it."""
-        if path.startswith(("http://", "https://")):
+        if is_web_address(path):
             return path
         self.files.add(path)
         return self.root + url_path(path)
@@ -115,7 +114,7 @@ class _PageRenderer:
         """Files of content/ outside content/images/ that a page links to, at the same path under output/."""
         content = self.site.root / "content"
         for path in sorted(self.files):
-            if not path.startswith((IMAGES, "http://", "https://")) and self.site.publishable(path):
+            if not path.startswith(IMAGES) and not is_web_address(path) and self.site.publishable(path):
                 yield Output(PurePosixPath(path), "file", read_project_file(self.site.root, content / path))
 
 

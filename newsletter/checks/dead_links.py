@@ -26,7 +26,7 @@ from newsletter.content.frontmatter import read_document
 from newsletter.content.models import Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.channels.email.mjml import is_merge_tag
+from newsletter.urls import is_merge_tag
 from newsletter.write import MANIFEST
 
 if TYPE_CHECKING:

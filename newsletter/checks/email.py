@@ -12,7 +12,8 @@ from newsletter.content.frontmatter import locate
 from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
-from newsletter.checks.links import find_links, strip_tracking
+from newsletter.checks.links import find_links
+from newsletter.urls import strip_tracking
 from newsletter.outputs import Output
 from newsletter.channels.email.context import esp_preset, local_file
 from newsletter.channels.email.mjml import elements, image_sources

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 
+from newsletter.urls import strip_tracking
 from newsletter.errors import SourceLocation
 
 if TYPE_CHECKING:
@@ -102,16 +103,6 @@ def check_url(raw: str) -> str | None:
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         return None
     return urlunsplit(parts._replace(fragment=""))
-
-
-def strip_tracking(url: str) -> str:
-    """Drop utm_* query parameters, which the email channel adds to content URLs."""
-    parts = urlsplit(url)
-    pairs = parse_qsl(parts.query, keep_blank_values=True)
-    kept = [(key, value) for key, value in pairs if not key.lower().startswith("utm_")]
-    if len(kept) == len(pairs):
-        return url
-    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 HtmlUrls = Callable[[str], Iterable[str]]

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import regex
 
+from newsletter.urls import is_web_address
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import NewsItem
 from newsletter.diagnostics import Diagnostic, error, warning
@@ -171,7 +172,7 @@ def _image(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterator[D
                       f"the alt text is {len(alt):,} characters, more than {', '.join(short)} takes",
                       "shorten 'image_alt'")
     path = site.root / "content" / item.image
-    if item.image.startswith(("http://", "https://")) or not path.is_file():
+    if is_web_address(item.image) or not path.is_file():
         return
     size = path.stat().st_size
     large = [f"{platform_rules(p).label} ({limit:,} bytes)" for p, limit in IMAGE_LIMITS.items()

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from newsletter.urls import is_web_address
 from newsletter.confine import relative_path
 from newsletter.content.fields import Fields
 from newsletter.content.files import missing_image
@@ -160,7 +161,7 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if alt is None:
         raise fields.fail("image", "'image' is set but 'image_alt' is missing",
                           "add 'image_alt:' describing the picture for people who cannot see it")
-    if not image.startswith(("http://", "https://")) and relative_path(image) is None:
+    if not is_web_address(image) and relative_path(image) is None:
         raise fields.fail("image", f"'image' must be a path inside content/ or an http(s) URL (got \"{image}\")",
                           "write it relative to content/, such as images/photo.png")
     problem = missing_image(root, image, lambda: fields.document.where("image"), "image file")

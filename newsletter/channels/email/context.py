@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import imagesize  # type: ignore[import-untyped]
 
+from newsletter.urls import is_web_address
 from newsletter.assemble import Edition
 from newsletter.confine import inside, relative_path
 from newsletter.content.models import Event, ItemType, NewsItem
@@ -221,7 +222,7 @@ _PLATFORM_LABELS = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "lin
 
 def profile_url(platform: str, handle: str) -> str | None:
     """A profile's web address from a handle such as `@user@server` or `@name`."""
-    if handle.startswith(("https://", "http://")):
+    if is_web_address(handle):
         return handle
     name = handle.lstrip("@")
     if platform == "mastodon":

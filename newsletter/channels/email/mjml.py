@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import css_inline
 from lxml import etree
@@ -43,38 +42,6 @@ def compile_mjml(source: str, template: str = "email/issue.mjml") -> str:
     return inliner.inline(compiled)
 
 
-def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Callable[[str], str]:
-    """A function adding UTM parameters to http(s) URLs, leaving merge tags, mailto and excluded prefixes."""
-
-    tagged: dict[str, str] = {}  # an issue links most URLs twice in its HTML and again in its text
-    only_params = urlencode(list(params.items()))
-
-    def tag(url: str) -> str:
-        if url in tagged:
-            return tagged[url]
-        parts = urlsplit(url)
-        if not params or parts.scheme not in ("http", "https") or url.startswith(exclude) or is_merge_tag(url):
-            result = url
-        elif not parts.query:
-            result = urlunsplit(parts._replace(query=only_params))
-        else:
-            query = parse_qsl(parts.query, keep_blank_values=True)
-            present = {key for key, _value in query}
-            query += [(key, value) for key, value in params.items() if key not in present]
-            result = urlunsplit(parts._replace(query=urlencode(query)))
-        tagged[url] = result
-        return result
-
-    return tag
-
-
-def utm_params(utm: Mapping[str, str], campaign: str) -> dict[str, str]:
-    """`utm_source`, `utm_medium`, `utm_campaign` (the issue slug unless set), then any others."""
-    values = {"campaign": campaign, **utm}
-    order = ["source", "medium", "campaign", *sorted(key for key in values if key not in ("source", "medium", "campaign"))]
-    return {f"utm_{key}": values[key] for key in order if values.get(key)}
-
-
 def tag_links(document: str, tag: Callable[[str], str]) -> str:
     """Apply `tag` to every <a href>; an anchor with `data-utm="off"` keeps its URL (and loses the marker)."""
 
@@ -85,11 +52,6 @@ def tag_links(document: str, tag: Callable[[str], str]) -> str:
         return _HREF.sub(lambda m: m.group(1) + html.escape(tag(html.unescape(m.group(2)))) + m.group(3), text)
 
     return _ANCHOR.sub(anchor, document)
-
-
-def is_merge_tag(url: str) -> bool:
-    """Whether `url` holds an email service's merge tag, which it replaces when it sends."""
-    return any(mark in url for mark in ("*|", "{{", "{%", "[", "%%"))
 
 
 Element = tuple[str, dict[str, str | None]]

@@ -25,9 +25,10 @@ from newsletter.channels.email.context import (
     partners,
     social_links,
 )
-from newsletter.channels.email.mjml import compile_mjml, tag_links, utm_params, utm_tagger
+from newsletter.channels.email.mjml import compile_mjml, tag_links
+from newsletter.urls import utm_params, utm_tagger
 from newsletter.channels.email.mime import build_message, message_bytes
-from newsletter.channels.web import RTL_LANGUAGES
+from newsletter.languages import text_direction
 from newsletter.settings.brand import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -122,7 +123,7 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "links": links,
         "esp": esp_preset(site),
         "lang": project.language,
-        "text_direction": "rtl" if project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+        "text_direction": text_direction(project.language),
         "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
         "emblem": email_image(site, EMBLEM, "Flag of the European Union", 75) if settings.funding.emblem else None,
         "editorial": Markup(editorial_html(site, edition)),

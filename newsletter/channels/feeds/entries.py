@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import imagesize  # type: ignore[import-untyped]
 
+from newsletter.urls import is_web_address
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import sanitize
@@ -123,7 +124,7 @@ def _image(site: Site, path: str) -> Image:
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
     # No type rather than a wrong one: a file without a suffix, or one no table knows.
     mime = _IMAGE_TYPES.get(suffix) or _DEFAULT_TYPES.guess_type(url)[0]
-    if path.startswith(("http://", "https://")):
+    if is_web_address(path):
         return Image(url, mime)
     try:
         local = content_file(site.root, path)

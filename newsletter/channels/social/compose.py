@@ -15,7 +15,7 @@ import regex
 
 from newsletter.content.markdown import plain_text
 from newsletter.content.models import NewsItem
-from newsletter.channels.email.mjml import utm_params, utm_tagger
+from newsletter.urls import utm_params, utm_tagger
 from newsletter.channels.social.fit import Meter, Pieces, fit, tidy
 from newsletter.settings.load import Settings
 from newsletter.settings.partners import Partner

@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import diagnostics
+from newsletter.urls import is_web_address
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.records import default_slug
 from newsletter.diagnostics import Diagnostic
@@ -166,7 +167,7 @@ def _convert(
         "summary": _summary(post, data.kind),
         "tags": _unique(post.terms),
         "author": post.author,
-        "url": post.link if not is_draft and post.link.startswith(("https://", "http://")) else None,
+        "url": post.link if not is_draft and is_web_address(post.link) else None,
         "draft": True if is_draft else None,
     }
     image = _featured_image(post, data, title, warn)
