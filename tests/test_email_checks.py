@@ -28,8 +28,8 @@ def by_code(root: Path, code: str) -> list[Diagnostic]:
     return [finding for finding in findings(root) if finding.code == code]
 
 
-def test_the_example_project_passes():
-    assert findings(REPO) == []
+def test_the_example_project_passes(example_copy):
+    assert findings(example_copy) == []
 
 
 def test_minimal_project_passes(make_project):

@@ -43,9 +43,9 @@ EVIL_TAGS = {"script", "style", "iframe", "object", "embed", "meta", "form"}
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def example(tmp_path_factory: pytest.TempPathFactory, example_copy) -> BuildResult:
     """The repository's example project, built once as of its reference day."""
-    return build_project(REPO, BuildOptions(out_dir=tmp_path_factory.mktemp("out"), as_of=EXAMPLE_AS_OF))
+    return build_project(example_copy, BuildOptions(out_dir=tmp_path_factory.mktemp("out"), as_of=EXAMPLE_AS_OF))
 
 
 def feeds_of(result: BuildResult) -> dict[str, str]:
