@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project
 from newsletter.cache import documents
@@ -207,3 +213,33 @@ def test_an_own_template_of_another_channel_keeps_the_email_cache(example_projec
     monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug))
     build(example_project, "second")
     assert emails == []
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.dates(),
+    lambda inner: st.lists(inner, max_size=3).map(tuple) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    | st.frozensets(st.text(max_size=3), max_size=3),
+    max_leaves=8,
+)
+
+
+@given(_VALUES, _VALUES)
+@settings(max_examples=200, deadline=None)
+def test_render_keys_tell_values_apart_and_agree_on_equal_ones(first, second):
+    from newsletter.cache.renders import input_digest
+
+    assert input_digest("email", first) == input_digest("email", copy.deepcopy(first))
+    assert input_digest("email", first) != input_digest("social", first)
+    if first != second or type(first) is not type(second):
+        assert input_digest("email", first) != input_digest("email", second)
+
+
+def test_render_keys_are_the_same_in_every_process():
+    code = ("from newsletter.cache.renders import input_digest; from newsletter.settings.social import SocialSettings;"
+            "print(input_digest('k', (frozenset({'a', 'b', 'c', 'd'}), SocialSettings(hashtags=('x',)))))")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

@@ -31,11 +31,13 @@ class RenderMemo(MarshalStore):
         engine = hashlib.sha256(code_fingerprint().encode())
         engine.update(tree_digest(root, [*files_below(templates), *files_below(images)]))
         super().__init__(cache_dir / MEMO_FILE, engine.hexdigest())
+        # Digests of the frozen records seen in this build (the settings are in every key), by identity.
+        self.known: dict[int, tuple[object, bytes]] = {}
 
     def remember(self, kind: str, inputs: object, compute: Callable[[], T],
                  pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
         """The part for these inputs: remembered, or computed now and kept."""
-        key = input_digest(kind, inputs)
+        key = input_digest(kind, inputs, self.known)
         found = self.get(key)
         if found is not None:
             try:
@@ -47,14 +49,17 @@ class RenderMemo(MarshalStore):
         return value
 
 
-def input_digest(kind: str, inputs: object) -> str:
-    """A digest of the inputs' values, the same in every run (unlike hash() or some reprs)."""
+def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes]] | None = None) -> str:
+    """A digest of the inputs' values, the same in every run (unlike hash() or some reprs).
+
+    `known` keeps the digest of each frozen record met, so one shared by many keys is walked once.
+    """
     digest = hashlib.sha256(kind.encode() + b"\0")
-    _feed(digest, inputs)
+    _feed(digest, inputs, {} if known is None else known)
     return digest.hexdigest()
 
 
-def _feed(digest: Any, value: object) -> None:
+def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) -> None:
     """Write `value` into `digest` as a tagged, length-prefixed encoding: distinct values never meet."""
     def atom(tag: bytes, data: bytes) -> None:
         digest.update(tag + len(data).to_bytes(8, "big") + data)
@@ -74,21 +79,24 @@ def _feed(digest: Any, value: object) -> None:
     elif isinstance(value, PurePath):
         atom(b"path", value.as_posix().encode())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        atom(b"dataclass", type(value).__qualname__.encode())
-        for field in dataclasses.fields(value):
-            if field.compare:  # what makes two values equal; not line numbers kept beside them
-                atom(b"field", field.name.encode())
-                _feed(digest, getattr(value, field.name))
+        if id(value) not in known:
+            record = hashlib.sha256(type(value).__qualname__.encode())
+            for field in dataclasses.fields(value):
+                if field.compare:  # what makes two values equal; not line numbers kept beside them
+                    record.update(b"\0field\0" + field.name.encode())
+                    _feed(record, getattr(value, field.name), known)
+            known[id(value)] = (value, record.digest())  # the value is kept, so its id is not reused
+        atom(b"dataclass", known[id(value)][1])
     elif isinstance(value, (tuple, list)):
         atom(b"seq", str(len(value)).encode())
         for element in value:
-            _feed(digest, element)
+            _feed(digest, element, known)
     elif isinstance(value, Mapping):
         atom(b"map", str(len(value)).encode())
-        for key_digest, element in sorted((input_digest("", key), element) for key, element in value.items()):
+        for key_digest, element in sorted((input_digest("", key, known), element) for key, element in value.items()):
             atom(b"key", key_digest.encode())
-            _feed(digest, element)
+            _feed(digest, element, known)
     elif isinstance(value, (set, frozenset)):
-        atom(b"set", "".join(sorted(input_digest("", element) for element in value)).encode())
+        atom(b"set", "".join(sorted(input_digest("", element, known) for element in value)).encode())
     else:
         raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _feed this type")
