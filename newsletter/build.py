@@ -124,7 +124,9 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     outputs = render_site(site, project_templates(root), progress, memo=memo.remember if memo else no_memo)
     keep: list[str] = []
     if options.issue is not None:
-        prefix = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
+        edition = site.edition(options.issue)
+        assert edition is not None  # assemble_site refused an unknown slug
+        prefix = site.issue_path(edition)
         outputs = [output for output in outputs if output.path.as_posix().startswith(prefix)]
         keep = [path for path in read_manifest(out_dir) if not path.startswith(prefix)]
     if progress:

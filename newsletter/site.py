@@ -72,6 +72,10 @@ class Site:
         """
         return tuple(edition for edition in self.editions if self.is_released(edition))
 
+    def edition(self, slug: str) -> Edition | None:
+        """The edition with this slug, if the site has one."""
+        return next((edition for edition in self.editions if edition.slug == slug), None)
+
     def is_released(self, issue: Issue | Edition) -> bool:
         issue = issue.issue if isinstance(issue, Edition) else issue
         return issue.date <= self.as_of

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import imagesize  # type: ignore[import-untyped]
 
+from newsletter.platforms.counting import platform_rules
 from newsletter.urls import is_web_address
 from newsletter.assemble import Edition
 from newsletter.confine import inside, relative_path
@@ -212,12 +213,10 @@ def social_links(site: Site) -> tuple[SocialLink, ...]:
     for platform, handle in site.settings.social.accounts.items():
         url = profile_url(platform, handle)
         if url:
-            links.append(SocialLink(platform, _PLATFORM_LABELS.get(platform, platform.title()), url))
+            links.append(SocialLink(platform, platform_rules(platform).label, url))
     return tuple(links)
 
 
-_PLATFORM_LABELS = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn",
-                    "threads": "Threads"}
 
 
 def profile_url(platform: str, handle: str) -> str | None:
