@@ -117,7 +117,7 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypat
     calls = {"n": 0}
     import newsletter.write as write_module
 
-    real_stage = write_module._stage
+    real_stage = write_module.stage_file
 
     def flaky_stage(target, data):
         calls["n"] += 1
@@ -125,7 +125,7 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypat
             raise OSError(28, "No space left on device")
         return real_stage(target, data)
 
-    monkeypatch.setattr(write_module, "_stage", flaky_stage)
+    monkeypatch.setattr(write_module, "stage_file", flaky_stage)
     outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"), Output(PurePosixPath("b.txt"), "test", b"2")]
     with pytest.raises(OutputError, match="No space left on device"):
         write_outputs(out, outputs)
