@@ -19,7 +19,6 @@ from newsletter.checks.dead_links import check_internal_links
 from newsletter.outputs import Output
 from newsletter.site import Site
 
-from .conftest import REPO
 from .outputs import built_files, html_urls, link_faults
 
 SITE_URL = "https://example.org/news/"

@@ -11,7 +11,7 @@ from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.settings.email import ESP_PRESETS
 from newsletter.settings.load import Settings
-from newsletter.scaffold import find_placeholders
+from newsletter.checks.placeholders import find_placeholders
 from newsletter.site import preferred_spelling, tag_uses
 
 
