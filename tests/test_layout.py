@@ -81,3 +81,15 @@ def test_no_module_is_over_about_300_lines():
     long = {module_name(path): count for path in PACKAGE.rglob("*.py")
             if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert set(long) <= LONG_ALLOWED, f"split these modules: {long}"
+
+
+def test_channels_do_not_reach_into_each_other():
+    graph = import_graph()
+    crossings = []
+    for module, targets in graph.items():
+        if module.startswith("newsletter.channels."):
+            own = module.split(".")[2]
+            crossings += [f"{module} -> {target}" for target in targets
+                          if target.startswith("newsletter.channels.") and target.split(".")[2] != own]
+    assert any(module.startswith("newsletter.channels.email.") for module in graph)
+    assert crossings == [], "move what two channels share out of channels/: " + ", ".join(crossings)
