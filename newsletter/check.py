@@ -13,6 +13,7 @@ from newsletter.checks.email import check_emails
 from newsletter.checks.dead_links import check_internal_links
 from newsletter.checks.project import project_findings
 from newsletter.checks.social import check_social
+from newsletter.publish.stale import check_published
 from newsletter.content.loader import collect_catalog
 from newsletter.diagnostics import Diagnostic, Severity, error
 from newsletter.errors import (
@@ -47,7 +48,7 @@ ERROR_CODES: tuple[tuple[type[NewsletterError], str], ...] = (
 
 
 # Every check over rendered outputs, in the order they report: a new check is a module of checks/ and a line here.
-OUTPUT_CHECKS: tuple[OutputCheck, ...] = (check_emails, check_social, check_internal_links)
+OUTPUT_CHECKS: tuple[OutputCheck, ...] = (check_emails, check_social, check_internal_links, check_published)
 
 
 def as_diagnostic(exc: NewsletterError) -> Diagnostic:

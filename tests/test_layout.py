@@ -17,11 +17,16 @@ def module_name(path: Path) -> str:
 
 
 def imports_of(path: Path, modules: set[str]) -> set[str]:
-    """The package's modules that `path` imports, at any depth (inside functions too)."""
+    """The package's modules that `path` imports when it runs, at any depth (inside functions too)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module_name(path) if path.name == "__init__.py" else module_name(path).rpartition(".")[0]
     found: set[str] = set()
+    # What `if TYPE_CHECKING:` imports is never imported when the program runs.
+    type_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                 and getattr(node.test, "id", None) == "TYPE_CHECKING" for inner in ast.walk(node)}
     for node in ast.walk(tree):
+        if id(node) in type_only:
+            continue
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):

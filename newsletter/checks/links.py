@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 
@@ -84,7 +84,9 @@ def find_links(
     sources = read_sources(project_dir)
     links = []
     for url, forms in written.items():
-        where = locate_url(sources, [*dict.fromkeys(forms), url, *_doi(url)]) or fallback[url]
+        # Content writes an address as it likes; the outputs percent-encode it.
+        written_forms = [*forms, url, *_doi(url)]
+        where = locate_url(sources, list(dict.fromkeys([*written_forms, *map(unquote, written_forms)]))) or fallback[url]
         links.append(Link(url, where))
     return links
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
-from newsletter.settings import brand, email, feeds, funding, partners, project, smtp, social
+from newsletter.settings import brand, email, feeds, funding, partners, project, publish, smtp, social
 from newsletter.settings.brand import BrandSettings
 from newsletter.settings.email import EmailSettings
 from newsletter.settings.feeds import FeedSettings
@@ -21,6 +21,7 @@ from newsletter.settings.lines import key_line, key_lines
 from newsletter.settings.partners import Partner, partner_keys
 from newsletter.settings.project import ProjectSettings
 from newsletter.settings.reader import SETTINGS_FILE, SettingsTable, TableReader
+from newsletter.settings.publish import PublishSettings
 from newsletter.settings.smtp import SmtpSettings
 from newsletter.settings.social import SocialSettings
 
@@ -36,6 +37,7 @@ TABLES: tuple[SettingsTable, ...] = (
     feeds.TABLE,
     social.TABLE,
     smtp.TABLE,
+    publish.TABLE,
     partners.TABLE,
 )
 
@@ -53,6 +55,7 @@ class Settings:
     social: SocialSettings = SocialSettings()
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    publish: PublishSettings = PublishSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)

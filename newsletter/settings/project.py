@@ -7,7 +7,7 @@ from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter.settings.reader import SettingsTable, TableReader
-from newsletter.urls import WEB, ascii_host, link_problem
+from newsletter.urls import WEB, encoded_url, link_problem
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,10 @@ class ProjectSettings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def contact_url(self) -> str | None:
+        return encoded_url(f"mailto:{self.contact}") if self.contact else None
 
 
 def read_project(top: TableReader) -> ProjectSettings:
@@ -53,7 +57,7 @@ def _site_url(table: TableReader) -> str:
         table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
         return url
     # A host in another script is written in its DNS form, which email headers and feed ids need.
-    url = urlunsplit(parts._replace(netloc=ascii_host(parts.netloc), path=parts.path or "/"))
+    url = encoded_url(urlunsplit(parts._replace(path=parts.path or "/")))
     return url if url.endswith("/") else url + "/"
 
 

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from newsletter.confine import relative_path
 from newsletter.diagnostics import closest
-from newsletter.urls import WEB, link_problem
+from newsletter.urls import MERGE_TAG, WEB, encoded_url, link_problem
 
 SETTINGS_FILE = "newsletter.toml"
 
@@ -86,7 +86,7 @@ class TableReader:
             self.problems.append(f"'{self.key(name)}' must be {kinds}{' or a merge tag' if merge_tags else ''} "
                                  f"(got {value!r}: {problem})")
             return None
-        return str(value)
+        return str(value) if merge_tags and MERGE_TAG.fullmatch(value) else encoded_url(value)
 
     def asset(self, name: str) -> str | None:
         """A picture setting (a logo): a path inside content/ or an http(s) address."""
@@ -100,7 +100,7 @@ class TableReader:
             self.problems.append(f"'{self.key(name)}' must be a path inside content/ or an http(s) address "
                                  f"(got {value!r}: {problem})")
             return None
-        return str(value)
+        return encoded_url(value) if urlsplit(value).scheme else str(value)
 
     def table(self, name: str) -> TableReader:
         self.known.add(self.key(name))

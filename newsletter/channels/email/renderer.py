@@ -27,6 +27,7 @@ from newsletter.channels.email.context import (
 )
 from newsletter.channels.email.mjml import compile_mjml, tag_links
 from newsletter.urls import utm_params, utm_tagger
+from newsletter.channels.email.esp_zip import email_zip
 from newsletter.channels.email.mime import build_message, message_bytes
 from newsletter.languages import text_direction
 from newsletter.settings.brand import BrandSettings
@@ -62,6 +63,7 @@ class EmailRenderer:
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)
             yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html))
 
 
 @dataclass(frozen=True, slots=True)
