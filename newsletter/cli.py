@@ -53,26 +53,6 @@ def as_of_option(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-# What `newsletter` alone prints: the README's five-minute tour, from nothing to a first issue reviewed.
-TOUR = """\
-A five-minute tour, from nothing to a first issue reviewed and online:
-
-  1. newsletter init my-project
-     Start a project (it asks for its name, address and grant), then: cd my-project
-  2. newsletter new "Kick-off meeting in Luxembourg" --type event
-     Write a news item: open the new file in content/news/ and write below the second ---.
-  3. newsletter build
-     Build the web archive, the emails, the feeds and the social drafts into output/.
-  4. newsletter check
-     List every problem to fix before sending, each with its file and line.
-  5. newsletter preview
-     Review each issue in your browser: email, plain text, social posts and checks.
-  6. newsletter publish
-     Put output/ online where [publish] to says, then import the issue's email.zip in your email service.
-
-Every command: newsletter --help. One command: newsletter build --help."""
-
-
 @click.group(cls=NewsletterGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="newsletter")
@@ -91,6 +71,8 @@ def cli(ctx: click.Context, project: Path | None, traceback: bool) -> None:
     ctx.meta["newsletter.project"] = project
     ctx.meta["newsletter.traceback"] = traceback
     if ctx.invoked_subcommand is None:
+        from newsletter.tour import TOUR
+
         click.echo(TOUR)
 
 
@@ -256,8 +238,8 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
       newsletter import wordpress tests/fixtures/wordpress/opincharge.wordpress.xml --dry-run --type-map news=press
     """
     from newsletter.importers.item_types import parse_type_map
-    from newsletter.importers.wordpress import format_report, import_wordpress
-    from newsletter.settings import load_settings
+    from newsletter.importers.wordpress.importer import format_report, import_wordpress
+    from newsletter.settings.load import load_settings
 
     root = project_root(ctx)
     settings = load_settings(root)

@@ -14,7 +14,8 @@ import click
 import pexpect
 import pytest
 
-from newsletter.cli import TOUR, cli
+from newsletter.cli import cli
+from newsletter.tour import TOUR
 
 from .conftest import REPO
 

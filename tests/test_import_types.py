@@ -15,7 +15,7 @@ from newsletter.cli import cli
 from newsletter.errors import UsageError
 from newsletter.importers.item_types import GUESSES, parse_type_map
 from newsletter.importers.news_files import collapse_warnings
-from newsletter.importers.wordpress import format_report, import_wordpress
+from newsletter.importers.wordpress.importer import format_report, import_wordpress
 
 from .conftest import MINIMAL_SETTINGS
 

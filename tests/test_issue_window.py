@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from newsletter.assemble import CROWDED_ISSUE, assemble_editions
 from newsletter.build import BuildOptions, load_site
 from newsletter.content.models import Catalog, Issue, NewsItem
-from newsletter.importers.wordpress import import_wordpress
+from newsletter.importers.wordpress.importer import import_wordpress
 from newsletter.scaffold import init_project
 
 from .conftest import SHARED

@@ -8,9 +8,9 @@ from enum import Enum
 from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
+from newsletter.urls import encoded_url
 
 Day = date  # the type, for a class whose own `date` field hides it
-from newsletter.link_schemes import encoded_url
 
 
 class ItemType(str, Enum):

@@ -13,8 +13,8 @@ import yaml
 
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation
+from newsletter.atomic import write_file
 from newsletter.importers.item_types import TypeMatch
-from newsletter.write import write_file
 
 SHOWN_DETAILS = 3  # a collapsed warning names this many of its files or addresses
 # The order of the SPEC's news item front matter table, so every import writes the same bytes.

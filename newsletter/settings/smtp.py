@@ -1,0 +1,44 @@
+"""[smtp]: the server `newsletter send-test` sends through (NEWSLETTER_SMTP_* variables win, see smtp.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from newsletter.settings.doc import KeyDoc, TableDoc
+from newsletter.settings.reader import SettingsTable, TableReader
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class SmtpSettings:
+    host: str | None = None
+    port: int | None = None
+    user: str | None = None
+    security: str = "starttls"
+    max_recipients: int = 10
+
+
+def read_smtp(top: TableReader) -> SmtpSettings:
+    table = top.table("smtp")
+    if "password" in table.data:
+        table.known.add("smtp.password")
+        table.problems.append("'smtp.password' must not be in newsletter.toml; set NEWSLETTER_SMTP_PASSWORD instead")
+    return SmtpSettings(
+        host=table.text("host"),
+        port=table.get("port", int),
+        user=table.text("user"),
+        security=table.choice("security", SMTP_SECURITY, "starttls"),
+        max_recipients=table.get("max_recipients", int, 10),
+    )
+
+
+DOC = TableDoc("smtp", "The mail server for `newsletter send-test`; NEWSLETTER_SMTP_* variables win.", "#commands", (
+    KeyDoc("host", "The server's name.", '"smtp.example.eu"'),
+    KeyDoc("port", "Its port: 587 for starttls, 465 for ssl.", "587"),
+    KeyDoc("user", "The login; the password only ever comes from NEWSLETTER_SMTP_PASSWORD.", '"news@example.eu"'),
+    KeyDoc("security", "starttls, ssl, or none (a local test server only).", '"starttls"'),
+    KeyDoc("max_recipients", "At most this many reviewers per test.", "10"),
+))
+
+TABLE = SettingsTable("smtp", read_smtp, doc=DOC)
