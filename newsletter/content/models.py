@@ -10,6 +10,8 @@ from pathlib import Path
 from newsletter.diagnostics import Diagnostic
 from newsletter.urls import encoded_url
 
+Day = date  # the type, for a class whose own `date` field hides it
+
 
 class ItemType(str, Enum):
     """What kind of news an item is; issues group items by it, in this order."""
@@ -95,6 +97,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
+    since: Day | None = None  # the first day of its window, when it has no `items:`
 
 
 @dataclass(frozen=True, slots=True)
