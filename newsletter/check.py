@@ -25,6 +25,7 @@ from newsletter.errors import (
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.render import Output
+from newsletter.report.checks import report_findings
 from newsletter.settings import ESP_PRESETS, Settings, SettingsProblems, load_settings
 from newsletter.scaffold import find_placeholders
 from newsletter.site import Site, preferred_spelling, tag_uses
@@ -62,7 +63,7 @@ def output_checks() -> tuple[OutputCheck, ...]:
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
-            *_tag_spellings(root, catalog)]
+            *_tag_spellings(root, catalog), *report_findings(root, settings, catalog)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:

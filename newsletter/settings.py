@@ -14,6 +14,7 @@ from newsletter.confine import relative_path
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
+from newsletter.report.settings import ReportSettings, read_report_table
 from newsletter.toml_lines import key_line, key_lines
 
 SETTINGS_FILE = "newsletter.toml"
@@ -120,6 +121,7 @@ class Settings:
     social: SocialSettings = SocialSettings()
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    report: ReportSettings = ReportSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -354,6 +356,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
 
     partners = _partners(top, problems, known)
+    report = read_report_table(top, partners)
 
     if problems:
         raise SettingsProblems([
@@ -371,6 +374,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         social=social,
         partners=partners,
         smtp=smtp,
+        report=report,
         warnings=tuple(_unknown_keys(keys, known, lines)),
         lines=lines,
     )

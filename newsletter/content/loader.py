@@ -23,6 +23,7 @@ from newsletter.content.models import (
 )
 from newsletter.content.prepare import DocumentCache, Prepared, prepare_documents
 from newsletter.diagnostics import Diagnostic, closest, warning
+from newsletter.report.frontmatter import read_report_block
 from newsletter.errors import (
     ContentError,
     DuplicateSlugError,
@@ -35,7 +36,7 @@ from newsletter.slugs import slugify
 
 ITEM_KEYS = {
     "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
-    "author", "url", "event", "publication", "social", "draft", "id",
+    "author", "url", "event", "publication", "social", "draft", "id", "report",
 }
 ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
 EVENT_KEYS = {"start", "end", "location", "url"}
@@ -158,6 +159,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
+        report=read_report_block(fields, settings, diagnostics),
         body_line=document.body_line,
         body_markdown=document.body,
     )
