@@ -12,7 +12,7 @@ from typing import Any
 from newsletter.report.activities import Activity
 
 # matplotlib's SVG ids are random unless salted, and its metadata carries the time of drawing.
-_SVG_SETTINGS: dict[Any, Any] = {"svg.hashsalt": "newsletter-report", "svg.fonttype": "path", "font.family": "DejaVu Sans",
+_SVG_SETTINGS: dict[Any, Any] = {"svg.hashsalt": "newsletter-report", "svg.fonttype": "none", "font.family": "DejaVu Sans",
                  "font.size": 10}
 _INK, _GRID = "#333333", "#DDDDDD"
 
@@ -29,7 +29,7 @@ class Chart:
     def description(self) -> str:
         """The chart as text, for its alt attribute."""
         shown = ", ".join(f"{label}: {count}" for label, count in self.counts if count)
-        return f"{self.title}. {shown or 'None.'}"
+        return f"{self.title}: {shown or 'none'}."
 
 
 def report_charts(rows: Sequence[Activity], months: Sequence[date]) -> list[Chart]:

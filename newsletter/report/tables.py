@@ -91,11 +91,20 @@ class _FixedTimeZip(zipfile.ZipFile):
     """A ZIP whose entries all carry one fixed time instead of the moment they were written."""
 
     def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, *args: Any, **kwargs: Any) -> None:
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_EPOCH)
-            zinfo_or_arcname.compress_type = self.compression
-            zinfo_or_arcname.external_attr = 0o644 << 16
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+        super().writestr(self._fixed(zinfo_or_arcname), data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:
+        # openpyxl writes each worksheet to a temporary file first: its time would be the file's.
+        with open(filename, "rb") as stream:
+            self.writestr(str(arcname or filename), stream.read())
+
+    def _fixed(self, name: str | zipfile.ZipInfo) -> zipfile.ZipInfo:
+        if isinstance(name, zipfile.ZipInfo):
+            return name
+        entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+        entry.compress_type = self.compression
+        entry.external_attr = 0o644 << 16
+        return entry
 
 
 def _joined(values: Sequence[str]) -> str:
