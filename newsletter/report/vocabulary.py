@@ -51,6 +51,7 @@ ACTIVITY_TYPES: tuple[str, ...] = (
     "Brokerage Event",
     "Pitch Event",
     "Trade Fair",
+    # H2020 wrote "other H2020 projects"; for a Horizon Europe project, "EU projects".
     "Participation in activities organized jointly with other EU projects",
     "Other",
     NEWSLETTER,
