@@ -64,10 +64,10 @@ def chart_svg(chart: Chart, color: str) -> bytes:
     values = [count for _, count in chart.counts]
     with matplotlib.rc_context(_SVG_SETTINGS):
         if chart.name == "month":
-            figure = Figure(figsize=(max(6.0, 0.32 * len(labels) + 1.5), 3.0))
+            figure = Figure(figsize=(max(10.0, 0.4 * len(labels) + 1.5), 2.8))
             axes = figure.add_subplot()
             axes.bar(range(len(values)), values, color=color, width=0.7)
-            step = max(1, len(labels) // 12)
+            step = max(1, len(labels) // 24)
             axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
             axes.yaxis.grid(True, color=_GRID)
         else:
