@@ -346,3 +346,36 @@ def test_a_wrong_request_is_one_line_without_a_traceback(example, runner, argume
 def test_report_span_without_periods_asks_for_them():
     with pytest.raises(UsageError, match="no reporting periods"):
         report_span(ReportSettings(), date(2024, 1, 1), period=1)
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ("start = 2024-01-01\nperiods = [18, 12]", "10: 'report.periods' must be months in increasing order"),
+    ("periods = [18]", "9: 'report.periods' needs 'report.start'"),
+    ("start = 2024-01-01T10:00:00\nperiods = [18]", "9: 'report.start' must be a day"),
+    ("start = 2024-01-01\nlead = \"NOBODY\"", "10: 'report.lead' must be a partner's short name (got 'NOBODY')"),
+])
+def test_a_wrong_report_table_is_a_setting_error_at_its_line(make_project, table, message):
+    from newsletter.errors import SettingsError
+    from newsletter.settings import load_settings
+
+    root = make_project({"newsletter.toml": (FIXTURES / "boundaries.toml").read_text().replace(
+        "start = 2024-01-01\nperiods = [6, 12]", table)})
+    with pytest.raises(SettingsError) as caught:
+        load_settings(root)
+    assert str(caught.value).startswith("newsletter.toml:" + message)
+
+
+def test_a_chart_with_nothing_to_draw_is_a_note_and_its_old_picture_goes(make_project):
+    from newsletter.report.make import write_report
+
+    root = make_project({"newsletter.toml": (FIXTURES / "boundaries.toml").read_text(),
+                         "content/news/2024-01-10-first-item.md": "---\ntitle: A\ndate: 2024-01-10\ntype: press\n"
+                                                                  "work_packages: [WP2]\n---\nText.\n"})
+    charts = root / "output" / "report" / "charts"
+    write_report(root, ReportOptions(as_of=date(2024, 12, 31)))
+    assert (charts / "work-package.svg").is_file()
+    item = root / "content" / "news" / "2024-01-10-first-item.md"
+    item.write_text(item.read_text().replace("work_packages: [WP2]\n", ""))
+    report, _ = write_report(root, ReportOptions(as_of=date(2024, 12, 31)))
+    assert not (charts / "work-package.svg").exists() and (charts / "type.svg").is_file()
+    assert "None in these activities." in report.files["report/index.html"].decode()

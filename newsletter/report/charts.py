@@ -15,6 +15,7 @@ from newsletter.report.activities import Activity
 _SVG_SETTINGS: dict[Any, Any] = {"svg.hashsalt": "newsletter-report", "svg.fonttype": "none", "font.family": "DejaVu Sans",
                  "font.size": 10}
 _INK, _GRID = "#333333", "#DDDDDD"
+_MONTH_LABELS = 24  # month names that fit under the chart at the page's width
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,10 @@ class Chart:
     name: str
     title: str
     counts: tuple[tuple[str, int], ...]
+
+    @property
+    def empty(self) -> bool:
+        return not any(count for _, count in self.counts)
 
     @property
     def description(self) -> str:
@@ -64,10 +69,10 @@ def chart_svg(chart: Chart, color: str) -> bytes:
     values = [count for _, count in chart.counts]
     with matplotlib.rc_context(_SVG_SETTINGS):
         if chart.name == "month":
-            figure = Figure(figsize=(max(10.0, 0.4 * len(labels) + 1.5), 2.8))
+            figure = Figure(figsize=(10.0, 2.8))
             axes = figure.add_subplot()
             axes.bar(range(len(values)), values, color=color, width=0.7)
-            step = max(1, len(labels) // 24)
+            step = -(-len(labels) // _MONTH_LABELS)  # every month up to two years, then every second, ...
             axes.set_xticks(range(0, len(labels), step), labels[::step], rotation=45, ha="right")
             axes.yaxis.grid(True, color=_GRID)
         else:

@@ -65,7 +65,7 @@ def make_report(root: Path, options: ReportOptions = ReportOptions()) -> Report:
         f"{REPORT_DIR}/activities.csv": activities_csv(activities),
         f"{REPORT_DIR}/activities.xlsx": activities_xlsx(activities, min(span.last, as_of)),
         f"{REPORT_DIR}/publications.csv": publications_csv(publications),
-        **{f"{REPORT_DIR}/charts/{chart.name}.svg": chart_svg(chart, color) for chart in charts},
+        **{f"{REPORT_DIR}/charts/{chart.name}.svg": chart_svg(chart, color) for chart in charts if not chart.empty},
         f"{REPORT_DIR}/index.html": _page(site, report, metrics, project_templates(root)),
     }
     report.files.update(files)
@@ -84,6 +84,10 @@ def write_report(root: Path, options: ReportOptions = ReportOptions()) -> tuple[
         target = out_dir / path
         write_file(target, data)
         written.append(target)
+    for chart in report.charts:  # a chart with nothing to draw this time: its old picture goes
+        stale = out_dir / REPORT_DIR / "charts" / f"{chart.name}.svg"
+        if chart.empty and stale.is_file() and not stale.is_symlink():
+            stale.unlink()
     return report, written
 
 

@@ -37,7 +37,7 @@ def key_figures(report: Report) -> list[Figure]:
     opened = [row.reach for row in issues if row.reach is not None]
     share = f"{round(100 * open_access / len(publications))}% open access" if publications else "none yet"
     return [
-        Figure(str(len(rows)), _plural(len(rows), "activity", "activities"), f"{len(types)} types" + (f", {unclassified} not classified"
+        Figure(str(len(rows)), _plural(len(rows), "activity", "activities"), f"{len(types)} {_plural(len(types), 'type', 'types')}" + (f", {unclassified} not classified"
                                                                        if unclassified else "")),
         Figure(str(len(issues)), _plural(len(issues), "newsletter sent", "newsletters sent"),
                f"{sum(opened):,} opens reported" if opened else "opens: add --metrics FILE"),
