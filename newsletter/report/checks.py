@@ -12,14 +12,18 @@ from newsletter.settings import Settings
 
 
 def report_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
-    """Warnings about items as `newsletter report` would list them, oldest first."""
+    """Warnings about items as `newsletter report` would list them, oldest first.
+
+    Only a project that reports to a funder (it has `[report] start`) is asked for them.
+    """
+    if settings.report.start is None:
+        return []
     findings = []
     for item in reversed(catalog.items):
         if item.draft or (item.report is not None and item.report.skip):
             continue
         classified = (item.report is not None and item.report.activity) or default_activity(item)
-        # Only a project that reports (it has [report] start) is asked to classify its news.
-        if settings.report.start is not None and not classified:
+        if not classified:
             findings.append(warning(
                 "unclassified-activity", locate(root, item.source, "report" if item.report else "type"),
                 f"the report cannot tell what kind of activity this {item.type.value} item is",

@@ -13,6 +13,7 @@ from newsletter.report.periods import Span, report_span
 from newsletter.report.publications import PublicationRow, collect_publications
 from newsletter.report.tables import activities_csv, activities_xlsx, publications_csv
 from newsletter.site import Site
+from newsletter.templates import Templates
 
 REPORT_DIR = "report"
 
@@ -97,7 +98,7 @@ def _months(span: Span, as_of: date, activities: list[Activity]) -> list[date]:
     return months_between(first, max(first, last))
 
 
-def _page(site: Site, report: Report, metrics: Metrics | None, templates: object) -> bytes:
+def _page(site: Site, report: Report, metrics: Metrics | None, templates: Templates) -> bytes:
     from newsletter.report.page import render_page
 
     return render_page(site, report, metrics, templates).encode("utf-8")

@@ -52,9 +52,8 @@ def _plural(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
 
-def render_page(site: Site, report: Report, metrics: Metrics | None, templates: object) -> str:
+def render_page(site: Site, report: Report, metrics: Metrics | None, templates: Templates) -> str:
     """The report page, from the theme's report/index.html (a project's templates/ may override it)."""
-    assert isinstance(templates, Templates)
     span = report.span
     return templates.render(
         "report/index.html",
