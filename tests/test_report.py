@@ -379,3 +379,32 @@ def test_a_chart_with_nothing_to_draw_is_a_note_and_its_old_picture_goes(make_pr
     report, _ = write_report(root, ReportOptions(as_of=date(2024, 12, 31)))
     assert not (charts / "work-package.svg").exists() and (charts / "type.svg").is_file()
     assert "None in these activities." in report.files["report/index.html"].decode()
+
+
+@hypothesis_settings(max_examples=60, deadline=None)
+@given(term=st.sampled_from(ACTIVITY_TYPES), case=st.sampled_from([str.lower, str.upper, str.title, str]),
+       typo=st.booleans())
+def test_an_activity_is_the_funders_term_in_any_case_and_a_typo_names_it(term, case, typo):
+    from newsletter.content.fields import Fields
+    from newsletter.content.frontmatter import parse_document
+    from newsletter.errors import FieldError
+    from newsletter.report.frontmatter import read_report_block
+    from newsletter.settings import load_settings
+
+    written = case(term)
+    if typo:  # one letter left out of the longest word
+        word = max(written.split(), key=len)
+        written = written.replace(word, word[:2] + word[3:], 1)
+    document = parse_document(f'---\ntitle: T\ndate: 2024-01-01\nreport:\n  activity: "{written}"\n---\nText.\n',
+                              Path("content/news/t.md"))
+    settings = load_settings(REPO)
+    if not typo:
+        entry = read_report_block(Fields(document), settings, [])
+        assert entry is not None and entry.activity == term
+        return
+    with pytest.raises(FieldError) as caught:
+        read_report_block(Fields(document), settings, [])
+    message = str(caught.value)
+    assert message.startswith("content/news/t.md:5: 'report.activity' is not one of the funder's terms")
+    assert f"did you mean '{term}'?" in message
+    assert all(allowed in message for allowed in ACTIVITY_TYPES)  # the allowed values, every one
