@@ -20,7 +20,7 @@ from newsletter.errors import UsageError
 from newsletter.report.make import ReportOptions, make_report
 from newsletter.report.metrics import match_campaigns, read_campaigns
 from newsletter.report.periods import add_months, period_of, period_span, report_span
-from newsletter.report.settings import ReportSettings
+from newsletter.settings.report import ReportSettings
 from newsletter.report.tables import ACTIVITY_COLUMNS, PUBLICATION_COLUMNS
 from newsletter.report.vocabulary import ACTIVITY_TYPES, AUDIENCES
 
@@ -356,7 +356,7 @@ def test_report_span_without_periods_asks_for_them():
 ])
 def test_a_wrong_report_table_is_a_setting_error_at_its_line(make_project, table, message):
     from newsletter.errors import SettingsError
-    from newsletter.settings import load_settings
+    from newsletter.settings.load import load_settings
 
     root = make_project({"newsletter.toml": (FIXTURES / "boundaries.toml").read_text().replace(
         "start = 2024-01-01\nperiods = [6, 12]", table)})
@@ -389,7 +389,7 @@ def test_an_activity_is_the_funders_term_in_any_case_and_a_typo_names_it(term, c
     from newsletter.content.frontmatter import parse_document
     from newsletter.errors import FieldError
     from newsletter.report.frontmatter import read_report_block
-    from newsletter.settings import load_settings
+    from newsletter.settings.load import load_settings
 
     written = case(term)
     if typo:  # one letter left out of the longest word

@@ -13,7 +13,8 @@ from newsletter.assemble import Edition, local_day
 from newsletter.content.models import ItemType, NewsItem, ReportEntry
 from newsletter.report.periods import Span, period_of
 from newsletter.report.vocabulary import NEWSLETTER, default_activity, default_audience
-from newsletter.settings import Partner, Settings
+from newsletter.settings.load import Settings
+from newsletter.settings.partners import Partner
 from newsletter.site import Site
 
 # The channels an activity went out through, as the report names them.

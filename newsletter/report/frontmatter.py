@@ -11,7 +11,7 @@ from newsletter.content.models import ReportEntry
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import FieldError
 from newsletter.report.vocabulary import ACTIVITY_TYPES, AUDIENCES
-from newsletter.settings import Settings
+from newsletter.settings.load import Settings
 
 REPORT_KEYS = ("activity", "audience", "audience_size", "countries", "lead")
 # ISO 3166-1 alpha-2, plus the two codes EU documents use for Greece and the United Kingdom.

@@ -46,7 +46,7 @@ class Report:
 def make_report(root: Path, options: ReportOptions = ReportOptions()) -> Report:
     """Load the project and render every file of the report, in memory."""
     from newsletter.build import BuildOptions, load_site, project_templates
-    from newsletter.settings import load_settings
+    from newsletter.settings.load import load_settings
 
     settings = load_settings(root)
     as_of = options.as_of or datetime.now(settings.project.tz).date()
@@ -75,7 +75,8 @@ def make_report(root: Path, options: ReportOptions = ReportOptions()) -> Report:
 
 def write_report(root: Path, options: ReportOptions = ReportOptions()) -> tuple[Report, list[Path]]:
     """Make the report and write its files, each atomically; return it with the paths written."""
-    from newsletter.write import check_out_dir, write_file
+    from newsletter.atomic import write_file
+    from newsletter.write import check_out_dir
 
     out_dir = (options.out_dir or root / "output").resolve()
     check_out_dir(root, out_dir)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from newsletter.errors import UsageError
-from newsletter.report.settings import ReportSettings
+from newsletter.settings.report import ReportSettings
 
 
 @dataclass(frozen=True, slots=True)
