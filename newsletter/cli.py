@@ -250,6 +250,31 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
     click.echo(format_report(report, Path.cwd()))
 
 
+@cli.command()
+@click.option("--period", type=click.IntRange(min=1), default=None, help="One reporting period (1-based, from [report]).")
+@click.option("--from", "first", default=None, metavar="DATE", help="First day to report (YYYY-MM-DD, included).")
+@click.option("--to", "last", default=None, metavar="DATE", help="Last day to report (YYYY-MM-DD, included).")
+@click.option("--as-of", default=None, metavar="DATE", help="Reference day: what is done by then (YYYY-MM-DD).")
+@click.option("--metrics", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A campaign report exported from Mailchimp or Brevo (CSV): recipients and opens per issue.")
+@click.pass_context
+def report(ctx: click.Context, period: int | None, first: str | None, last: str | None, as_of: str | None,
+           metrics: Path | None) -> None:
+    """Write the dissemination report for the funder into output/report/.
+
+    \b
+    Examples:
+      newsletter report --period 1
+      newsletter report --from 2024-01-01 --to 2024-12-31 --metrics campaigns.csv
+    """
+    from newsletter.report.make import ReportOptions, write_report
+    from newsletter.report.summary import report_summary
+
+    options = ReportOptions(period=period, first=as_of_option(first), last=as_of_option(last),
+                            as_of=as_of_option(as_of), metrics=metrics)
+    click.echo(report_summary(*write_report(project_root(ctx), options), Path.cwd()))
+
+
 @cli.command("send-test")
 @click.argument("issue")
 @click.option("--to", "recipients", multiple=True, required=True, metavar="ADDRESS",
