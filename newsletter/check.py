@@ -61,8 +61,10 @@ def output_checks() -> tuple[OutputCheck, ...]:
 
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
+    from newsletter.render.email_contrast import check_contrast
+
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
-            *_tag_spellings(root, catalog)]
+            *_tag_spellings(root, catalog), *check_contrast(settings)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:
