@@ -16,6 +16,7 @@ from newsletter.links import find_links, strip_tracking
 from newsletter.render import Output
 from newsletter.render.email import email_context
 from newsletter.render.email_context import esp_preset, local_file
+from newsletter.render.email_css import check_template_css
 from newsletter.render.email_html import elements, image_sources
 from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
@@ -31,7 +32,7 @@ EMAIL_WIDTH = 600  # the email's column, as email/issue.mjml sets it
 def check_emails(site: Site, outputs: Sequence[Output]) -> list[Diagnostic]:
     """Check every issue's email.html and email.txt among the outputs."""
     by_path = {output.path.as_posix(): output for output in outputs}
-    findings: list[Diagnostic] = []
+    findings: list[Diagnostic] = check_template_css(site.root)
     for edition in site.editions:
         folder = site.issue_path(edition)
         document = by_path.get(f"{folder}email.html")
