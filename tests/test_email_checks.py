@@ -165,3 +165,16 @@ def test_a_copy_of_the_theme_adds_no_unsupported_css(make_project):
              for name in ("header.mjml", "head.mjml", "footer.mjml", "cards/base.mjml")}
     root = make_project({**files, "newsletter.toml": PUBLISHABLE_SETTINGS})
     assert by_code(root, "unsupported-css") == []
+
+
+def test_svg_images_and_images_without_a_width_are_reported(make_project):
+    issue = MINIMAL_ISSUE + "\n![A chart](https://cdn.example.net/chart.svg)\n"
+    header = (REPO / "newsletter/theme/email/header.mjml").read_text().replace(
+        '<a href="{{ links.web_version }}"',
+        '<img src="https://cdn.example.net/badge.png" alt="Badge" style="width:100%"><a href="{{ links.web_version }}"')
+    root = make_project({ISSUE_FILE: issue, "templates/email/header.mjml": header,
+                         "newsletter.toml": PUBLISHABLE_SETTINGS})
+    [svg] = by_code(root, "svg-image")
+    assert str(svg.where) == f"{ISSUE_FILE}:8" and "https://cdn.example.net/chart.svg" in svg.message
+    [width] = by_code(root, "image-width")
+    assert "https://cdn.example.net/badge.png" in width.message

@@ -22,7 +22,8 @@ from newsletter.render.email_html import elements, utm_tagger
 from newsletter.render.email_text import html_text
 from newsletter.send import ReviewLinks, prepare_test_message
 
-from .conftest import EXAMPLE_AS_OF, MINIMAL_ITEM, MINIMAL_SETTINGS, tree_bytes
+from .conftest import EXAMPLE_AS_OF, MINIMAL_ITEM, MINIMAL_SETTINGS, REPO, tree_bytes
+from .test_images import cairo_works
 
 SITE = "https://example.org/news/"
 UTM = "utm_source=newsletter&utm_medium=email&utm_campaign=issue-1"
@@ -47,6 +48,7 @@ Welcome to the **first issue**. We joined [BATTERY 2030+](https://battery2030.eu
 <img src="https://cdn.example.net/wide.png" width="900" height="300" alt="A wide banner">
 """
 
+LOGO_PNG = (REPO / "content" / "images" / "logo.png").read_bytes()
 ITEM = MINIMAL_ITEM.replace("tags:", "image: images/photo.jpg\nimage_alt: The team\ntags:")
 
 
@@ -64,13 +66,16 @@ def write_project(root: Path, esp: str = "generic") -> Path:
     extra = ('esp = "generic"\nunsubscribe_url = "https://example.org/unsubscribe"\n'
              'utm = { source = "newsletter", medium = "email" }\n')
     settings = MINIMAL_SETTINGS.replace('esp = "mailchimp"\n', extra if esp == "generic" else 'esp = "mailchimp"\n')
-    settings = settings.replace('timezone = "Europe/Brussels"', 'timezone = "Europe/Brussels"\nlogo = "images/logo.svg"')
+    # An SVG logo is drawn as PNG where the cairo library is installed; elsewhere `check` reports it.
+    logo = "images/logo.svg" if cairo_works() else "images/logo.png"
+    settings = settings.replace('timezone = "Europe/Brussels"', f'timezone = "Europe/Brussels"\nlogo = "{logo}"')
     files: dict[str, str | bytes] = {
         "newsletter.toml": settings,
         "content/news/2024-01-10-first-item.md": ITEM,
         "content/issues/2024-01-31-issue-1.md": ISSUE,
         "content/images/photo.jpg": photo(),
         "content/images/logo.svg": SVG_LOGO,
+        "content/images/logo.png": LOGO_PNG,
     }
     for relative, content in files.items():
         target = root / relative

@@ -93,13 +93,13 @@ class _Sources:
     def image(self, src: str, file: Path | None) -> SourceLocation:
         """Where an image is named: its item or setting, else the editorial's line that names its file."""
         where = self.of(src)
-        if where is not self.issue or file is None:
+        if where is not self.issue:
             return where
         try:
             text = (self.site.root / self.issue.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return where
-        names = (file.name, quote(file.name))
+        names = (file.name, quote(file.name)) if file is not None else (src,)  # another site's image: its URL
         line = next((n for n, written in enumerate(text.splitlines(), 1) if any(name in written for name in names)), None)
         return SourceLocation(self.issue.path, line)
 
