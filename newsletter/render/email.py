@@ -31,6 +31,7 @@ from newsletter.render.email_html import compile_mjml, tag_links, utm_params, ut
 from newsletter.render.email_images import EmailImages
 from newsletter.render.email_mime import build_message, message_bytes
 from newsletter.render.email_text import TEXT_WIDTH, html_text
+from newsletter.render.email_zip import email_zip
 from newsletter.render.web import RTL_LANGUAGES
 from newsletter.settings import BrandSettings
 from newsletter.site import Site
@@ -63,6 +64,8 @@ class EmailRenderer:
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)
             yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
+            made = {site.url(path): data for path, data in email.images}
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html, made))
 
 
 @dataclass(frozen=True, slots=True)
