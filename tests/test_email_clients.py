@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.render.email_html import elements, utm_tagger
-from newsletter.render.email_text import html_text
+from newsletter.channels.email.mjml import elements
+from newsletter.urls import utm_tagger
+from newsletter.channels.email.text import html_text
 from newsletter.send import ReviewLinks, prepare_test_message
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_ITEM, MINIMAL_SETTINGS, REPO, tree_bytes

@@ -11,9 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.cli import cli
-from newsletter.render.email import contrast, palette
-from newsletter.render.email_contrast import check_contrast, colour_pairs
-from newsletter.settings import BrandSettings, Settings, load_settings
+from newsletter.channels.email.renderer import contrast, palette
+from newsletter.checks.contrast import check_contrast, colour_pairs
+from newsletter.settings.brand import BrandSettings
+from newsletter.settings.load import Settings, load_settings
 
 from .conftest import PUBLISHABLE_SETTINGS
 

@@ -1,4 +1,4 @@
-"""Write newsletter/render/email_css_support.json from a checkout of caniemail (MIT licence).
+"""Write newsletter/checks/email_css_support.json from a checkout of caniemail (MIT licence).
 
     git clone https://github.com/hteumeuleu/caniemail && python tools/caniemail_css.py caniemail
 
@@ -19,7 +19,7 @@ import yaml
 
 CLIENTS = {"Outlook for Windows": ("outlook", "windows"), "Outlook.com": ("outlook", "outlook-com"),
            "Gmail": ("gmail", "desktop-webmail")}
-OUT = Path(__file__).resolve().parents[1] / "newsletter" / "render" / "email_css_support.json"
+OUT = Path(__file__).resolve().parents[1] / "newsletter" / "checks" / "email_css_support.json"
 
 
 def latest(stats: dict[str, object]) -> str | None:
