@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 import imagesize  # type: ignore[import-untyped]
 import lxml.html
 
+from newsletter.content.markdown import sanitize
 from newsletter.images import Picture, fit_width
 from newsletter.channels.email.context import EmailImage, local_file
 from newsletter.site import Site
@@ -92,8 +93,9 @@ class EmailImages:
                 element.set("height", str(image.height))
             elif "height" in element.attrib:
                 del element.attrib["height"]  # the author's height belongs to the author's width
-        return html.escape(holder.text or "", quote=False) + "".join(
-            lxml.html.tostring(child, encoding="unicode") for child in holder)
+        # Sanitised again: lxml leaves `>` raw in attribute values, which MRML's parser would end a tag at.
+        return sanitize(html.escape(holder.text or "", quote=False) + "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in holder))
 
     def attachments(self) -> dict[str, tuple[bytes, str, str]]:
         """URL -> (data, MIME type, file name) of every image made, for the .eml."""
