@@ -19,7 +19,7 @@ import regex
 
 from newsletter.errors import RenderError
 from newsletter.social.counting import GRAPHEME, fits, measure, platform_rules
-from newsletter.social.twitter import extract_urls
+from newsletter.social.x_text import extract_urls
 
 ELLIPSIS = "…"
 # No-break spaces join words on purpose (French punctuation, "10 km").
