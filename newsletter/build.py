@@ -84,9 +84,11 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
     )
 
 
-def project_templates(root: Path) -> Templates:
-    """The templates of a project: its own templates/ folder over the default theme."""
-    return Templates(root / "templates")
+def project_templates(root: Path, use_cache: bool = False) -> Templates:
+    """The templates of a project: its own templates/ folder over the default theme.
+
+    With `use_cache`, compiled templates are kept in the project's cache between builds."""
+    return Templates(root / "templates", cache_dir=root / CACHE_DIR / "templates" if use_cache else None)
 
 
 def render_site(site: Site, templates: Templates, progress: Progress | None = None,
@@ -117,7 +119,7 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
         return BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
     memo = RenderMemo(root, cache_dir) if options.use_cache else None
-    outputs = render_site(replace(site, memo=memo), project_templates(root), progress)
+    outputs = render_site(replace(site, memo=memo), project_templates(root, options.use_cache), progress)
     keep: list[str] = []
     if options.issue is not None:
         prefix = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
