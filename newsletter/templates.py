@@ -41,7 +41,7 @@ class Templates:
             lstrip_blocks=True,
         )
         if cache_dir is not None:
-            from newsletter.template_cache import TemplateCache
+            from newsletter.cache.templates import TemplateCache
 
             self.env.bytecode_cache = TemplateCache(cache_dir, self.env)
         self.env.filters.update(longdate=longdate, isodate=isodate)

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.settings import PLATFORMS as SETTINGS_PLATFORMS
-from newsletter.social.counting import (
+from newsletter.settings.social import PLATFORMS as SETTINGS_PLATFORMS
+from newsletter.platforms.counting import (
     PLATFORMS,
     api_text,
     fits,

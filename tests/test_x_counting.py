@@ -10,8 +10,8 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from newsletter.social import x_data
-from newsletter.social.x_text import extract_urls, url_entities, weighted_length
+from newsletter.platforms.x import extract_urls, url_entities, weighted_length
+from newsletter.platforms.x_urls import data
 from tests import twitter_oracle
 
 DATA = Path(__file__).parent / "data" / "twitter-text"
@@ -50,16 +50,16 @@ def test_the_data_is_the_oracles() -> None:
     def names(pattern: str) -> list[str]:
         return pattern[pattern.index("(?:(?:") + 6 : pattern.rindex(")(?=")].split("|")
 
-    assert list(x_data.GTLDS) == names(valid_gtld.valid_gtld.pattern)
-    assert list(x_data.CCTLDS) == names(valid_cctld.valid_cctld.pattern)
+    assert data()["gtlds"] == names(valid_gtld.valid_gtld.pattern)
+    assert data()["cctlds"] == names(valid_cctld.valid_cctld.pattern)
     sequences = {
         "".join(chr(int(code, 16)) for code in entry.codepoint.split())
         for entry in emoji.emoji_list
         if " " in entry.codepoint
     }
-    assert set(x_data.EMOJI_SEQUENCES) == sequences
+    assert set(data()["emoji_sequences"]) == sequences
     singles = emoji.emoji.pattern[emoji.emoji.pattern.rindex("|[") + 1 :]
-    ranges = [(low, high) for low, high in x_data.EMOJI_RANGES]
+    ranges = [(low, high) for low, high in data()["emoji_ranges"]]
     import re
 
     single = re.compile(singles)
@@ -105,7 +105,7 @@ def _mastodon_reference_spans(text: str) -> list[tuple[int, int]]:
     from twitter_text.regexp.valid_tco_url import valid_tco_url
     from twitter_text.regexp.valid_url_preceding_chars import valid_url_preceding_chars
 
-    from newsletter.social import mastodon
+    from newsletter.platforms import mastodon
 
     pattern = regex.compile(
         rf"(?:{valid_url_preceding_chars.pattern})"
@@ -129,6 +129,6 @@ def _mastodon_reference_spans(text: str) -> list[tuple[int, int]]:
 @settings(max_examples=300, deadline=None)
 @example("gemini://example.org/capsule https://example.org/a_(b)_c?q=1&r=2#frag. https://example.org/@arnt@grå.org")
 def test_mastodon_finds_the_urls_its_pattern_finds(text: str) -> None:
-    from newsletter.social import mastodon
+    from newsletter.platforms import mastodon
 
     assert list(mastodon.url_spans(text)) == _mastodon_reference_spans(text)

@@ -184,7 +184,8 @@ def _restructured(fragment: str) -> str:
             first = next(child for child in element.children
                          if isinstance(child, Tag) and (child.name in _BLOCKS or child.find(_BLOCKS) is not None))
             element.insert_after(*(child.extract() for child in [first, *first.next_siblings]))
-    serialise = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)
+    serialise = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml,
+                              void_element_close_prefix=None)  # type: ignore[arg-type]  # None writes <br>, as bs4 documents
     return soup.decode(formatter=serialise) if changed else fragment
 
 
