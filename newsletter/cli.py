@@ -43,6 +43,16 @@ def project_root(ctx: click.Context) -> Path:
     return find_project(Path.cwd(), ctx.meta.get("newsletter.project"))
 
 
+def replayed(root: Path, out: Path | None, drafts: bool, as_of: date | None) -> str | None:
+    """What `newsletter build` says when its output is already current, or None to build."""
+    from newsletter.cache.replay import replayable
+    from newsletter.summary import replayed_summary
+
+    out_dir = (out or root / "output").resolve()
+    record = replayable(root, out_dir, drafts, as_of)
+    return replayed_summary(record, out_dir, Path.cwd()) if record is not None else None
+
+
 def as_of_option(value: str | None) -> date | None:
     if value is None:
         return None
@@ -122,6 +132,9 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     Example:
       newsletter build --as-of 2024-12-31
     """
+    if not no_cache and issue is None and (text := replayed(project_root(ctx), out, drafts, as_of_option(as_of))):
+        click.echo(text)  # nothing changed since the last build: its summary, without loading the build
+        return
     from newsletter.build import BuildOptions, build_project
     from newsletter.progress import StageProgress
     from newsletter.summary import build_summary
