@@ -30,7 +30,11 @@ def version(url: str) -> str:
 def measure(project: Path, work: Path, runs: int) -> list[float]:
     copy = work / "preview-project"
     shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(project, copy, ignore=shutil.ignore_patterns("output", ".newsletter-cache"))
+    copy.mkdir(parents=True)
+    shutil.copy(project / "newsletter.toml", copy / "newsletter.toml")
+    for folder in ("content", "templates"):  # what a project is made of; not its output or cache
+        if (project / folder).is_dir():
+            shutil.copytree(project / folder, copy / folder)
     item = sorted((copy / "content" / "news").glob("*.md"))[0]
     samples: list[float] = []
     with PreviewServer(copy, port=0).start() as server:
