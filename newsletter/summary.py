@@ -19,8 +19,10 @@ SHOWN_FINDINGS = 5  # a build names the first few; `newsletter check` lists them
 
 def build_summary(result: BuildResult, cwd: Path) -> str:
     """A short report: where the output is, what was written, sizes of the emails, warnings."""
-    return _summary(len(result.site.editions), len(result.site.published), result.out_dir, result.report,
-                    findings_summary(result.diagnostics), cwd)
+    built = _built_issues(result)
+    what = (f"the issue '{built[0]}'" if len(built) == 1 and len(result.site.editions) > 1
+            else f"{_count(len(built), 'issue')} and {_count(len(result.site.published), 'published item')}")
+    return _summary(what, result.out_dir, result.report, findings_summary(result.diagnostics), cwd)
 
 
 def summary_record(result: BuildResult) -> dict[str, Any]:
@@ -39,19 +41,18 @@ def replayed_summary(record: dict[str, Any], out_dir: Path, cwd: Path) -> str | 
         return None
     manifest = read_manifest(out_dir)
     report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
-    return _summary(editions, published, out_dir, report, findings, cwd)
+    return _summary(f"{_count(editions, 'issue')} and {_count(published, 'published item')}", out_dir, report,
+                    findings, cwd)
 
 
-def _summary(editions: int, published: int, out_dir: Path, report: WriteReport, findings: list[str],
-             cwd: Path) -> str:
+def _summary(what: str, out_dir: Path, report: WriteReport, findings: list[str], cwd: Path) -> str:
     kinds = Counter(entry.kind for entry in report.manifest)
     try:
         where = os.path.relpath(out_dir, cwd)
     except ValueError:  # another drive on Windows
         where = str(out_dir)
     lines = [
-        f"Built {_count(editions, 'issue')} and {_count(published, 'published item')} "
-        f"into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"Built {what} into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
     ]
@@ -67,6 +68,17 @@ def _summary(editions: int, published: int, out_dir: Path, report: WriteReport, 
     if index.exists():
         lines.append(f"Open {index.as_uri()} in a browser, or run 'newsletter preview'.")
     return "\n".join(lines)
+
+
+def _built_issues(result: BuildResult) -> list[str]:
+    """The slugs of the issues this build rendered: one with `build --issue`, else every one."""
+    site, outputs = result.site, result.outputs
+    slugs = [edition.slug for edition in site.editions]
+    if not outputs:  # nothing to do: the output holds every issue already
+        return slugs
+    paths = [output.path.as_posix() for output in outputs]
+    return [edition.slug for edition in site.editions
+            if any(path.startswith(site.issue_path(edition)) for path in paths)]
 
 
 def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
