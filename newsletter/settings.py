@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -80,11 +81,27 @@ class FeedSettings:
     max_items: int = 50
 
 
+# Hashtags per post that read as a post, not a tag cloud: X and Threads link few, LinkedIn and
+# Mastodon audiences follow tags. `[social] hashtags_max` changes any of them.
+HASHTAGS_MAX = {"x": 2, "threads": 1, "bluesky": 3, "mastodon": 5, "linkedin": 5}
+
+
+@dataclass(frozen=True, slots=True)
+class PostingSchedule:
+    """`[social] schedule`: the time of day posts go out, and how many days before an event to post."""
+
+    time: dt.time = dt.time(10, 0)
+    announce_days: int = 14
+    reminder_days: int = 1
+
+
 @dataclass(frozen=True, slots=True)
 class SocialSettings:
     hashtags: tuple[str, ...] = ()
     accounts: dict[str, str] = field(default_factory=dict)
     limits: dict[str, int] = field(default_factory=dict)
+    hashtags_max: dict[str, int] = field(default_factory=lambda: dict(HASHTAGS_MAX))
+    schedule: PostingSchedule = PostingSchedule()
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,6 +356,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         hashtags=tuple(tag.lstrip("#") for tag in hashtags),
         accounts=social_table.text_map("accounts", PLATFORMS),
         limits={k: v for k, v in sorted(limits.items()) if k in PLATFORMS and isinstance(v, int)},
+        hashtags_max=_hashtags_max(social_table),
+        schedule=_posting_schedule(social_table.table("schedule")),
     )
 
     smtp_table = top.table("smtp")
@@ -376,6 +395,43 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     )
 
 
+def _hashtags_max(table: _Table) -> dict[str, int]:
+    """`[social] hashtags_max`: hashtags per post for each platform, over the defaults."""
+    given = table.get("hashtags_max", dict, {})
+    budget = dict(HASHTAGS_MAX)
+    for platform, count in sorted(given.items()):
+        if platform not in PLATFORMS or not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            table.problems.append(f"'social.hashtags_max.{platform}' must be a platform with a whole number "
+                                  f"from 0 (got {count!r}{_suggestion(platform, PLATFORMS, ', ')})")
+        else:
+            budget[platform] = count
+    return budget
+
+
+def _posting_schedule(table: _Table) -> PostingSchedule:
+    """`[social] schedule = { time = "10:00", announce_days = 14, reminder_days = 1 }`."""
+    default = PostingSchedule()
+    written = table.text("time", "10:00")
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", written or "")
+    time = default.time
+    if match is None:
+        table.problems.append(f"'social.schedule.time' must be a time of day such as \"10:00\" (got {written!r})")
+    elif int(match.group(2)) % 5:
+        # Hootsuite's bulk upload takes only times ending in 0 or 5.
+        table.problems.append(f"'social.schedule.time' must end in 0 or 5 minutes, as schedulers take "
+                              f"(got {written!r})")
+    else:
+        time = dt.time(int(match.group(1)), int(match.group(2)))
+    days = {}
+    for name in ("announce_days", "reminder_days"):
+        value = table.get(name, int, getattr(default, name))
+        if value < 0:
+            table.problems.append(f"'social.schedule.{name}' must be a whole number from 0 (got {value})")
+            value = getattr(default, name)
+        days[name] = value
+    return PostingSchedule(time, **days)
+
+
 def _problem_key(problem: str) -> str:
     """The dotted key a problem starts with: every problem names its key first, in quotes."""
     match = re.match(r"'([^']+)'", problem)
@@ -407,7 +463,7 @@ def _unknown_keys(keys: list[str], known: set[str], lines: dict[str, int]) -> li
 
 def _under_known_map(key: str) -> bool:
     # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
-    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners."))
+    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "social.hashtags_max.", "partners."))
 
 
 def _text_list(table: _Table, name: str) -> tuple[str, ...]:

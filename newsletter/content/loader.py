@@ -137,7 +137,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
     _refuse_publishing_by_mistake(fields, ITEM_KEYS, "item")
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
-    social, social_skip = _social(fields)
+    social, social_kinds, social_skip = _social(fields)
     item = NewsItem(
         source=document.path,
         slug=_slug(fields, document.path),
@@ -155,6 +155,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         event=_event(fields, tz, diagnostics),
         publication=_publication(fields, diagnostics),
         social=social,
+        social_kinds=social_kinds,
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
@@ -242,21 +243,48 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     return image, alt
 
 
-def _social(fields: Fields) -> tuple[dict[str, str], bool]:
+def _social(fields: Fields) -> tuple[dict[str, str], dict[str, dict[str, str]], bool]:
+    """`social:` as (text per platform, texts per platform and kind from the table form, skip)."""
     value = fields.raw("social")
     if value is None:
-        return {}, False
+        return {}, {}, False
     if value is False:
-        return {}, True
+        return {}, {}, True
     if not isinstance(value, dict):
         raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
-    for platform, text in value.items():
+    texts: dict[str, str] = {}
+    kinds: dict[str, dict[str, str]] = {}
+    for platform in sorted(value, key=str):
+        text = value[platform]
+        if isinstance(text, dict) and platform in PLATFORMS:
+            kinds[platform] = _social_kinds(fields, platform, text)
+            main = kinds[platform].get("post", kinds[platform].get("announce"))
+            if main is not None:
+                texts[platform] = main
+            continue
         if platform not in PLATFORMS or not isinstance(text, str):
             meant = closest(str(platform), PLATFORMS) if platform not in PLATFORMS else None
             raise FieldError(f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
                              fields.document.where(f"social.{platform}"),
                              f"did you mean '{meant}:'?" if meant else "write 'social: {mastodon: \"Text\"}'")
-    return {platform: value[platform].strip() for platform in sorted(value)}, False
+        texts[platform] = text.strip()
+    return texts, kinds, False
+
+
+SOCIAL_KINDS = ("post", "announce", "reminder", "today")
+
+
+def _social_kinds(fields: Fields, platform: str, table: dict[Any, Any]) -> dict[str, str]:
+    """`social: {x: {announce: ..., reminder: ..., today: ...}}`: one text per kind of post."""
+    texts: dict[str, str] = {}
+    for kind in sorted(table, key=str):
+        if kind not in SOCIAL_KINDS or not isinstance(table[kind], str):
+            meant = closest(str(kind), SOCIAL_KINDS) if kind not in SOCIAL_KINDS else None
+            raise FieldError(f"'social.{platform}.{kind}' must be text for one of {', '.join(SOCIAL_KINDS)}",
+                             fields.document.where(f"social.{platform}.{kind}"),
+                             f"did you mean '{meant}:'?" if meant else f"write 'social: {{{platform}: {{announce: \"Text\"}}}}'")
+        texts[kind] = table[kind].strip()
+    return texts
 
 
 def _nested(fields: Fields, key: str, allowed: set[str], diagnostics: list[Diagnostic]) -> dict[str, Any] | None:

@@ -15,7 +15,9 @@ from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
-from newsletter.render.social_compose import Composer, Draft, Post
+from newsletter.render.social_bluesky import bluesky_fields
+from newsletter.render.social_compose import Composer, Draft, Post, is_past
+from newsletter.render.social_schedulers import scheduler_files
 from newsletter.render.social_sheet import render_sheet
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -45,6 +47,7 @@ class SocialRenderer:
         drafts = [draft for item in site.published for post in posts_of(item) for draft in post.drafts]
         yield text_output(JSON_PATH, "social-json", drafts_json(site, drafts))
         yield text_output(CSV_PATH, "social-csv", drafts_csv(site, drafts))
+        yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of)
 
@@ -52,7 +55,7 @@ class SocialRenderer:
 def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
     """Posts as plain data for the build cache (the item is known to whoever asks)."""
     return tuple(
-        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes)
+        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes, post.kind)
         for post in posts
     )
 
@@ -60,18 +63,18 @@ def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
 def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
     """Posts back from `pack_posts`, for `item`."""
     return tuple(
-        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes))
-        for platform, drafts, override, notes in packed
+        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes), kind)
+        for platform, drafts, override, notes, kind in packed
     )
 
 
 def _draft_fields(draft: Draft) -> tuple[Any, ...]:
     return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
-            draft.api_text, draft.over_limit)
+            draft.api_text, draft.over_limit, draft.kind, draft.scheduled_at)
 
 
 def draft_record(site: Site, draft: Draft) -> dict[str, Any]:
-    """One draft as drafts.json writes it: the SPEC's keys first, then the date and the image."""
+    """One draft as drafts.json writes it: the SPEC's keys first, then the date, the image and the plan."""
     record: dict[str, Any] = {
         "item": draft.item.slug,
         "platform": draft.platform,
@@ -88,6 +91,9 @@ def draft_record(site: Site, draft: Draft) -> dict[str, Any]:
     image = draft_image(site, draft)
     if image is not None:
         record.update(image=image[0], image_alt=image[1])
+    record.update(kind=draft.kind, scheduled_at=draft.scheduled_at, past=is_past(draft, site.as_of))
+    if draft.platform == "bluesky":
+        record.update(bluesky_fields(site, draft))
     return record
 
 

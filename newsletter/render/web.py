@@ -14,6 +14,8 @@ from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.render import Output, text_output
+from newsletter.render.web_share import page_share
+from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site, url_path
 from newsletter.slugs import slugify
 from newsletter.templates import THEME_DIR, Templates
@@ -53,6 +55,7 @@ def render_web(site: Site, templates: Templates) -> Iterator[Output]:
     page.files.update(partner.logo for partner in site.settings.partners if partner.logo)
     yield from page.linked_files()
     yield from _static(site)
+    yield card_output(site)
 
 
 class _PageRenderer:
@@ -88,6 +91,7 @@ class _PageRenderer:
             asset=self.asset,
             item_link=item_link,
             item_anchor=site.item_anchor,
+            share=page_share(site, path, context),
             **context,
         )
         return text_output(path, "web-page", html)
