@@ -24,6 +24,7 @@ from newsletter.templates import Templates
 
 JSON_PATH = "social/drafts.json"
 CSV_PATH = "social/drafts.csv"
+PLAN_NAME = "social.json"  # in each issue's folder: its posting plan, for the preview's Social tab
 # Bulk schedulers (Buffer, Hootsuite and the like) map columns by header; "Date" is the item's day.
 CSV_HEADER = ("Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part")
 
@@ -50,6 +51,8 @@ class SocialRenderer:
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of)
+            yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
+                              plan_json(site, [post for item in edition.items for post in posts_of(item)]))
 
 
 def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
@@ -100,6 +103,20 @@ def draft_record(site: Site, draft: Draft) -> dict[str, Any]:
 def drafts_json(site: Site, drafts: list[Draft]) -> str:
     """Every draft as a JSON list, in the order given."""
     return json.dumps([draft_record(site, draft) for draft in drafts], ensure_ascii=False, indent=2) + "\n"
+
+
+def plan_json(site: Site, posts: list[Post]) -> str:
+    """An issue's posting plan for review: every draft of its items, also those not published yet,
+    in time order, each with `published` and the reviewer's `notes`."""
+    published = {item.slug for item in site.published}
+    records = []
+    for post in posts:
+        for draft in post.drafts:
+            record = draft_record(site, draft)
+            record.update(published=draft.item.slug in published, notes=list(post.notes) if draft.part in (None, 1) else [])
+            records.append(record)
+    records.sort(key=lambda record: (record["scheduled_at"], record["item"], record["platform"], record.get("part") or 0))
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
 def drafts_csv(site: Site, drafts: list[Draft]) -> str:
