@@ -311,3 +311,10 @@ def test_scheduler_cells_that_look_like_formulas_stay_text(make_project: MakePro
     outputs = render_social(root, dt.date(2024, 1, 10))
     [row] = list(csv.reader(io.StringIO(outputs["social/buffer-x.csv"].data.decode("utf-8"))))[1:]
     assert row[0] == "'=HYPERLINK(1)"
+
+
+def test_an_event_published_inside_the_reminder_window_is_still_announced():
+    schedule = PostingSchedule(reminder_days=3)
+    slots = posting_slots(an_item(dt.date(2024, 5, 9), LUX, dt.date(2024, 5, 10)), schedule, LUX)
+    assert [(slot.kind, slot.at.date()) for slot in slots] == [("announce", dt.date(2024, 5, 9)),
+                                                                ("today", dt.date(2024, 5, 10))]

@@ -40,7 +40,10 @@ def wall_clock(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
     aware = naive.replace(tzinfo=tz)
     # zoneinfo gives a skipped wall time an offset without moving it; a round trip through UTC moves it
     # to the real moment, and a repeated time (autumn) keeps its first occurrence (fold=0).
-    return aware.astimezone(UTC).astimezone(tz)
+    try:
+        return aware.astimezone(UTC).astimezone(tz)
+    except OverflowError:  # the first or last day Python knows: no clock changes there
+        return aware
 
 
 def _step_up(moment: dt.datetime) -> dt.datetime:
@@ -48,7 +51,10 @@ def _step_up(moment: dt.datetime) -> dt.datetime:
     extra = (moment.minute % STEP_MINUTES) * 60 + moment.second + moment.microsecond / 1e6
     if not extra:
         return moment
-    return moment + dt.timedelta(seconds=STEP_MINUTES * 60 - extra)
+    try:
+        return moment + dt.timedelta(seconds=STEP_MINUTES * 60 - extra)
+    except OverflowError:
+        return moment
 
 
 def _step_down(moment: dt.datetime) -> dt.datetime:
@@ -84,11 +90,13 @@ def posting_slots(item: NewsItem, schedule: PostingSchedule, tz: ZoneInfo) -> tu
         return (Slot("post", first),)
     assert item.event is not None
     slots: list[Slot] = []
-    reminder_day = start - dt.timedelta(days=schedule.reminder_days)
-    announce_day = max(start - dt.timedelta(days=schedule.announce_days), published.date())
-    if schedule.announce_days and announce_day < start and (not schedule.reminder_days or announce_day < reminder_day):
+    ahead = (start - published.date()).days  # days between the item and the event: dates stay in range
+    reminder_day = start - dt.timedelta(days=min(schedule.reminder_days, ahead))
+    announce_day = start - dt.timedelta(days=min(schedule.announce_days, ahead))
+    reminds = 0 < schedule.reminder_days <= ahead
+    if schedule.announce_days and announce_day < start and (not reminds or announce_day < reminder_day):
         slots.append(Slot("announce", max(wall_clock(announce_day, schedule.time, tz), first)))
-    if schedule.reminder_days and reminder_day >= published.date():
+    if reminds:
         slots.append(Slot("reminder", max(wall_clock(reminder_day, schedule.time, tz), first)))
     today = wall_clock(start, schedule.time, tz)
     begins = start_time(item, tz)
