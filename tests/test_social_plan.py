@@ -318,3 +318,16 @@ def test_an_event_published_inside_the_reminder_window_is_still_announced():
     slots = posting_slots(an_item(dt.date(2024, 5, 9), LUX, dt.date(2024, 5, 10)), schedule, LUX)
     assert [(slot.kind, slot.at.date()) for slot in slots] == [("announce", dt.date(2024, 5, 9)),
                                                                 ("today", dt.date(2024, 5, 10))]
+
+
+def test_x_keeps_whole_sentences_or_none_and_bluesky_keeps_its_summary(example: dict[str, Output]):
+    site = load_site(REPO, BuildOptions(as_of=EXAMPLE_AS_OF))
+    summaries = {item.slug: item.summary for item in site.published}
+    for draft in drafts_of(example):
+        if draft["platform"] == "x" and draft["item"] != "general-meeting-nantes":
+            assert "…" not in draft["text"], draft  # the example's summaries hold none of their own
+            sentences = [summaries[draft["item"]][:end] for end in sentence_breaks(summaries[draft["item"]])]
+            kept = [s for s in [*sentences, summaries[draft["item"]]] if s in draft["text"]]
+            assert kept or summaries[draft["item"]][:20] not in draft["text"]
+        if draft["platform"] == "bluesky" and draft["kind"] == "post" and draft["item"] != "general-meeting-nantes":
+            assert summaries[draft["item"]][:40] in draft["text"], draft  # the link no longer eats it

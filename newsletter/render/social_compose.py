@@ -32,6 +32,8 @@ from newsletter.social.plan import Slot, event_facts, posting_slots
 from newsletter.social.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
 
+# On X a post is its hook: the title and the link read better alone than with half a sentence.
+WHOLE_SENTENCES = frozenset({"x"})
 _TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _LETTER = regex.compile(r"\p{L}")
 
@@ -227,10 +229,11 @@ class Composer:
             )
             return tidy(text)
 
-        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True))
+        whole = platform in WHOLE_SENTENCES
+        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True), whole)
         draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         if draft.over_limit and platform == "x":  # the estimate was short: search again, counting exactly
-            pieces, notes = fit(render, full, Meter(platform, limit))
+            pieces, notes = fit(render, full, Meter(platform, limit), whole)
             draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         by_hand = [f"{m.partner.short} ({m.partner.handles[platform]})"
                    for m in mentions if m.by_hand and m.text in pieces.mentions]

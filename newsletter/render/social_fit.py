@@ -70,12 +70,16 @@ class Meter:
         return self.lengths[text] <= self.limit
 
 
-def fit(render: Callable[[Pieces], str], full: Pieces, meter: Meter) -> tuple[Pieces, list[str]]:
-    """Shorten the pieces until the rendered post fits: summary, hashtags, title, then mentions."""
+def fit(render: Callable[[Pieces], str], full: Pieces, meter: Meter,
+        whole_sentences: bool = False) -> tuple[Pieces, list[str]]:
+    """Shorten the pieces until the rendered post fits: summary, hashtags, title, then mentions.
+
+    With `whole_sentences`, the summary keeps whole sentences or is left out, never cut inside one.
+    """
     if meter.fits(render(full)):
         return full, []
     notes: list[str] = []
-    summaries = cuts(full.summary, MIN_SUMMARY_WORDS, or_nothing=True)
+    summaries = cuts(full.summary, MIN_SUMMARY_WORDS, or_nothing=True, whole_sentences=whole_sentences)
     pieces = replace(full, summary=_longest(summaries, render, meter, lambda s: replace(full, summary=s)))
     if pieces.summary != full.summary:
         notes.append("summary shortened" if pieces.summary else "summary left out")
@@ -113,20 +117,20 @@ def _longest(options: Sequence[T], render: Callable[[Pieces], str], meter: Meter
     return options[max(good, 0)]
 
 
-def cuts(text: str, minimum_words: int, or_nothing: bool = False) -> list[str]:
+def cuts(text: str, minimum_words: int, or_nothing: bool = False, whole_sentences: bool = False) -> list[str]:
     """The ways to shorten `text`, shortest first, ending with the whole text; the one shortening routine.
 
     Whole sentences are preferred: once the first sentence is whole, the text is only ever cut at
     a sentence's end (and then reads complete, the link leading to the rest). Inside the first
     sentence it is cut after a word (keeping at least `minimum_words`) and ends with "…", never
-    inside a word. `or_nothing` puts the empty text first.
+    inside a word; with `whole_sentences`, never. `or_nothing` puts the empty text first.
     """
     ends = [match.end() for match in _WORD.finditer(text)]
     sentence_ends = [end for end in sentence_breaks(text) if end < len(text.rstrip())]
     first = sentence_ends[0] if sentence_ends else len(text)
     options = [""] if or_nothing else []
     for end in ends[max(minimum_words, 1) - 1 : -1]:
-        if end >= first:
+        if end >= first or whole_sentences:
             break
         cut = _TRAILING_PUNCTUATION.sub("", text[:end])
         if cut and (not options or options[-1] != cut + ELLIPSIS):
