@@ -331,3 +331,21 @@ def test_x_keeps_whole_sentences_or_none_and_bluesky_keeps_its_summary(example: 
             assert kept or summaries[draft["item"]][:20] not in draft["text"]
         if draft["platform"] == "bluesky" and draft["kind"] == "post" and draft["item"] != "general-meeting-nantes":
             assert summaries[draft["item"]][:40] in draft["text"], draft  # the link no longer eats it
+
+
+def test_the_review_sheet_names_each_kind_and_its_planned_time(example: dict[str, Output]):
+    sheet = example["issues/issue-3/social.md"].data.decode("utf-8")
+    announcement = sheet.index("### X, announcement\n\n- Planned: 22 January 2025, 10:00 CET\n")
+    assert announcement < sheet.index("### X, reminder\n\n- Planned: 4 February 2025, 10:00 CET\n")
+    assert "### Bluesky, on the day\n\n- Planned: 5 February 2025, 10:00 CET\n" in sheet
+    assert "- Planned: 26 August 2024, 10:00 CEST (past: schedule it anew or leave it out)" in sheet
+
+
+def test_the_issue_plan_holds_the_posts_of_items_not_published_yet(make_project: MakeProject):
+    event = "type: event\nevent:\n  start: 2024-02-20\n"
+    root = make_project({ITEM_FILE: item(extra=event)})
+    outputs = render_social(root, dt.date(2024, 1, 5))  # the item is dated 10 January
+    assert drafts_of(outputs) == []
+    plan = json.loads(outputs["issues/issue-1/social.json"].data)
+    assert {(d["kind"], d["published"]) for d in plan} == {("announce", False), ("reminder", False), ("today", False)}
+    assert [d["scheduled_at"] for d in plan] == sorted(d["scheduled_at"] for d in plan)

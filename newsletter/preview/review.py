@@ -13,9 +13,9 @@ from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
 from newsletter.render.email_checks import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
+from newsletter.social.plan import KIND_NAMES
 
 PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn", "threads": "Threads"}
-KIND_NAMES = {"post": "post", "announce": "announcement", "reminder": "reminder", "today": "on the day"}
 PLAN_NAME = "social.json"  # the posting plan, written by the social channel
 
 

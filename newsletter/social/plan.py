@@ -19,6 +19,7 @@ from newsletter.templates import longdate
 
 KINDS = ("post", "announce", "reminder", "today")
 EVENT_KINDS = ("announce", "reminder", "today")
+KIND_NAMES = {"post": "post", "announce": "announcement", "reminder": "reminder", "today": "on the day"}
 UTC = dt.timezone.utc
 # Schedulers take times on five-minute steps (Hootsuite: "times must end in 0 or 5").
 STEP_MINUTES = 5
