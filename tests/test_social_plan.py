@@ -349,3 +349,14 @@ def test_the_issue_plan_holds_the_posts_of_items_not_published_yet(make_project:
     plan = json.loads(outputs["issues/issue-1/social.json"].data)
     assert {(d["kind"], d["published"]) for d in plan} == {("announce", False), ("reminder", False), ("today", False)}
     assert [d["scheduled_at"] for d in plan] == sorted(d["scheduled_at"] for d in plan)
+
+
+def test_check_reads_own_texts_per_kind_at_their_lines(make_project: MakeProject):
+    from newsletter.check import check_project
+
+    long_text = "https://example.org/" + "x" * 400
+    event = f"type: event\nevent:\n  start: 2024-02-20\nsocial:\n  bluesky:\n    reminder: {long_text}\n"
+    root = make_project({ITEM_FILE: item(extra=event)})
+    findings = [f for f in check_project(root, as_of=dt.date(2024, 1, 10)) if f.code == "social-too-long"]
+    assert [str(f.where) for f in findings] == [f"{ITEM_FILE}:10"]
+    assert "'social.bluesky.reminder' cannot become a thread" in findings[0].message
