@@ -132,6 +132,8 @@ def test_drafts_csv_parses_with_crlf_rows(example: dict[str, Output]):
         assert record["Link"] == draft["url"] and record["Item"] == draft["item"]
         assert record["Date"] == draft["date"] and record["Part"] == str(draft.get("part", ""))
         assert record["Image URL"] == draft.get("image", "") and record["Alt Text"] == draft.get("image_alt", "")
+        assert record["Kind"] == draft["kind"] and record["Scheduled At"] == draft["scheduled_at"]
+    assert rows[0][:8] == ["Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part"]  # as before
 
 
 def test_links_carry_utm_parameters_like_the_email(example: dict[str, Output]):

@@ -26,7 +26,7 @@ JSON_PATH = "social/drafts.json"
 CSV_PATH = "social/drafts.csv"
 PLAN_NAME = "social.json"  # in each issue's folder: its posting plan, for the preview's Social tab
 # Bulk schedulers (Buffer, Hootsuite and the like) map columns by header; "Date" is the item's day.
-CSV_HEADER = ("Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part")
+CSV_HEADER = ("Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part", "Kind", "Scheduled At")
 
 
 class SocialRenderer:
@@ -125,7 +125,7 @@ def drafts_csv(site: Site, drafts: list[Draft]) -> str:
     for draft in drafts:
         image_url, alt = draft_image(site, draft) or ("", "")
         rows.append((draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
-                     image_url, alt, draft.item.slug, draft.part or ""))
+                     image_url, alt, draft.item.slug, draft.part or "", draft.kind, draft.scheduled_at))
     return csv_text(CSV_HEADER, rows)
 
 
