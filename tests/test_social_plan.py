@@ -360,3 +360,11 @@ def test_check_reads_own_texts_per_kind_at_their_lines(make_project: MakeProject
     findings = [f for f in check_project(root, as_of=dt.date(2024, 1, 10)) if f.code == "social-too-long"]
     assert [str(f.where) for f in findings] == [f"{ITEM_FILE}:10"]
     assert "'social.bluesky.reminder' cannot become a thread" in findings[0].message
+
+
+def test_an_empty_own_text_means_no_posts_on_that_platform_of_any_kind(make_project: MakeProject):
+    event = "type: event\nevent:\n  start: 2024-02-20\nsocial:\n  x: ''\n  mastodon:\n    today: ''\n"
+    root = make_project({ITEM_FILE: item(extra=event)})
+    drafts = {(d["platform"], d["kind"]) for d in drafts_of(render_social(root, dt.date(2024, 1, 10)))}
+    assert not any(platform == "x" for platform, _ in drafts)
+    assert {kind for platform, kind in drafts if platform == "mastodon"} == {"announce", "reminder"}

@@ -201,6 +201,8 @@ class Composer:
         url = tagged_link(self.site, item, platform)
         kind = slot.kind if slot is not None else "post"
         own = item.social_kinds.get(platform, {})
+        if item.social.get(platform) == "" and not own:
+            return None  # `social: {x: ""}`: no posts on that platform
         text = own[kind] if kind in own else item.social.get(platform) if kind in ("post", "announce") else None
         if text is not None:
             return override_post(item, platform, text, limit, url, slot) if text else None
