@@ -15,7 +15,7 @@ import io
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
-import imagesize
+import imagesize  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from newsletter.content.models import NewsItem
