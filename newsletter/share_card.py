@@ -19,6 +19,7 @@ import imagesize  # type: ignore[import-untyped]
 from PIL import Image, ImageDraw, ImageFont
 
 from newsletter.content.models import NewsItem
+from newsletter.memo import remember
 from newsletter.render import Output
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
@@ -68,8 +69,9 @@ def share_image(site: Site, item: NewsItem | None = None, max_bytes: int | None 
 
 
 def card_output(site: Site) -> Output:
-    """The project's card as a PNG output."""
-    return Output(PurePosixPath(CARD_PATH), "image", make_card(site))
+    """The project's card as a PNG output, drawn once per settings and logo (the memo knows the images)."""
+    data = remember(site.memo, "card", site.settings, lambda: make_card(site), pack=bytes, unpack=bytes)
+    return Output(PurePosixPath(CARD_PATH), "image", data)
 
 
 def _colour(value: str) -> tuple[int, int, int]:
@@ -132,6 +134,6 @@ def make_card(site: Site) -> bytes:
         card.paste(flag, (x, y))
         draw.text((x + flag.width + 24, y + (flag.height - 30) / 2), label, font=font, fill=white)
     buffer = io.BytesIO()
-    card.save(buffer, "PNG", optimize=True)
+    card.save(buffer, "PNG", compress_level=1)  # fast: drawn again whenever a template changes
     return buffer.getvalue()
 

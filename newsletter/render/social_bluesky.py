@@ -17,7 +17,7 @@ from typing import Any
 import regex
 
 from newsletter.render.social_compose import Draft
-from newsletter.share_card import share_image
+from newsletter.share_card import ShareImage
 from newsletter.site import Site
 from newsletter.social.counting import grapheme_count, utf8_length
 
@@ -63,10 +63,9 @@ def mentions(text: str) -> list[dict[str, Any]]:
             for match in _MENTION.finditer(text)]
 
 
-def bluesky_fields(site: Site, draft: Draft) -> dict[str, Any]:
-    """drafts.json's Bluesky keys: `facets`, `mentions`, `card` (the external embed) and `langs`."""
+def bluesky_fields(site: Site, draft: Draft, image: ShareImage) -> dict[str, Any]:
+    """drafts.json's Bluesky keys: `facets`, `mentions`, `card` (the external embed, `image` its thumb) and `langs`."""
     item = draft.item
-    image = share_image(site, item, max_bytes=THUMB_MAX_BYTES)
     fields: dict[str, Any] = {"facets": facets(draft.text), "mentions": mentions(draft.text)}
     if draft.part in (None, 1):
         fields["card"] = {"uri": draft.url, "title": item.title, "description": item.summary, "thumb": image.url}
