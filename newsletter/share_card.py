@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 import imagesize  # type: ignore[import-untyped]
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from newsletter.content.models import NewsItem
 from newsletter.memo import remember
@@ -75,8 +75,9 @@ def card_output(site: Site) -> Output:
 
 
 def _colour(value: str) -> tuple[int, int, int]:
-    value = value.lstrip("#")
-    return (int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16))
+    """A settings colour (#RGB or #RRGGBB) as Pillow draws it."""
+    red, green, blue = ImageColor.getrgb(value)[:3]
+    return red, green, blue
 
 
 def _logo(site: Site) -> Image.Image | None:
