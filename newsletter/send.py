@@ -18,9 +18,9 @@ from pathlib import Path
 from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
-from newsletter.render import Output, Renderer
-from newsletter.render.email import TEXT_WIDTH
-from newsletter.render.email_context import esp_preset
+from newsletter.outputs import Output, Renderer
+from newsletter.channels.email.renderer import TEXT_WIDTH
+from newsletter.channels.email.context import esp_preset
 from newsletter.site import Site
 from newsletter.smtp import (
     SmtpConfig,
@@ -87,7 +87,8 @@ def send_issue_test(
     site = load_site(root, BuildOptions(issue=slug))
     config = resolve_smtp(site.settings.smtp, environ)
     outputs = render_site(site, project_templates(root), channels=channels)
-    edition = next(edition for edition in site.editions if edition.slug == slug)
+    edition = site.edition(slug)
+    assert edition is not None  # load_site refused an unknown slug
     message = issue_email(outputs, site.issue_path(edition))
     return send_test(message, recipients, config, dry_run=dry_run, ssl_context=ssl_context,
                      links=merge_tag_links(site, edition))

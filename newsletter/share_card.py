@@ -19,8 +19,7 @@ import imagesize  # type: ignore[import-untyped]
 from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 from newsletter.content.models import NewsItem
-from newsletter.memo import remember
-from newsletter.render import Output
+from newsletter.outputs import Memo, Output
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
@@ -68,9 +67,9 @@ def share_image(site: Site, item: NewsItem | None = None, max_bytes: int | None 
     return ShareImage(site.asset_url(item.image), width, height, item.image_alt or "", _TYPES[suffix])
 
 
-def card_output(site: Site) -> Output:
+def card_output(site: Site, memo: Memo) -> Output:
     """The project's card as a PNG output, drawn once per settings and logo (the memo knows the images)."""
-    data = remember(site.memo, "card", site.settings, lambda: make_card(site), pack=bytes, unpack=bytes)
+    data = memo("card", site.settings, lambda: make_card(site), pack=bytes, unpack=bytes)
     return Output(PurePosixPath(CARD_PATH), "image", data)
 
 

@@ -10,8 +10,8 @@ from lxml import html
 from PIL import Image
 
 from newsletter.build import BuildOptions, load_site, project_templates
-from newsletter.render import Output
-from newsletter.render.web import WebRenderer
+from newsletter.outputs import Output
+from newsletter.channels.web.renderer import WebRenderer
 from newsletter.share_card import CARD_PATH, make_card
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject

@@ -17,11 +17,12 @@ from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, load_site
 from newsletter.content.models import Event, ItemType, NewsItem
-from newsletter.render import Output
-from newsletter.render.social_fit import Meter, Pieces, cuts, fit, sentence_breaks
-from newsletter.settings import HASHTAGS_MAX, PostingSchedule
-from newsletter.social.counting import grapheme_count, utf8_length
-from newsletter.social.plan import posting_slots
+from newsletter.outputs import Output
+from newsletter.channels.social.fit import Meter, Pieces, fit
+from newsletter.platforms.shortening import cuts, sentence_breaks
+from newsletter.settings.social import HASHTAGS_MAX, PostingSchedule
+from newsletter.platforms.counting import grapheme_count, utf8_length
+from newsletter.channels.social.plan import posting_slots
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 from .test_social_drafts import ITEM_FILE, drafts_of, item, render_social

@@ -8,7 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
-from newsletter.link_schemes import encoded_url
+from newsletter.urls import encoded_url
 
 
 class ItemType(str, Enum):

@@ -104,7 +104,7 @@ class PreviewApp:
     def review(self, slug: str) -> Response:
         state = self.builder.state
         site = state.result.site if state.result else None
-        edition = next((e for e in site.editions if e.slug == slug), None) if site else None
+        edition = site.edition(slug) if site else None
         if site is None or edition is None:
             editions = site.editions if site else ()
             return self.page("preview/home.html", HTTPStatus.NOT_FOUND, state=state,
@@ -115,7 +115,7 @@ class PreviewApp:
     def checks(self, slug: str) -> Response:
         state = self.builder.state
         site = state.result.site if state.result else None
-        edition = next((e for e in site.editions if e.slug == slug), None) if site else None
+        edition = site.edition(slug) if site else None
         if edition is None:
             return text(HTTPStatus.NOT_FOUND, f"no issue '{slug}'")
         findings = issue_findings(self.builder.checks(), self.builder.root, edition)
