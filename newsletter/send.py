@@ -19,10 +19,12 @@ from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
 from newsletter.outputs import Output, Renderer
-from newsletter.channels.email.renderer import TEXT_WIDTH
+from newsletter.channels.email.text import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
+from newsletter.channels.email.mime import set_text_body
 from newsletter.site import Site
 from newsletter.smtp import (
+    SECURITY_LABELS,
     SmtpConfig,
     connection_lost,
     describe_reply,
@@ -64,7 +66,8 @@ class SendReport:
         """Return the report as lines for a terminal."""
         verb = "Would send" if self.dry_run else "Sent"
         return [
-            f"{verb} a test to {len(self.recipients)} recipient(s) through {self.server}",
+            f"{verb} a test to {len(self.recipients)} recipient{'s' * (len(self.recipients) != 1)} "
+            f"through {self.server}",
             f"  From:    {self.sender}",
             f"  To:      {', '.join(self.recipients)}",
             f"  Subject: {self.subject}",
@@ -194,7 +197,7 @@ def _fill_merge_tags(message: EmailMessage, links: ReviewLinks) -> None:
                                          f'font:14px/1.4 sans-serif;">{html.escape(links.notice())}</p>')
         else:
             text = f"{textwrap.fill(links.notice(), TEXT_WIDTH)}\n\n{text}"
-        part.set_content(text, subtype=kind.split("/")[1], charset="utf-8", cte="quoted-printable")
+        set_text_body(part, text, kind.split("/")[1])
 
 
 def _after_body_tag(document: str, notice: str) -> str:
@@ -252,7 +255,7 @@ def send_test(
     sender = _sender(test)
     data = test.as_bytes(policy=test.policy.clone(linesep="\r\n"))
     report = SendReport(
-        server=f"{config.server} ({config.security})",
+        server=f"{config.server} ({SECURITY_LABELS[config.security]})",
         sender=str(test["From"]),
         recipients=tuple(address.addr_spec for address in addresses),
         subject=str(test["Subject"]),

@@ -21,20 +21,21 @@ from newsletter.content.models import (
     Publication,
 )
 from newsletter.content.prepare import Prepared
+from newsletter.content.social import read_social_block
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import (
     FieldError,
 )
 from newsletter.settings.load import Settings
-from newsletter.settings.social import PLATFORMS
 from newsletter.slugs import slugify
+from newsletter.report.frontmatter import read_report_block
 
 
 ITEM_KEYS = {
     "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
-    "author", "url", "event", "publication", "social", "draft", "id",
+    "author", "url", "event", "publication", "social", "draft", "id", "report",
 }
-ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+ISSUE_KEYS = {"title", "slug", "number", "date", "since", "subject", "preheader", "items"}
 EVENT_KEYS = {"start", "end", "location", "url"}
 PUBLICATION_KEYS = {"doi", "venue", "authors", "open_access_url"}
 # How other tools hold a post back (Jekyll, WordPress exports, ...): here each would publish it.
@@ -65,7 +66,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
     _refuse_publishing_by_mistake(fields, ITEM_KEYS, "item")
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
-    social, social_kinds, social_skip = _social(fields)
+    social, social_kinds, social_skip = read_social_block(fields)
     item = NewsItem(
         source=document.path,
         slug=_slug(fields, document.path),
@@ -87,6 +88,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
+        report=read_report_block(fields, settings, diagnostics),
         body_line=document.body_line,
         body_markdown=document.body,
     )
@@ -114,6 +116,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
     assert title is not None and when is not None
     _refuse_publishing_by_mistake(fields, ISSUE_KEYS, "issue")
     items = fields.text_list("items") if fields.raw("items") is not None else None
+    since = fields.moment("since", settings.project.tz, required=False)
     editorial = first_paragraph(body_html)
     issue = Issue(
         source=document.path,
@@ -126,6 +129,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
         number=fields.integer("number"),
         items=items,
         body_markdown=document.body,
+        since=since.astimezone(settings.project.tz).date() if since else None,
     )
     diagnostics.extend(_unknown_keys(fields, ISSUE_KEYS))
     return issue
@@ -169,50 +173,6 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if problem is not None:
         raise problem
     return image, alt
-
-
-def _social(fields: Fields) -> tuple[dict[str, str], dict[str, dict[str, str]], bool]:
-    """`social:` as (text per platform, texts per platform and kind from the table form, skip)."""
-    value = fields.raw("social")
-    if value is None:
-        return {}, {}, False
-    if value is False:
-        return {}, {}, True
-    if not isinstance(value, dict):
-        raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
-    texts: dict[str, str] = {}
-    kinds: dict[str, dict[str, str]] = {}
-    for platform in sorted(value, key=str):
-        text = value[platform]
-        if isinstance(text, dict) and platform in PLATFORMS:
-            kinds[platform] = _social_kinds(fields, platform, text)
-            main = kinds[platform].get("post", kinds[platform].get("announce"))
-            if main is not None:
-                texts[platform] = main
-            continue
-        if platform not in PLATFORMS or not isinstance(text, str):
-            meant = closest(str(platform), PLATFORMS) if platform not in PLATFORMS else None
-            raise FieldError(f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
-                             fields.document.where(f"social.{platform}"),
-                             f"did you mean '{meant}:'?" if meant else "write 'social: {mastodon: \"Text\"}'")
-        texts[platform] = text.strip()
-    return texts, kinds, False
-
-
-SOCIAL_KINDS = ("post", "announce", "reminder", "today")
-
-
-def _social_kinds(fields: Fields, platform: str, table: dict[Any, Any]) -> dict[str, str]:
-    """`social: {x: {announce: ..., reminder: ..., today: ...}}`: one text per kind of post."""
-    texts: dict[str, str] = {}
-    for kind in sorted(table, key=str):
-        if kind not in SOCIAL_KINDS or not isinstance(table[kind], str):
-            meant = closest(str(kind), SOCIAL_KINDS) if kind not in SOCIAL_KINDS else None
-            raise FieldError(f"'social.{platform}.{kind}' must be text for one of {', '.join(SOCIAL_KINDS)}",
-                             fields.document.where(f"social.{platform}.{kind}"),
-                             f"did you mean '{meant}:'?" if meant else f"write 'social: {{{platform}: {{announce: \"Text\"}}}}'")
-        texts[kind] = table[kind].strip()
-    return texts
 
 
 def _nested(fields: Fields, key: str, allowed: set[str], diagnostics: list[Diagnostic]) -> dict[str, Any] | None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from newsletter.diagnostics import closest
+from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader, control_characters
 
 PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
@@ -94,4 +95,18 @@ def _posting_schedule(table: TableReader) -> PostingSchedule:
     return PostingSchedule(time, **days)
 
 
-TABLE = SettingsTable("social", read_social, free_form=("social.accounts.", "social.limits.", "social.hashtags_max."))
+DOC = TableDoc("social", "Social media drafts: written for each item, reviewed and posted by a person.",
+               "#social-drafts", (
+    KeyDoc("hashtags", "Hashtags added to every post, without the #.", '["Acme"]', active=True),
+    KeyDoc("accounts", "The project's accounts; drafts are written for these platforms (all when none is set).",
+           '{ x = "@acme", mastodon = "@acme@mastodon.social", bluesky = "@acme.bsky.social", linkedin = "acme" }'),
+    KeyDoc("limits", "Characters per post where your server allows other than the usual limit.", "{ mastodon = 500 }"),
+    KeyDoc("hashtags_max", "Hashtags per post, per platform (defaults: x 2, threads 1, bluesky 3, mastodon 5, "
+           "linkedin 5).", "{ x = 1, linkedin = 3 }"),
+    KeyDoc("schedule", "When drafts are planned: the time of day (ending in 0 or 5 minutes), and how many days "
+           "before an event to announce it and to remind.", '{ time = "10:00", announce_days = 14, reminder_days = 1 }',
+           parts=("time", "announce_days", "reminder_days")),
+))
+
+TABLE = SettingsTable("social", read_social, free_form=("social.accounts.", "social.limits.", "social.hashtags_max."),
+                      doc=DOC)
