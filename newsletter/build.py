@@ -57,7 +57,7 @@ def renderers() -> tuple[Renderer, ...]:
     from newsletter.channels.email.renderer import EmailRenderer
     from newsletter.channels.feeds.renderer import FeedsRenderer
     from newsletter.channels.social.renderer import SocialRenderer
-    from newsletter.channels.web import WebRenderer
+    from newsletter.channels.web.renderer import WebRenderer
 
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 

@@ -21,7 +21,7 @@ import pytest
 
 from newsletter.cli import cli
 from newsletter.errors import SendError, UsageError
-from newsletter.channels.web import WebRenderer
+from newsletter.channels.web.renderer import WebRenderer
 from newsletter.send import send_issue_test, send_test
 from newsletter.settings.smtp import SmtpSettings
 from newsletter.smtp import SmtpConfig, resolve_smtp

@@ -8,6 +8,7 @@ and drafts.csv only once published.
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -16,10 +17,11 @@ import regex
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Output, text_output
-from newsletter.channels.social.compose import Draft, Post
+from newsletter.channels.social.compose import Draft, Post, is_past
+from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
-from newsletter.templates import Templates
+from newsletter.templates import Templates, longdate
 
 SHEET_TEMPLATE = "social/sheet.md"
 BAR_WIDTH = 12
@@ -50,8 +52,18 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
         SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
         entries=entries, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
         day=lambda item: local_day(item, site.settings.project.tz),
+        kind_name=KIND_NAMES.get, planned=lambda draft: planned(site, draft),
     )
     return text_output(f"{site.issue_path(edition)}social.md", "social-sheet", text)
+
+
+def planned(site: Site, draft: Draft) -> str:
+    """When a draft is planned, as the sheet says it: "5 February 2025, 10:00 CET", marked when past."""
+    if not draft.scheduled_at:
+        return "not planned"
+    when = datetime.fromisoformat(draft.scheduled_at).astimezone(site.settings.project.tz)
+    text = f"{longdate(when)}, {when:%H:%M} {when.tzname()}"
+    return text + " (past: schedule it anew or leave it out)" if is_past(draft, site.as_of) else text
 
 
 def fence(text: str, info: str = "text") -> str:
