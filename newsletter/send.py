@@ -22,8 +22,8 @@ from newsletter.outputs import Output, Renderer
 from newsletter.channels.email.renderer import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
 from newsletter.site import Site
+from newsletter.settings.smtp import SmtpSettings
 from newsletter.smtp import (
-    SmtpConfig,
     connection_lost,
     describe_reply,
     one_line,
@@ -240,7 +240,7 @@ def format_size(size: int) -> str:
 def send_test(
     message: EmailMessage,
     recipients: Iterable[str],
-    config: SmtpConfig,
+    config: SmtpSettings,
     *,
     dry_run: bool = False,
     ssl_context: ssl.SSLContext | None = None,
@@ -268,7 +268,7 @@ def send_test(
     return report
 
 
-def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tuple[str, ...], data: bytes) -> None:
+def _deliver(smtp: smtplib.SMTP, config: SmtpSettings, sender: str, recipients: tuple[str, ...], data: bytes) -> None:
     limit = smtp.esmtp_features.get("size", "")
     if limit.isdigit() and 0 < int(limit) < len(data):
         raise SendError(
@@ -300,5 +300,5 @@ def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tu
         )
 
 
-def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpConfig) -> str:
+def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpSettings) -> str:
     return ", ".join(f"{address} ({code} {one_line(text, config)})" for address, (code, text) in refused.items())
