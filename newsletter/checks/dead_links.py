@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,11 +17,10 @@ from newsletter.checks.links import (
     URL_ATTRIBUTES,
     BuiltFile,
     extract_urls,
-    line_of_url,
     locate_url,
     read_sources,
 )
-from newsletter.content.frontmatter import read_document
+from newsletter.content.frontmatter import read_document, text_line
 from newsletter.content.models import Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import ContentError, SourceLocation
@@ -44,7 +42,7 @@ def check_internal_links(site: Site, outputs: Sequence[BuiltFile]) -> list[Diagn
             sources = read_sources(site.root)
         text = output.data.decode("utf-8", "replace")
         forms = [url, url.replace("&", "&amp;")]
-        where = locate_url(sources, forms) or SourceLocation(Path("output", output.path), line_of_url(text, forms))
+        where = locate_url(sources, forms) or SourceLocation(Path("output", output.path), text_line(text, forms, whole_url=True))
         findings.append(error("dead-link", where, f"{url} leads to no file of the build (in output/{output.path})",
                               "link to a page or file that exists; a template override may name an old path"))
     return findings
@@ -73,8 +71,8 @@ def _body_line(site: Site, record: NewsItem | Issue, text: str) -> int | None:
         except (OSError, ContentError):
             return None
     # The whole URL as Markdown or HTML writes it: `(url)`, `<url>`, `[ref]: url`, `href="url"`.
-    found = re.search(rf"(?<![^\s(<\"'=]){re.escape(text)}(?=[\s)>\"']|$)", record.body_markdown)
-    return start + record.body_markdown.count("\n", 0, found.start()) if found else start
+    line = text_line(record.body_markdown, [text], whole_url=True)
+    return start + line - 1 if line else start
 
 
 def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltFile, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from newsletter.assemble import Edition
-from newsletter.content.frontmatter import locate
+from newsletter.content.frontmatter import locate, text_line
 from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
@@ -91,9 +91,7 @@ class _Sources:
             text = (self.site.root / self.issue.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return where
-        names = (file.name, quote(file.name))
-        line = next((n for n, written in enumerate(text.splitlines(), 1) if any(name in written for name in names)), None)
-        return SourceLocation(self.issue.path, line)
+        return SourceLocation(self.issue.path, text_line(text, [file.name, quote(file.name)]))
 
     def issue_key(self, key: str, instead: str | None = None) -> SourceLocation:
         """The issue file at the line of a front-matter key, or of the key it defaults to when it is not written."""

@@ -7,21 +7,18 @@ must lead to a file the build writes, which `check` verifies offline (`dead-link
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 
 from newsletter.urls import strip_tracking
+from newsletter.content.frontmatter import text_line
 from newsletter.errors import SourceLocation
-
-if TYPE_CHECKING:
-    pass
 
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "background"})
@@ -33,9 +30,6 @@ FEED_HTML_TAGS = frozenset({"description", "encoded", "content", "summary"})
 JSON_FEED_URL_KEYS = frozenset(
     {"url", "external_url", "image", "banner_image", "icon", "favicon", "home_page_url", "feed_url", "avatar"}
 )
-# A URL written in Markdown, YAML or TOML ends at one of these, or at a punctuation
-# mark that ends the sentence ("see https://example.eu/a.").
-URL_END = re.compile(r"""$|[\s)\]>"'<`#]|[.,;:!?](?:$|[\s)\]>"'<`])""")
 
 
 class BuiltFile(Protocol):
@@ -79,7 +73,7 @@ def find_links(
                 continue
             written.setdefault(url, []).append(strip_tracking(raw))
             if url not in fallback:
-                line = line_of_url(text, [raw, raw.replace("&", "&amp;")])
+                line = text_line(text, [raw, raw.replace("&", "&amp;")], whole_url=True)
                 fallback[url] = SourceLocation(Path(output_dir, output.path), line)
     sources = read_sources(project_dir)
     links = []
@@ -189,20 +183,7 @@ def read_sources(project_dir: Path) -> list[tuple[Path, str]]:
 def locate_url(sources: list[tuple[Path, str]], forms: list[str]) -> SourceLocation | None:
     """Return the first place, in file order, where the text writes any of `forms`."""
     for path, text in sources:
-        line = line_of_url(text, forms)
+        line = text_line(text, forms, whole_url=True)
         if line is not None:
             return SourceLocation(path, line)
     return None
-
-
-def line_of_url(text: str, forms: list[str]) -> int | None:
-    """Return the 1-based line of the earliest whole-URL occurrence of any form."""
-    best: int | None = None
-    for form in forms:
-        start = text.find(form)
-        while start != -1 and (best is None or start < best):
-            if URL_END.match(text, start + len(form)):
-                best = start
-                break
-            start = text.find(form, start + 1)
-    return None if best is None else text.count("\n", 0, best) + 1
