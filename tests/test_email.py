@@ -18,7 +18,7 @@ from newsletter.site import Site
 from newsletter.errors import RenderError, SettingsError
 from newsletter.channels.email.renderer import render_email, render_message
 from newsletter.channels.email.context import ESP_PRESETS
-from newsletter.channels.email.mjml import elements, image_sources
+from newsletter.htmltree import elements, image_sources
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, copy_example
 

@@ -8,15 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree
-
 from newsletter.checks.links import (
-    HINT_ONLY_RELS,
-    IMAGE_META,
-    SRCSET_ATTRIBUTES,
-    URL_ATTRIBUTES,
     BuiltFile,
     extract_urls,
+    html_urls,
     locate_url,
     read_sources,
 )
@@ -53,7 +48,7 @@ def _content_problems(site: Site) -> Iterator[Diagnostic]:
     records: tuple[NewsItem | Issue, ...] = (*site.published, *(edition.issue for edition in site.editions))
     for record in records:
         reported: set[str] = set()
-        for url in _fast_html_urls(record.body_html):
+        for url in html_urls(record.body_html):
             link = site.content_link(url, record.source)
             if link.problem is None or url in reported:
                 continue
@@ -86,7 +81,7 @@ def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltF
             continue
         page = output.path.as_posix()
         folder = posixpath.dirname(page)
-        for raw in dict.fromkeys(extract_urls(output.path, output.data, _fast_html_urls)):
+        for raw in dict.fromkeys(extract_urls(output.path, output.data)):
             url = raw.strip()
             key = (folder if not urlsplit(url).scheme else "", url)
             if key not in resolved:
@@ -95,29 +90,6 @@ def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltF
             if target is not None and target not in written and f"{target}index.html" not in written:
                 dead.append((output, raw))
     return dead
-
-
-def _fast_html_urls(html: str) -> list[str]:
-    """The URLs `_html_urls` finds, read by libxml2 (many times faster on a large site's pages)."""
-    if not html.strip():
-        return []
-    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8", no_network=True))
-    if root is None:
-        return []
-    urls = []
-    for element in root.iter(tag=etree.Element):
-        attributes = element.attrib
-        if element.tag == "link" and HINT_ONLY_RELS & set(attributes.get("rel", "").lower().split()):
-            continue
-        if element.tag == "meta" and (attributes.get("property") or attributes.get("name") or "").lower() in IMAGE_META:
-            urls.append(attributes.get("content", ""))
-        for name, raw in attributes.items():
-            value = raw if isinstance(raw, str) else raw.decode()  # lxml gives str for parsed HTML
-            if name in URL_ATTRIBUTES:
-                urls.append(value)
-            elif name in SRCSET_ATTRIBUTES:
-                urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
-    return urls
 
 
 def internal_path(url: str, page: str, site_url: str) -> str | None:

@@ -16,7 +16,7 @@ from newsletter.checks.links import find_links
 from newsletter.urls import strip_tracking
 from newsletter.outputs import Output
 from newsletter.channels.email.context import esp_preset, local_file
-from newsletter.channels.email.mjml import elements, image_sources
+from newsletter.htmltree import elements, image_sources
 from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.site import Site
 

@@ -24,7 +24,7 @@ import posixpath
 import zipfile
 
 from newsletter.channels.email.context import local_file
-from newsletter.channels.email.mjml import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.site import Site
 from newsletter.slugs import slugify
 

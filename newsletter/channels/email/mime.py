@@ -13,7 +13,7 @@ from email.utils import format_datetime
 
 from newsletter.assemble import Edition
 from newsletter.channels.email.context import local_file, site_host
-from newsletter.channels.email.mjml import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.site import Site
 
 SEND_TIME = time(9, 0)  # the Date header: the day at 09:00 in the project's time zone
