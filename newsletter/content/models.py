@@ -10,6 +10,8 @@ from pathlib import Path
 from newsletter.diagnostics import Diagnostic
 from newsletter.urls import encoded_url
 
+Day = date  # the type, for a class whose own `date` field hides it
+
 
 class ItemType(str, Enum):
     """What kind of news an item is; issues group items by it, in this order."""
@@ -55,6 +57,18 @@ class Publication:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """An item's `report:` block: how the dissemination report lists it; what it leaves out takes defaults."""
+
+    activity: str | None = None
+    audience: tuple[str, ...] = ()
+    audience_size: int | None = None
+    countries: tuple[str, ...] = ()
+    lead: str | None = None
+    skip: bool = False  # `report: false`: not a dissemination activity
+
+
+@dataclass(frozen=True, slots=True)
 class NewsItem:
     """One news item from content/news/*.md."""
 
@@ -77,6 +91,7 @@ class NewsItem:
     social_skip: bool = False
     draft: bool = False
     id: str | None = None
+    report: ReportEntry | None = None
     body_line: int = 1  # line of the file where the Markdown body starts
     body_markdown: str = ""
 
@@ -95,6 +110,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
+    since: Day | None = None  # the first day of its window, when it has no `items:`
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,13 +28,14 @@ from newsletter.errors import (
 from newsletter.settings.load import Settings
 from newsletter.settings.social import PLATFORMS
 from newsletter.slugs import slugify
+from newsletter.report.frontmatter import read_report_block
 
 
 ITEM_KEYS = {
     "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
-    "author", "url", "event", "publication", "social", "draft", "id",
+    "author", "url", "event", "publication", "social", "draft", "id", "report",
 }
-ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+ISSUE_KEYS = {"title", "slug", "number", "date", "since", "subject", "preheader", "items"}
 EVENT_KEYS = {"start", "end", "location", "url"}
 PUBLICATION_KEYS = {"doi", "venue", "authors", "open_access_url"}
 # How other tools hold a post back (Jekyll, WordPress exports, ...): here each would publish it.
@@ -86,6 +87,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
+        report=read_report_block(fields, settings, diagnostics),
         body_line=document.body_line,
         body_markdown=document.body,
     )
@@ -113,6 +115,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
     assert title is not None and when is not None
     _refuse_publishing_by_mistake(fields, ISSUE_KEYS, "issue")
     items = fields.text_list("items") if fields.raw("items") is not None else None
+    since = fields.moment("since", settings.project.tz, required=False)
     editorial = first_paragraph(body_html)
     issue = Issue(
         source=document.path,
@@ -125,6 +128,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
         number=fields.integer("number"),
         items=items,
         body_markdown=document.body,
+        since=since.astimezone(settings.project.tz).date() if since else None,
     )
     diagnostics.extend(_unknown_keys(fields, ISSUE_KEYS))
     return issue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 
 DEFAULT_STATEMENT = "Funded by the European Union"
@@ -46,4 +47,17 @@ def _default_statement(grant: object) -> str:
     return f"{DEFAULT_STATEMENT} under grant agreement No {grant}."
 
 
-TABLE = SettingsTable("funding", read_funding)
+DOC = TableDoc("funding", "EU funding: printed with the EU emblem on every page and email.", SETTINGS_ANCHOR, (
+    KeyDoc("programme", "The funding programme.", '"Horizon Europe"', active=True),
+    KeyDoc("grant_agreement", "Your grant agreement number, as the grant agreement gives it.", '"101000000"',
+           active=True),
+    KeyDoc("granting_authority", "The agency your grant agreement names: CINEA, HaDEA, REA, ERCEA, ...",
+           '"the granting authority"', active=True),
+    KeyDoc("statement", "Only if your project officer asks for other wording than the default statement.",
+           '"Funded by the European Union under grant agreement No 101000000."'),
+    KeyDoc("disclaimer", "Only if asked: replaces the Horizon Europe \"Views and opinions expressed ...\" text.",
+           '"Views and opinions expressed are however those of the author(s) only ..."'),
+    KeyDoc("emblem", "Show the EU emblem (true or false).", "true", active=True),
+))
+
+TABLE = SettingsTable("funding", read_funding, doc=DOC)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 from newsletter.urls import WEB, encoded_url, link_problem
 
@@ -71,4 +72,17 @@ def _timezone(table: TableReader) -> str:
     return str(name)
 
 
-TABLE = SettingsTable("project", read_project)
+DOC = TableDoc("project", "The project: who is speaking, and where the newsletter is published.", SETTINGS_ANCHOR, (
+    KeyDoc("name", "The project's name, in every email, page and feed (required).", '"Acme"', active=True),
+    KeyDoc("tagline", "One line shown under the name on the web archive and in the plain-text email.",
+           '"News from the Acme project"', active=True),
+    KeyDoc("site_url", "Required: the address where the output/ folder will be published, ending in /.",
+           '"https://example.eu/newsletter/"', active=True),
+    KeyDoc("language", "The language of the newsletter, as a code such as en, fr or de.", '"en"', active=True),
+    KeyDoc("timezone", "A date without a time (2024-03-05) is that day in this time zone.", '"Europe/Brussels"',
+           active=True),
+    KeyDoc("logo", "The project's logo, a file in content/images/ (or an https:// address).", '"images/logo.png"'),
+    KeyDoc("contact", "The address readers may write to.", '"comms@example.eu"', active=True),
+))
+
+TABLE = SettingsTable("project", read_project, doc=DOC)
