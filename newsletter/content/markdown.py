@@ -189,20 +189,6 @@ def _restructured(fragment: str) -> str:
     return soup.decode(formatter=serialise) if changed else fragment
 
 
-def image_sources(fragment: str) -> list[str]:
-    """The `src` of every image of a sanitised fragment, in order, entities decoded."""
-    found: list[str] = []
-
-    def keep(tag: str, attribute: str, value: str) -> str:
-        if (tag, attribute) == ("img", "src"):
-            found.append(value)
-        return value
-
-    nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=keep,
-              url_schemes=URL_SCHEMES, link_rel=None)
-    return found
-
-
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, whitespace collapsed; a line break or block ends a word."""
     text = html.unescape(nh3.clean(_BREAKS.sub(r" \g<0>", fragment), tags=set()))
