@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from newsletter.confine import inside
+from newsletter.dates import isodate, longdate
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -123,13 +123,3 @@ class _ProjectLoader(jinja2.FileSystemLoader):
                                 SourceLocation(Path(self.folder.name, template)),
                                 "copy the file into templates/ instead of linking to it")
         return super().get_source(environment, template)
-
-
-def longdate(value: date | datetime) -> str:
-    """Format a date the way people write it: 7 December 2023."""
-    return f"{value.day} {value.strftime('%B')} {value.year}"
-
-
-def isodate(value: date | datetime) -> str:
-    """ISO 8601, with the offset for datetimes."""
-    return value.isoformat()

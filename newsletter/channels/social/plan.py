@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from newsletter.content.models import ItemType, NewsItem
 from newsletter.settings.social import PostingSchedule
-from newsletter.templates import longdate
+from newsletter.dates import longdate
 
 KINDS = ("post", "announce", "reminder", "today")
 EVENT_KINDS = ("announce", "reminder", "today")

@@ -21,7 +21,8 @@ from newsletter.channels.social.compose import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
-from newsletter.templates import Templates, longdate
+from newsletter.dates import longdate
+from newsletter.templates import Templates
 
 SHEET_TEMPLATE = "social/sheet.md"
 BAR_WIDTH = 12

@@ -20,6 +20,7 @@ from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site
 from newsletter.urls import is_web_address, url_path
 from newsletter.slugs import slugify
+from newsletter.dates import event_when
 from newsletter.templates import THEME_DIR, Templates
 
 
@@ -71,6 +72,7 @@ class _PageRenderer:
             "brand": site.settings.brand,
             "text_direction": text_direction(site.settings.project.language),
             "tag_slug": slugify,
+            "event_when": lambda event: event_when(event, site.settings.project.tz),
         }
 
     def __call__(self, path: str, template: str, **context: Any) -> Output:
