@@ -15,8 +15,8 @@ from newsletter.preview.files import has_dark_styles
 from newsletter.checks.email import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
 from newsletter.channels.social.plan import KIND_NAMES
+from newsletter.channels.social.renderer import PLAN_NAME
 
-PLAN_NAME = "social.json"  # the posting plan, written by the social channel
 
 
 @dataclass(frozen=True, slots=True)
