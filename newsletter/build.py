@@ -93,6 +93,7 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
                 channels: Sequence[Renderer] | None = None) -> list[Output]:
     """Run every channel in memory and return all outputs, in a stable order."""
     outputs: list[Output] = []
+    templates = templates.for_language(site.settings.project.language)
     for renderer in channels or renderers():
         if progress:
             progress(renderer.name)

@@ -15,6 +15,7 @@ from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
 from newsletter.toml_lines import key_line, key_lines
+from newsletter.settings_languages import language_funding, per_language, project_languages
 
 SETTINGS_FILE = "newsletter.toml"
 _TOO_DEEP = "tables or lists are nested too deeply to read"
@@ -22,12 +23,6 @@ PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
 ESP_PRESETS = ("mailchimp", "brevo", "listmonk", "buttondown", "generic")
 SMTP_SECURITY = ("starttls", "ssl", "none")
 SETTINGS_HINT = "fix these keys (see the README's settings section)"
-DEFAULT_STATEMENT = "Funded by the European Union"
-DEFAULT_DISCLAIMER = (
-    "Views and opinions expressed are however those of the author(s) only and do not "
-    "necessarily reflect those of the European Union or {authority}. Neither the European "
-    "Union nor the granting authority can be held responsible for them."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +34,12 @@ class ProjectSettings:
     timezone: str = "UTC"
     logo: str | None = None
     contact: str | None = None
+    further_languages: tuple[str, ...] = ()  # `languages` after the first, each built under output/<lang>/
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language published, the main one first."""
+        return (self.language, *self.further_languages)
 
     @property
     def tz(self) -> ZoneInfo:
@@ -53,6 +54,9 @@ class FundingSettings:
     statement: str = ""
     disclaimer: str = ""
     emblem: bool = True
+    # Texts newsletter.toml gives per language (a plain string is the main language's).
+    statements: dict[str, str] = field(default_factory=dict)
+    disclaimers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,11 +278,13 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     top = _Table(data, "", problems, known)
 
     project_table = top.table("project")
+    languages = project_languages(project_table)
     project = ProjectSettings(
         name=project_table.text("name", "", required=True),
         site_url=_site_url(project_table),
         tagline=project_table.text("tagline", ""),
-        language=project_table.text("language", "en"),
+        language=languages[0],
+        further_languages=languages[1:],
         timezone=_timezone(project_table),
         logo=_asset(project_table, "logo"),
         contact=project_table.text("contact"),
@@ -287,16 +293,14 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     funding_table = top.table("funding")
     grant = funding_table.get("grant_agreement", (str, int))
     authority = funding_table.text("granting_authority")
-    statement = funding_table.text("statement", multiline=True) or _default_statement(grant)
-    funding = FundingSettings(
+    funding = language_funding(FundingSettings(
         programme=funding_table.text("programme", "Horizon Europe"),
         grant_agreement=str(grant) if grant is not None else None,
         granting_authority=authority,
-        statement=statement,
-        disclaimer=funding_table.text("disclaimer", multiline=True)
-        or DEFAULT_DISCLAIMER.format(authority=authority or "the granting authority"),
         emblem=funding_table.get("emblem", bool, True),
-    )
+        statements=per_language(funding_table, "statement", languages),
+        disclaimers=per_language(funding_table, "disclaimer", languages),
+    ), languages[0])
 
     brand_table = top.table("brand")
     defaults = BrandSettings()
@@ -483,12 +487,6 @@ def _colour(table: _Table, name: str, default: str) -> str:
         table.problems.append(f"'{table.key(name)}' must be a colour like #0B5394 (got {value!r})")
         return default
     return str(value).upper()
-
-
-def _default_statement(grant: object) -> str:
-    if grant is None:
-        return DEFAULT_STATEMENT + "."
-    return f"{DEFAULT_STATEMENT} under grant agreement No {grant}."
 
 
 def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partner, ...]:

@@ -10,6 +10,7 @@ import jinja2
 
 from newsletter.confine import inside
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
+from newsletter.languages import date_range, longdate, text_direction, translations
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
@@ -18,7 +19,8 @@ _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
 class Templates:
     """Find and render templates; every Jinja failure becomes a one-line TemplateError."""
 
-    def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None):
+    def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None,
+                 language: str = "en"):
         theme = jinja2.FileSystemLoader(str(THEME_DIR))
         loaders: list[jinja2.BaseLoader] = []
         self.project_templates = project_templates
@@ -38,9 +40,30 @@ class Templates:
             auto_reload=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
-        self.env.filters.update(longdate=longdate, isodate=isodate)
-        self.env.globals.update(globals or {})
+        self.language = language
+        self.globals = globals or {}
+        # `{% trans %}` blocks are written across lines in the theme: their whitespace is layout, not text.
+        self.env.policies["ext.i18n.trimmed"] = True
+        self.translations = translations(language, project_templates)
+        self.env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters.update(
+            longdate=lambda value: longdate(value, language),
+            isodate=isodate,
+            daterange=lambda start, end: date_range(start, end, language),
+        )
+        self.env.globals.update(self.globals, language=language, text_direction=text_direction(language))
+
+    def for_language(self, language: str) -> Templates:
+        """The same templates, writing the theme's strings and dates in `language`."""
+        if language == self.language:
+            return self
+        return Templates(self.project_templates, self.globals, language)
+
+    def gettext(self, message: str) -> str:
+        """A theme string in the templates' language (for the few strings Python code writes)."""
+        return str(self.translations.gettext(message))
 
     def render(self, name: str, **context: Any) -> str:
         """Render a theme file by name with the given context."""
@@ -118,11 +141,6 @@ class _ProjectLoader(jinja2.FileSystemLoader):
                                 SourceLocation(Path(self.folder.name, template)),
                                 "copy the file into templates/ instead of linking to it")
         return super().get_source(environment, template)
-
-
-def longdate(value: date | datetime) -> str:
-    """Format a date the way people write it: 7 December 2023."""
-    return f"{value.day} {value.strftime('%B')} {value.year}"
 
 
 def isodate(value: date | datetime) -> str:

@@ -303,7 +303,7 @@ def test_overriding_one_part_changes_the_email_and_nothing_else(example_project:
     footer = example_project / "templates" / "email" / "footer.mjml"
     footer.parent.mkdir(parents=True)
     footer.write_text((REPO / "newsletter/theme/email/footer.mjml").read_text().replace(
-        "Follow {{ settings.project.name }}:", "Find {{ settings.project.name }} on"))
+        "{% trans name=settings.project.name %}Follow {{ name }}:{% endtrans %}", "Find {{ settings.project.name }} on"))
     after = build_project(example_project, BuildOptions(out_dir=tmp_path / "after", as_of=EXAMPLE_AS_OF))
     old = {output.path.as_posix(): output.data for output in before.outputs}
     new = {output.path.as_posix(): output.data for output in after.outputs}

@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
+from newsletter.languages import N_
 
 
 class ItemType(str, Enum):
@@ -24,12 +25,13 @@ class ItemType(str, Enum):
         return _HEADINGS[self]
 
 
+# In English; the templates translate them (N_ marks them for the catalogs).
 _HEADINGS = {
-    ItemType.NEWS: "News",
-    ItemType.EVENT: "Events",
-    ItemType.PUBLICATION: "Publications",
-    ItemType.DELIVERABLE: "Deliverables",
-    ItemType.PRESS: "Press",
+    ItemType.NEWS: N_("News"),
+    ItemType.EVENT: N_("Events"),
+    ItemType.PUBLICATION: N_("Publications"),
+    ItemType.DELIVERABLE: N_("Deliverables"),
+    ItemType.PRESS: N_("Press"),
 }
 
 

@@ -15,6 +15,7 @@ from markupsafe import Markup
 from newsletter.assemble import Edition
 from newsletter.content.markdown import sanitize
 from newsletter.errors import RenderError, SourceLocation
+from newsletter.languages import N_, text_direction, theme_text
 from newsletter.memo import remember
 from newsletter.render import Output, text_output
 from newsletter.render.email_context import (
@@ -28,7 +29,6 @@ from newsletter.render.email_context import (
 )
 from newsletter.render.email_html import compile_mjml, tag_links, utm_params, utm_tagger
 from newsletter.render.email_mime import build_message, message_bytes
-from newsletter.render.web import RTL_LANGUAGES
 from newsletter.settings import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -121,9 +121,9 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "links": links,
         "esp": esp_preset(site),
         "lang": project.language,
-        "text_direction": "rtl" if project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+        "text_direction": text_direction(project.language),
         "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
-        "emblem": email_image(site, EMBLEM, "Flag of the European Union", 75) if settings.funding.emblem else None,
+        "emblem": email_image(site, EMBLEM, theme_text(site, N_("Flag of the European Union")), 75) if settings.funding.emblem else None,
         "editorial": Markup(editorial_html(site, edition)),
         "editorial_text": editorial_text(site, edition),
         "preheader_filler": PREHEADER_FILLER,

@@ -13,6 +13,7 @@ import imagesize  # type: ignore[import-untyped]
 from newsletter.assemble import Edition
 from newsletter.confine import inside, relative_path
 from newsletter.content.models import Event, ItemType, NewsItem
+from newsletter.languages import date_range, longdate, short_time
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
@@ -157,29 +158,28 @@ def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str) -> Card:
         # An issue prepared ahead of its items' dates links to their cards until their pages exist.
         link=site.reader_url(item) or f"{web_version}#{site.item_anchor(item)}",
         image=image,
-        when=event_when(item.event, tz) if item.event else None,
+        when=event_when(item.event, tz, site.settings.project.language) if item.event else None,
         doi_url=item.publication.doi_url if item.publication else None,
     )
 
 
-def event_when(event: Event, tz: ZoneInfo) -> str:
-    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone."""
+def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
+    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone
+    and in the forms of `language`."""
     start = _local(event.start, tz)
     end = _local(event.end, tz) if event.end else None
     # The loader turns a date alone into midnight: that is a day, not a time.
     timed = start.time() != time(0) or (end is not None and end.time() != time(0))
     if end is None or end.date() == start.date():
-        text = _day(start)
+        text = longdate(start, language)
         if timed:
-            text += f", {start:%H:%M}" + (f"–{end:%H:%M}" if end and end != start else "") + f" {start.tzname()}"
+            text += f", {short_time(start, language)}"
+            text += (f"–{short_time(end, language)}" if end and end != start else "") + f" {start.tzname()}"
     elif timed:
-        text = f"{_day(start)}, {start:%H:%M} {start.tzname()} – {_day(end)}, {end:%H:%M} {end.tzname()}"
-    elif (start.year, start.month) == (end.year, end.month):
-        text = f"{start.day}–{_day(end)}"
-    elif start.year == end.year:
-        text = f"{start.day} {start:%B} – {_day(end)}"
+        text = (f"{longdate(start, language)}, {short_time(start, language)} {start.tzname()} – "
+                f"{longdate(end, language)}, {short_time(end, language)} {end.tzname()}")
     else:
-        text = f"{_day(start)} – {_day(end)}"
+        text = date_range(start.date(), end.date(), language)
     return f"{text}, {event.location}" if event.location else text
 
 
@@ -187,10 +187,6 @@ def _local(value: date | datetime, tz: ZoneInfo) -> datetime:
     if isinstance(value, datetime):
         return value.astimezone(tz)
     return datetime.combine(value, time(0), tz)
-
-
-def _day(value: date) -> str:
-    return f"{value.day} {value:%B} {value.year}"
 
 
 def partners(site: Site) -> tuple[PartnerLink, ...]:

@@ -13,13 +13,11 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
+from newsletter.languages import text_direction
 from newsletter.render import Output, text_output
 from newsletter.site import IMAGES, Site, url_path
 from newsletter.slugs import slugify
 from newsletter.templates import THEME_DIR, Templates
-
-RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
-
 
 class WebRenderer:
     name = "web"
@@ -66,7 +64,7 @@ class _PageRenderer:
             "site": site,
             "settings": site.settings,
             "brand": site.settings.brand,
-            "text_direction": "rtl" if site.settings.project.language.split("-")[0] in RTL_LANGUAGES else "ltr",
+            "text_direction": text_direction(site.settings.project.language),
             "tag_slug": slugify,
         }
 
