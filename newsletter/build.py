@@ -15,6 +15,7 @@ from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.language_sites import in_language, language_sites
 from newsletter.memo import RenderMemo
 from newsletter.render import Output, Renderer
 from newsletter.settings import Settings, load_settings
@@ -93,11 +94,13 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
                 channels: Sequence[Renderer] | None = None) -> list[Output]:
     """Run every channel in memory and return all outputs, in a stable order."""
     outputs: list[Output] = []
-    templates = templates.for_language(site.settings.project.language)
-    for renderer in channels or renderers():
-        if progress:
-            progress(renderer.name)
-        outputs.extend(renderer.render(site, templates))
+    for index, (language, each) in enumerate(language_sites(site)):
+        rendered: list[Output] = []
+        for renderer in channels or renderers():
+            if progress:
+                progress(renderer.name if not index else f"{renderer.name} ({language})")
+            rendered.extend(renderer.render(each, templates.for_language(language)))
+        outputs.extend(in_language(language, rendered) if index else rendered)
     return outputs
 
 
@@ -121,9 +124,10 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     outputs = render_site(replace(site, memo=memo), project_templates(root), progress)
     keep: list[str] = []
     if options.issue is not None:
-        prefix = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
-        outputs = [output for output in outputs if output.path.as_posix().startswith(prefix)]
-        keep = [path for path in read_manifest(out_dir) if not path.startswith(prefix)]
+        path = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
+        prefixes = (path, *(f"{language}/{path}" for language in site.settings.project.further_languages))
+        outputs = [output for output in outputs if output.path.as_posix().startswith(prefixes)]
+        keep = [path for path in read_manifest(out_dir) if not path.startswith(prefixes)]
     if progress:
         progress("write")
     report = write_outputs(out_dir, outputs, keep=keep)

@@ -8,7 +8,7 @@ from datetime import date
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from newsletter.check_languages import missing_translations
+from newsletter.check_languages import missing_translations, stale_translations
 from newsletter.content.loader import collect_catalog
 from newsletter.content.prepare import CACHE_DIR, DocumentCache
 from newsletter.diagnostics import Diagnostic, Severity, error, one_edit_apart, warning
@@ -63,7 +63,8 @@ def output_checks() -> tuple[OutputCheck, ...]:
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
-            *_tag_spellings(root, catalog), *missing_translations(root, settings)]
+            *_tag_spellings(root, catalog), *missing_translations(root, settings),
+            *stale_translations(root, catalog)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:

@@ -1,16 +1,24 @@
-"""Checks of the readers' languages: theme strings a published language has no translation for."""
+"""Checks of the readers' languages: theme strings a published language lacks, translations behind their original."""
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
+from newsletter.confine import Refused, read_project_file
+from newsletter.content.frontmatter import locate
+from newsletter.content.models import Catalog
+from newsletter.content.prepare import CACHE_DIR
+from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import SourceLocation
 from newsletter.languages import LOCALE_DIR, PROJECT_LOCALE, packaged_languages, theme_message_ids, translated_ids
 from newsletter.settings import Settings
 
 TEMPLATE_CATALOG = LOCALE_DIR / "messages.pot"
+# Which version of its original each translation was last written against (by content hash).
+TRANSLATION_RECORD = "translations.marshal"
 
 
 def missing_translations(root: Path, settings: Settings) -> list[Diagnostic]:
@@ -46,3 +54,33 @@ def _theme_ids() -> frozenset[str]:
     with TEMPLATE_CATALOG.open("rb") as file:
         return frozenset(message.id if isinstance(message.id, str) else message.id[0]
                          for message in read_po(file) if message.id)
+
+
+def stale_translations(root: Path, catalog: Catalog) -> list[Diagnostic]:
+    """A warning per translation whose original changed since the translation last did.
+
+    The build cache remembers, for each translation, the hash of its original when the translation
+    itself last changed; a translation met for the first time counts as up to date.
+    """
+    from newsletter.store import MarshalStore
+
+    record = MarshalStore(root / CACHE_DIR / TRANSLATION_RECORD, "translations-1")
+    findings = []
+    for translation in catalog.translations:
+        original = original_path(translation.source)
+        try:
+            own, base = (hashlib.sha256(read_project_file(root, root / path)).hexdigest()
+                         for path in (translation.source, original))
+        except (OSError, Refused):
+            continue  # the loader reports files it cannot read
+        key = translation.source.as_posix()
+        known = record.get(key)
+        if not (isinstance(known, tuple) and len(known) == 2) or known[0] != own:
+            record.put(key, (own, base))
+        elif known[1] != base:
+            findings.append(warning(
+                "stale-translation", locate(root, translation.source),
+                f"{original.name} changed since this {translation.language} translation was last edited",
+                f"bring the translation up to date with {original.as_posix()}; saving it clears this warning"))
+    record.save()
+    return findings

@@ -219,3 +219,13 @@ def theme_text(site: Site, message: str, **values: object) -> str:
     """A theme string that Python code writes (a feed's description, an image's alt text), in the site's language."""
     text = str(translations(site.settings.project.language, site.root / "templates").gettext(message))
     return text % values if values else text
+
+
+def language_name(tag: str) -> str:
+    """A language's name in itself, as a language switch shows it: English, Français, Deutsch, Ελληνικά."""
+    try:
+        locale = locale_of(tag)
+    except ValueError:
+        return tag
+    name = locale.get_display_name(locale) or tag
+    return name[:1].upper() + name[1:]

@@ -12,6 +12,7 @@ from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
+from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
 from newsletter.memo import RenderMemo
 from newsletter.settings import Settings
@@ -61,6 +62,10 @@ class Site:
     diagnostics: tuple[Diagnostic, ...] = ()
     # Rendered parts remembered from earlier builds; None renders everything afresh.
     memo: RenderMemo | None = field(default=None, compare=False, repr=False)
+    # In a further language (see language_sites.py): items its issues show untranslated, in their own
+    # language; they have no page and no feed entry here. And each page's versions in every language.
+    foreign: frozenset[str] = frozenset()
+    alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:
@@ -68,7 +73,7 @@ class Site:
         tz = self.settings.project.tz
         return tuple(
             item for item in self.catalog.items
-            if (self.drafts or not item.draft) and local_day(item, tz) <= self.as_of
+            if (self.drafts or not item.draft) and local_day(item, tz) <= self.as_of and item.slug not in self.foreign
         )
 
     @cached_property
@@ -181,7 +186,11 @@ class Site:
 
     @cached_property
     def _documents(self) -> dict[str, NewsItem | Issue]:
-        return {record.source.as_posix(): record for record in (*self.catalog.items, *self.catalog.issues)}
+        records = (*self.catalog.items, *self.catalog.issues)
+        found = {record.source.as_posix(): record for record in records}
+        # A translation is also found at its original's file name, which links in every language write.
+        found.update({original_path(record.source).as_posix(): record for record in records if record.language})
+        return found
 
     def _resolve(self, href: str, source: str) -> ContentLink:
         parts = urlsplit(href)
@@ -212,6 +221,8 @@ class Site:
         for path in candidates:
             record = self._documents.get(f"content/{path}")
             if isinstance(record, NewsItem):
+                if record.slug in self.foreign and record.url:
+                    return ContentLink(record.url)  # untranslated: its page in its own language
                 if not self.has_page(record):
                     day = local_day(record, self.settings.project.tz)
                     why = "is a draft" if record.draft and not self.drafts else f"is dated {day}, after {self.as_of}"

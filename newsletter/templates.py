@@ -10,7 +10,7 @@ import jinja2
 
 from newsletter.confine import inside
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
-from newsletter.languages import date_range, longdate, text_direction, translations
+from newsletter.languages import date_range, language_name, longdate, text_direction, translations
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
@@ -52,6 +52,7 @@ class Templates:
             longdate=lambda value: longdate(value, language),
             isodate=isodate,
             daterange=lambda start, end: date_range(start, end, language),
+            language_name=language_name,
         )
         self.env.globals.update(self.globals, language=language, text_direction=text_direction(language))
 

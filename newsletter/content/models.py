@@ -80,6 +80,7 @@ class NewsItem:
     id: str | None = None
     body_line: int = 1  # line of the file where the Markdown body starts
     body_markdown: str = ""
+    language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
+    language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,8 @@ class Catalog:
     items: tuple[NewsItem, ...]
     issues: tuple[Issue, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    # Items and issues in further languages, each with the slug and date of its original.
+    translations: tuple[NewsItem | Issue, ...] = ()
 
     def item(self, slug: str) -> NewsItem | None:
         return next((item for item in self.items if item.slug == slug), None)
