@@ -226,6 +226,7 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
     \b
     Example:
       newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org
+      newsletter send-test fr/issue-2 --to partenaire@example.org   (the French edition)
     """
     import os
 

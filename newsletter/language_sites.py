@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from newsletter.assemble import Edition
 from newsletter.content.models import Catalog, Issue, NewsItem
+from newsletter.errors import UsageError
 from newsletter.render import Output
 from newsletter.settings_languages import language_funding
 from newsletter.site import Site
@@ -84,3 +85,18 @@ def page_versions(sites: list[tuple[str, Site]]) -> dict[str, dict[str, tuple[tu
 def in_language(language: str, outputs: list[Output]) -> list[Output]:
     """A further language's outputs, moved under `<language>/`."""
     return [replace(output, path=PurePosixPath(language, output.path)) for output in outputs]
+
+
+def language_edition(site: Site, language: str, slug: str) -> tuple[Site, str]:
+    """The site an issue is sent from in `language` ("" for the main one), and its folder in output/."""
+    if not language or language == site.settings.project.language:
+        return site, ""
+    further = site.settings.project.further_languages
+    if language not in further:
+        raise UsageError(f"'{language}' is not one of the languages the project publishes",
+                         hint=f"use one of: {', '.join(further) or 'none: set [project] languages'}")
+    translated = site_in(site, language)
+    if not any(edition.slug == slug for edition in translated.editions):
+        raise UsageError(f"issue '{slug}' has no {language} translation",
+                         hint=f"write content/issues/<its file>.{language}.md, or send '{slug}'")
+    return translated, f"{language}/"

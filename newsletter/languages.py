@@ -188,7 +188,6 @@ def theme_message_ids(folders: Iterable[Path]) -> frozenset[str]:
     passed over: the build reports it where it uses it.
     """
     from babel.messages.extract import extract
-    from jinja2.ext import babel_extract
 
     from newsletter.confine import inside
 
@@ -203,7 +202,7 @@ def theme_message_ids(folders: Iterable[Path]) -> frozenset[str]:
                 continue
             try:
                 with path.open("rb") as file:
-                    found = list(extract(babel_extract, file, options=_JINJA_OPTIONS))
+                    found = list(extract("jinja2.ext:babel_extract", file, options=_JINJA_OPTIONS))
             except Exception:  # not UTF-8, not a template: the build says so where it renders it
                 continue
             ids.update(message if isinstance(message, str) else message[0] for _line, message, _c, _x in found)

@@ -186,7 +186,7 @@ class Site:
 
     @cached_property
     def _documents(self) -> dict[str, NewsItem | Issue]:
-        records = (*self.catalog.items, *self.catalog.issues)
+        records: tuple[NewsItem | Issue, ...] = (*self.catalog.items, *self.catalog.issues)
         found = {record.source.as_posix(): record for record in records}
         # A translation is also found at its original's file name, which links in every language write.
         found.update({original_path(record.source).as_posix(): record for record in records if record.language})

@@ -186,6 +186,21 @@ def test_a_build_with_several_languages_is_deterministic(example: tuple[Path, Pa
     assert tree_bytes(again) == tree_bytes(out)
 
 
+def test_send_test_sends_the_edition_of_the_language_asked_for(tmp_path: Path):
+    from newsletter.errors import UsageError
+    from newsletter.send import send_issue_test
+
+    root = copy_example(tmp_path / "project")
+    french = send_issue_test(root, "fr/issue-3", ["a@example.org"], {}, dry_run=True)
+    english = send_issue_test(root, "issue-3", ["a@example.org"], {}, dry_run=True)
+    assert french.subject.endswith("OPINCHARGE n° 3 : nos premières données ouvertes, une école d'été et Donostia")
+    assert english.subject.endswith("OPINCHARGE #3: our first open data set, a summer school and Donostia")
+    with pytest.raises(UsageError, match="issue 'issue-1' has no fr translation"):
+        send_issue_test(root, "fr/issue-1", ["a@example.org"], {}, dry_run=True)
+    with pytest.raises(UsageError, match="'de' is not one of the languages the project publishes"):
+        send_issue_test(root, "de/issue-3", ["a@example.org"], {}, dry_run=True)
+
+
 def test_the_preview_switches_an_issue_between_its_languages(tmp_path: Path):
     from newsletter.preview.app import PreviewApp
     from newsletter.preview.builder import PreviewBuilder
