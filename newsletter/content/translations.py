@@ -25,8 +25,9 @@ Record = TypeVar("Record", NewsItem, Issue)
 def translation_language(path: Path, languages: Sequence[str]) -> str | None:
     """The language of a translation's file name (`x.fr.md` -> `fr`), or None for an original.
 
-    A suffix counts when it is a published language or a language CLDR knows (`x.sv.md` in a
-    project that does not publish Swedish is a translation left out, not an item).
+    A suffix counts when it is a published language; in a project of several languages also when
+    it is one CLDR knows (`x.sv.md` where Swedish is not published is a translation left out, and
+    reported). A project of one language keeps reading `x.mr.md` as an item of its own, as it always has.
     """
     stem = path.name.removesuffix(".md")
     _, dot, suffix = stem.rpartition(".")
@@ -35,6 +36,8 @@ def translation_language(path: Path, languages: Sequence[str]) -> str | None:
     for language in languages:
         if suffix.lower() == language.lower():
             return language
+    if len(languages) < 2:
+        return None
     return suffix if len(suffix) <= 8 and is_known_language(suffix) else None
 
 
