@@ -31,8 +31,8 @@ def language_sites(site: Site) -> list[tuple[str, Site]]:
 def site_in(site: Site, language: str) -> Site:
     """The site as readers of `language` see it, its URLs under `<site_url><language>/`."""
     main = site.settings.project.language
-    project = replace(site.settings.project, language=language,
-                      site_url=f"{site.settings.project.site_url}{language}/")
+    project = replace(site.settings.project, language=language, tagline=site.settings.project.taglines.get(
+        language, site.settings.project.tagline), site_url=f"{site.settings.project.site_url}{language}/")
     settings = replace(site.settings, project=project, funding=language_funding(site.settings.funding, language))
     items = {record.slug: record for record in site.catalog.translations
              if record.language == language and isinstance(record, NewsItem)}

@@ -35,6 +35,7 @@ class ProjectSettings:
     logo: str | None = None
     contact: str | None = None
     further_languages: tuple[str, ...] = ()  # `languages` after the first, each built under output/<lang>/
+    taglines: dict[str, str] = field(default_factory=dict)  # per language, when newsletter.toml gives a table
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -279,10 +280,12 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     project_table = top.table("project")
     languages = project_languages(project_table)
+    taglines = per_language(project_table, "tagline", languages)
     project = ProjectSettings(
         name=project_table.text("name", "", required=True),
         site_url=_site_url(project_table),
-        tagline=project_table.text("tagline", ""),
+        tagline=taglines.get(languages[0], ""),
+        taglines=taglines,
         language=languages[0],
         further_languages=languages[1:],
         timezone=_timezone(project_table),

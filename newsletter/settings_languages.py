@@ -47,12 +47,15 @@ def per_language(table: _Table, name: str, languages: tuple[str, ...]) -> dict[s
     if value is None:
         return {}
     if isinstance(value, str):
-        text = table.text(name, multiline=True)
+        text = table.text(name, multiline=name != "tagline")
         return {languages[0]: text} if text else {}
     texts = {}
     for tag in sorted(value):
         if not isinstance(value[tag], str) or not value[tag].strip():
             table.problems.append(f"'{table.key(name)}.{tag}' must be text (got {value[tag]!r})")
+        elif name == "tagline" and any(ord(char) < 32 or ord(char) == 127 for char in value[tag]):
+            table.problems.append(f"'{table.key(name)}.{tag}' must be one line of text "
+                                  "(it holds a line break or another control character)")
         elif _known_tag(tag):
             texts[tag] = value[tag].strip()
         else:

@@ -172,6 +172,8 @@ def test_the_example_publishes_a_complete_french_issue(example: tuple[Path, Path
     titles = {h3.get_text(strip=True): h3.get("lang") for h3 in html.find_all("h3")}
     assert titles["Deuxième assemblée générale à Donostia-Saint-Sébastien"] is None
     assert any(lang == "en" for lang in titles.values())  # untranslated items, marked
+    archive = BeautifulSoup((out / "fr" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert archive.select_one("p.tagline").get_text() == "Les interfaces des batteries observées à l'œuvre, de l'atome à la cellule"
     manifest = set(read_manifest(out))
     assert {"fr/index.html", "fr/feed.xml", "fr/atom.xml", "fr/feed.json", "fr/social/drafts.json",
             "fr/social/drafts.csv", "fr/news/open-dataset-zenodo/index.html"} <= manifest
