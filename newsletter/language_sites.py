@@ -33,7 +33,7 @@ def site_in(site: Site, language: str) -> Site:
     main = site.settings.project.language
     project = replace(site.settings.project, language=language, tagline=site.settings.project.taglines.get(
         language, site.settings.project.tagline), site_url=f"{site.settings.project.site_url}{language}/")
-    settings = replace(site.settings, project=project, funding=language_funding(site.settings.funding, language))
+    settings = replace(site.settings, project=project, funding=language_funding(site.settings.funding, language, main=False))
     items = {record.slug: record for record in site.catalog.translations
              if record.language == language and isinstance(record, NewsItem)}
     issues = {record.slug: record for record in site.catalog.translations

@@ -15,7 +15,7 @@ from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
 from newsletter.toml_lines import key_line, key_lines
-from newsletter.settings_languages import language_funding, per_language, project_languages
+from newsletter.settings_languages import MAIN, language_funding, per_language, project_languages
 
 SETTINGS_FILE = "newsletter.toml"
 _TOO_DEEP = "tables or lists are nested too deeply to read"
@@ -280,11 +280,11 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
 
     project_table = top.table("project")
     languages = project_languages(project_table)
-    taglines = per_language(project_table, "tagline", languages)
+    taglines = per_language(project_table, "tagline")
     project = ProjectSettings(
         name=project_table.text("name", "", required=True),
         site_url=_site_url(project_table),
-        tagline=taglines.get(languages[0], ""),
+        tagline=taglines.get(MAIN) or taglines.get(languages[0], ""),
         taglines=taglines,
         language=languages[0],
         further_languages=languages[1:],
@@ -301,9 +301,9 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         grant_agreement=str(grant) if grant is not None else None,
         granting_authority=authority,
         emblem=funding_table.get("emblem", bool, True),
-        statements=per_language(funding_table, "statement", languages),
-        disclaimers=per_language(funding_table, "disclaimer", languages),
-    ), languages[0])
+        statements=per_language(funding_table, "statement"),
+        disclaimers=per_language(funding_table, "disclaimer"),
+    ), languages[0], main=True)
 
     brand_table = top.table("brand")
     defaults = BrandSettings()

@@ -41,14 +41,17 @@ def _known(table: _Table, key: str, tag: str) -> bool:
     return True
 
 
-def per_language(table: _Table, name: str, languages: tuple[str, ...]) -> dict[str, str]:
-    """A text that is a string (the main language's) or a table of language -> text."""
+MAIN = ""  # the key of a text given as a plain string: the main language's
+
+
+def per_language(table: _Table, name: str) -> dict[str, str]:
+    """A text that is a string (under MAIN: the main language's) or a table of language -> text."""
     value: Any = table.get(name, (str, dict))
     if value is None:
         return {}
     if isinstance(value, str):
         text = table.text(name, multiline=name != "tagline")
-        return {languages[0]: text} if text else {}
+        return {MAIN: text} if text else {}
     texts = {}
     for tag in sorted(value):
         if not isinstance(value[tag], str) or not value[tag].strip():
@@ -60,7 +63,7 @@ def per_language(table: _Table, name: str, languages: tuple[str, ...]) -> dict[s
             texts[tag] = value[tag].strip()
         else:
             table.problems.append(f"'{table.key(name)}.{tag}' is not a known language; "
-                                  f"use the tags of 'project.languages' ({', '.join(languages)})")
+                                  "use the tags of 'project.languages', such as en, fr or pt-BR")
     return texts
 
 
@@ -72,10 +75,15 @@ def _known_tag(tag: str) -> bool:
     return True
 
 
-def language_funding(funding: FundingSettings, language: str) -> FundingSettings:
-    """The funding texts in `language`: as newsletter.toml gives them for it, else the EU's wording in it."""
+def language_funding(funding: FundingSettings, language: str, main: bool) -> FundingSettings:
+    """The funding texts in `language` (the `main` one or not): as newsletter.toml gives them for it,
+    else the EU's wording in it. A plain string is the main language's."""
+    statements = {**funding.statements, language: funding.statements[MAIN]} if main and MAIN in funding.statements \
+        else funding.statements
+    disclaimers = {**funding.disclaimers, language: funding.disclaimers[MAIN]} if main and MAIN in funding.disclaimers \
+        else funding.disclaimers
     return replace(
         funding,
-        statement=funding.statements.get(language) or default_statement(language, funding.grant_agreement),
-        disclaimer=funding.disclaimers.get(language) or default_disclaimer(language, funding.granting_authority),
+        statement=statements.get(language) or default_statement(language, funding.grant_agreement),
+        disclaimer=disclaimers.get(language) or default_disclaimer(language, funding.granting_authority),
     )

@@ -28,6 +28,7 @@ from newsletter.languages import (
     theme_message_ids,
 )
 from newsletter.settings import load_settings
+from newsletter.settings_languages import language_funding
 from newsletter.templates import THEME_DIR
 
 from .conftest import MINIMAL_SETTINGS, REPO
@@ -283,6 +284,9 @@ def test_every_official_eu_language_has_its_funding_statement(tmp_path: Path, la
 def test_a_statement_may_be_a_string_or_a_table_per_language(tmp_path: Path):
     plain = _settings(tmp_path, 'languages = ["en", "fr"]', 'statement = "Our own words."')
     assert plain.funding.statement == "Our own words."  # type: ignore[attr-defined]
+    assert plain.funding.statements == {"": "Our own words."}  # type: ignore[attr-defined]
+    french = language_funding(plain.funding, "fr", main=False)  # type: ignore[attr-defined]
+    assert french.statement.startswith("Financé par l'Union européenne")  # the string is the main language's
     table = _settings(tmp_path, 'languages = ["en", "fr"]', 'statement = { fr = "Nos propres mots." }')
     assert table.funding.statements == {"fr": "Nos propres mots."}  # type: ignore[attr-defined]
     assert table.funding.statement.startswith("Funded by the European Union")  # type: ignore[attr-defined]
