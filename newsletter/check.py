@@ -54,10 +54,11 @@ def output_checks() -> tuple[OutputCheck, ...]:
     """The checks that run over rendered outputs, one per channel that has any."""
     # Imported here: a build runs the project rules below, and needs none of these.
     from newsletter.links import check_internal_links
+    from newsletter.publish.stale import check_published
     from newsletter.render.email_checks import check_emails
     from newsletter.render.social_checks import check_social
 
-    return (check_emails, check_social, check_internal_links)
+    return (check_emails, check_social, check_internal_links, check_published)
 
 
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
@@ -179,6 +180,10 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
         outputs = render_site(site, project_templates(root))
     except NewsletterError as exc:
         return [*settings.warnings, *catalog.diagnostics, as_diagnostic(exc)]
+    if online:
+        from newsletter.publish.stale import fetch_publish_record
+
+        findings.extend(fetch_publish_record(root, settings))  # before check_published reads it
     for run in output_checks():
         findings.extend(run(site, outputs))
     if online:

@@ -236,6 +236,30 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
     click.echo("\n".join(report.describe()))
 
 
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing on the target.")
+@click.option("--to", "to", default=None, metavar="URL", help="Publish here instead of [publish] to.")
+@click.pass_context
+def publish(ctx: click.Context, dry_run: bool, to: str | None) -> None:
+    """Upload output/ to where site_url is served: only what changed since the last publish.
+
+    Builds first when the content changed. The target is [publish] to in newsletter.toml:
+    sftp://user@host/path/ (SSH as your ssh command has it: agent, ~/.ssh/config,
+    known_hosts) or file:///path/. A password or key passphrase only from
+    NEWSLETTER_PUBLISH_PASSWORD.
+
+    \b
+    Example:
+      newsletter publish --dry-run
+    """
+    from newsletter.publish.progress import UploadBar
+    from newsletter.publish.run import publish_project
+
+    with UploadBar(sys.stderr) as progress:
+        report = publish_project(project_root(ctx), to=to, dry_run=dry_run, progress=progress)
+    click.echo("\n".join(report.describe()))
+
+
 def main() -> None:
     """Entry point of the `newsletter` console script."""
     cli(prog_name="newsletter")

@@ -90,3 +90,7 @@ class SendError(NewsletterError):
 
 class ExportFormatError(ContentError):
     """A file to import is not a readable WordPress export or RSS feed."""
+
+
+class PublishError(NewsletterError):
+    """The output could not be published to its target."""

@@ -2,7 +2,8 @@
 
 One check for every URL a project writes, in content (`url:`, `event.url`) and in settings
 (`site_url`, `unsubscribe_url`, `[[partners]] url` and `logo`): `javascript:` or `data:` in an
-email runs in some clients and is a phishing lure in all.
+email runs in some clients and is a phishing lure in all. And one way to write each of them, and
+every link of a Markdown body, into the outputs: percent-encoded once (`encoded_url`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,11 @@ from urllib.parse import urlsplit
 
 WEB = ("http", "https")
 WEB_AND_MAIL = ("http", "https", "mailto")
+# What may stay as written in a URL (RFC 3986): unreserved and reserved characters, and a `%` that starts an
+# escape. `[` and `]` belong to a host alone.
+_NOT_IN_URL = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]")
+_NOT_IN_HOST = re.compile(r"%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~:@!$&'()*+,;=%\[\]]")
+_SCHEME_AND_HOST = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*:)?(//[^/?#]*)?")
 # A merge tag an email service replaces with a subscriber's own link when it sends, e.g.
 # Mailchimp *|UNSUB|*, Brevo {{ unsubscribe }}, Listmonk {{ UnsubscribeURL }}, Buttondown
 # {{ unsubscribe_url }}, Mailgun %unsubscribe_url%, Mailjet [[UNSUB_LINK_EN]], Sendy [unsubscribe].
@@ -54,6 +60,28 @@ def valid_host(host: str) -> bool:
     except UnicodeError:
         return False
     return True
+
+
+def encoded_url(url: str) -> str:
+    """`url` as a person wrote it, percent-encoded once, so it parses in every browser, mail client and feed reader.
+
+    Spaces, letters of other scripts, `<`, `"` and a `%` that starts no escape become escapes
+    (UTF-8); escapes already there stay as they are, so encoding twice changes nothing. A host in
+    another script takes its DNS form (IDNA).
+    """
+    start = _SCHEME_AND_HOST.match(url)
+    scheme, slashes, netloc = start.group(1) or "", "//" if start.group(2) else "", (start.group(2) or "")[2:]
+    try:
+        netloc = ascii_host(netloc)
+    except UnicodeError:  # not a host name IDNA can write: its letters are escaped like the rest
+        pass
+    rest, hash_, fragment = url[start.end():].partition("#")
+    return (scheme + slashes + _NOT_IN_HOST.sub(_escape, netloc) + _NOT_IN_URL.sub(_escape, rest)
+            + hash_ + _NOT_IN_URL.sub(_escape, fragment.replace("#", "%23")))
+
+
+def _escape(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
 def ascii_host(netloc: str) -> str:

@@ -89,7 +89,9 @@ def find_links(
     sources = _read_sources(project_dir)
     links = []
     for url, forms in written.items():
-        where = _locate(sources, [*dict.fromkeys(forms), url, *_doi(url)]) or fallback[url]
+        # Content writes an address as it likes; the outputs percent-encode it.
+        written_forms = [*forms, url, *_doi(url)]
+        where = _locate(sources, list(dict.fromkeys([*written_forms, *map(unquote, written_forms)]))) or fallback[url]
         links.append(Link(url, where))
     return links
 

@@ -101,7 +101,7 @@ def init_project(directory: Path, name: str | None = None, today: date | None = 
         SETTINGS_FILE: settings,
         f"content/news/{day}-welcome.md": _item_text("Welcome to our newsletter", "news", day),
         f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(
-            front=yaml.safe_dump(issue, sort_keys=False, allow_unicode=True, width=10_000)),
+            front=yaml.dump(issue, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=10_000)),
         "content/images/.gitkeep": "",
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,
@@ -155,6 +155,15 @@ class _FrontMatterDumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: object) -> bool:
         return True
+
+    def represent_str(self, data: str) -> yaml.ScalarNode:
+        # YAML reads U+0085, U+2028 and U+2029 as line breaks, folded into spaces, unless escaped in double quotes.
+        if any(char in data for char in "\x85\u2028\u2029"):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+        return super().represent_str(data)
+
+
+_FrontMatterDumper.add_representer(str, _FrontMatterDumper.represent_str)
 
 
 def is_placeholder_host(host: str) -> bool:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsletter.confine import relative_path
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
-from newsletter.link_schemes import WEB, WEB_AND_MAIL, ascii_host, link_problem
+from newsletter.link_schemes import MERGE_TAG, WEB, WEB_AND_MAIL, encoded_url, link_problem
 from newsletter.toml_lines import key_line, key_lines
 from newsletter.settings_languages import MAIN, language_funding, per_language, project_languages
 
@@ -45,6 +45,10 @@ class ProjectSettings:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def contact_url(self) -> str | None:
+        return encoded_url(f"mailto:{self.contact}") if self.contact else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,11 @@ class SmtpSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class PublishSettings:
+    to: str | None = None  # sftp://user@host/path/ or file:///path/
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """Everything newsletter.toml says, with defaults filled in."""
 
@@ -125,6 +134,7 @@ class Settings:
     social: SocialSettings = SocialSettings()
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
+    publish: PublishSettings = PublishSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
@@ -312,7 +322,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
             name: _colour(brand_table, name, getattr(defaults, name))
             for name in ("primary_color", "secondary_color", "text_color", "background_color")
         },
-        font=brand_table.text("font", defaults.font),
+        font=_font(brand_table, defaults.font),
     )
 
     email_table = top.table("email")
@@ -360,6 +370,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         max_recipients=smtp_table.get("max_recipients", int, 10),
     )
 
+    publish = PublishSettings(to=_publish_to(top.table("publish")))
+
     partners = _partners(top, problems, known)
 
     if problems:
@@ -378,6 +390,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         social=social,
         partners=partners,
         smtp=smtp,
+        publish=publish,
         warnings=tuple(_unknown_keys(keys, known, lines)),
         lines=lines,
     )
@@ -440,7 +453,7 @@ def _site_url(table: _Table) -> str:
         table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
         return url
     # A host in another script is written in its DNS form, which email headers and feed ids need.
-    url = urlunsplit(parts._replace(netloc=ascii_host(parts.netloc), path=parts.path or "/"))
+    url = encoded_url(urlunsplit(parts._replace(path=parts.path or "/")))
     return url if url.endswith("/") else url + "/"
 
 
@@ -455,7 +468,19 @@ def _link(table: _Table, name: str, schemes: tuple[str, ...], merge_tags: bool =
         table.problems.append(f"'{table.key(name)}' must be {kinds}{' or a merge tag' if merge_tags else ''} "
                               f"(got {value!r}: {problem})")
         return None
-    return str(value)
+    return str(value) if merge_tags and MERGE_TAG.fullmatch(value) else encoded_url(value)
+
+
+def _publish_to(table: _Table) -> str | None:
+    """Where `newsletter publish` uploads to: an sftp:// or file:// address."""
+    from newsletter.publish.address import EXAMPLE, address_problem, redacted
+
+    value = table.text("to")
+    problem = address_problem(value) if value else None
+    if problem:
+        table.problems.append(f"'{table.key('to')}' must be an address like {EXAMPLE} (got {redacted(value)!r}: {problem})")
+        return None
+    return str(value) if value else None
 
 
 def _asset(table: _Table, name: str) -> str | None:
@@ -470,7 +495,7 @@ def _asset(table: _Table, name: str) -> str | None:
         table.problems.append(f"'{table.key(name)}' must be a path inside content/ or an http(s) address "
                               f"(got {value!r}: {problem})")
         return None
-    return str(value)
+    return encoded_url(value) if urlsplit(value).scheme else str(value)
 
 
 def _timezone(table: _Table) -> str:
@@ -490,6 +515,31 @@ def _colour(table: _Table, name: str, default: str) -> str:
         table.problems.append(f"'{table.key(name)}' must be a colour like #0B5394 (got {value!r})")
         return default
     return str(value).upper()
+
+
+def _font(table: _Table, default: str) -> str:
+    """Font family names separated by commas, written so they read the same in a `<style>` and an attribute.
+
+    Names may be quoted or not and hold letters of any script, digits, spaces, `-` and `_`; they
+    are written unquoted (a quote would be HTML-escaped inside `<style>`). Anything else (`;`,
+    `{`, `<`) would end the CSS rule or the `<style>`: an error.
+    """
+    value = table.text("font", default)
+    families = [name.strip() for name in str(value).split(",")]
+    names = [name[1:-1].strip() if len(name) > 1 and name[0] == name[-1] and name[0] in "'\"" else name
+             for name in families]
+    if not all(names) or not all(char.isalnum() or char in " -_" for name in names for char in name):
+        table.problems.append(f"'{table.key('font')}' must be font names separated by commas, "
+                              f"like {default!r} (got {value!r})")
+        return default
+    return ", ".join(" ".join(_css_word(word) for word in name.split()) for name in names)
+
+
+def _css_word(word: str) -> str:
+    """A word of a font name as a CSS identifier: a first digit or `-` is escaped (`3D` becomes `\\33 D`)."""
+    if word[0].isdigit() or word[0] == "-":
+        return f"\\{ord(word[0]):x} {word[1:]}"
+    return word
 
 
 def _partners(top: _Table, problems: list[str], known: set[str]) -> tuple[Partner, ...]:

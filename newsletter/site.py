@@ -14,6 +14,7 @@ from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
+from newsletter.link_schemes import encoded_url
 from newsletter.memo import RenderMemo
 from newsletter.settings import Settings
 from newsletter.slugs import slugify
@@ -197,11 +198,11 @@ class Site:
         site_url = self.settings.project.site_url
         if parts.scheme or parts.netloc:
             if not href.startswith(site_url):
-                return ContentLink(href)  # another site, mailto:, tel:
+                return ContentLink(encoded_url(href))  # another site, mailto:, tel:
             inside = urlsplit(href[len(site_url):])
             return self._target(href, [unquote(inside.path)], _suffix(inside))
         if not parts.path:
-            return ContentLink(href)  # "#part" or "?query" of the page itself
+            return ContentLink(encoded_url(href))  # "#part" or "?query" of the page itself
         written = unquote(parts.path)
         # A link names a file beside the one that writes it (`../images/a.png` from content/issues/);
         # older projects wrote paths from content/, which still work when no such file is there.
@@ -273,8 +274,8 @@ class Site:
 
 
 def _suffix(parts: SplitResult) -> str:
-    """The query and fragment of a split URL, as written."""
-    return (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    """The query and fragment of a split URL, as written but percent-encoded."""
+    return encoded_url((f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else ""))
 
 def tag_uses(items: Sequence[NewsItem]) -> dict[str, dict[str, list[NewsItem]]]:
     """Each tag slug's spellings, each with the items that write it so, in the order of `items`."""

@@ -1,7 +1,9 @@
-"""Every URL a build's outputs hold, found with real parsers (lxml, feedparser, the email package)."""
+"""Every URL a build's outputs hold, found with real parsers (lxml, feedparser, the email package, csv, json)."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -74,8 +76,24 @@ def _eml_urls(data: bytes) -> Iterator[str]:
     yield from (url for url in html_urls(body.get_content()) if not url.startswith("cid:"))
 
 
+def missing_parts(data: bytes) -> list[str]:
+    """Each `cid:` URL of an .eml's HTML that names none of its parts."""
+    message = message_from_bytes(data, policy=policy.default)
+    parts = {str(part.get("Content-ID", "")).strip("<>") for part in message.walk()}
+    body = message.get_body(("html",))
+    assert body is not None
+    return [url for url in html_urls(body.get_content()) if url.startswith("cid:") and unquote(url[4:]) not in parts]
+
+
+def _draft_urls(data: bytes, csv_file: bool) -> Iterator[str]:
+    """The link and image of each social media draft (drafts.json, drafts.csv)."""
+    drafts = csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")) if csv_file else json.loads(data)
+    for draft in drafts:
+        yield from (draft[key] for key in ("url", "image", "Link", "Image URL") if draft.get(key))
+
+
 def output_urls(files: Mapping[str, bytes], site_url: str) -> Iterator[tuple[str, str, str]]:
-    """(file, URL as written, absolute URL) for every URL of the web pages, feeds, JSON feed and emails."""
+    """(file, URL as written, absolute URL) for every URL of the web pages, feeds, JSON feed, emails and drafts."""
     for path in sorted(files):
         data, suffix = files[path], PurePosixPath(path).suffix
         if suffix == ".html":
@@ -86,6 +104,8 @@ def output_urls(files: Mapping[str, bytes], site_url: str) -> Iterator[tuple[str
             urls = _json_feed_urls(data)
         elif suffix == ".eml":
             urls = _eml_urls(data)
+        elif PurePosixPath(path).stem == "drafts" and suffix in (".json", ".csv"):
+            urls = _draft_urls(data, csv_file=suffix == ".csv")
         else:
             continue
         base = urljoin(site_url, path)
@@ -102,8 +122,8 @@ def is_valid_url(url: str) -> bool:
 
 def link_faults(files: Mapping[str, bytes], site_url: str) -> list[tuple[str, str]]:
     """(file, URL) for each URL under `site_url` that names no file among `files` (a folder: its index.html),
-    and each relative URL that climbs out of `site_url`."""
-    faults = []
+    each relative URL that climbs out of `site_url`, and each `cid:` of an email that names none of its parts."""
+    faults = [(path, url) for path in sorted(files) if path.endswith(".eml") for url in missing_parts(files[path])]
     for path, written, url in output_urls(files, site_url):
         if not url.startswith(site_url):
             if not urlsplit(written).scheme and not written.startswith("//"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import textwrap
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import feedparser
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,11 +19,12 @@ from newsletter.cli import cli
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.frontmatter import parse_document
 from newsletter.content.loader import ITEM_KEYS, collect_catalog
-from newsletter.content.markdown import MAX_NESTING
+from newsletter.content.markdown import MAX_NESTING, MarkdownRenderer
 from newsletter.errors import ContentError, FrontMatterSyntaxError
 from newsletter.importers.wordpress import import_wordpress
 from newsletter.settings import load_settings
 
+from .conftest import PUBLISHABLE_SETTINGS
 from .test_send import png_pixel
 
 ITEM = "content/news/2024-01-10-first-item.md"
@@ -259,3 +262,56 @@ def test_the_cli_reports_a_duplicate_key_in_one_line(make_project, runner):
     assert result.exit_code == 1
     assert result.stderr == (f"error: {ITEM}:5: 'draft' is written twice in the front matter (first on line 4); "
                              "keep one of the two lines; YAML would silently drop the first value\n")
+
+
+# Every character XML 1.0 cannot hold (C0 but tab, LF and CR), and DEL.
+CONTROL_CHARACTERS = [chr(code) for code in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F]]
+
+
+@settings(max_examples=12, deadline=None)
+@given(controls=st.lists(st.sampled_from(CONTROL_CHARACTERS), min_size=4, max_size=4))
+def test_control_characters_in_content_are_read_as_spaces_in_every_channel(tmp_path_factory, controls: list[str]):
+    """A form feed pasted from a PDF, or any other control character, raw or written as a YAML escape."""
+    title, summary, tag, body = (f"Page one{control}page two" for control in controls)
+    item = (f"---\ntitle: {json.dumps(title)}\ndate: 2024-01-10\nsummary: {summary}\ntags: [{json.dumps(tag)}]\n"
+            f"---\n{body}\n\n- {body}\n")
+    issue = f"---\ntitle: {json.dumps(title)}\nnumber: 1\ndate: 2024-01-31\n---\n{body}\n"
+    root = tmp_path_factory.mktemp("controls")
+    for relative, text in {"newsletter.toml": PUBLISHABLE_SETTINGS, ITEM: item,
+                           "content/issues/2024-01-31-issue-1.md": issue}.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    result = build_project(root, BuildOptions(as_of=date(2024, 12, 31)))
+    outputs = {path.relative_to(result.out_dir).as_posix(): path.read_bytes()
+               for path in result.out_dir.rglob("*") if path.is_file() and path.suffix != ".png"}
+    for relative, data in outputs.items():
+        text = json.dumps(json.loads(data), ensure_ascii=False) if relative.endswith(".json") else data.decode()
+        assert not set(text) & set(CONTROL_CHARACTERS), relative
+    for feed in ("feed.xml", "atom.xml"):
+        assert not feedparser.parse(outputs[feed]).bozo
+    assert outputs["news/first-item/index.html"].count(b"Page one page two") >= 3  # title, list item, paragraph
+    assert b"Page one page two" in outputs["issues/issue-1/email.txt"]
+
+
+# HTML's content models: these elements hold phrasing content alone, and these are blocks.
+PHRASING_ONLY = ["abbr", "b", "code", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "i", "kbd", "mark", "p", "pre",
+                 "q", "s", "small", "span", "strong", "sub", "sup", "u"]
+BLOCKS = ["blockquote", "dd", "div", "dl", "dt", "figure", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li",
+          "ol", "p", "pre", "table", "ul"]
+raw_tags = st.sampled_from(["<b>", "</b>", "<i>", "</i>", "<em>", "<strong>", "<span>", "</span>", "<code>", "<q>",
+                            "<small>", "<h2>", "</h2>", "<pre>", "<div>", "</div>", "<p>", "</p>", "<dl><dt>",
+                            "<a href='https://partner.example.net/'>", "</a>", "<figure>", "<blockquote>"])
+markdown_blocks = st.sampled_from(["Some *text*", "- one\n- two", "> quoted", "## Heading", "```\ncode\n```", "---",
+                                   "1. first\n2. second", "| a | b |\n|---|---|\n| 1 | 2 |", "Text with a  \nbreak"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(blocks=st.lists(st.tuples(st.lists(raw_tags, max_size=3), markdown_blocks), min_size=1, max_size=6))
+def test_raw_html_left_open_never_puts_a_block_inside_phrasing(blocks: list[tuple[list[str], str]]):
+    words = [f"word{index}" for index in range(len(blocks))]
+    body = "\n\n".join(f"{''.join(tags)}{word} {block}" for (tags, block), word in zip(blocks, words))
+    rendered = MarkdownRenderer().render(body)
+    tree = BeautifulSoup(rendered, "html.parser")
+    for element in tree.find_all(PHRASING_ONLY):
+        assert element.find(BLOCKS) is None, (element.name, rendered)
+    assert all(word in tree.get_text() for word in words)

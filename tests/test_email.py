@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates
@@ -260,12 +261,15 @@ def test_utm_can_be_switched_off_or_excluded(make_project):
     off = make_project({"newsletter.toml": MINIMAL_SETTINGS + "utm = false\n"}, name="off")
     site = load_site(off, BuildOptions(as_of=EXAMPLE_AS_OF))
     assert "utm_" not in render_email(site, project_templates(off), site.editions[0]).html
-    excluded = make_project({"newsletter.toml": MINIMAL_SETTINGS + 'utm = { source = "nl", medium = "mail", campaign = "spring" }\nutm_exclude = ["https://example.org/a"]\n'}, name="excluded")
+    excluded = make_project({"newsletter.toml": MINIMAL_SETTINGS + 'utm = { source = "nl", medium = "mail", campaign = "spring" }\nutm_exclude = ["https://example.org/news/news/"]\n'}, name="excluded")
     site = load_site(excluded, BuildOptions(as_of=EXAMPLE_AS_OF))
-    document = render_email(site, project_templates(excluded), site.editions[0]).html
-    assert "?utm_source=nl&amp;utm_medium=mail&amp;utm_campaign=spring" in document
-    assert 'href="https://example.org/a"' not in document  # the item body is not in the email ...
-    assert "https://example.org/news/news/first-item/?utm_source=nl" in document
+    hrefs = lxml.html.fromstring(render_email(site, project_templates(excluded), site.editions[0]).html).xpath("//a/@href")
+    # The item's page falls under the excluded prefix; the issue's own page and the archive do not.
+    assert "https://example.org/news/news/first-item/" in hrefs
+    assert not [href for href in hrefs if href.startswith("https://example.org/news/news/") and "utm_" in href]
+    assert [href for href in hrefs if href.startswith("https://example.org/news/") and not href.startswith("https://example.org/news/news/")]
+    assert all(href.endswith("?utm_source=nl&utm_medium=mail&utm_campaign=spring") or "utm_source=nl&utm_medium=mail&utm_campaign=spring#" in href
+               for href in hrefs if href.startswith("https://example.org/news/") and not href.startswith("https://example.org/news/news/"))
 
 
 def test_script_in_a_title_never_comes_out_live(make_project):
@@ -310,7 +314,7 @@ def test_overriding_one_part_changes_the_email_and_nothing_else(example_project:
     assert old.keys() == new.keys()
     changed = {path for path in old if old[path] != new[path]}
     slugs = [edition.slug for edition in after.site.editions]
-    assert changed == {f"issues/{slug}/{name}" for slug in slugs for name in ("email.html", "email.eml")}
+    assert changed == {f"issues/{slug}/{name}" for slug in slugs for name in ("email.html", "email.eml", "email.zip")}
     assert b"Find OPINCHARGE on" in new["issues/issue-1/email.html"]
 
 

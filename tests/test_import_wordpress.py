@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 from datetime import date, datetime
@@ -10,8 +11,11 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
+from newsletter.content.markdown import MarkdownRenderer
 from newsletter.errors import ExportFormatError, SettingsError
 from newsletter.importers.autop import add_paragraphs
 from newsletter.importers.gutenberg import drop_site_rendered_blocks
@@ -314,6 +318,29 @@ def test_real_wordpress_exports_import_every_post(name: str, make_project, tmp_p
 def test_conversion_rules(html: str, markdown: str) -> None:
     prepared = prepare_content(html, attachments={}, post_id=None, site_url="https://example.eu", resolve_image=str)
     assert html_to_markdown(prepared.soup) == markdown
+
+
+# Text that starts a line and is block markup to Python-Markdown ("#tag" is a heading there, with no
+# space), also after a line break (which the import writes as a backslash ending the line).
+line_starts = st.lists(st.sampled_from(["#", "##", "#tag", "#1", ">", "-", "+", "*", "1.", "2)", "word", "a<br>#b"]), min_size=1,
+                       max_size=4).map(" ".join)
+BLOCK_WRAPPERS = {"p": "<p>{}</p>", "li": "<ul><li>{}</li></ul>", "dt": "<dl><dt>{}</dt><dd>Meaning</dd></dl>",
+                  "dd": "<dl><dt>Term</dt><dd>{}</dd></dl>", "blockquote": "<blockquote>{}</blockquote>"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(block=st.sampled_from(sorted(BLOCK_WRAPPERS)), text=line_starts)
+def test_imported_text_that_looks_like_markup_stays_text(block: str, text: str) -> None:
+    assume(block != "dt" or "<br>" not in text)  # a definition term is one line in Markdown
+    source = BLOCK_WRAPPERS[block].format(html.escape(text).replace("&lt;br&gt;", "<br>"))
+    prepared = prepare_content(source, attachments={}, post_id=None, site_url="https://example.eu", resolve_image=str)
+    rendered = BeautifulSoup(MarkdownRenderer().render(html_to_markdown(prepared.soup)), "html.parser")
+    expected = BeautifulSoup(source, "html.parser")
+    def kinds(tree: BeautifulSoup) -> list[str]:  # a paragraph inside a quote is the same text
+        return [tag.name for tag in tree.find_all(True) if tag.name != "p"]
+
+    assert kinds(rendered) == kinds(expected), rendered
+    assert " ".join(rendered.get_text(" ").split()) == " ".join(expected.get_text(" ").split())
 
 
 def test_autop_leaves_preformatted_text_alone() -> None:

@@ -18,7 +18,8 @@ from newsletter.settings import load_settings
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(name=st.one_of(st.text(max_size=30), st.sampled_from(['A\\B', 'Say "Hi"', "It's", "#1", "a = b", "[x]",
-                                                            "\\u0041", '"""', "'''", "\\", "\x7f", "\u2028"])))
+                                                            "\\u0041", '"""', "'''", "\\", "\x7f", "\u2028",
+                                                            "a\x85b", "a\u2028b", "a\u2029b"])))
 def test_any_name_is_written_as_typed_or_refused(tmp_path_factory, name: str):
     directory = tmp_path_factory.mktemp("init") / "project"
     name = name or "Project"  # no name: the folder's name

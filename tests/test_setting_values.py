@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markupsafe import escape
 
 from newsletter.build import BuildOptions, build_project, load_site
 from newsletter.errors import SettingsError
@@ -18,7 +19,8 @@ from newsletter.link_schemes import MERGE_TAG
 from newsletter.render.email_mime import build_message
 from newsletter.settings import load_settings
 
-from .conftest import MINIMAL_SETTINGS
+from .conftest import MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS
+from .validators import nu_errors
 
 BASE = '[project]\nname = "P"\nsite_url = "https://example.org/news/"\n'
 UNSAFE_SCHEMES = ["javascript:", "JaVaScRiPt:", "data:text/html,", "vbscript:", "file:///", "ftp://x/",
@@ -194,17 +196,51 @@ def test_settings_nested_absurdly_deep_are_one_line(tmp_path: Path, toml: str):
 def test_content_urls_pass_the_same_check_as_settings(make_project, value: str):
     import yaml
 
+    from newsletter.content.frontmatter import CONTROL_CHARACTERS
     from newsletter.content.loader import collect_catalog
-    from newsletter.link_schemes import WEB, link_problem
+    from newsletter.link_schemes import WEB, encoded_url, link_problem
 
     item = "---\n" + yaml.safe_dump({"title": "T", "date": "2024-01-10", "url": value}) + "---\nBody\n"
     root = make_project({"content/news/2024-01-10-first-item.md": item})
     catalog, errors = collect_catalog(root, load_settings(root))
-    written = value.strip()
+    written = CONTROL_CHARACTERS.sub(" ", value).strip()  # content reads a control character as a space
     if not written:
         assert errors == [] and catalog.items[0].url is None
     elif link_problem(written, WEB) is None:
-        assert errors == [] and catalog.items[0].url == written
+        assert errors == [] and catalog.items[0].url == encoded_url(written)
     else:
         assert len(errors) == 1 and "'url' must be an absolute http(s) URL" in str(errors[0])
         assert errors[0].where.line == 4
+
+
+# A CSS identifier (CSS Syntax 3, 4.3.10): a name-start character or an escape, then name characters or escapes.
+_CSS_IDENT = r"(?:[A-Za-z_\u0080-\U0010ffff]|\\[0-9a-f]{1,6} )(?:[A-Za-z0-9_\-\u0080-\U0010ffff]|\\[0-9a-f]{1,6} )*"
+_CSS_FAMILIES = re.compile(rf"{_CSS_IDENT}(?: {_CSS_IDENT})*(?:, {_CSS_IDENT}(?: {_CSS_IDENT})*)*")
+font_text = st.text(alphabet=st.sampled_from([*"aZ9 -_,'\";{}<>/\\:!()", "é", "漢", "٣"]), max_size=24)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(font=font_text)
+def test_a_font_setting_is_css_font_names_or_an_error_naming_its_key(tmp_path: Path, font: str):
+    try:
+        loaded = settings_with(tmp_path, BASE + f"[brand]\nfont = {toml_string(font)}\n")
+    except SettingsError as exc:
+        assert "'brand.font' must be font names separated by commas" in str(exc) and "\n" not in str(exc)
+        return
+    written = loaded.brand.font
+    # The same text in a <style> and in an attribute: nothing for HTML escaping to change.
+    assert str(escape(written)) == written
+    assert _CSS_FAMILIES.fullmatch(written), written
+    unescaped = re.sub(r"\\([0-9a-f]{1,6}) ", lambda m: chr(int(m.group(1), 16)), written)
+    names = [" ".join(name.strip(" '\"").split()) for name in (font or "Helvetica, Arial, sans-serif").split(",")]
+    assert unescaped.split(", ") == names
+
+
+def test_quoted_font_names_give_valid_css_in_every_page(make_project):
+    font = "'Noto Sans', \"3D Type\", Ünïcode Sans, -apple-system, sans-serif"
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS + f"\n[brand]\nfont = {toml_string(font)}\n"})
+    result = build_project(root, BuildOptions())
+    pages = sorted(result.out_dir.rglob("index.html"))
+    assert pages and nu_errors(pages) == []
+    email = (result.out_dir / "issues/issue-1/email.html").read_text("utf-8")
+    assert "font-family:Noto Sans, \\33 D Type, Ünïcode Sans, \\2d apple-system, sans-serif" in email

@@ -8,7 +8,7 @@ import json
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit, urlunsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -177,3 +177,73 @@ def test_the_preview_serves_every_image_of_the_email(tmp_path: Path):
         assert status == 200, src
     assert {unquote(src).split("/light/", 1)[1] for src in sources} >= {paths["item"], paths["editorial"],
                                                                          paths["logo"], paths["partner"]}
+
+
+# Addresses as people write them: spaces, letters of any script, characters URLs must escape, escapes.
+URL_PIECES = [" ", "#", "?", "%", "%20", "%C3%A9", "+", "=", "&", "'", "(", ")", "[", "]", "!", "$", ",", "~", "|",
+              "{", "}", "^", "`", "é", "ß", "ø", "漢", "ق", "😀", "\u00a0", "a", "Z", "0", "-", ".", "_"]
+# Between letters: spaces around an address are no part of it.
+url_tails = st.lists(st.sampled_from(URL_PIECES), min_size=1, max_size=8).map(lambda pieces: f"a{''.join(pieces)}z")
+
+
+def no_spaces(tail: str) -> str:
+    """An address in a `url:` key or a setting may not hold spaces (the build refuses it): leave them out."""
+    return "".join(char for char in tail if not char.isspace())
+
+
+@settings(max_examples=10, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(tails=st.lists(url_tails, min_size=6, max_size=6),
+       doi=st.lists(st.sampled_from([*URL_PIECES, "<", ">", '"']), min_size=1, max_size=8).map(lambda p: f"a{''.join(p)}z"),
+       mailbox=st.sampled_from(["jürgen", "o'brien", "a.b+c", "漢字", "100%"]))
+def test_any_address_in_content_or_settings_reaches_every_output_percent_encoded_once(
+        tmp_path_factory, tails: list[str], doi: str, mailbox: str):
+    base = "https://partner.example.org/"
+    body, canonical, event, access, partner, unsubscribe = (
+        base + (tail if index == 0 else no_spaces(tail)) for index, tail in enumerate(tails))
+    contact = f"{mailbox}@partner.example.org"
+    root = tmp_path_factory.mktemp("addresses")
+    (root / "newsletter.toml").write_text(f"""\
+[project]
+name = "Addresses"
+site_url = "{SITE_URL}"
+contact = {toml_text(contact)}
+
+[funding]
+grant_agreement = "101104032"
+
+[email]
+esp = "generic"
+unsubscribe_url = {toml_text(unsubscribe)}
+utm = false
+
+[[partners]]
+name = "Partner"
+url = {toml_text(partner)}
+""", encoding="utf-8")
+    item = {"title": "Addresses", "date": "2024-01-10", "type": "event", "url": canonical,
+            "event": {"start": "2024-02-01", "url": event},
+            "publication": {"doi": f"10.1000/{doi}", "open_access_url": access}}
+    (root / "content" / "news").mkdir(parents=True)
+    (root / "content" / "news" / "2024-01-10-addresses.md").write_text(
+        f"---\n{json.dumps(item, ensure_ascii=False)}\n---\nSee [the call](<{body}>).\n", encoding="utf-8")
+    (root / "content" / "issues").mkdir(parents=True)
+    (root / "content" / "issues" / "2024-01-31-issue-1.md").write_text(
+        "---\ntitle: Issue one\nnumber: 1\ndate: 2024-01-31\n---\nWelcome.\n", encoding="utf-8")
+    files = built_files(build_project(root, BuildOptions(as_of=AS_OF, use_cache=False)).outputs)
+    for file, written, url in output_urls(files, SITE_URL):
+        assert is_valid_url(url), (file, written)
+
+    def decoded(path: str) -> set[str]:
+        return {same(url) for _file, _written, url in output_urls({path: files[path]}, SITE_URL)}
+
+    item_page, email = decoded("news/addresses/index.html"), decoded("issues/issue-1/email.html")
+    for written in (body, canonical, event, access, f"https://doi.org/10.1000/{doi}", f"mailto:{contact}"):
+        assert same(written) in item_page, written
+    for written in (partner, unsubscribe, f"mailto:{contact}"):  # the email shows items as cards, not their text
+        assert same(written) in email, written
+
+
+def same(url: str) -> str:
+    """`url` decoded, without an empty query or fragment (`a?#` leads where `a` does)."""
+    return unquote(urlunsplit(urlsplit(url)))

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from newsletter.content.frontmatter import Document
 from newsletter.errors import FieldError
-from newsletter.link_schemes import WEB, link_problem
+from newsletter.link_schemes import WEB, encoded_url, link_problem
 
 
 # The days an item or issue may have: a day's margin at both ends of what Python can hold, so
@@ -79,7 +79,7 @@ class Fields:
         if not isinstance(value, str) or link_problem(value, WEB) is not None:
             raise FieldError(f"'{name}' must be an absolute http(s) URL (got {_show(value)})", self.document.where(name),
                              "write the full address, https://...")
-        return value
+        return encoded_url(value)
 
     def moment(self, key: str, tz: ZoneInfo, value: Any = None, nested: str | None = None, required: bool = True) -> datetime | None:
         """Read a date or datetime; a date alone is midnight in `tz`, a naive time is in `tz`."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,9 @@ from newsletter.errors import ContentError, FrontMatterSyntaxError, SourceLocati
 
 
 _MERGE = "tag:yaml.org,2002:merge"
+# Control characters no reader sees and XML cannot hold, such as the form feed a text pasted from a
+# PDF brings along: read as spaces, written (`"\f"`) or raw. Tab, line feed and carriage return stay.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DuplicateKeyError(yaml.constructor.ConstructorError):  # type: ignore[misc]
@@ -34,6 +38,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[mi
                     # +2: 1-based, and the front matter starts after the opening fence.
                     raise DuplicateKeyError(key_node.value, first.start_mark.line + 2, key_node.start_mark)
         return super().construct_mapping(node, deep=deep)
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        value = super().construct_scalar(node)
+        return CONTROL_CHARACTERS.sub(" ", value) if isinstance(value, str) else value
 
 
 # Dates stay text here so that a bad one ("2023-13-01") is reported at its key, not as a crash;
@@ -87,6 +95,7 @@ def decode_document(raw: bytes, shown_as: Path) -> Document:
 
 def parse_document(text: str, shown_as: Path) -> Document:
     """Split `text` at its `---` fences and parse the YAML between them."""
+    text = CONTROL_CHARACTERS.sub(" ", text)
     if not text.strip():
         raise ContentError(
             "the file is empty", SourceLocation(shown_as, 1), "add front matter between '---' lines and a body"

@@ -9,6 +9,11 @@ from collections.abc import Callable
 
 import markdown
 import nh3
+from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from bs4 import BeautifulSoup
+from bs4.dammit import EntitySubstitution
+from bs4.element import Tag
+from bs4.formatter import HTMLFormatter
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
 _EXTENSION_CONFIGS = {
@@ -33,6 +38,16 @@ ALLOWED_ATTRIBUTES = {
     "abbr": {"title"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Elements that hold phrasing content alone. An HTML parser reopens a formatting element left
+# unclosed in raw HTML (`<b>bold <i>unclosed`) around every paragraph after it, and lets a
+# paragraph start inside an unclosed heading or term: blocks inside them make an invalid page.
+_INLINE_ONLY = {"abbr", "b", "code", "em", "i", "kbd", "mark", "q", "s", "small", "span", "strong", "sub", "sup", "u"}
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+_BLOCKS = {"blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "hr", "li", "ol", "p", "table",
+           "tbody", "td", "tfoot", "th", "thead", "tr", "ul", *_HEADINGS}
+_OPENS_BLOCK = re.compile(rf"<(?:{'|'.join(sorted(_BLOCKS))})\b")
+_OPENS_PHRASING = re.compile(rf"<(?:{'|'.join(sorted(_INLINE_ONLY | _HEADINGS | {'dt'}))})\b")
+_SERIALISE = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)
 # Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
 # time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
 # Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
@@ -56,6 +71,10 @@ class MarkdownRenderer:
 
     def __init__(self) -> None:
         self._md = markdown.Markdown(extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS)
+        # A backslash that ends a line breaks it, as in CommonMark (and as imported posts write a
+        # <br>): Python-Markdown alone knows two trailing spaces, which editors strip. After code
+        # spans (190), before escapes (180).
+        self._md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?<!\\)\\\n", "br"), "backslash_break", 185)
 
     def render(self, text: str) -> str:
         """Convert Markdown to sanitised HTML."""
@@ -98,7 +117,7 @@ def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) 
             return rewrite(value)
         return value
 
-    return nh3.clean(
+    return _blocks_out_of_phrasing(nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
@@ -106,7 +125,34 @@ def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) 
         attribute_filter=attribute_filter if rewrite is not None else None,
         url_schemes=URL_SCHEMES,
         link_rel=None,
-    )
+    ))
+
+
+def _blocks_out_of_phrasing(fragment: str) -> str:
+    """`fragment` (well-formed, as the sanitiser writes it) with no block inside an element that holds phrasing alone.
+
+    A formatting element around blocks gives way to its content; a heading or `pre` ends where
+    its first block starts, the rest following it; blocks inside a term (`dt`) give way to their
+    content. A fragment that needs none of this is returned as it is.
+    """
+    if not (_OPENS_PHRASING.search(fragment) and _OPENS_BLOCK.search(fragment)):
+        return fragment
+    soup = BeautifulSoup(fragment, "html.parser")
+    changed = False
+    for element in soup.find_all([*_INLINE_ONLY, *_HEADINGS, "dt"]):  # outer ones first
+        if element.find(_BLOCKS) is None:
+            continue
+        changed = True
+        if element.name in _INLINE_ONLY:
+            element.unwrap()
+        elif element.name == "dt":
+            for block in element.find_all(_BLOCKS):
+                block.unwrap()
+        else:
+            first = next(child for child in element.children
+                         if isinstance(child, Tag) and (child.name in _BLOCKS or child.find(_BLOCKS) is not None))
+            element.insert_after(*(child.extract() for child in [first, *first.next_siblings]))
+    return soup.decode(formatter=_SERIALISE) if changed else fragment
 
 
 def image_sources(fragment: str) -> list[str]:

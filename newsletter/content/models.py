@@ -9,6 +9,7 @@ from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
 from newsletter.languages import N_
+from newsletter.link_schemes import encoded_url
 
 
 class ItemType(str, Enum):
@@ -52,7 +53,7 @@ class Publication:
 
     @property
     def doi_url(self) -> str | None:
-        return f"https://doi.org/{self.doi}" if self.doi else None
+        return encoded_url(f"https://doi.org/{self.doi}") if self.doi else None
 
 
 @dataclass(frozen=True, slots=True)

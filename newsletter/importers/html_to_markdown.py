@@ -12,7 +12,7 @@ from markdownify import MarkdownConverter
 # where they stand, and escaping them only makes the file harder to edit. Each rule says when
 # the escape is needed: (at the start of the text only, what must follow the character).
 _ESCAPE_NEEDED = {
-    "#": (True, re.compile(r"#{0,5}(\s|$)")),
+    "#": (True, re.compile(r"")),
     ">": (True, re.compile(r"")),
     "+": (True, re.compile(r"\s|$")),
     "-": (True, re.compile(r"-*(\s|$)")),
@@ -24,6 +24,9 @@ _ESCAPE_NEEDED = {
     "~": (True, re.compile(r"~~")),
 }
 _ESCAPED = re.compile(r"\\(.)")
+# Python-Markdown reads a "#" that starts a line as a heading even without a space ("#tag"),
+# which markdownify leaves unescaped.
+_HASH_AT_START = re.compile(r"(^|\n)([ \t]*)#")
 _FENCE = re.compile(r"^(```|~~~)")
 
 
@@ -63,7 +66,7 @@ class NewsMarkdownConverter(MarkdownConverter):
             needed = (at_start or not only_at_start) and follows.match(rest)
             return match.group(0) if needed else char
 
-        return _ESCAPED.sub(unescape, escaped)
+        return _HASH_AT_START.sub(r"\1\2\\#", _ESCAPED.sub(unescape, escaped))
 
     def convert_figure(self, el: Tag, text: str, parent_tags: set[str]) -> str:
         return f"\n\n{text.strip()}\n\n" if text.strip() else ""

@@ -29,6 +29,7 @@ from newsletter.render.email_context import (
 )
 from newsletter.render.email_html import compile_mjml, tag_links, utm_params, utm_tagger
 from newsletter.render.email_mime import build_message, message_bytes
+from newsletter.render.email_zip import email_zip
 from newsletter.settings import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -60,6 +61,7 @@ class EmailRenderer:
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)
             yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,1 @@
+"""`newsletter publish`: upload output/ to where site_url is served, only what changed."""
