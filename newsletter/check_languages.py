@@ -82,5 +82,6 @@ def stale_translations(root: Path, catalog: Catalog) -> list[Diagnostic]:
                 "stale-translation", locate(root, translation.source),
                 f"{original.name} changed since this {translation.language} translation was last edited",
                 f"bring the translation up to date with {original.as_posix()}; saving it clears this warning"))
-    record.save()
+    if (root / CACHE_DIR).is_dir():  # a build without the cache (--no-cache) leaves no cache behind
+        record.save()
     return findings

@@ -427,7 +427,8 @@ def _unknown_keys(keys: list[str], known: set[str], lines: dict[str, int]) -> li
 
 def _under_known_map(key: str) -> bool:
     # Keys inside free-form maps (utm, accounts, handles, limits) are data, not settings.
-    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners."))
+    return key.startswith(("email.utm.", "social.accounts.", "social.limits.", "partners.",
+                           "project.tagline.", "funding.statement.", "funding.disclaimer."))
 
 
 def _text_list(table: _Table, name: str) -> tuple[str, ...]:
