@@ -36,11 +36,6 @@ class Edition:
         )
 
 
-def is_published(item: NewsItem, as_of: date, tz: ZoneInfo) -> bool:
-    """An item is published when it is not a draft and not dated after the reference day."""
-    return not item.draft and local_day(item, tz) <= as_of
-
-
 def local_day(item: NewsItem, tz: ZoneInfo) -> date:
     """The item's calendar day in the project's time zone."""
     return item.date.astimezone(tz).date()

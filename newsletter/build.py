@@ -8,17 +8,18 @@ from datetime import date, datetime
 from pathlib import Path
 
 from newsletter.assemble import assemble_editions
-from newsletter.check import project_findings
+from newsletter.checks.project import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
-from newsletter.content.prepare import CACHE_DIR, DocumentCache
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
-from newsletter.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.cache.renders import RenderMemo
+from newsletter.outputs import Memo, Output, Renderer, no_memo
+from newsletter.settings.load import Settings, load_settings
 from newsletter.language_sites import in_language, language_sites
-from newsletter.memo import RenderMemo
-from newsletter.render import Output, Renderer
-from newsletter.settings import Settings, load_settings
 from newsletter.site import Site
 from newsletter.templates import Templates
 from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs
@@ -52,10 +53,10 @@ class BuildResult:
 def renderers() -> tuple[Renderer, ...]:
     """Every channel, in the order they run."""
     # Imported here: a build with nothing to do, and `newsletter --help`, need none of them.
-    from newsletter.render.email import EmailRenderer
-    from newsletter.render.feeds import FeedsRenderer
-    from newsletter.render.social import SocialRenderer
-    from newsletter.render.web import WebRenderer
+    from newsletter.channels.email.renderer import EmailRenderer
+    from newsletter.channels.feeds.renderer import FeedsRenderer
+    from newsletter.channels.social.renderer import SocialRenderer
+    from newsletter.channels.web import WebRenderer
 
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 
@@ -91,15 +92,18 @@ def project_templates(root: Path) -> Templates:
 
 
 def render_site(site: Site, templates: Templates, progress: Progress | None = None,
-                channels: Sequence[Renderer] | None = None) -> list[Output]:
-    """Run every channel in memory and return all outputs, in a stable order."""
+                channels: Sequence[Renderer] | None = None, memo: Memo = no_memo) -> list[Output]:
+    """Run every channel in memory and return all outputs, in a stable order.
+
+    `memo` is the cache layer: channels ask it for a part before rendering it, and it keeps what they render.
+    """
     outputs: list[Output] = []
     for index, (language, each) in enumerate(language_sites(site)):
         rendered: list[Output] = []
         for renderer in channels or renderers():
             if progress:
                 progress(renderer.name if not index else f"{renderer.name} ({language})")
-            rendered.extend(renderer.render(each, templates.for_language(language)))
+            rendered.extend(renderer.render(each, templates.for_language(language), memo))
         outputs.extend(in_language(language, rendered) if index else rendered)
     return outputs
 
@@ -121,10 +125,12 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
         return BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
     memo = RenderMemo(root, cache_dir) if options.use_cache else None
-    outputs = render_site(replace(site, memo=memo), project_templates(root), progress)
+    outputs = render_site(site, project_templates(root), progress, memo=memo.remember if memo else no_memo)
     keep: list[str] = []
     if options.issue is not None:
-        path = site.issue_path(next(e for e in site.editions if e.slug == options.issue))
+        edition = site.edition(options.issue)
+        assert edition is not None  # assemble_site refused an unknown slug
+        path = site.issue_path(edition)
         prefixes = (path, *(f"{language}/{path}" for language in site.settings.project.further_languages))
         outputs = [output for output in outputs if output.path.as_posix().startswith(prefixes)]
         keep = [path for path in read_manifest(out_dir) if not path.startswith(prefixes)]

@@ -200,8 +200,8 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
     Example:
       newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
     """
-    from newsletter.importers.wordpress import format_report, import_wordpress
-    from newsletter.settings import load_settings
+    from newsletter.importers.wordpress.importer import format_report, import_wordpress
+    from newsletter.settings.load import load_settings
 
     root = project_root(ctx)
     report = import_wordpress(export, root / "content" / "news", force=force, dry_run=dry_run,

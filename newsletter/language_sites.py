@@ -15,8 +15,8 @@ from pathlib import PurePosixPath
 from newsletter.assemble import Edition
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.errors import UsageError
-from newsletter.render import Output
-from newsletter.settings_languages import language_funding
+from newsletter.outputs import Output
+from newsletter.settings.languages import language_funding
 from newsletter.site import Site
 
 
@@ -53,7 +53,7 @@ def site_in(site: Site, language: str) -> Site:
     editions = _editions(site.editions, issues, shown)
     return replace(site, settings=settings, catalog=catalog, editions=editions,
                    foreign=frozenset(item.slug for item in site.catalog.items if item.slug not in items),
-                   diagnostics=(), memo=site.memo)
+                   diagnostics=())
 
 
 def _editions(editions: tuple[Edition, ...], issues: dict[str, Issue],

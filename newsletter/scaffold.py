@@ -5,28 +5,24 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from datetime import date, datetime
-from email.utils import parseaddr
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import yaml
 
-from newsletter.content.models import Catalog
-from newsletter.diagnostics import Diagnostic, error
-from newsletter.errors import SourceLocation, UsageError
-from newsletter.settings import SETTINGS_FILE, Settings, load_settings
+from newsletter.cache import CACHE_DIR
+from newsletter.errors import UsageError
+from newsletter.settings.load import load_settings
+from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.slugs import slugify
 
-# What `init` and `new` write for the user to replace. `check` reports each one left (find_placeholders).
+
+# What `init` and `new` write for the user to replace. `check` reports each one left (checks/placeholders.py).
 PLACEHOLDER_HOST = "example.eu"
 PLACEHOLDER_GRANT = "101000000"
 PLACEHOLDER_AUTHORITY = "the granting authority"
 NEWS_PLACEHOLDER = "Write the news here in Markdown."
 EDITORIAL_PLACEHOLDER = "Write the editorial here in Markdown."
-# Host names kept for examples and tests (RFC 2606, RFC 6761): never where a newsletter is published.
-_RESERVED_HOSTS = re.compile(r"(?:^|\.)example\.|\.(?:example|test|invalid|localhost)$|^localhost$")
 
 SETTINGS_TEMPLATE = f"""\
 # Settings of this newsletter. Paths are relative to content/.
@@ -72,7 +68,7 @@ ISSUE_TEMPLATE = f"""\
 dated since the previous issue follow below it.
 """
 
-GITIGNORE = "output/\n.newsletter-cache/\n"
+GITIGNORE = f"output/\n{CACHE_DIR}/\n"
 TEMPLATES_README = """\
 Put a file here with the same name as a file of the default theme to replace it,
 for example `web/item_card.html`. To change only one block, start the file with
@@ -165,58 +161,3 @@ class _FrontMatterDumper(yaml.SafeDumper):
 
 _FrontMatterDumper.add_representer(str, _FrontMatterDumper.represent_str)
 
-
-def is_placeholder_host(host: str) -> bool:
-    """Whether a host name is init's example domain or one reserved for examples (example.org, *.test, ...)."""
-    return bool(_RESERVED_HOSTS.search(host.lower().rstrip(".")))
-
-
-def find_placeholders(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
-    """An error for every value `init` or `new` wrote that is still there, so nothing goes out with one."""
-    findings: list[Diagnostic] = []
-
-    def found(key: str, what: str, fix: str) -> None:
-        findings.append(error("placeholder", settings.where(key), f"'{key}' is still {what}", fix))
-
-    funding, email = settings.funding, settings.email
-    if funding.grant_agreement == PLACEHOLDER_GRANT:
-        found("funding.grant_agreement", f"the example number {PLACEHOLDER_GRANT}",
-              "write your grant agreement number, as your grant agreement gives it")
-    if (funding.granting_authority or "").lower() == PLACEHOLDER_AUTHORITY:
-        found("funding.granting_authority", f"'{PLACEHOLDER_AUTHORITY}'",
-              "write the agency your grant agreement names (CINEA, HaDEA, REA, ERCEA, ...)")
-    addresses = [
-        ("project.site_url", settings.project.site_url, "write the address where output/ will be published"),
-        ("project.contact", settings.project.contact, "write your project's own address, or remove the line"),
-        ("email.from", email.from_address, "write the address your newsletter is sent from"),
-        ("email.reply_to", email.reply_to, "write the address replies should go to, or remove the line"),
-        ("email.unsubscribe_url", email.unsubscribe_url, "write the address of your unsubscribe page"),
-    ]
-    for key, value, fix in addresses:
-        host = _host(value or "")
-        if host and is_placeholder_host(host):
-            found(key, f"an example address ({host})", fix)
-    findings.sort(key=lambda finding: finding.where.line or 0 if finding.where else 0)
-    for record, text, fix in [
-        *((item, NEWS_PLACEHOLDER, "write the news in its place") for item in catalog.items),
-        *((issue, EDITORIAL_PLACEHOLDER, "write the issue's editorial in its place") for issue in catalog.issues),
-    ]:
-        if text in record.body_markdown:
-            findings.append(error("placeholder", _line_of(root, record.source, text),
-                                  f"the text still holds the example '{text}'", fix))
-    return findings
-
-
-def _host(address: str) -> str:
-    """The host of a URL or an e-mail address ("Name <user@host>")."""
-    if "://" in address:
-        return urlsplit(address).hostname or ""
-    return parseaddr(address)[1].rpartition("@")[2]
-
-
-def _line_of(root: Path, source: Path, text: str) -> SourceLocation:
-    try:
-        lines = (root / source).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return SourceLocation(source)
-    return SourceLocation(source, next((n for n, line in enumerate(lines, 1) if text in line), None))

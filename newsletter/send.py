@@ -19,9 +19,9 @@ from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
 from newsletter.language_sites import language_edition
-from newsletter.render import Output, Renderer
-from newsletter.render.email import TEXT_WIDTH
-from newsletter.render.email_context import esp_preset
+from newsletter.outputs import Output, Renderer
+from newsletter.channels.email.renderer import TEXT_WIDTH
+from newsletter.channels.email.context import esp_preset
 from newsletter.site import Site
 from newsletter.smtp import (
     SmtpConfig,

@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from urllib.parse import SplitResult, quote, unquote, urljoin, urlsplit
+from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
+from newsletter.urls import is_absolute, is_web_address, url_path
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
-from newsletter.link_schemes import encoded_url
-from newsletter.memo import RenderMemo
-from newsletter.settings import Settings
+from newsletter.settings.load import Settings
+from newsletter.urls import encoded_url
 from newsletter.slugs import slugify
 
 # Subscribers hold these addresses: they never move (see the SPEC's output layout).
@@ -25,11 +25,6 @@ ATOM_PATH = "atom.xml"
 JSON_PATH = "feed.json"
 ISSUE_FILES = ("index.html", "email.html", "email.txt", "email.eml", "social.md")
 IMAGES = "images/"  # content/images/ is published whole, at output/images/
-
-
-def url_path(path: str) -> str:
-    """A path inside output/ (or content/) as a URL path: everything but its slashes percent-encoded, once."""
-    return quote(path, safe="/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,8 +56,6 @@ class Site:
     as_of: date
     drafts: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
-    # Rendered parts remembered from earlier builds; None renders everything afresh.
-    memo: RenderMemo | None = field(default=None, compare=False, repr=False)
     # In a further language (see language_sites.py): items its issues show untranslated, in their own
     # language; they have no page and no feed entry here. And each page's versions in every language.
     foreign: frozenset[str] = frozenset()
@@ -84,6 +77,10 @@ class Site:
         Later ones are being prepared: built so they can be previewed and sent, never linked to.
         """
         return tuple(edition for edition in self.editions if self.is_released(edition))
+
+    def edition(self, slug: str) -> Edition | None:
+        """The edition with this slug, if the site has one."""
+        return next((edition for edition in self.editions if edition.slug == slug), None)
 
     def is_released(self, issue: Issue | Edition) -> bool:
         issue = issue.issue if isinstance(issue, Edition) else issue
@@ -156,7 +153,7 @@ class Site:
 
     def asset_url(self, path: str) -> str:
         """Absolute URL of a content file (`images/x.png`) or an absolute URL as given."""
-        return path if path.startswith(("http://", "https://")) else self.url(path)
+        return path if is_web_address(path) else self.url(path)
 
     @cached_property
     def pages(self) -> frozenset[str]:
@@ -269,7 +266,7 @@ class Site:
         if link.problem is not None:
             return None
         if link.path is None:
-            return link.url if urlsplit(link.url).scheme or link.url.startswith("//") else urljoin(page_url, link.url)
+            return link.url if is_absolute(link.url) else urljoin(page_url, link.url)
         return self.url(link.path) + link.suffix
 
 

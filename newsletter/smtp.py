@@ -13,9 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsletter.errors import SendError
-from newsletter.settings import SmtpSettings
+from newsletter.settings.smtp import SMTP_SECURITY, SmtpSettings
 
-SECURITY_MODES = ("starttls", "ssl", "none")
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
 SERVER_HINT = "check NEWSLETTER_SMTP_HOST, NEWSLETTER_SMTP_PORT and NEWSLETTER_SMTP_SECURITY"
 TLS_HINT = (
@@ -54,7 +53,7 @@ def resolve_smtp(settings: SmtpSettings, environ: Mapping[str, str]) -> SmtpConf
             "no SMTP server is set", hint="set NEWSLETTER_SMTP_HOST or host in the [smtp] table of newsletter.toml"
         )
     security = (env("SECURITY") or settings.security).lower()
-    if security not in SECURITY_MODES:
+    if security not in SMTP_SECURITY:
         raise SendError(f"unknown SMTP security {security!r}", hint="use starttls, ssl or none")
     port = _parse_port(env("PORT")) or settings.port or DEFAULT_PORTS[security]
     user = env("USER") or settings.user

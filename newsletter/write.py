@@ -16,27 +16,21 @@ import json
 import os
 import re
 import stat
-import tempfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file, stage_file, sweep_temporary_files
+from newsletter.cache import CACHE_DIR
 from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation, UsageError
-from newsletter.render import Output
+from newsletter.outputs import Output
+
 
 MANIFEST = "manifest.json"
 JOURNAL = ".newsletter-journal.json"
-# Every temporary file we make is named `.newsletter-<pid>-<random>.tmp`: recognisably ours, and
-# the process id tells a killed build's leftovers from the files of a build still running.
-TEMP_PREFIX = ".newsletter-"
-TEMP_SUFFIX = ".tmp"
-_TEMP_NAME = re.compile(r"\.newsletter-(\d+)-[A-Za-z0-9_]+\.tmp")
-# Versions before the journal named them `.<target name>.<8 random characters>.tmp`.
-_OLD_TEMP_NAME = re.compile(r"\.(.+)\.[A-Za-z0-9_]{8}\.tmp")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_WRITE_HINT = "check the folder's permissions and free disk space"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +56,7 @@ def check_out_dir(root: Path, out_dir: Path) -> None:
     if out_dir == root or out_dir in root.parents:
         raise UsageError(f"the output folder {out_dir} holds the project itself",
                          hint="build into a folder of its own, such as output/ (the default)")
-    for name in ("content", "templates", ".newsletter-cache"):
+    for name in ("content", "templates", CACHE_DIR):
         folder = root / name
         if out_dir == folder or folder in out_dir.parents:
             raise UsageError(f"the output folder {out_dir} is inside {name}/, which the build reads",
@@ -170,17 +164,17 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
     try:
         _write_journal(out_dir, adding)
     except OSError as exc:
-        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=_WRITE_HINT) from None
+        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=WRITE_HINT) from None
     staged: list[tuple[Path, Path]] = []
     try:
         for output in changed:
             target = out_dir / output.path
-            staged.append((_stage(target, output.data), target))
+            staged.append((stage_file(target, output.data), target))
     except OSError as exc:
         for temp, _target in staged:
             temp.unlink(missing_ok=True)
         _remove_journal(out_dir)  # nothing was renamed: the old output and manifest stand as they were
-        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=_WRITE_HINT) from None
+        raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=WRITE_HINT) from None
     # The switch itself: renames only, in one tight loop.
     for index, (temp, target) in enumerate(staged):
         try:
@@ -189,7 +183,7 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
             for left, _target in staged[index:]:
                 left.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
-                              _WRITE_HINT + "; the next build finishes the job") from None
+                              WRITE_HINT + "; the next build finishes the job") from None
     for path in stale:
         _remove(out_dir, path, confined)
 
@@ -225,91 +219,6 @@ def _bytes(target: Path) -> bytes | None:
         return None
 
 
-def write_file(target: Path, data: bytes) -> None:
-    """Write one file atomically: through a temp file in its folder and a rename."""
-    try:
-        replace_file(target, data)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target), _WRITE_HINT) from None
-
-
-def replace_file(target: Path, data: bytes) -> None:
-    """Write one file atomically; raise OSError, leaving no temporary file behind."""
-    temp = _stage(target, data)
-    try:
-        os.replace(temp, target)
-    except OSError:
-        temp.unlink(missing_ok=True)
-        raise
-
-
-def _stage(target: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `target`; on failure remove it again."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(name, 0o644)
-    except BaseException:
-        os.unlink(name)
-        raise
-    return Path(name)
-
-
-def sweep_temporary_files(folder: Path, recursive: bool = False, known: Collection[str] = ()) -> list[Path]:
-    """Remove temporary files that builds killed earlier left in `folder`; return them.
-
-    Only our own names are touched, and only those of processes no longer running. With
-    `recursive`, subfolders too (links are not followed), and the temporary files of older
-    versions beside a file the manifest lists (`known`).
-    """
-    removed: list[Path] = []
-    folders = [folder]
-    while folders:
-        directory = folders.pop()
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                if recursive:
-                    folders.append(Path(entry.path))
-            elif entry.name.endswith(TEMP_SUFFIX) and entry.is_file(follow_symlinks=False) \
-                    and _is_stale_temp(folder, directory, entry.name, known):
-                try:
-                    os.unlink(entry.path)
-                    removed.append(Path(entry.path))
-                except OSError:
-                    pass
-    return removed
-
-
-def _is_stale_temp(folder: Path, directory: Path, name: str, known: Collection[str]) -> bool:
-    match = _TEMP_NAME.fullmatch(name)
-    if match:
-        return not _running(int(match.group(1)))
-    old = _OLD_TEMP_NAME.fullmatch(name)
-    if old and known:
-        sibling = (directory / old.group(1)).relative_to(folder).as_posix()
-        return sibling in known
-    return False
-
-
-def _running(pid: int) -> bool:
-    """Whether a process with this id runs (ours counts: a build in this process may be writing)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError, OSError):
-        return pid > 0  # someone else's process: leave its files alone
-    return True
-
-
 def interrupted(out_dir: Path) -> bool:
     """Whether a build into `out_dir` broke off: its journal, or a temporary file of a dead process, is there."""
     if os.path.lexists(out_dir / JOURNAL):
@@ -318,7 +227,7 @@ def interrupted(out_dir: Path) -> bool:
         names = os.listdir(out_dir)
     except OSError:
         return False
-    return any((match := _TEMP_NAME.fullmatch(name)) and not _running(int(match.group(1))) for name in names)
+    return any((match := TEMP_NAME.fullmatch(name)) and not is_running(int(match.group(1))) for name in names)
 
 
 def _read_journal(out_dir: Path) -> set[str] | None:
@@ -381,4 +290,4 @@ def _write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
         replace_file(out_dir / MANIFEST, text.encode("utf-8"))
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",
-                          SourceLocation(out_dir / MANIFEST), _WRITE_HINT + "; the next build finishes the job") from None
+                          SourceLocation(out_dir / MANIFEST), WRITE_HINT + "; the next build finishes the job") from None

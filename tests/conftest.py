@@ -96,6 +96,15 @@ def copy_example(root: Path) -> Path:
     return root
 
 
+@pytest.fixture(scope="session")
+def example_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One copy of the repository's example for the tests that only read or build it: nothing lands in the checkout."""
+    root = copy_example(tmp_path_factory.mktemp("example-copy") / "example")
+    if (REPO / "templates").is_dir():
+        shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
 @pytest.fixture
 def example_project(tmp_path: Path) -> Path:
     """A copy of the repository's example project, theme overrides included, safe to edit and build."""

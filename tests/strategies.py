@@ -25,7 +25,7 @@ import yaml
 from hypothesis import strategies as st
 from PIL import Image
 
-from newsletter.content.loader import default_slug
+from newsletter.content.records import default_slug
 
 # A Jinja expression whose result, "pwned", appears in no input: finding it in an output means a
 # template evaluated content.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from newsletter.build import BuildOptions, load_site
 from newsletter.content.models import ItemType
 
-from .conftest import EXAMPLE_AS_OF, REPO
+from .conftest import EXAMPLE_AS_OF
 
 
 def item(title: str, day: str, extra: str = "") -> str:
@@ -51,8 +51,8 @@ def test_an_issue_shows_items_dated_after_today(make_project):
     assert site.published == ()
 
 
-def test_example_issues_hold_every_published_item():
-    site = load_site(REPO, BuildOptions(as_of=EXAMPLE_AS_OF))
+def test_example_issues_hold_every_published_item(example_copy):
+    site = load_site(example_copy, BuildOptions(as_of=EXAMPLE_AS_OF))
     assert len(site.editions) >= 3
     in_issues = {i.slug for edition in site.editions for i in edition.items}
     assert {i.slug for i in site.published} <= in_issues

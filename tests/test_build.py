@@ -6,19 +6,27 @@ import hashlib
 import json
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
 
+import lxml.html
 import pytest
 import time_machine
 
 from newsletter import build as build_module
-from newsletter.build import BuildOptions, build_project
+from newsletter.build import BuildOptions, BuildResult, build_project
 from newsletter.errors import OutputError, RenderError
-from newsletter.render import Output
+from newsletter.outputs import Output
 from newsletter.write import write_outputs
 
 from .conftest import EXAMPLE_AS_OF, PUBLISHABLE_SETTINGS, tree_bytes
 
 AS_OF = BuildOptions(as_of=EXAMPLE_AS_OF)
+
+
+@pytest.fixture(scope="module")
+def built_example(example_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """The example built once for the tests that only read its output."""
+    return build_project(example_copy, BuildOptions(out_dir=tmp_path_factory.mktemp("built"), as_of=EXAMPLE_AS_OF))
 
 
 def test_two_builds_are_byte_identical(example_project: Path, tmp_path: Path):
@@ -35,8 +43,8 @@ def test_rebuild_writes_nothing_when_nothing_changed(example_project: Path):
     assert again.report.removed == ()
 
 
-def test_manifest_lists_every_file_with_kind_and_sha256(example_project: Path):
-    result = build_project(example_project, AS_OF)
+def test_manifest_lists_every_file_with_kind_and_sha256(built_example: BuildResult):
+    result = built_example
     manifest = json.loads((result.out_dir / "manifest.json").read_text())
     listed = {entry["path"]: entry for entry in manifest["files"]}
     on_disk = {path for path in tree_bytes(result.out_dir) if path != "manifest.json"}
@@ -49,8 +57,8 @@ def test_manifest_lists_every_file_with_kind_and_sha256(example_project: Path):
     assert [entry["path"] for entry in manifest["files"]] == sorted(listed)
 
 
-def test_example_has_the_web_archive(example_project: Path):
-    result = build_project(example_project, AS_OF)
+def test_example_has_the_web_archive(built_example: BuildResult):
+    result = built_example
     out = result.out_dir
     index = (out / "index.html").read_text()
     for edition in result.site.editions:
@@ -66,18 +74,19 @@ def test_example_has_the_web_archive(example_project: Path):
     assert (out / "images" / "logo.png").is_file()
 
 
-def test_relative_links_between_pages_resolve(example_project: Path):
-    import re
-
-    result = build_project(example_project, AS_OF)
-    out = result.out_dir
+def test_relative_links_between_pages_resolve(built_example: BuildResult):
+    out = built_example.out_dir
+    checked = 0
     for page in out.rglob("*.html"):
         if page.name == "email.html":
             continue  # absolute URLs and merge tags only; tests/test_email.py checks them
-        for href in re.findall(r'(?:href|src)="([^"#]+)"', page.read_text()):
-            if href.startswith(("http://", "https://", "mailto:")):
+        for _element, attribute, href, _pos in lxml.html.fromstring(page.read_bytes()).iterlinks():
+            path = unquote(urlsplit(href).path)
+            if attribute not in ("href", "src") or urlsplit(href).scheme or not path:
                 continue
-            assert (page.parent / href).resolve().is_file(), f"{page.relative_to(out)} links to missing {href}"
+            checked += 1
+            assert (page.parent / path).resolve().is_file(), f"{page.relative_to(out)} links to missing {href}"
+    assert checked > 100
 
 
 def test_failure_mid_render_leaves_output_as_it_was(example_project: Path, monkeypatch):
@@ -90,7 +99,7 @@ def test_failure_mid_render_leaves_output_as_it_was(example_project: Path, monke
     class Failing:
         name = "failing"
 
-        def render(self, site, templates):
+        def render(self, site, templates, memo=None):
             yield Output(PurePosixPath("partial.txt"), "test", b"half")
             raise RenderError("injected failure")
 
@@ -108,7 +117,7 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypat
     calls = {"n": 0}
     import newsletter.write as write_module
 
-    real_stage = write_module._stage
+    real_stage = write_module.stage_file
 
     def flaky_stage(target, data):
         calls["n"] += 1
@@ -116,7 +125,7 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypat
             raise OSError(28, "No space left on device")
         return real_stage(target, data)
 
-    monkeypatch.setattr(write_module, "_stage", flaky_stage)
+    monkeypatch.setattr(write_module, "stage_file", flaky_stage)
     outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"), Output(PurePosixPath("b.txt"), "test", b"2")]
     with pytest.raises(OutputError, match="No space left on device"):
         write_outputs(out, outputs)

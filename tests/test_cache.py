@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project
+from newsletter.cache import documents
 from newsletter.content import prepare
-from newsletter.content.prepare import CACHE_DIR, CACHE_FILE
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import CACHE_FILE
 from newsletter.errors import NewsletterError
 
 from .conftest import EXAMPLE_AS_OF, tree_bytes
@@ -43,7 +51,7 @@ def test_a_damaged_cache_is_ignored(example_project: Path):
 
 def test_a_cache_from_other_code_is_not_used(example_project: Path, monkeypatch):
     build(example_project, "fill")
-    monkeypatch.setattr(prepare, "engine_fingerprint", lambda: "another version of the program")
+    monkeypatch.setattr(documents, "engine_fingerprint", lambda: "another version of the program")
     calls = []
     real = prepare._prepare_or_error
     monkeypatch.setattr(prepare, "_prepare_or_error", lambda *a: calls.append(a) or real(*a))
@@ -106,7 +114,7 @@ def test_an_error_found_in_a_worker_is_reported_with_its_line(example_project: P
 
 @pytest.mark.parametrize("stem", ["kick-off", "a" * 81, "Kick Off", "wp6-fair-data", "x--y", "ünïcode-name"])
 def test_the_fast_default_slug_agrees_with_slugify(stem: str):
-    from newsletter.content.loader import default_slug
+    from newsletter.content.records import default_slug
     from newsletter.slugs import slugify
 
     assert default_slug(Path(f"2024-01-01-{stem}.md")) == slugify(stem)
@@ -160,8 +168,8 @@ def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatc
 
 
 def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, monkeypatch):
-    from newsletter.render import email as email_module
-    from newsletter.render import social_compose
+    from newsletter.channels.email import renderer as email_module
+    from newsletter.channels.social import compose as social_compose
 
     reference = build(example_project, "ref", use_cache=False)
     build(example_project, "out")
@@ -179,16 +187,59 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)
 
 
-def test_own_email_templates_are_never_served_from_the_cache(example_project: Path):
-    build(example_project, "out")
+def test_own_email_templates_are_never_served_from_the_cache(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
     override = example_project / "templates/email/footer.mjml"
     override.parent.mkdir(parents=True, exist_ok=True)
     override.write_text('{% extends "default:email/footer.mjml" %}\n')
-    from newsletter.memo import RenderMemo
+    emails = []
+    real_email = email_module.render_email
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    build(example_project, "first")
+    rendered = len(emails)
+    build(example_project, "second")
+    assert rendered > 0 and len(emails) == 2 * rendered
 
-    memo = RenderMemo(example_project, example_project / CACHE_DIR)
-    assert "email" in memo.overridden
-    calls = []
-    assert memo.remember("email", 1, lambda: calls.append(1) or "x", str, str) == "x"
-    assert memo.remember("email", 1, lambda: calls.append(2) or "y", str, str) == "y"
-    assert calls == [1, 2]
+
+def test_an_own_template_of_another_channel_keeps_the_email_cache(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
+    override = example_project / "templates/web/email/note.html"  # a folder named like a cached part
+    override.parent.mkdir(parents=True, exist_ok=True)
+    override.write_text("unused\n")
+    build(example_project, "first")
+    emails = []
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug))
+    build(example_project, "second")
+    assert emails == []
+
+
+_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=5) | st.dates(),
+    lambda inner: st.lists(inner, max_size=3).map(tuple) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    | st.frozensets(st.text(max_size=3), max_size=3),
+    max_leaves=8,
+)
+
+
+@given(_VALUES, _VALUES)
+@settings(max_examples=50, deadline=None)
+def test_render_keys_tell_values_apart_and_agree_on_equal_ones(first, second):
+    from newsletter.cache.renders import input_digest
+
+    assert input_digest("email", first) == input_digest("email", copy.deepcopy(first))
+    assert input_digest("email", first) != input_digest("social", first)
+    if first != second or type(first) is not type(second):
+        assert input_digest("email", first) != input_digest("email", second)
+
+
+def test_render_keys_are_the_same_in_every_process():
+    code = ("from newsletter.cache.renders import input_digest; from newsletter.settings.social import SocialSettings;"
+            "print(input_digest('k', (frozenset({'a', 'b', 'c', 'd'}), SocialSettings(hashtags=('x',)))))")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1

@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, load_site
-from newsletter.check import check_project, project_findings
+from newsletter.check import check_project
+from newsletter.checks.project import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.diagnostics import Diagnostic, Severity
-from newsletter.scaffold import init_project, is_placeholder_host, new_item
-from newsletter.settings import load_settings
+from newsletter.checks.placeholders import is_placeholder_host
+from newsletter.scaffold import init_project, new_item
+from newsletter.settings.load import load_settings
 from newsletter.slugs import slugify
 from newsletter.summary import SHOWN_FINDINGS, findings_summary
 

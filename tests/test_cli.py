@@ -120,10 +120,10 @@ def test_bad_option_value_is_a_usage_error(make_project, runner):
     assert "'yesterday' is not a date; write YYYY-MM-DD" in result.stderr
 
 
-def test_console_script_builds_the_example(tmp_path: Path):
+def test_console_script_builds_the_example(tmp_path: Path, example_copy):
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     result = subprocess.run(
-        [sys.executable, "-m", "newsletter", "--project", str(REPO), "build", "--out", str(tmp_path / "out"),
+        [sys.executable, "-m", "newsletter", "--project", str(example_copy), "build", "--out", str(tmp_path / "out"),
          "--as-of", "2024-12-31"],
         capture_output=True, text=True, env=env,
     )

@@ -13,17 +13,11 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.check import as_diagnostic, check_project
 from newsletter.cli import cli
-from newsletter.content.loader import (
-    EVENT_KEYS,
-    ISSUE_KEYS,
-    ITEM_KEYS,
-    PUBLICATION_KEYS,
-    ContentProblems,
-    collect_catalog,
-)
+from newsletter.content.loader import ContentProblems, collect_catalog
+from newsletter.content.records import EVENT_KEYS, ISSUE_KEYS, ITEM_KEYS, PUBLICATION_KEYS
 from newsletter.content.models import ItemType
 from newsletter.diagnostics import Diagnostic, Severity
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 

@@ -18,11 +18,12 @@ from newsletter.build import BuildOptions, build_project
 from newsletter.cli import cli
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.frontmatter import parse_document
-from newsletter.content.loader import ITEM_KEYS, collect_catalog
+from newsletter.content.loader import collect_catalog
 from newsletter.content.markdown import MAX_NESTING, MarkdownRenderer
+from newsletter.content.records import ITEM_KEYS
 from newsletter.errors import ContentError, FrontMatterSyntaxError
-from newsletter.importers.wordpress import import_wordpress
-from newsletter.settings import load_settings
+from newsletter.importers.wordpress.importer import import_wordpress
+from newsletter.settings.load import load_settings
 
 from .conftest import PUBLISHABLE_SETTINGS
 from .test_send import png_pixel

@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.cli import cli
 from newsletter.confine import relative_path
-from newsletter.content.prepare import CACHE_DIR, CACHE_FILE, DocumentCache
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import CACHE_FILE, DocumentCache
 from newsletter.errors import OutputError
-from newsletter.linkcheck import check_links
-from newsletter.links import Link
+from newsletter.checks.online import check_links
+from newsletter.checks.links import Link
 from newsletter.errors import SourceLocation
-from newsletter.memo import MEMO_FILE, RenderMemo
-from newsletter.store import MarshalStore
+from newsletter.cache.renders import MEMO_FILE, RenderMemo
+from newsletter.cache.store import MarshalStore
 from newsletter.write import JOURNAL, MANIFEST, write_outputs
 
 from .conftest import PUBLISHABLE_SETTINGS
@@ -266,7 +267,7 @@ def test_a_build_that_broke_off_is_never_taken_as_fresh(built):
 def test_two_outputs_may_not_claim_the_manifest_or_the_journal(tmp_path: Path):
     from pathlib import PurePosixPath
 
-    from newsletter.render import Output
+    from newsletter.outputs import Output
 
     for name in (MANIFEST, JOURNAL):
         with pytest.raises(OutputError):

@@ -12,11 +12,13 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, build_project, load_site, project_templates
+from newsletter.site import Site
 from newsletter.errors import RenderError, SettingsError
-from newsletter.render.email import render_email, render_message
-from newsletter.render.email_context import ESP_PRESETS
-from newsletter.render.email_html import elements, image_sources
+from newsletter.channels.email.renderer import render_email, render_message
+from newsletter.channels.email.context import ESP_PRESETS
+from newsletter.channels.email.mjml import elements, image_sources
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, copy_example
 
@@ -31,8 +33,10 @@ def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF)).out_dir
 
 
-def example_editions():
-    site = load_site(REPO, BuildOptions(as_of=EXAMPLE_AS_OF))
+@pytest.fixture(scope="module")
+def example_editions(example_copy: Path) -> tuple[Site, tuple[Edition, ...]]:
+    """The example's site and editions, loaded once for this module."""
+    site = load_site(example_copy, BuildOptions(as_of=EXAMPLE_AS_OF))
     return site, site.editions
 
 
@@ -47,8 +51,8 @@ def text_of(document: str) -> str:
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", document)).split())
 
 
-def test_every_issue_has_the_three_files(example: Path):
-    site, editions = example_editions()
+def test_every_issue_has_the_three_files(example: Path, example_editions):
+    site, editions = example_editions
     assert len(editions) == 3
     for edition in editions:
         folder = example / "issues" / edition.slug
@@ -56,8 +60,8 @@ def test_every_issue_has_the_three_files(example: Path):
             assert (folder / name).stat().st_size > 1000, name
 
 
-def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path):
-    site, editions = example_editions()
+def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path, example_editions):
+    site, editions = example_editions
     for edition in editions:
         message = parse_eml(example / "issues" / edition.slug / "email.eml")
         assert message.get_content_type() == "multipart/alternative"
@@ -74,8 +78,8 @@ def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path):
         assert sent.utcoffset() == site.settings.project.tz.utcoffset(sent.replace(tzinfo=None))
 
 
-def test_both_parts_hold_every_item_title(example: Path):
-    site, editions = example_editions()
+def test_both_parts_hold_every_item_title(example: Path, example_editions):
+    site, editions = example_editions
     for edition in editions:
         message = parse_eml(example / "issues" / edition.slug / "email.eml")
         text = message.get_body(("plain",)).get_content()
@@ -85,8 +89,8 @@ def test_both_parts_hold_every_item_title(example: Path):
             assert item.title in document, item.slug
 
 
-def test_eml_images_resolve_to_attached_parts(example: Path):
-    site, editions = example_editions()
+def test_eml_images_resolve_to_attached_parts(example: Path, example_editions):
+    site, editions = example_editions
     for edition in editions:
         message = parse_eml(example / "issues" / edition.slug / "email.eml")
         document = message.get_body(("html",)).get_content()
@@ -128,8 +132,8 @@ def test_eml_bytes_are_deterministic_and_match_render_message(example: Path):
     assert len(boundaries) == 2 and all(b.startswith(b"=_") for b in boundaries)
 
 
-def test_html_inbox_details(example: Path):
-    site, editions = example_editions()
+def test_html_inbox_details(example: Path, example_editions):
+    site, editions = example_editions
     for edition in editions:
         data = (example / "issues" / edition.slug / "email.html").read_bytes()
         assert len(data) < 102 * 1024
@@ -154,8 +158,8 @@ def test_html_inbox_details(example: Path):
                     assert url.startswith(("https://", "mailto:")) or url in ("*|UNSUB|*", "*|ARCHIVE|*"), url
 
 
-def test_hidden_preheader_is_the_issue_preheader_with_filler(example: Path):
-    site, editions = example_editions()
+def test_hidden_preheader_is_the_issue_preheader_with_filler(example: Path, example_editions):
+    site, editions = example_editions
     edition = editions[2]
     document = (example / "issues" / edition.slug / "email.html").read_text()
     hidden = re.search(r'<div style="display:none;[^"]*">(.*?)</div>', document, re.S)
@@ -187,8 +191,8 @@ def test_inline_styles_are_written_onto_the_elements(example: Path):
     assert "text-transform: uppercase; color" not in document.split("</head>")[0]
 
 
-def test_plain_text_reads_well(example: Path):
-    site, editions = example_editions()
+def test_plain_text_reads_well(example: Path, example_editions):
+    site, editions = example_editions
     text = (example / "issues" / "issue-3" / "email.txt").read_text()
     assert text.startswith("OPINCHARGE - Watching battery interfaces")
     assert "NEWS\n----" in text and "EVENTS\n------" in text

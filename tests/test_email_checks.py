@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.check import check_project
 from newsletter.diagnostics import Diagnostic, Severity
-from newsletter.render import Output
+from newsletter.outputs import Output
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_ISSUE, MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS, REPO
 
@@ -28,8 +28,8 @@ def by_code(root: Path, code: str) -> list[Diagnostic]:
     return [finding for finding in findings(root) if finding.code == code]
 
 
-def test_the_example_project_passes():
-    assert findings(REPO) == []
+def test_the_example_project_passes(example_copy):
+    assert findings(example_copy) == []
 
 
 def test_minimal_project_passes(make_project):

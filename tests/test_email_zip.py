@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site
-from newsletter.render.email_html import image_sources
-from newsletter.render.email_zip import email_zip
+from newsletter.channels.email.mjml import image_sources
+from newsletter.channels.email.esp_zip import email_zip
 from newsletter.site import Site
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, copy_example

@@ -19,7 +19,9 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from newsletter.build import BuildOptions, BuildResult, build_project, load_site
-from newsletter.render.feeds import ATOM_PATH, JSON_PATH, RSS_PATH, feed_date, render_feeds, tag_feed_path
+from newsletter.channels.feeds.entries import feed_date, tag_feed_path
+from newsletter.channels.feeds.renderer import render_feeds
+from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 
@@ -41,9 +43,9 @@ EVIL_TAGS = {"script", "style", "iframe", "object", "embed", "meta", "form"}
 
 
 @pytest.fixture(scope="module")
-def example(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+def example(tmp_path_factory: pytest.TempPathFactory, example_copy) -> BuildResult:
     """The repository's example project, built once as of its reference day."""
-    return build_project(REPO, BuildOptions(out_dir=tmp_path_factory.mktemp("out"), as_of=EXAMPLE_AS_OF))
+    return build_project(example_copy, BuildOptions(out_dir=tmp_path_factory.mktemp("out"), as_of=EXAMPLE_AS_OF))
 
 
 def feeds_of(result: BuildResult) -> dict[str, str]:

@@ -68,7 +68,7 @@ from newsletter.check import check_project
 from newsletter.cli import cli
 from newsletter.diagnostics import Severity
 from newsletter.errors import NewsletterError
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 from tests.conftest import TreeWatch, tree_bytes
 from tests.outputs import is_valid_url, link_faults, output_urls
 from tests.strategies import FAULT_KINDS, JINJA_RESULT, OUTSIDE_SECRET, PLAIN_FAULTS, Fault, ProjectSpec, projects

@@ -17,13 +17,13 @@ from lxml import etree
 
 from newsletter.content.markdown import MarkdownRenderer
 from newsletter.errors import ExportFormatError, SettingsError
-from newsletter.importers.autop import add_paragraphs
-from newsletter.importers.gutenberg import drop_site_rendered_blocks
+from newsletter.importers.wordpress.autop import add_paragraphs
+from newsletter.importers.wordpress.gutenberg import drop_site_rendered_blocks
 from newsletter.importers.html_to_markdown import html_to_markdown
 from newsletter.importers.news_files import FRONT_MATTER_KEYS, Outcome
-from newsletter.importers.shortcodes import expand_shortcodes, parse_attributes
-from newsletter.importers.wordpress import format_report, import_wordpress
-from newsletter.importers.wordpress_html import prepare_content
+from newsletter.importers.wordpress.shortcodes import expand_shortcodes, parse_attributes
+from newsletter.importers.wordpress.importer import format_report, import_wordpress
+from newsletter.importers.wordpress.html import prepare_content
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "wordpress"

@@ -13,7 +13,7 @@ from newsletter.cli import cli
 from newsletter.content.loader import collect_catalog
 from newsletter.errors import UsageError
 from newsletter.scaffold import init_project
-from newsletter.settings import load_settings
+from newsletter.settings.load import load_settings
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

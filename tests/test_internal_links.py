@@ -15,11 +15,10 @@ from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates, render_site
 from newsletter.check import check_project
-from newsletter.links import check_internal_links
-from newsletter.render import Output
+from newsletter.checks.dead_links import check_internal_links
+from newsletter.outputs import Output
 from newsletter.site import Site
 
-from .conftest import REPO
 from .outputs import built_files, html_urls, link_faults
 
 SITE_URL = "https://example.org/news/"
@@ -53,14 +52,14 @@ def assert_no_dead_links(site: Site, outputs: list[Output]) -> None:
 
 
 @pytest.mark.parametrize("as_of", EXAMPLE_DAYS, ids=str)
-def test_the_example_links_only_to_files_it_writes(as_of: date):
-    site, outputs = render(REPO, as_of)
+def test_the_example_links_only_to_files_it_writes(as_of: date, example_copy):
+    site, outputs = render(example_copy, as_of)
     assert_no_dead_links(site, outputs)
     assert check_internal_links(site, outputs) == []
 
 
-def test_the_archive_lists_only_issues_dated_up_to_the_reference_day():
-    site, outputs = render(REPO, date(2024, 6, 26))
+def test_the_archive_lists_only_issues_dated_up_to_the_reference_day(example_copy):
+    site, outputs = render(example_copy, date(2024, 6, 26))
     files = built_files(outputs)
     archive = {urljoin(SITE_URL, url) for url in html_urls(files["index.html"])}
     listed = {edition.slug for edition in site.editions if urljoin(SITE_URL, site.issue_path(edition) + "index.html")

@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.check_languages import missing_translations
+from newsletter.checks.languages import missing_translations
 from newsletter.errors import SettingsError
 from newsletter.funding import DISCLAIMER, FUNDED_BY_EU, OFFICIAL_LANGUAGES
 from newsletter.languages import (
@@ -27,8 +27,8 @@ from newsletter.languages import (
     packaged_languages,
     theme_message_ids,
 )
-from newsletter.settings import load_settings
-from newsletter.settings_languages import language_funding
+from newsletter.settings.load import load_settings
+from newsletter.settings.languages import language_funding
 from newsletter.templates import THEME_DIR
 
 from .conftest import MINIMAL_SETTINGS, REPO

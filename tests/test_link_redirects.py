@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from newsletter.errors import SourceLocation
-from newsletter.linkcheck import CheckOptions, check_links
-from newsletter.links import Link
+from newsletter.checks.online import check_links
+from newsletter.checks.fetch import CheckOptions
+from newsletter.checks.links import Link
 
 
 @pytest.fixture

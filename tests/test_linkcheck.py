@@ -17,8 +17,9 @@ import pytest
 from newsletter.cli import cli
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.errors import SourceLocation
-from newsletter.linkcheck import CheckOptions, check_links
-from newsletter.links import Link, find_links
+from newsletter.checks.online import check_links
+from newsletter.checks.fetch import CheckOptions
+from newsletter.checks.links import Link, find_links
 
 HERE = SourceLocation(Path("content/news/2024-01-10-kickoff.md"), 7)
 DAY = 24 * 60 * 60

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from newsletter.errors import SourceLocation
-from newsletter.links import Link, check_url, find_links
+from newsletter.checks.links import Link, check_url, find_links
 
 SITE = "https://opincharge.eu/newsletter/"
 

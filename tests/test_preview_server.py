@@ -66,11 +66,19 @@ def server(project: Path) -> Iterator[PreviewServer]:
         yield running.start()
 
 
-def test_server_listens_on_the_loopback_address_only(server: PreviewServer) -> None:
-    host, port = server.address
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PreviewServer]:
+    """One server for the tests that only send requests: none of them edits the project."""
+    project = copy_example(tmp_path_factory.mktemp("shared") / "project")
+    with PreviewServer(project, port=0, as_of=AS_OF) as running:
+        yield running.start()
+
+
+def test_server_listens_on_the_loopback_address_only(shared_server: PreviewServer) -> None:
+    host, port = shared_server.address
     assert host == "127.0.0.1" and port > 0
-    assert server.httpd.socket.family == socket.AF_INET
-    assert server.httpd.socket.getsockname()[0] == "127.0.0.1"
+    assert shared_server.httpd.socket.family == socket.AF_INET
+    assert shared_server.httpd.socket.getsockname()[0] == "127.0.0.1"
 
 
 def non_loopback_address() -> str | None:
@@ -89,12 +97,12 @@ def non_loopback_address() -> str | None:
     return next((address for address in candidates if not address.startswith(("127.", "0."))), None)
 
 
-def test_server_cannot_be_reached_on_other_interfaces(server: PreviewServer) -> None:
+def test_server_cannot_be_reached_on_other_interfaces(shared_server: PreviewServer) -> None:
     address = non_loopback_address()
     if address is None:
         pytest.skip("this machine has no non-loopback IPv4 address to try")
     with pytest.raises(OSError):
-        socket.create_connection((address, server.address[1]), timeout=2).close()
+        socket.create_connection((address, shared_server.address[1]), timeout=2).close()
 
 
 @pytest.mark.parametrize("path", [
@@ -105,15 +113,15 @@ def test_server_cannot_be_reached_on_other_interfaces(server: PreviewServer) -> 
     "/static/..%5c..%5cnewsletter.toml",
     "/__preview/frame/dark/%2e%2e/%2e%2e/newsletter.toml",
 ])
-def test_traversal_over_http_is_refused(server: PreviewServer, path: str) -> None:
-    status, body = request(server.address, path)
+def test_traversal_over_http_is_refused(shared_server: PreviewServer, path: str) -> None:
+    status, body = request(shared_server.address, path)
     assert status == 403
     assert b"[project]" not in body
 
 
 @pytest.mark.parametrize("path", ["//etc/passwd", "/%252e%252e/newsletter.toml", "/etc/passwd"])
-def test_absolute_and_double_encoded_paths_find_nothing(server: PreviewServer, path: str) -> None:
-    status, body = request(server.address, path)
+def test_absolute_and_double_encoded_paths_find_nothing(shared_server: PreviewServer, path: str) -> None:
+    status, body = request(shared_server.address, path)
     assert status in (403, 404)
     assert b"root:" not in body and b"[project]" not in body
 

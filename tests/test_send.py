@@ -21,9 +21,9 @@ import pytest
 
 from newsletter.cli import cli
 from newsletter.errors import SendError, UsageError
-from newsletter.render.web import WebRenderer
+from newsletter.channels.web import WebRenderer
 from newsletter.send import send_issue_test, send_test
-from newsletter.settings import SmtpSettings
+from newsletter.settings.smtp import SmtpSettings
 from newsletter.smtp import SmtpConfig, resolve_smtp
 
 from .conftest import MINIMAL_SETTINGS

@@ -15,9 +15,9 @@ from markupsafe import escape
 
 from newsletter.build import BuildOptions, build_project, load_site
 from newsletter.errors import SettingsError
-from newsletter.link_schemes import MERGE_TAG
-from newsletter.render.email_mime import build_message
-from newsletter.settings import load_settings
+from newsletter.urls import MERGE_TAG
+from newsletter.channels.email.mime import build_message
+from newsletter.settings.load import load_settings
 
 from .conftest import MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS
 from .validators import nu_errors
@@ -198,7 +198,7 @@ def test_content_urls_pass_the_same_check_as_settings(make_project, value: str):
 
     from newsletter.content.frontmatter import CONTROL_CHARACTERS
     from newsletter.content.loader import collect_catalog
-    from newsletter.link_schemes import WEB, encoded_url, link_problem
+    from newsletter.urls import WEB, encoded_url, link_problem
 
     item = "---\n" + yaml.safe_dump({"title": "T", "date": "2024-01-10", "url": value}) + "---\nBody\n"
     root = make_project({"content/news/2024-01-10-first-item.md": item})

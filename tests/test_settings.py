@@ -12,8 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.errors import SettingsError
-from newsletter.settings import ESP_PRESETS, SMTP_SECURITY, load_settings, parse_settings
-from newsletter.toml_lines import key_line, key_lines
+from newsletter.settings.email import ESP_PRESETS
+from newsletter.settings.load import load_settings, parse_settings
+from newsletter.settings.smtp import SMTP_SECURITY
+from newsletter.settings.lines import key_line, key_lines
 
 from .conftest import REPO
 

@@ -122,7 +122,7 @@ def test_items_not_published_yet_are_checked_in_their_issue(make_project: MakePr
 
 
 def test_every_social_check_code_is_in_the_readme():
-    source = (REPO / "newsletter" / "render" / "social_checks.py").read_text(encoding="utf-8")
+    source = (REPO / "newsletter" / "checks" / "social.py").read_text(encoding="utf-8")
     codes = set(re.findall(r'(?:warning|error)\("([a-z-]+)"', source))
     assert codes == SOCIAL_CODES
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.settings import PLATFORMS as SETTINGS_PLATFORMS
-from newsletter.social.counting import (
+from newsletter.settings.social import PLATFORMS as SETTINGS_PLATFORMS
+from newsletter.platforms.counting import (
     PLATFORMS,
     api_text,
     fits,
@@ -16,7 +16,7 @@ from newsletter.social.counting import (
     platform_rules,
     utf8_length,
 )
-from newsletter.social.twitter import config, parse_tweet
+from newsletter.platforms.x import config, parse_tweet
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 THUMB_MEDIUM = "\U0001f44d\U0001f3fd"
@@ -233,7 +233,7 @@ def test_loading_twitter_text_leaves_no_stand_in_behind() -> None:
 def _x_length_with_the_library_search(text: str) -> int:
     import sys
 
-    from newsletter.social import twitter
+    from newsletter.platforms import x as twitter
 
     module = sys.modules["twitter_text.parse_tweet"]
     module.extract_emojis_with_indices = twitter._extract_emojis
@@ -248,7 +248,7 @@ def _x_length_with_the_library_search(text: str) -> int:
     "© 2024 ® ™ ‼ ↔ ⌚ ☀ ✂ ⬆ 〰 ㊗", "flags 🇪🇺🇱🇺", "中文 日本語 한국어", "text style ☺ and emoji style ☺️",
 ])
 def test_the_emoji_shortcut_counts_like_the_library(text: str) -> None:
-    from newsletter.social.counting import x_length
+    from newsletter.platforms.counting import x_length
 
     assert x_length(text) == _x_length_with_the_library_search(text)
 
@@ -256,6 +256,6 @@ def test_the_emoji_shortcut_counts_like_the_library(text: str) -> None:
 @given(st.text(max_size=60))
 @settings(max_examples=300, deadline=None)
 def test_the_emoji_shortcut_counts_like_the_library_on_any_text(text: str) -> None:
-    from newsletter.social.counting import x_length
+    from newsletter.platforms.counting import x_length
 
     assert x_length(text) == _x_length_with_the_library_search(text)

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates
-from newsletter.render import Output
-from newsletter.render.social import CSV_HEADER, SocialRenderer
-from newsletter.render.social_compose import Composer, camel_hashtag
-from newsletter.render.social_fit import cuts, x_estimate
-from newsletter.render.social_sheet import fence
-from newsletter.social.counting import PLATFORMS, api_text, fits, measure, platform_rules
-from newsletter.social.splitting import ELLIPSIS
+from newsletter.outputs import Output
+from newsletter.channels.social.renderer import CSV_HEADER, SocialRenderer
+from newsletter.channels.social.compose import Composer, camel_hashtag
+from newsletter.channels.social.fit import cuts, x_estimate
+from newsletter.channels.social.sheet import fence
+from newsletter.platforms.counting import PLATFORMS, api_text, fits, measure, platform_rules
+from newsletter.platforms.splitting import ELLIPSIS
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 
@@ -57,8 +57,8 @@ def item(title: str = "First item", summary: str = "The first item of the test p
 
 
 @pytest.fixture(scope="module")
-def example() -> dict[str, Output]:
-    return render_social(REPO)
+def example(example_copy) -> dict[str, Output]:
+    return render_social(example_copy)
 
 
 def test_every_example_draft_is_counted_as_its_platform_counts_and_fits(example: dict[str, Output]):
@@ -70,8 +70,8 @@ def test_every_example_draft_is_counted_as_its_platform_counts_and_fits(example:
         assert draft["length"] <= draft["limit"] and fits(draft["platform"], draft["text"], draft["limit"]), draft
 
 
-def test_example_drafts_follow_the_published_items_and_the_project_accounts(example: dict[str, Output]):
-    site = load_site(REPO, BuildOptions(as_of=EXAMPLE_AS_OF))
+def test_example_drafts_follow_the_published_items_and_the_project_accounts(example: dict[str, Output], example_copy):
+    site = load_site(example_copy, BuildOptions(as_of=EXAMPLE_AS_OF))
     drafts = drafts_of(example)
     # Items newest first as the site publishes them, then platform, then part.
     order = {slug: index for index, slug in enumerate(item.slug for item in site.published)}
@@ -92,9 +92,9 @@ def test_drafts_json_has_the_spec_keys(example: dict[str, Output]):
         assert draft["url"] in draft["text"] or draft["item"] == "general-meeting-nantes"
 
 
-def test_the_nantes_mastodon_override_becomes_a_thread(example: dict[str, Output]):
+def test_the_nantes_mastodon_override_becomes_a_thread(example: dict[str, Output], example_copy):
     nantes = REPO / "content" / "news" / "2023-12-12-general-meeting-nantes.md"
-    site = load_site(REPO, BuildOptions(as_of=EXAMPLE_AS_OF))
+    site = load_site(example_copy, BuildOptions(as_of=EXAMPLE_AS_OF))
     override = next(item for item in site.published if item.slug == "general-meeting-nantes").social["mastodon"]
     assert measure("mastodon", override) > 900 and nantes.is_file()
     parts = [d for d in drafts_of(example) if d["item"] == "general-meeting-nantes" and d["platform"] == "mastodon"]
@@ -154,8 +154,8 @@ def test_each_issue_sheet_shows_its_posts_with_length_bars(example: dict[str, Ou
     assert "Not published yet" not in sheet
 
 
-def test_sheet_includes_and_marks_items_not_published_yet():
-    outputs = render_social(REPO, as_of=date(2024, 12, 5))
+def test_sheet_includes_and_marks_items_not_published_yet(example_copy):
+    outputs = render_social(example_copy, as_of=date(2024, 12, 5))
     sheet = outputs["issues/issue-3/social.md"].data.decode("utf-8")
     webinar = sheet.split("Webinar: seeing battery interfaces at work", 1)[1]
     assert "Not published yet" in webinar and "```text" in webinar
@@ -167,8 +167,8 @@ def test_fence_outgrows_backticks_in_the_text():
     assert fence("code ```` here").startswith("`````text\n")
 
 
-def test_output_is_the_same_from_build_to_build(example: dict[str, Output]):
-    again = render_social(REPO)
+def test_output_is_the_same_from_build_to_build(example: dict[str, Output], example_copy):
+    again = render_social(example_copy)
     assert {path: output.data for path, output in again.items()} == {p: o.data for p, o in example.items()}
 
 
@@ -322,7 +322,7 @@ def test_x_estimate_agrees_with_twitter_text(text: str):
 
 
 def test_x_posts_fit_even_when_the_estimate_runs_short(make_project: MakeProject, monkeypatch: pytest.MonkeyPatch):
-    from newsletter.render import social_fit
+    from newsletter.channels.social import fit as social_fit
 
     monkeypatch.setattr(social_fit, "x_estimate", lambda text: len(text) // 2)
     root = make_project({ITEM_FILE: item(summary=" ".join(["battery"] * 200))})

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.errors import NewsletterError
-from newsletter.social.counting import fits, graphemes, measure
-from newsletter.social.splitting import UnsplittableTextError, shorten, shorten_to_fit, split_thread
+from newsletter.platforms.counting import fits, graphemes, measure
+from newsletter.platforms.splitting import UnsplittableTextError, shorten, shorten_to_fit, split_thread
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 NUMBERING = re.compile(r" (\d+)/(\d+)$")

@@ -18,7 +18,7 @@ USED = ["web/index.html", "web/issue.html", "web/item.html", "web/base.html", "w
         "email/issue.mjml", "email/header.mjml", "email/footer.mjml", "email/issue.txt", "email/cards/card.txt",
         "social/mastodon.txt", "social/sheet.md"]
 FAULTS = {
-    "undefined": ("{{ settings.project.nope.deeper }}", "failed ('newsletter.settings.ProjectSettings object' has no "
+    "undefined": ("{{ settings.project.nope.deeper }}", "failed ('newsletter.settings.project.ProjectSettings object' has no "
                                                         "attribute 'nope')"),
     "runtime": ("{{ 1 // 0 }}", "failed (ZeroDivisionError: integer division or modulo by zero)"),
     "syntax": ("{% if %}", "template syntax error: Expected an expression, got 'end of statement block'"),

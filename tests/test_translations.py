@@ -15,11 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site, project_templates, render_site
-from newsletter.check_languages import stale_translations
+from newsletter.checks.languages import stale_translations
 from newsletter.content.loader import load_catalog
-from newsletter.render.feeds import FeedsRenderer
-from newsletter.render.web import WebRenderer
-from newsletter.settings import load_settings
+from newsletter.channels.feeds.renderer import FeedsRenderer
+from newsletter.channels.web import WebRenderer
+from newsletter.settings.load import load_settings
 from newsletter.write import read_manifest
 
 from .conftest import MINIMAL_SETTINGS, REPO, copy_example, tree_bytes

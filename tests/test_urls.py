@@ -17,7 +17,7 @@ from newsletter.build import BuildOptions, build_project
 from newsletter.check import check_project
 from newsletter.preview.app import PreviewApp
 from newsletter.preview.builder import PreviewBuilder
-from newsletter.site import url_path
+from newsletter.urls import url_path
 
 from .conftest import REPO
 from .outputs import built_files, html_urls, is_valid_url, link_faults, output_urls

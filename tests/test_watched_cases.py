@@ -18,7 +18,8 @@ import pytest
 import yaml
 
 from newsletter.cli import cli
-from newsletter.content.prepare import CACHE_DIR, CACHE_FILE
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import CACHE_FILE
 
 from .conftest import MINIMAL_ITEM, MINIMAL_SETTINGS
 from .test_link_redirects import redirecting  # noqa: F401 - a fixture

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from newsletter.content.frontmatter import Document
 from newsletter.errors import FieldError
-from newsletter.link_schemes import WEB, encoded_url, link_problem
+from newsletter.urls import WEB, encoded_url, link_problem
 
 
 # The days an item or issue may have: a day's margin at both ends of what Python can hold, so

@@ -12,18 +12,19 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from newsletter.urls import is_absolute
 from newsletter.confine import inside, link_target
 from newsletter.content.frontmatter import Document
 from newsletter.content.markdown import image_sources
 from newsletter.errors import MissingFileError, SourceLocation
-from newsletter.settings import Settings
+from newsletter.settings.load import Settings
 
 IMAGES = "images"
 
 
 def is_remote(reference: str) -> bool:
     """Whether an image is given by its address rather than as a project file."""
-    return bool(urlsplit(reference).scheme) or reference.startswith("//")
+    return is_absolute(reference)
 
 
 def find_image(root: Path, reference: str, written_in: Path | None = None) -> tuple[Path | None, list[Path]]:

@@ -18,7 +18,7 @@ _MERGE = "tag:yaml.org,2002:merge"
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class DuplicateKeyError(yaml.constructor.ConstructorError):  # type: ignore[misc]
+class DuplicateKeyError(yaml.constructor.ConstructorError):
     """A mapping names one key twice, which YAML takes silently: the last value wins."""
 
     def __init__(self, key: str, first_line: int, mark: yaml.Mark):
@@ -166,5 +166,8 @@ def _key_node(node: yaml.Node | None, key: str) -> yaml.Node | None:
     return next((key_node for key_node, _value in node.value if key_node.value == key), None)
 
 
-def _value_node(node: yaml.MappingNode, key_node: yaml.Node) -> yaml.Node:
-    return next(value for candidate, value in node.value if candidate is key_node)
+def _value_node(node: yaml.Node | None, key_node: yaml.Node) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    value: yaml.Node = next(value for candidate, value in node.value if candidate is key_node)
+    return value

@@ -47,7 +47,7 @@ _BLOCKS = {"blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figu
            "tbody", "td", "tfoot", "th", "thead", "tr", "ul", *_HEADINGS}
 _OPENS_BLOCK = re.compile(rf"<(?:{'|'.join(sorted(_BLOCKS))})\b")
 _OPENS_PHRASING = re.compile(rf"<(?:{'|'.join(sorted(_INLINE_ONLY | _HEADINGS | {'dt'}))})\b")
-_SERIALISE = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)
+_SERIALISE = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)  # type: ignore[arg-type]  # None writes <br>, as bs4 documents
 # Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
 # time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
 # Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
 from newsletter.languages import N_
-from newsletter.link_schemes import encoded_url
+from newsletter.urls import encoded_url
 
 
 class ItemType(str, Enum):

@@ -8,9 +8,7 @@ parsed again. Validation of the parsed values always runs, since it depends on o
 
 from __future__ import annotations
 
-import hashlib
 import os
-import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,13 +18,10 @@ from typing import Any
 from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.store import MarshalStore
+from newsletter.cache.documents import DocumentCache
 
-CACHE_DIR = ".newsletter-cache"
-CACHE_FILE = "documents.marshal"
 # Below this many files to render, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 48
-_FORMAT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,36 +30,6 @@ class Prepared:
 
     document: Document
     body_html: str
-
-
-def engine_fingerprint() -> str:
-    """Everything besides a file's bytes that decides what preparing it gives."""
-    import markdown
-    import nh3
-    import yaml
-
-    from newsletter import __version__
-    from newsletter.content import markdown as ours
-
-    parts = (
-        _FORMAT, __version__, sys.version, markdown.__version__, yaml.__version__, getattr(nh3, "__version__", ""),
-        ours._EXTENSIONS, ours._EXTENSION_CONFIGS, sorted(ours.ALLOWED_TAGS),
-        sorted((k, sorted(v)) for k, v in ours.ALLOWED_ATTRIBUTES.items()),
-        # The code itself: a changed renderer must not be served from an old cache.
-        Path(ours.__file__).read_bytes(), Path(__file__).read_bytes(),
-    )
-    return hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-class DocumentCache(MarshalStore):
-    """Prepared documents by the bytes of their files; without a folder, nothing is kept."""
-
-    def __init__(self, folder: Path | None):
-        super().__init__(folder / CACHE_FILE if folder is not None else None,
-                         engine_fingerprint() if folder is not None else "")
-
-    def key(self, shown_as: Path, raw: bytes) -> str:
-        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + raw).hexdigest()
 
 
 def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -> dict[Path, Prepared | ContentError]:

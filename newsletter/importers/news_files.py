@@ -12,7 +12,7 @@ import yaml
 
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation
-from newsletter.write import write_file
+from newsletter.atomic import write_file
 
 # The order of the SPEC's news item front matter table, so every import writes the same bytes.
 FRONT_MATTER_KEYS = ("title", "date", "slug", "summary", "tags", "author", "url", "image", "image_alt", "draft")

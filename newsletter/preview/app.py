@@ -116,7 +116,7 @@ class PreviewApp:
         main = state.result.site if state.result else None
         sites = dict(language_sites(main)) if main else {}
         site = sites.get(language or main.settings.project.language) if main else None
-        edition = next((e for e in site.editions if e.slug == slug), None) if site else None
+        edition = site.edition(slug) if site else None
         if main is None or site is None or edition is None or language == main.settings.project.language:
             editions = main.editions if main else ()
             return self.page("preview/home.html", HTTPStatus.NOT_FOUND, state=state, translated={},
@@ -133,7 +133,7 @@ class PreviewApp:
     def checks(self, slug: str) -> Response:
         state = self.builder.state
         site = state.result.site if state.result else None
-        edition = next((e for e in site.editions if e.slug == slug), None) if site else None
+        edition = site.edition(slug) if site else None
         if edition is None:
             return text(HTTPStatus.NOT_FOUND, f"no issue '{slug}'")
         findings = issue_findings(self.builder.checks(), self.builder.root, edition)

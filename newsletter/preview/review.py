@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from newsletter.platforms.counting import platform_rules
 from newsletter.assemble import Edition
 from newsletter.diagnostics import Diagnostic, Severity
 from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
-from newsletter.render.email_checks import GMAIL_CLIP, SIZE_WARNING
+from newsletter.checks.email import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
 
-PLATFORM_NAMES = {"x": "X", "mastodon": "Mastodon", "bluesky": "Bluesky", "linkedin": "LinkedIn"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class Draft:
 
     @property
     def platform_name(self) -> str:
-        return PLATFORM_NAMES.get(self.platform, self.platform)
+        return platform_rules(self.platform).label
 
     @property
     def ratio(self) -> float:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from newsletter.publish.record import RECORD, Record
-from newsletter.write import TEMP_PREFIX
+from newsletter.atomic import TEMP_PREFIX
 
 _CHUNK = 1 << 20
 

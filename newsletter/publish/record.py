@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.confine import read_json_state, relative_path
-from newsletter.write import replace_file
+from newsletter.atomic import replace_file
 
 RECORD = ".newsletter-publish.json"
 FORMAT = 1

@@ -81,7 +81,7 @@ def format_size(size: int) -> str:
 
 def publish_address(root: Path, to: str | None) -> PublishAddress:
     """The target: `--to` when given, else `[publish] to`."""
-    from newsletter.settings import load_settings
+    from newsletter.settings.load import load_settings
 
     settings = load_settings(root)
     url = to or settings.publish.to
@@ -98,7 +98,7 @@ def publish_project(root: Path, to: str | None = None, dry_run: bool = False, pr
                     environ: Mapping[str, str] = os.environ) -> PublishReport:
     """Build if the content changed, then bring the target up to date with output/; return what was done."""
     from newsletter.build import build_project
-    from newsletter.content.prepare import CACHE_DIR
+    from newsletter.cache import CACHE_DIR
 
     address = publish_address(root, to)
     started = time.monotonic()

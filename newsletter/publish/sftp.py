@@ -12,13 +12,15 @@ import hashlib
 import os
 import posixpath
 from pathlib import Path
-from typing import Any
+from typing import Any, TYPE_CHECKING
 
 import asyncssh
 
 from newsletter.errors import PublishError
 from newsletter.publish.address import PublishAddress
-from newsletter.publish.targets import Sent
+
+if TYPE_CHECKING:  # targets.py opens this module when it needs it
+    from newsletter.publish.targets import Sent
 
 _CHUNK = 1 << 16
 _PASSWORD_HINT = "add your key to the agent (ssh-add), or set NEWSLETTER_PUBLISH_PASSWORD to the password or key passphrase"

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
-from newsletter.content.prepare import CACHE_DIR
+from newsletter.cache import CACHE_DIR
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import PublishError
 from newsletter.publish.address import PublishAddress, parse_address
 from newsletter.publish.record import RECORD, Record, last_publish, parse_record, remember_publish
 from newsletter.publish.targets import open_target
-from newsletter.render import Output
-from newsletter.settings import Settings
+from newsletter.outputs import Output
+from newsletter.settings.load import Settings
 from newsletter.site import Site
 
 _SEND_HINT = "run newsletter publish before you send, so the email's links and images show this build"

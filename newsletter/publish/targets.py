@@ -13,7 +13,7 @@ from typing import Protocol
 
 from newsletter.errors import PublishError
 from newsletter.publish.address import PublishAddress
-from newsletter.write import replace_file, sweep_temporary_files
+from newsletter.atomic import replace_file, sweep_temporary_files
 
 Sent = Callable[[int], None]  # told the number of bytes each time a part of a file is sent
 

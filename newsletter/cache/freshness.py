@@ -1,0 +1,110 @@
+"""Tell whether the output is already what a build would write, so a no-change rebuild does nothing.
+
+The key is the content of every input (settings, content files, the project's templates), the
+program itself (package files, library versions) and the build's options. The output counts as
+intact while every file the last build wrote is still there with the size and modification time
+it had then. Anything else, or any doubt, means a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from newsletter.confine import read_json_state, relative_path
+from newsletter.write import MANIFEST, interrupted
+from newsletter.atomic import replace_file
+
+STATE_FILE = "build-state.json"
+_PACKAGE = Path(__file__).parents[1]
+
+
+def input_fingerprint(root: Path, options: Any) -> str:
+    """Hash of everything a build reads, the code that reads it and how it was asked to."""
+    digest = hashlib.sha256(repr(options).encode())
+    digest.update(code_fingerprint().encode())
+    digest.update(tree_digest(root, [root / "newsletter.toml", *files_below(root / "content"), *files_below(root / "templates")]))
+    return digest.hexdigest()
+
+
+def code_fingerprint() -> str:
+    """Hash of the program: the package's files and the versions of the libraries it runs on."""
+    digest = hashlib.sha256()
+    for name in _libraries():
+        try:
+            digest.update(f"{name}={metadata.version(name)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=?\0".encode())
+    for path in files_below(_PACKAGE):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def tree_digest(root: Path, paths: list[Path]) -> bytes:
+    """Hash of the names (relative to `root`) and bytes of the files given."""
+    digest = hashlib.sha256()
+    for path in paths:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()
+
+
+def _libraries() -> list[str]:
+    """The names of the libraries the package runs on, as its metadata declares them."""
+    try:
+        requirements = metadata.requires("newsletter") or []
+    except metadata.PackageNotFoundError:
+        return []
+    runtime = [r for r in requirements if "extra ==" not in r]
+    return sorted({match.group(0) for r in runtime if (match := re.match(r"[A-Za-z0-9_.-]+", r))})
+
+
+def files_below(folder: Path) -> list[Path]:
+    """Every file below `folder`, sorted; none when it does not exist."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
+    """True when the last build into `out_dir` had this fingerprint, its files are untouched and no build broke off since."""
+    state = _read_state(cache_dir).get(str(out_dir))
+    if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
+        return False
+    files = state.get("files")
+    if not isinstance(files, dict) or MANIFEST not in files or interrupted(out_dir):
+        return False
+    # The state file is read back from disk: follow only paths that stay inside out_dir.
+    return all(relative_path(path) is not None and _signature(out_dir / path) == signature
+               for path, signature in files.items())
+
+
+def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str]) -> None:
+    """Remember what this build wrote into `out_dir`, under its fingerprint."""
+    state = _read_state(cache_dir)
+    state[str(out_dir)] = {
+        "fingerprint": fingerprint,
+        "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
+    }
+    try:
+        replace_file(cache_dir / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
+    except OSError:
+        pass  # only the next build's shortcut is lost
+
+
+def _read_state(cache_dir: Path) -> dict[str, Any]:
+    state = read_json_state(cache_dir / STATE_FILE)
+    return state if isinstance(state, dict) else {}
+
+
+def _signature(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]

@@ -1,0 +1,75 @@
+"""A small on-disk key-value store for the build cache: one marshal file, signed, written atomically.
+
+marshal reads only plain data (it cannot run code, unlike pickle). The file is signed with a key
+made from the identity of the cache folder on this machine (its device and inode numbers), so a
+cache file made elsewhere (copied in, unpacked from an archive, crafted with a valid checksum)
+fails the check and is ignored as if it were missing, like a torn write or one by other code
+(another `engine`). What it holds is still only a hint: readers check each value they take.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import marshal
+from pathlib import Path
+from typing import Any
+
+from newsletter.confine import Refused, read_regular
+from newsletter.atomic import replace_file, sweep_temporary_files
+
+_DIGEST_SIZE = 32
+
+
+class MarshalStore:
+    """Values by key; keeps only what the current build used when it saves."""
+
+    def __init__(self, path: Path | None, engine: str):
+        self.path = path
+        self.engine = engine
+        self.entries: dict[str, Any] = self._read(path) if path is not None else {}
+        self.used: dict[str, Any] = {}
+
+    def _read(self, path: Path) -> dict[str, Any]:
+        try:
+            data = read_regular(path, follow_links=False)
+            digest, payload = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
+            if not hmac.compare_digest(_signature(path.parent, payload), digest):
+                return {}  # torn, tampered or made elsewhere: start afresh
+            engine, entries = marshal.loads(payload)
+        except (OSError, Refused, EOFError, ValueError, TypeError, RecursionError):
+            return {}
+        return entries if engine == self.engine and isinstance(entries, dict) else {}
+
+    def get(self, key: str) -> Any:
+        found = self.entries.get(key)
+        if found is not None:
+            self.used[key] = found
+        return found
+
+    def put(self, key: str, value: Any) -> None:
+        self.used[key] = value
+
+    def forget(self, key: str) -> None:
+        """Drop an entry that turned out unusable, so it is not saved again."""
+        self.entries.pop(key, None)
+        self.used.pop(key, None)
+
+    def save(self) -> None:
+        """Write the entries this build used (older ones drop out), atomically."""
+        if self.path is None or self.used == self.entries:
+            return
+        try:
+            payload = marshal.dumps((self.engine, self.used))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            sweep_temporary_files(self.path.parent)  # left by a build killed while saving
+            replace_file(self.path, _signature(self.path.parent, payload) + payload)
+        except (OSError, ValueError):
+            pass  # a cache that cannot be written (or a value marshal refuses) only makes the next build slower
+
+
+def _signature(folder: Path, payload: bytes) -> bytes:
+    """HMAC-SHA256 of the payload, keyed by the cache folder's identity on this machine."""
+    info = folder.stat()
+    key = hashlib.sha256(f"newsletter-cache\0{info.st_dev}\0{info.st_ino}".encode()).digest()
+    return hmac.new(key, payload, hashlib.sha256).digest()

@@ -1,0 +1,236 @@
+"""What the email templates see: cards, images, partners, links and ESP merge tags, all precomputed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+from zoneinfo import ZoneInfo
+
+import imagesize  # type: ignore[import-untyped]
+
+from newsletter.platforms.counting import platform_rules
+from newsletter.urls import is_web_address
+from newsletter.assemble import Edition
+from newsletter.confine import inside, relative_path
+from newsletter.content.models import Event, ItemType, NewsItem
+from newsletter.languages import date_range, longdate, short_time
+from newsletter.site import Site
+from newsletter.templates import THEME_DIR
+
+CONTENT_WIDTH = 552  # the 600px column minus 24px padding on each side
+EMBLEM = "static/eu-emblem.png"
+
+
+@dataclass(frozen=True, slots=True)
+class EspPreset:
+    """Merge tags an email service replaces per subscriber when it sends."""
+
+    name: str
+    unsubscribe: str
+    archive: str | None  # the service's hosted copy; None means our own web version
+
+
+# Emitted as literal strings (never through Jinja's own `{{ }}`), so they reach the HTML untouched.
+ESP_PRESETS = {
+    "mailchimp": EspPreset("mailchimp", "*|UNSUB|*", "*|ARCHIVE|*"),
+    "brevo": EspPreset("brevo", "{{ unsubscribe }}", "{{ mirror }}"),
+    "listmonk": EspPreset("listmonk", "{{ UnsubscribeURL }}", "{{ MessageURL }}"),
+    "buttondown": EspPreset("buttondown", "{{ unsubscribe_url }}", "{{ email_url }}"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EmailImage:
+    """An image as the email shows it: absolute URL, display size in CSS pixels, alt text."""
+
+    src: str
+    alt: str
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One item as a card: the item itself plus everything a card template needs ready-made."""
+
+    item: NewsItem
+    template: str  # email/cards/<type>.mjml
+    link: str  # "Read more": the item's canonical url or its page; until that exists, its card on the web version
+    image: EmailImage | None
+    when: str | None = None  # events: date, time and place in words
+    doi_url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    kind: ItemType
+    heading: str
+    cards: tuple[Card, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PartnerLink:
+    name: str
+    short: str
+    url: str | None
+    logo: EmailImage | None
+
+
+@dataclass(frozen=True, slots=True)
+class SocialLink:
+    platform: str
+    label: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Where the fixed links of an issue go."""
+
+    web_version: str  # our own "view in browser" page
+    archive: str  # the ESP's hosted copy, or the web version
+    unsubscribe: str
+    home: str
+
+
+def esp_preset(site: Site) -> EspPreset:
+    """The merge tags of the project's email service; `generic` takes literal URLs from settings."""
+    settings = site.settings.email
+    if settings.esp in ESP_PRESETS:
+        return ESP_PRESETS[settings.esp]
+    return EspPreset("generic", settings.unsubscribe_url or site.url(), None)
+
+
+def issue_links(site: Site, edition: Edition) -> Links:
+    esp = esp_preset(site)
+    web_version = site.url(site.issue_path(edition))
+    return Links(web_version, esp.archive or web_version, esp.unsubscribe, site.url())
+
+
+def local_file(site: Site, url: str) -> Path | None:
+    """The project file published at `url`, if it is one of ours (content or theme static)."""
+    base = site.settings.project.site_url
+    if not url.startswith(base):
+        return None
+    relative = unquote(urlsplit(url[len(base):]).path)  # Site.url encoded the file's path
+    if relative_path(relative) is None:
+        return None  # "..", an absolute path: never a file of ours
+    if relative.startswith("static/"):
+        name = relative.removeprefix("static/")
+        candidates = [site.root / "templates" / "static" / name, THEME_DIR / "static" / name]
+    elif site.publishable(relative):
+        candidates = [site.root / "content" / relative]
+    else:
+        return None
+    # Nothing from outside the project (a link in content/images/) is ever attached to the email.
+    return next((path for path in candidates
+                 if path.is_file() and (THEME_DIR in path.parents or inside(site.root, path))), None)
+
+
+def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:
+    """An image scaled to fit `max_width`, its size read from the file when the project has it."""
+    src = site.asset_url(path)
+    file = local_file(site, src)
+    width, height = imagesize.get(file) if file else (-1, -1)
+    if width <= 0 or height <= 0:
+        # A remote or unreadable image: fill the width, let the client find the height.
+        return EmailImage(src, alt, max_width)
+    if width > max_width:
+        width, height = max_width, round(height * max_width / width)
+    return EmailImage(src, alt, width, height)
+
+
+def cards(site: Site, edition: Edition) -> tuple[Group, ...]:
+    """The edition's items as cards, grouped by type in the theme's order."""
+    tz = site.settings.project.tz
+    web_version = site.url(site.issue_path(edition))
+    return tuple(
+        Group(kind, kind.heading, tuple(card(site, item, tz, web_version) for item in items))
+        for kind, items in edition.groups
+    )
+
+
+def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str) -> Card:
+    image = email_image(site, item.image, item.image_alt or "", CONTENT_WIDTH) if item.image else None
+    return Card(
+        item=item,
+        template=f"email/cards/{item.type.value}.mjml",
+        # An issue prepared ahead of its items' dates links to their cards until their pages exist.
+        link=site.reader_url(item) or f"{web_version}#{site.item_anchor(item)}",
+        image=image,
+        when=event_when(item.event, tz, site.settings.project.language) if item.event else None,
+        doi_url=item.publication.doi_url if item.publication else None,
+    )
+
+
+def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
+    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone
+    and in the forms of `language`."""
+    start = _local(event.start, tz)
+    end = _local(event.end, tz) if event.end else None
+    # The loader turns a date alone into midnight: that is a day, not a time.
+    timed = start.time() != time(0) or (end is not None and end.time() != time(0))
+    if end is None or end.date() == start.date():
+        text = longdate(start, language)
+        if timed:
+            text += f", {short_time(start, language)}"
+            text += (f"–{short_time(end, language)}" if end and end != start else "") + f" {start.tzname()}"
+    elif timed:
+        text = (f"{longdate(start, language)}, {short_time(start, language)} {start.tzname()} – "
+                f"{longdate(end, language)}, {short_time(end, language)} {end.tzname()}")
+    else:
+        text = date_range(start.date(), end.date(), language)
+    return f"{text}, {event.location}" if event.location else text
+
+
+def _local(value: date | datetime, tz: ZoneInfo) -> datetime:
+    if isinstance(value, datetime):
+        return value.astimezone(tz)
+    return datetime.combine(value, time(0), tz)
+
+
+def partners(site: Site) -> tuple[PartnerLink, ...]:
+    return tuple(
+        PartnerLink(
+            name=partner.name,
+            short=partner.short,
+            url=partner.url,
+            logo=email_image(site, partner.logo, partner.name, 100) if partner.logo else None,
+        )
+        for partner in site.settings.partners
+    )
+
+
+def social_links(site: Site) -> tuple[SocialLink, ...]:
+    """The project's accounts as profile links, platforms in alphabetical order."""
+    links = []
+    for platform, handle in site.settings.social.accounts.items():
+        url = profile_url(platform, handle)
+        if url:
+            links.append(SocialLink(platform, platform_rules(platform).label, url))
+    return tuple(links)
+
+
+
+
+def profile_url(platform: str, handle: str) -> str | None:
+    """A profile's web address from a handle such as `@user@server` or `@name`."""
+    if is_web_address(handle):
+        return handle
+    name = handle.lstrip("@")
+    if platform == "mastodon":
+        user, _, server = name.partition("@")
+        return f"https://{server}/@{user}" if server else None
+    urls = {
+        "x": f"https://x.com/{name}",
+        "bluesky": f"https://bsky.app/profile/{name}",
+        "linkedin": f"https://www.linkedin.com/company/{name}",
+        "threads": f"https://www.threads.net/@{name}",
+    }
+    return urls.get(platform)
+
+
+def site_host(site: Site) -> str:
+    return urlsplit(site.settings.project.site_url).hostname or "localhost"

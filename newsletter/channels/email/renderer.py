@@ -1,0 +1,231 @@
+"""The email channel: each issue as email.html (MJML-compiled), email.txt and email.eml."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import PurePosixPath
+from typing import Any
+
+from markupsafe import Markup
+
+from newsletter.assemble import Edition
+from newsletter.content.markdown import sanitize
+from newsletter.errors import RenderError, SourceLocation
+from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.channels.email.context import (
+    EMBLEM,
+    cards,
+    email_image,
+    esp_preset,
+    issue_links,
+    partners,
+    social_links,
+)
+from newsletter.channels.email.mjml import compile_mjml, tag_links
+from newsletter.urls import utm_params, utm_tagger
+from newsletter.channels.email.esp_zip import email_zip
+from newsletter.channels.email.mime import build_message, message_bytes
+from newsletter.languages import N_, text_direction, theme_text
+from newsletter.settings.brand import BrandSettings
+from newsletter.site import Site
+from newsletter.templates import Templates
+
+HTML_TEMPLATE = "email/issue.mjml"
+TEXT_TEMPLATE = "email/issue.txt"
+# Invisible characters after the preheader, so inbox previews don't continue into the body text.
+PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 80)
+TEXT_WIDTH = 72
+# Where Markdown writes an address: `](url "title")`, `](<url>)` and `[ref]: url`.
+_INLINE_LINK = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
+_REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
+
+
+class EmailRenderer:
+    name = "email"
+
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        if templates.overrides("email"):
+            memo = no_memo  # the project's own email templates may read anything of the site
+        for edition in site.editions:
+            # The editorial's links depend on other files too (an item it links to being published).
+            editorial = editorial_html(site, edition)
+            email = memo(
+                "email", (edition, site.settings, site.as_of, site.drafts, editorial),
+                lambda: render_email(site, templates, edition),
+                pack=lambda email: (email.html, email.text, email.eml),
+                unpack=lambda packed: RenderedEmail(edition, *packed),
+            )
+            folder = site.issue_path(edition)
+            yield text_output(f"{folder}email.html", "email-html", email.html)
+            yield text_output(f"{folder}email.txt", "email-text", email.text)
+            yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html))
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEmail:
+    """One issue's email in its three forms."""
+
+    edition: Edition
+    html: str
+    text: str
+    eml: bytes
+
+
+def render_email(site: Site, templates: Templates, edition: Edition) -> RenderedEmail:
+    """Render an issue's HTML email, its plain-text alternative and the MIME message holding both."""
+    tag = utm_tagger(
+        utm_params(site.settings.email.utm, edition.slug) if site.settings.email.utm_enabled else {},
+        site.settings.email.utm_exclude,
+    )
+    context = email_context(site, edition, tag)
+    try:
+        compiled = compile_mjml(templates.render(HTML_TEMPLATE, **context))
+    except RenderError as exc:
+        raise _mjml_error(templates, exc) from None
+    html = tag_links(compiled, tag)
+    text = templates.render(TEXT_TEMPLATE, **context)
+    message = build_message(site, edition, html, text)
+    return RenderedEmail(edition, html, text, message_bytes(message))
+
+
+def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
+    """MRML gives no line: name the template, and the project's own email templates, where the fault most likely is."""
+    own = templates.overrides("email")
+    hint = (f"check the tags in your {', '.join(path.as_posix() for path in own)}" if own
+            else "the default theme does not compile: run with --traceback and report it")
+    return RenderError(exc.message, SourceLocation(templates.file_of(HTML_TEMPLATE)), hint)
+
+
+def render_message(site: Site, templates: Templates, edition: Edition) -> EmailMessage:
+    """The issue as a MIME message (text and HTML, images attached), ready to send."""
+    email = render_email(site, templates, edition)
+    return build_message(site, edition, email.html, email.text)
+
+
+def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> dict[str, Any]:
+    """Everything the email templates may use; see the theme's email/ folder for how."""
+    settings = site.settings
+    links = issue_links(site, edition)
+    project = settings.project
+    return {
+        "site": site,
+        "settings": settings,
+        "brand": settings.brand,
+        "colors": palette(settings.brand),
+        "edition": edition,
+        "issue": edition.issue,
+        "groups": cards(site, edition),
+        "partners": partners(site),
+        "social": social_links(site),
+        "links": links,
+        "esp": esp_preset(site),
+        "lang": project.language,
+        "text_direction": text_direction(project.language),
+        "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
+        "emblem": email_image(site, EMBLEM, theme_text(site, N_("Flag of the European Union")), 75) if settings.funding.emblem else None,
+        "editorial": Markup(editorial_html(site, edition)),
+        "editorial_text": editorial_text(site, edition),
+        "preheader_filler": PREHEADER_FILLER,
+        "track": tag,
+        "wrap": wrap,
+        "underline": underline,
+    }
+
+
+def editorial_html(site: Site, edition: Edition) -> str:
+    """The issue's editorial with every link absolute, or left out where the build writes nothing."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+    # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
+    return sanitize(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+
+
+def editorial_text(site: Site, edition: Edition) -> str:
+    """The editorial's Markdown for the plain-text part, with every address it writes made absolute."""
+    issue, web_version = edition.issue, site.url(site.issue_path(edition))
+
+    def absolute(match: re.Match[str]) -> str:
+        written = match.group(2)
+        url = site.absolute_link(written.removeprefix("<").removesuffix(">"), issue.source, web_version)
+        return match.group(1) + (url or written)  # a dead link stays as written: `check` reports it
+
+    return _REFERENCE_LINK.sub(absolute, _INLINE_LINK.sub(absolute, issue.body_markdown)).strip()
+
+
+def wrap(text: str) -> str:
+    """Fill a paragraph to the plain-text width without breaking words or URLs."""
+    return textwrap.fill(" ".join(str(text).split()), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
+
+
+def underline(text: str, mark: str) -> str:
+    """A heading for plain text: the text over a line of `mark` as long as it."""
+    text = wrap(text)
+    return f"{text}\n{mark * min(max(len(line) for line in text.splitlines()), TEXT_WIDTH)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Palette:
+    """The email's colours, light and dark, derived from the brand."""
+
+    page: str
+    card: str
+    text: str
+    muted: str
+    heading: str
+    link: str
+    rule: str
+    band_text: str
+    footer_text: str
+    dark_page: str = "#0F1115"
+    dark_card: str = "#1A1D23"
+    dark_text: str = "#E6E8EB"
+    dark_muted: str = "#A9B1BC"
+    dark_link: str = "#8AB4F8"
+    dark_rule: str = "#343A44"
+
+
+def palette(brand: BrandSettings) -> Palette:
+    return Palette(
+        page=mix(brand.background_color, brand.secondary_color, 0.06),
+        card=brand.background_color,
+        text=brand.text_color,
+        muted=mix(brand.text_color, brand.background_color, 0.3),
+        heading=brand.secondary_color,
+        link=brand.primary_color,
+        rule=mix(brand.background_color, brand.secondary_color, 0.15),
+        band_text=readable_on(brand.primary_color),
+        footer_text=readable_on(brand.secondary_color),
+        # A lighter tint of the brand colour keeps links recognisable and readable on dark grey.
+        dark_link=mix(brand.primary_color, "#FFFFFF", 0.55),
+    )
+
+
+def _rgb(colour: str) -> tuple[int, int, int]:
+    digits = colour.lstrip("#")
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
+
+
+def mix(colour: str, other: str, amount: float) -> str:
+    """`colour` moved `amount` (0..1) of the way towards `other`."""
+    pairs = zip(_rgb(colour), _rgb(other))
+    return "#" + "".join(f"{round(a + (b - a) * amount):02X}" for a, b in pairs)
+
+
+def luminance(colour: str) -> float:
+    """Relative luminance as WCAG defines it."""
+    channels = [c / 255 for c in _rgb(colour)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def readable_on(background: str) -> str:
+    """White or near-black, whichever contrasts more with `background`."""
+    light = luminance(background)
+    dark = luminance("#111111")
+    return "#FFFFFF" if 1.05 / (light + 0.05) >= (light + 0.05) / (dark + 0.05) else "#111111"

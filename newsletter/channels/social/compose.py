@@ -1,0 +1,215 @@
+"""Compose what an item says on one platform: its theme template filled in, shortened until it fits.
+
+A generated post is the platform's template (`social/<platform>.txt`) filled with the item's
+title, summary, tagged link, hashtags and partner mentions, then shortened by `social_fit`. An
+override from the item's `social:` front matter replaces the generated text; one that is too long
+becomes a numbered thread where the platform has threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from newsletter.content.markdown import plain_text
+from newsletter.content.models import NewsItem
+from newsletter.urls import utm_params, utm_tagger
+from newsletter.channels.social.fit import Meter, Pieces, fit, tidy
+from newsletter.settings.load import Settings
+from newsletter.settings.partners import Partner
+from newsletter.site import Site
+from newsletter.platforms import linkedin
+from newsletter.platforms.counting import (
+    PLATFORMS,
+    api_text,
+    fits,
+    platform_rules,
+    utf8_length,
+)
+from newsletter.platforms.splitting import UnsplittableTextError, split_thread
+from newsletter.templates import Templates
+
+_TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def drafted_platforms(settings: Settings) -> tuple[str, ...]:
+    """The platforms the project posts on: those in `[social] accounts`, or all of them when none is set."""
+    accounts = settings.social.accounts
+    return tuple(name for name in PLATFORMS if name in accounts) or tuple(PLATFORMS)
+
+
+def post_limit(settings: Settings, platform: str) -> int:
+    """The platform's limit, or the project's own from `[social] limits`."""
+    return settings.social.limits.get(platform, platform_rules(platform).limit)
+
+
+def camel_hashtag(tag: str) -> str | None:
+    """Write a tag as a CamelCase hashtag: "battery research" -> "#BatteryResearch"; None without letters."""
+    words = _TAG_WORD.findall(tag)
+    # Capitalised words are easier to read, and screen readers say them as words; "FAIR" or "iPhone" stay.
+    name = "".join(word[0].upper() + word[1:] if word.islower() else word for word in words)
+    return "#" + name if _LETTER.search(name) else None
+
+
+def project_and_item_hashtags(settings: Settings, item: NewsItem) -> tuple[str, ...]:
+    """The project's hashtags, then the item's tags, as hashtags without repeats (ignoring case)."""
+    seen: set[str] = set()
+    hashtags: list[str] = []
+    for tag in (*settings.social.hashtags, *item.tags):
+        hashtag = camel_hashtag(tag)
+        if hashtag and hashtag.casefold() not in seen:
+            seen.add(hashtag.casefold())
+            hashtags.append(hashtag)
+    return tuple(hashtags)
+
+
+def tagged_link(site: Site, item: NewsItem, platform: str) -> str:
+    """The item's address with `utm_source=<platform>`, `utm_medium=social`, `utm_campaign=<slug>`."""
+    return utm_tagger(utm_params({"source": platform, "medium": "social"}, item.slug))(site.item_url(item))
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A partner as one platform's post names it."""
+
+    partner: Partner
+    text: str  # as written in the post; on LinkedIn, `@[Name](urn:li:...)` for a real mention
+    by_hand: bool = False  # LinkedIn page known only by name: tag it in the composer
+
+
+def mention(partner: Partner, platform: str) -> Mention:
+    """The partner's handle on the platform, or its short name where it has none."""
+    handle = partner.handles.get(platform)
+    if platform == "linkedin":
+        # LinkedIn's API mentions organisations by URN, shown under their exact name; a page
+        # address or vanity name cannot be mentioned in text, so the reviewer tags it by hand.
+        if handle and handle.startswith("urn:li:"):
+            return Mention(partner, f"@[{linkedin.escape(partner.name)}]({handle})")
+        return Mention(partner, partner.short, by_hand=bool(handle))
+    if handle:
+        return Mention(partner, handle if handle.startswith("@") else "@" + handle)
+    return Mention(partner, partner.short)
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """One post as a scheduler takes it: a whole post, or one part of a thread."""
+
+    item: NewsItem
+    platform: str
+    text: str  # what readers see
+    length: int  # as the platform counts it
+    limit: int
+    url: str
+    thread: str | None = None
+    part: int | None = None
+    api_text: str | None = None  # only where the platform's API takes other text (LinkedIn)
+    over_limit: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """What an item says on one platform: one draft or a thread, and what a reviewer should know."""
+
+    item: NewsItem
+    platform: str
+    drafts: tuple[Draft, ...]
+    override: bool = False
+    notes: tuple[str, ...] = ()
+
+    @property
+    def over_limit(self) -> bool:
+        return any(draft.over_limit for draft in self.drafts)
+
+
+def make_draft(item: NewsItem, platform: str, written: str, limit: int, url: str,
+               thread: str | None = None, part: int | None = None) -> Draft:
+    """A draft from text as written (on LinkedIn possibly with API mentions), counted by the platform's rules."""
+    rules = platform_rules(platform)
+    shown = linkedin.displayed_text(written) if platform == "linkedin" else written
+    for_api = api_text(platform, written)
+    length = rules.length(written)  # once: counting X exactly is slow
+    over = length > limit or (rules.byte_limit is not None and utf8_length(written) > rules.byte_limit)
+    return Draft(item, platform, shown, length, limit, url, thread, part, for_api if for_api != shown else None, over)
+
+
+def override_post(item: NewsItem, platform: str, text: str, limit: int, url: str) -> Post:
+    """The item's own text for the platform: as written, or as a thread when too long for one post."""
+    rules = platform_rules(platform)
+    if fits(platform, text, limit):
+        return Post(item, platform, (make_draft(item, platform, text, limit, url),), override=True)
+    if not rules.has_threads:
+        note = f"over {rules.label}'s limit of {limit}, and {rules.label} has no threads: shorten this text"
+        return Post(item, platform, (make_draft(item, platform, text, limit, url),), True, (note,))
+    try:
+        parts = split_thread(platform, text, limit)
+    except UnsplittableTextError as exc:
+        return Post(item, platform, (make_draft(item, platform, text, limit, url),), True, (exc.message,))
+    thread = f"{item.slug}-{platform}"
+    drafts = tuple(make_draft(item, platform, part, limit, url, thread, number) for number, part in enumerate(parts, 1))
+    return Post(item, platform, drafts, True, (f"too long for one post: a thread of {len(drafts)} posts",))
+
+
+class Composer:
+    """Compose the posts of a site's items, each platform from its theme template `social/<platform>.txt`."""
+
+    def __init__(self, site: Site, templates: Templates):
+        self.site = site
+        self.templates = templates
+        self.platforms = drafted_platforms(site.settings)
+        self._partners = [(partner, _names_pattern(partner)) for partner in site.settings.partners]
+
+    def posts(self, item: NewsItem) -> tuple[Post, ...]:
+        """The item's post on every platform the project uses; none when it says `social: false`."""
+        if item.social_skip:
+            return ()
+        named = self.named_partners(item)
+        return tuple(post for platform in self.platforms if (post := self.post(item, platform, named)) is not None)
+
+    def post(self, item: NewsItem, platform: str, named: Sequence[Partner] = ()) -> Post | None:
+        """The item's post on one platform; None when its override for the platform is empty."""
+        limit = post_limit(self.site.settings, platform)
+        url = tagged_link(self.site, item, platform)
+        if platform in item.social:
+            text = item.social[platform]
+            return override_post(item, platform, text, limit, url) if text else None
+        return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named])
+
+    def named_partners(self, item: NewsItem) -> list[Partner]:
+        """Partners the item names (by short or full name) in its title, summary or text, in table order."""
+        text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
+        return [partner for partner, pattern in self._partners if pattern.search(text)]
+
+    def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention]) -> Post:
+        """Fill the platform's template and shorten it until it fits."""
+        full = Pieces(item.title, " ".join(item.summary.split()),
+                       project_and_item_hashtags(self.site.settings, item), tuple(m.text for m in mentions))
+        name = f"social/{platform}.txt"
+
+        def render(pieces: Pieces) -> str:
+            text = self.templates.render(
+                name, site=self.site, settings=self.site.settings, item=item, platform=platform,
+                limit=limit, url=url, title=pieces.title, summary=pieces.summary,
+                hashtags=list(pieces.hashtags), mentions=list(pieces.mentions),
+            )
+            return tidy(text)
+
+        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True))
+        draft = make_draft(item, platform, render(pieces), limit, url)
+        if draft.over_limit and platform == "x":  # the estimate was short: search again, counting exactly
+            pieces, notes = fit(render, full, Meter(platform, limit))
+            draft = make_draft(item, platform, render(pieces), limit, url)
+        by_hand = [f"{m.partner.short} ({m.partner.handles[platform]})"
+                   for m in mentions if m.by_hand and m.text in pieces.mentions]
+        if by_hand:
+            notes.append("tag by hand in LinkedIn's composer: " + ", ".join(by_hand))
+        return Post(item, platform, (draft,), notes=tuple(notes))
+
+
+def _names_pattern(partner: Partner) -> regex.Pattern[str]:
+    """Find the partner's short or full name as a whole word; case matters ("LIST" is not "list")."""
+    names = sorted({partner.short, partner.name} - {""}, key=len, reverse=True)
+    return regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(name) for name in names) + r")(?!\w)")

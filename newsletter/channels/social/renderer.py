@@ -1,0 +1,120 @@
+"""The social channel: a draft post per published item and platform, for review and for a scheduler.
+
+`social/drafts.json` and `social/drafts.csv` hold every draft of the published items (newest
+first, then platform, then thread part); each issue gets a review sheet, `social.md`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from newsletter.assemble import local_day
+from newsletter.csvfiles import csv_text
+from newsletter.content.models import NewsItem
+from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.channels.social.compose import Composer, Draft, Post
+from newsletter.channels.social.sheet import render_sheet
+from newsletter.site import Site
+from newsletter.templates import Templates
+
+JSON_PATH = "social/drafts.json"
+CSV_PATH = "social/drafts.csv"
+# Bulk schedulers (Buffer, Hootsuite and the like) map columns by header; "Date" is the item's day.
+CSV_HEADER = ("Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part")
+
+
+class SocialRenderer:
+    name = "social"
+
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        if templates.overrides("social"):
+            memo = no_memo  # the project's own post templates may read anything of the site
+        composer = Composer(site, templates)
+        posts: dict[str, tuple[Post, ...]] = {}
+
+        def posts_of(item: NewsItem) -> tuple[Post, ...]:
+            # An item can be in the drafts and in an issue's sheet: compose it once.
+            if item.slug not in posts:
+                posts[item.slug] = memo(
+                    "social", (item, site.settings), lambda: composer.posts(item),
+                    pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
+                )
+            return posts[item.slug]
+
+        drafts = [draft for item in site.published for post in posts_of(item) for draft in post.drafts]
+        yield text_output(JSON_PATH, "social-json", drafts_json(site, drafts))
+        yield text_output(CSV_PATH, "social-csv", drafts_csv(site, drafts))
+        for edition in site.editions:
+            yield render_sheet(site, templates, edition, posts_of)
+
+
+def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
+    """Posts as plain data for the build cache (the item is known to whoever asks)."""
+    return tuple(
+        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes)
+        for post in posts
+    )
+
+
+def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
+    """Posts back from `pack_posts`, for `item`."""
+    return tuple(
+        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes))
+        for platform, drafts, override, notes in packed
+    )
+
+
+def _draft_fields(draft: Draft) -> tuple[Any, ...]:
+    return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
+            draft.api_text, draft.over_limit)
+
+
+def draft_record(site: Site, draft: Draft) -> dict[str, Any]:
+    """One draft as drafts.json writes it: the SPEC's keys first, then the date and the image."""
+    record: dict[str, Any] = {
+        "item": draft.item.slug,
+        "platform": draft.platform,
+        "text": draft.text,
+        "length": draft.length,
+        "limit": draft.limit,
+        "url": draft.url,
+    }
+    if draft.thread is not None:
+        record.update(thread=draft.thread, part=draft.part)
+    if draft.api_text is not None:
+        record["api_text"] = draft.api_text
+    record["date"] = scheduled_date(site, draft.item)
+    image = draft_image(site, draft)
+    if image is not None:
+        record.update(image=image[0], image_alt=image[1])
+    return record
+
+
+def drafts_json(site: Site, drafts: list[Draft]) -> str:
+    """Every draft as a JSON list, in the order given."""
+    return json.dumps([draft_record(site, draft) for draft in drafts], ensure_ascii=False, indent=2) + "\n"
+
+
+def drafts_csv(site: Site, drafts: list[Draft]) -> str:
+    """Every draft as CSV rows for a bulk scheduler: RFC 4180, a header row, CRLF line ends, no formulas."""
+    rows = []
+    for draft in drafts:
+        image_url, alt = draft_image(site, draft) or ("", "")
+        rows.append((draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
+                     image_url, alt, draft.item.slug, draft.part or ""))
+    return csv_text(CSV_HEADER, rows)
+
+
+def scheduled_date(site: Site, item: NewsItem) -> str:
+    """The day to schedule a post: the item's own date (YYYY-MM-DD) in the project's time zone."""
+    return local_day(item, site.settings.project.tz).isoformat()
+
+
+def draft_image(site: Site, draft: Draft) -> tuple[str, str] | None:
+    """The item's image and its alt text, for a whole post or the first part of a thread."""
+    item = draft.item
+    if item.image is None or draft.part not in (None, 1):
+        return None
+    return site.asset_url(item.image), item.image_alt or ""

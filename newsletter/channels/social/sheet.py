@@ -1,0 +1,71 @@
+"""An issue's review sheet, `issues/<slug>/social.md`: every post of its items with a length bar.
+
+The sheet lists all the issue's items, also those not published yet (an issue prepared ahead of
+its items' dates), so reviewers see their posts in time; those are marked, and reach drafts.json
+and drafts.csv only once published.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import regex
+
+from newsletter.assemble import Edition, local_day
+from newsletter.content.models import NewsItem
+from newsletter.outputs import Output, text_output
+from newsletter.channels.social.compose import Draft, Post
+from newsletter.site import Site
+from newsletter.platforms.counting import platform_rules
+from newsletter.templates import Templates
+
+SHEET_TEMPLATE = "social/sheet.md"
+BAR_WIDTH = 12
+_BACKTICKS = regex.compile(r"`+")
+
+
+@dataclass(frozen=True, slots=True)
+class SheetEntry:
+    """One item of the issue with its posts and where it stands."""
+
+    item: NewsItem
+    posts: tuple[Post, ...]
+    published: bool
+    link: str
+    image_url: str | None
+
+
+def render_sheet(site: Site, templates: Templates, edition: Edition,
+                 posts_of: Callable[[NewsItem], tuple[Post, ...]]) -> Output:
+    """Render the review sheet of one issue."""
+    published = {item.slug for item in site.published}
+    entries = [
+        SheetEntry(item, posts_of(item), item.slug in published, site.item_url(item),
+                   site.asset_url(item.image) if item.image else None)
+        for item in edition.items
+    ]
+    text = templates.render(
+        SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
+        entries=entries, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
+        day=lambda item: local_day(item, site.settings.project.tz),
+    )
+    return text_output(f"{site.issue_path(edition)}social.md", "social-sheet", text)
+
+
+def fence(text: str, info: str = "text") -> str:
+    """A fenced code block holding `text` verbatim, its fence longer than any backtick run inside."""
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    marks = "`" * max(3, longest + 1)
+    return f"{marks}{info}\n{text}\n{marks}"
+
+
+def bar(draft: Draft, width: int = BAR_WIDTH) -> str:
+    """The draft's length against its limit, as `212/280 ██████████░░`."""
+    filled = min(width, math.ceil(width * draft.length / draft.limit)) if draft.limit else width
+    text = f"{draft.length}/{draft.limit} {'█' * filled}{'░' * (width - filled)}"
+    if draft.over_limit:
+        over = draft.length - draft.limit
+        text += f" ⚠ over the limit by {over}" if over > 0 else " ⚠ over the byte limit"
+    return text

@@ -1,0 +1,165 @@
+"""The web channel: archive, issue pages, item pages, tag pages, copied images and theme assets."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from newsletter.languages import text_direction
+from newsletter.confine import Boundary, Refused, read_project_file
+from newsletter.content.markdown import sanitize
+from newsletter.content.models import NewsItem
+from newsletter.errors import ContentError, SourceLocation
+from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.site import IMAGES, Site
+from newsletter.urls import is_web_address, url_path
+from newsletter.slugs import slugify
+from newsletter.templates import THEME_DIR, Templates
+
+class WebRenderer:
+    name = "web"
+
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        yield from render_web(site, templates)
+
+
+def render_web(site: Site, templates: Templates) -> Iterator[Output]:
+    """Render every web page of the site, plus images and theme assets."""
+    page = _PageRenderer(site, templates)
+    # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
+    issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
+    yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
+    for edition in site.editions:
+        if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
+            edition = replace(edition, next=None)
+        yield page(
+            f"{site.issue_path(edition)}index.html", "web/issue.html",
+            edition=edition, issue=edition.issue, editorial=page.body(edition.issue.body_html, edition.issue.source),
+        )
+    for item in site.published:
+        yield page(
+            f"{site.item_path(item)}index.html", "web/item.html",
+            item=item, body=page.body(item.body_html, item.source), issue_of_item=issue_of.get(item.slug),
+        )
+    for tag, items in site.tags.items():
+        yield page(f"{site.tag_path(tag)}index.html", "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
+    yield from copy_tree(site.root / "content" / "images", "images", "image", within=site.root)
+    # The email's partner strip shows the partners' logos from the site.
+    page.files.update(partner.logo for partner in site.settings.partners if partner.logo)
+    yield from page.linked_files()
+    yield from _static(site)
+
+
+class _PageRenderer:
+    """Renders pages, with what every page of a build shares worked out once."""
+
+    def __init__(self, site: Site, templates: Templates):
+        self.site, self.templates = site, templates
+        self.root = ""  # the way up to output/ from the page being rendered
+        self.files: set[str] = set()  # content files the pages link to, outside content/images/
+        self.shared: dict[str, Any] = {
+            "site": site,
+            "settings": site.settings,
+            "brand": site.settings.brand,
+            "text_direction": text_direction(site.settings.project.language),
+            "tag_slug": slugify,
+        }
+
+    def __call__(self, path: str, template: str, **context: Any) -> Output:
+        site = self.site
+        root = self.root = "../" * path.count("/")
+
+        def item_link(item: NewsItem) -> str | None:
+            """The item's page (or canonical url); None until it is published, as the page does not exist."""
+            if item.url:
+                return item.url
+            return f"{root}{site.item_path(item)}index.html" if site.has_page(item) else None
+
+        page = path.removesuffix("index.html")
+        html = self.templates.render(
+            template,
+            **self.shared,
+            root=root,
+            canonical=site.url(page),
+            versions=self.versions(page),
+            asset=self.asset,
+            item_link=item_link,
+            item_anchor=site.item_anchor,
+            **context,
+        )
+        return text_output(path, "web-page", html)
+
+    def versions(self, page: str) -> tuple[tuple[str, str, str], ...]:
+        """The page in each language that has it: language, absolute URL, and the link from this page."""
+        found = self.site.alternates.get(page, ())
+        if len(found) < 2:
+            return ()
+        here = posixpath.dirname(urlsplit(self.site.url(page) + "index.html").path)
+        return tuple(
+            (language, url, posixpath.relpath(urlsplit(url).path, here) + "/index.html")
+            for language, url in found
+        )
+
+    def asset(self, path: str) -> str:
+        """A content file (`images/x.png`) or an absolute URL, as the page being rendered links to it."""
+        if is_web_address(path):
+            return path
+        self.files.add(path)
+        return self.root + url_path(path)
+
+    def body(self, fragment: str, source: Path) -> Markup:
+        """The Markdown body of `source` with its links made relative to the item or issue page."""
+        root = "../" * 2  # item and issue pages sit two folders down
+
+        def rewrite(href: str) -> str | None:
+            link = self.site.content_link(href, source)
+            if link.file and link.path is not None:
+                self.files.add(link.path)
+            return self.site.web_link(href, source, root)
+
+        return Markup(sanitize(fragment, rewrite))
+
+    def linked_files(self) -> Iterator[Output]:
+        """Files of content/ outside content/images/ that a page links to, at the same path under output/."""
+        content = self.site.root / "content"
+        for path in sorted(self.files):
+            if not path.startswith(IMAGES) and not is_web_address(path) and self.site.publishable(path):
+                yield Output(PurePosixPath(path), "file", read_project_file(self.site.root, content / path))
+
+
+def _static(site: Site) -> Iterator[Output]:
+    """Theme assets; a file in the project's templates/static replaces the theme's file of that name."""
+    own = {output.path: output
+           for output in copy_tree(site.root / "templates" / "static", "static", "asset", within=site.root)}
+    theme = {output.path: output for output in copy_tree(THEME_DIR / "static", "static", "asset")}
+    merged = theme | own
+    for path in sorted(merged):
+        yield merged[path]
+
+
+def copy_tree(folder: Path, prefix: str, kind: str, within: Path | None = None) -> Iterator[Output]:
+    """Yield every file below `folder` as an Output under `prefix`, in sorted order.
+
+    With `within` (the project), a link leading out of it is an error at the link: nothing from
+    elsewhere on the machine is published.
+    """
+    if not folder.is_dir():
+        return
+    project = Boundary(within) if within is not None else None
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
+        relative = path.relative_to(folder).as_posix()
+        if within is None or project is None:
+            yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())
+            continue
+        try:
+            data = read_project_file(project, path)
+        except Refused as exc:
+            raise ContentError(f"the file {exc}", SourceLocation(path.relative_to(within)),
+                               "copy the file into the project instead of linking to it") from None
+        yield Output(PurePosixPath(prefix, relative), kind, data)

@@ -1,0 +1,53 @@
+"""What channels produce: Output (one file's bytes) and the Renderer every channel is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+
+if TYPE_CHECKING:
+    from newsletter.site import Site
+    from newsletter.templates import Templates
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Output:
+    """One file to write: where inside output/, what kind (for the manifest) and its bytes."""
+
+    path: PurePosixPath
+    kind: str
+    data: bytes
+
+
+class Memo(Protocol):
+    """Gives the part for `inputs`: computed, or remembered from an earlier build (see cache/renders.py).
+
+    `pack` turns the part into plain data to keep, `unpack` back; `inputs` must be everything the part
+    depends on besides the program, the project's templates and its images.
+    """
+
+    def __call__(self, kind: str, inputs: object, compute: Callable[[], T],
+                 pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T: ...
+
+
+def no_memo(kind: str, inputs: object, compute: Callable[[], T],
+            pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
+    """Render every part afresh."""
+    return compute()
+
+
+class Renderer(Protocol):
+    """A channel: reads the site, returns outputs in memory, touches no files."""
+
+    name: str
+
+    def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]: ...
+
+
+def text_output(path: str, kind: str, text: str) -> Output:
+    """An Output holding UTF-8 text."""
+    return Output(PurePosixPath(path), kind, text.encode("utf-8"))

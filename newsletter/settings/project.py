@@ -1,0 +1,87 @@
+"""[project]: the project's name, public address, language and time zone."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from newsletter.settings.languages import MAIN, per_language, project_languages
+from newsletter.settings.reader import SettingsTable, TableReader
+from newsletter.urls import WEB, encoded_url, link_problem
+
+
+@dataclass(frozen=True, slots=True)
+class ProjectSettings:
+    name: str
+    site_url: str
+    tagline: str = ""
+    language: str = "en"
+    timezone: str = "UTC"
+    logo: str | None = None
+    contact: str | None = None
+    further_languages: tuple[str, ...] = ()  # `languages` after the first, each built under output/<lang>/
+    taglines: Mapping[str, str] = field(default_factory=dict)  # per language, when newsletter.toml gives a table
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """Every language published, the main one first."""
+        return (self.language, *self.further_languages)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def contact_url(self) -> str | None:
+        return encoded_url(f"mailto:{self.contact}") if self.contact else None
+
+
+def read_project(top: TableReader) -> ProjectSettings:
+    table = top.table("project")
+    languages = project_languages(table)
+    taglines = per_language(table, "tagline")
+    return ProjectSettings(
+        name=table.text("name", "", required=True),
+        site_url=_site_url(table),
+        tagline=taglines.get(MAIN) or taglines.get(languages[0], ""),
+        taglines=taglines,
+        language=languages[0],
+        further_languages=languages[1:],
+        timezone=_timezone(table),
+        logo=table.asset("logo"),
+        contact=table.text("contact"),
+    )
+
+
+def _site_url(table: TableReader) -> str:
+    url = str(table.text("site_url", "", required=True))
+    if not url:
+        return url
+    problem = link_problem(url, WEB)
+    parts = urlsplit(url) if problem is None else None
+    if parts is not None and ("?" in url or "#" in url):
+        problem = "it may not hold a query (?) or a fragment (#): every page's address is made from it"
+    elif parts is not None and (parts.username is not None or parts.password is not None):
+        problem = "it may not hold a user name or password"
+    if problem or parts is None:
+        reason = "" if not problem or problem.startswith("it must start with") else f": {problem}"
+        table.problems.append(f"'project.site_url' must be an absolute http(s) URL (got {url!r}){reason}")
+        return url
+    # A host in another script is written in its DNS form, which email headers and feed ids need.
+    url = encoded_url(urlunsplit(parts._replace(path=parts.path or "/")))
+    return url if url.endswith("/") else url + "/"
+
+
+def _timezone(table: TableReader) -> str:
+    name = table.text("timezone", "UTC")
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        table.problems.append(f"'project.timezone' is not a known time zone (got {name!r}); write e.g. Europe/Brussels")
+        return "UTC"
+    return str(name)
+
+
+TABLE = SettingsTable("project", read_project, free_form=("project.tagline.",))
