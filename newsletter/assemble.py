@@ -12,6 +12,8 @@ from newsletter.content.models import Catalog, Issue, ItemType, NewsItem
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import SourceLocation
 
+CROWDED_ISSUE = 15  # items in one issue's date window beyond which an email grows long (Gmail clips at 102 KB)
+
 
 @dataclass(frozen=True, slots=True)
 class Edition:
@@ -34,6 +36,18 @@ class Edition:
             for kind in ItemType
             if (members := tuple(item for item in self.items if item.type is kind))
         )
+
+
+def _crowded(issue: Issue, previous: Issue | None, count: int, where: SourceLocation) -> Diagnostic:
+    """An issue whose date window takes more items than one email holds well (after importing the past)."""
+    bounds = [f"after {previous.date.isoformat()}"] if previous else []
+    bounds += [f"from {issue.since.isoformat()}"] if issue.since else []
+    window = f"dated {' and '.join(bounds)}" if bounds else "up to its date, as the first issue's window has no start"
+    return warning(
+        "crowded-issue", where, f"the issue takes {count} items: every item {window}",
+        "list the ones to send under 'items:', start the window later with 'since: YYYY-MM-DD', "
+        "or add an earlier issue to take the older ones",
+    )
 
 
 def local_day(item: NewsItem, tz: ZoneInfo) -> date:
@@ -74,8 +88,12 @@ def assemble_editions(
                 items.append(item)
         else:
             after = previous.date if previous else date.min
-            window = [item for day, item in days if after < day <= issue.date and (drafts or not item.draft)]
+            first = issue.since or date.min
+            window = [item for day, item in days
+                      if after < day <= issue.date and day >= first and (drafts or not item.draft)]
             items = sorted(window, key=lambda item: (item.date, item.slug))
+            if len(items) > CROWDED_ISSUE:
+                diagnostics.append(_crowded(issue, previous, len(items), where(issue, "date")))
         if not items:
             diagnostics.append(warning(
                 "empty-issue", where(issue, "items" if issue.items is not None else "date"), "the issue has no items",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -52,7 +53,8 @@ def as_of_option(value: str | None) -> date | None:
         raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
 
 
-@click.group(cls=NewsletterGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=NewsletterGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="newsletter")
 @click.option("--project", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the nearest folder with newsletter.toml).")
@@ -68,24 +70,49 @@ def cli(ctx: click.Context, project: Path | None, traceback: bool) -> None:
     """
     ctx.meta["newsletter.project"] = project
     ctx.meta["newsletter.traceback"] = traceback
+    if ctx.invoked_subcommand is None:
+        from newsletter.tour import TOUR
+
+        click.echo(TOUR)
 
 
 @cli.command()
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", default=None, help="Project name (default: the folder's name).")
-def init(directory: Path, name: str | None) -> None:
-    """Create a new project with settings, one example item and one example issue.
+@click.option("--no-input", is_flag=True, help="Ask nothing, write the defaults (as without a terminal).")
+def init(directory: Path, name: str | None, no_input: bool) -> None:
+    """Create a new project with commented settings, one example item and one example issue.
+
+    On a terminal it asks for the project's name, address, grant agreement, granting authority
+    and time zone; Enter keeps the value shown in brackets.
 
     \b
     Example:
-      newsletter init opincharge-news
+      newsletter init opincharge-news --name OPINCHARGE --no-input
     """
-    from newsletter.scaffold import init_project
+    from newsletter.scaffold import answer_problem, init_project, init_questions, refuse_existing
 
-    created = init_project(directory, name)
-    for path in created:
+    refuse_existing(directory)
+    answers = {}
+    if not no_input and sys.stdin.isatty():
+        for question in init_questions(directory, name):
+            answers[question.key] = click.prompt(question.prompt, default=question.default,
+                                                 value_proc=_checked_answer(question.key, answer_problem))
+    for path in init_project(directory, name, answers=answers):
         click.echo(f"created {path}")
     click.echo(f"Next: cd {directory} && newsletter build")
+
+
+def _checked_answer(key: str, problem: Callable[[str, str], str | None]) -> Callable[[str], str]:
+    """A prompt's check: the settings' own validation of `key`, asked again until it passes."""
+
+    def check(answer: str) -> str:
+        found = problem(key, answer)
+        if found:
+            raise click.BadParameter(found)
+        return answer.strip()
+
+    return check
 
 
 @cli.command()
@@ -142,10 +169,11 @@ def check(ctx: click.Context, online: bool, strict: bool, as_of: str | None) -> 
 
     Exit status: 0 when there are no errors (warnings pass unless --strict), 1 when there are.
 
+    --online also requests every external link and image (cached for a day).
+
     \b
-    Examples:
-      newsletter check --strict
-      newsletter check --online
+    Example:
+      newsletter check --strict --as-of 2024-12-31
     """
     from newsletter.check import check_project, format_findings
 
@@ -169,7 +197,7 @@ def preview(ctx: click.Context, port: int, no_open: bool, drafts: bool, as_of: s
 
     \b
     Example:
-      newsletter preview --port 8001
+      newsletter preview --as-of 2024-12-31 --no-open
     """
     from newsletter.preview.server import serve
 
@@ -179,7 +207,12 @@ def preview(ctx: click.Context, port: int, no_open: bool, drafts: bool, as_of: s
 
 @cli.group("import")
 def import_group() -> None:
-    """Bring posts in from other publishing systems as news items."""
+    """Bring posts in from other publishing systems as news items.
+
+    \b
+    Example:
+      newsletter import wordpress tests/fixtures/wordpress/opincharge.wordpress.xml --dry-run
+    """
 
 
 @import_group.command("wordpress")
@@ -189,24 +222,31 @@ def import_group() -> None:
 @click.option("--skip-drafts", is_flag=True,
               help="Leave out unpublished posts (default: import them with draft: true).")
 @click.option("--copy-local-images", is_flag=True, help="Copy images saved beside the export into content/images/.")
+@click.option("--type-map", default="", metavar="CATEGORY=TYPE,...",
+              help="Item types for categories or tags, e.g. events=event,papers=publication (over [import] type_map).")
 @click.pass_context
 def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_run: bool, skip_drafts: bool,
-                             copy_local_images: bool) -> None:
+                             copy_local_images: bool, type_map: str) -> None:
     """Turn a WordPress export (Tools -> Export) or a saved RSS feed into news items.
 
     Items go to content/news/; a file that exists with other content is kept unless --force.
+    Categories and tags give item types: --type-map and [import] type_map, else common names
+    (Events, Publications, Deliverables, Press releases, ...).
 
     \b
     Example:
-      newsletter import wordpress opincharge.WordPress.2024-06-20.xml --dry-run
+      newsletter import wordpress tests/fixtures/wordpress/opincharge.wordpress.xml --dry-run --type-map news=press
     """
+    from newsletter.importers.item_types import parse_type_map
     from newsletter.importers.wordpress.importer import format_report, import_wordpress
     from newsletter.settings.load import load_settings
 
     root = project_root(ctx)
+    settings = load_settings(root)
     report = import_wordpress(export, root / "content" / "news", force=force, dry_run=dry_run,
                               include_drafts=not skip_drafts, copy_local_images=copy_local_images,
-                              timezone=load_settings(root).project.timezone)
+                              timezone=settings.project.timezone,
+                              type_map={**settings.imports.type_map, **parse_type_map(type_map)})
     click.echo(format_report(report, Path.cwd()))
 
 
@@ -225,8 +265,8 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
 
     \b
     Example:
-      newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org
-      newsletter send-test fr/issue-2 --to partenaire@example.org   (the French edition)
+      newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org --dry-run
+      newsletter send-test fr/issue-3 --to partenaire@example.org --dry-run
     """
     import os
 
@@ -250,7 +290,7 @@ def publish(ctx: click.Context, dry_run: bool, to: str | None) -> None:
 
     \b
     Example:
-      newsletter publish --dry-run
+      newsletter publish --dry-run --to file:///tmp/
     """
     from newsletter.publish.progress import UploadBar
     from newsletter.publish.run import publish_project

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import date, datetime
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import yaml
 
 from newsletter.cache import CACHE_DIR
 from newsletter.errors import UsageError
-from newsletter.settings.load import load_settings
+from newsletter.settings.doc import TableDoc, settings_file
+from newsletter.settings.load import TABLES, SettingsProblems, load_settings, parse_settings
 from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.slugs import slugify
 
@@ -23,36 +27,8 @@ PLACEHOLDER_GRANT = "101000000"
 PLACEHOLDER_AUTHORITY = "the granting authority"
 NEWS_PLACEHOLDER = "Write the news here in Markdown."
 EDITORIAL_PLACEHOLDER = "Write the editorial here in Markdown."
-
-SETTINGS_TEMPLATE = f"""\
-# Settings of this newsletter. Paths are relative to content/.
-# `newsletter check` reports every value below that is still an example: replace them first.
-[project]
-name = {{name}}
-tagline = {{tagline}}
-site_url = "https://{PLACEHOLDER_HOST}/newsletter/"   # where the output/ folder will be published
-language = "en"
-timezone = "Europe/Brussels"
-contact = "comms@{PLACEHOLDER_HOST}"
-
-[funding]
-programme = "Horizon Europe"
-grant_agreement = "{PLACEHOLDER_GRANT}"                 # replace with your grant agreement number
-granting_authority = "{PLACEHOLDER_AUTHORITY}" # e.g. CINEA, HaDEA, REA, ERCEA
-emblem = true
-
-[brand]
-primary_color = "#0B5394"
-secondary_color = "#1B3A5C"
-
-[email]
-from = {{sender}}
-reply_to = "comms@{PLACEHOLDER_HOST}"
-esp = "mailchimp"                             # mailchimp | brevo | listmonk | buttondown | generic
-
-[social]
-hashtags = [{{hashtag}}]
-"""
+DEFAULT_TIMEZONE = "Europe/Brussels"
+FIRST_WINDOW = timedelta(days=30)  # the first issue takes the news of the month before it
 
 ITEM_TEMPLATE = f"""\
 ---
@@ -76,28 +52,91 @@ for example `web/item_card.html`. To change only one block, start the file with
 """
 
 
-def init_project(directory: Path, name: str | None = None, today: date | None = None) -> list[Path]:
-    """Create a project in `directory`; refuse if it already holds one."""
-    directory = directory.resolve()
+@dataclass(frozen=True, slots=True)
+class Question:
+    """A value `init` asks for on a terminal: the settings key it fills, the prompt, the answer Enter accepts."""
+
+    key: str
+    prompt: str
+    default: str
+
+
+def init_questions(directory: Path, name: str | None = None) -> tuple[Question, ...]:
+    """The few values a new project needs first; every default is what `--no-input` writes."""
+    return (
+        Question("project.name", "Project name", name or default_name(directory)),
+        Question("project.site_url", "Address where output/ will be published", f"https://{PLACEHOLDER_HOST}/newsletter/"),
+        Question("funding.grant_agreement", "Grant agreement number", PLACEHOLDER_GRANT),
+        Question("funding.granting_authority", "Granting authority (CINEA, HaDEA, REA, ERCEA, ...)",
+                 PLACEHOLDER_AUTHORITY),
+        Question("project.timezone", "Time zone", DEFAULT_TIMEZONE),
+    )
+
+
+def answer_problem(key: str, answer: str) -> str | None:
+    """What the settings would say is wrong with `answer` as the value of `key`, or None if nothing is."""
+    if not answer.strip():
+        return f"'{key}' is empty; write a value"
+    table, _, name = key.partition(".")
+    data: dict[str, dict[str, object]] = {"project": {"name": "Project", "site_url": "https://project.eu/"}}
+    data.setdefault(table, {})[name] = answer
+    try:
+        parse_settings(data, Path(SETTINGS_FILE))
+    except SettingsProblems as exc:
+        return next((problem.message for problem in exc.problems if problem.message.startswith(f"'{key}'")), None)
+    return None
+
+
+def settings_docs() -> tuple[TableDoc, ...]:
+    """What every table of newsletter.toml means, in the order the settings file lists them."""
+    return tuple(table.doc for table in TABLES if table.doc is not None)
+
+
+def default_name(directory: Path) -> str:
+    """A project's name from its folder's: `opincharge-news` is "Opincharge News"."""
+    return directory.resolve().name.replace("-", " ").replace("_", " ").title() or "Newsletter"
+
+
+def refuse_existing(directory: Path) -> None:
+    """Refuse a folder that holds a project already: init never overwrites settings."""
     if (directory / SETTINGS_FILE).exists():
-        raise UsageError(f"{directory / SETTINGS_FILE} already exists", hint="pick an empty folder for a new project")
-    name = name or directory.name.replace("-", " ").replace("_", " ").title() or "Newsletter"
+        raise UsageError(f"{directory.resolve() / SETTINGS_FILE} already exists",
+                         hint="pick an empty folder for a new project")
+
+
+def init_project(directory: Path, name: str | None = None, today: date | None = None,
+                 answers: Mapping[str, str] | None = None) -> list[Path]:
+    """Create a project in `directory`; refuse if it already holds one.
+
+    `answers` (settings key -> text, from init_questions) replace the defaults the settings file shows.
+    """
+    directory = directory.resolve()
+    refuse_existing(directory)
+    answers = dict(answers or {})
+    name = answers.pop("project.name", None) or name or default_name(directory)
     if not name.strip() or any(ord(char) < 32 or ord(char) == 127 for char in name):
         raise UsageError(f"the name {name!r} is empty or holds a line break or another control character",
                          hint="give the project's name on one line, e.g. --name OPINCHARGE")
     day = (today or date.today()).isoformat()
     hashtag = "".join(part.capitalize() for part in slugify(name).split("-")) or "News"
     # Written as TOML and YAML strings, so any name (quotes, backslashes) reads back as typed.
-    settings = SETTINGS_TEMPLATE.format(
-        name=toml_string(name), tagline=toml_string(f"News from the {name} project"),
-        sender=toml_string(f"{name} News <news@{PLACEHOLDER_HOST}>"), hashtag=toml_string(hashtag))
+    values = {
+        "project.name": toml_string(name), "project.tagline": toml_string(f"News from the {name} project"),
+        "project.timezone": toml_string(DEFAULT_TIMEZONE), "email.from": toml_string(f"{name} News <news@{PLACEHOLDER_HOST}>"),
+        "social.hashtags": f"[{toml_string(hashtag)}]",
+        **{key: toml_string(answer.strip()) for key, answer in answers.items()},
+    }
+    settings = settings_file(values, settings_docs())
+    # The first issue has no earlier one to start its window: `since` keeps out a past imported later.
     issue = {"title": f"{name} newsletter, issue 1", "number": 1, "date": date.fromisoformat(day),
-             "preheader": f"The first issue of the {name} newsletter"}
+             "since": date.fromisoformat(day) - FIRST_WINDOW, "preheader": f"The first issue of the {name} newsletter"}
     files = {
         SETTINGS_FILE: settings,
         f"content/news/{day}-welcome.md": _item_text("Welcome to our newsletter", "news", day),
-        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(
-            front=yaml.dump(issue, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=10_000)),
+        f"content/issues/{day}-issue-1.md": ISSUE_TEMPLATE.format(front=re.sub(
+            r"(?m)^(since: .*)$", r"\1  # the first day of news it takes; without it, every earlier item",
+            yaml.dump(issue, Dumper=_FrontMatterDumper, sort_keys=False, allow_unicode=True, width=10_000),
+            count=1)),
         "content/images/.gitkeep": "",
         "templates/README.md": TEMPLATES_README,
         ".gitignore": GITIGNORE,

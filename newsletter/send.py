@@ -24,6 +24,7 @@ from newsletter.channels.email.renderer import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
 from newsletter.site import Site
 from newsletter.smtp import (
+    SECURITY_LABELS,
     SmtpConfig,
     connection_lost,
     describe_reply,
@@ -65,7 +66,8 @@ class SendReport:
         """Return the report as lines for a terminal."""
         verb = "Would send" if self.dry_run else "Sent"
         return [
-            f"{verb} a test to {len(self.recipients)} recipient(s) through {self.server}",
+            f"{verb} a test to {len(self.recipients)} recipient{'s' * (len(self.recipients) != 1)} "
+            f"through {self.server}",
             f"  From:    {self.sender}",
             f"  To:      {', '.join(self.recipients)}",
             f"  Subject: {self.subject}",
@@ -254,7 +256,7 @@ def send_test(
     sender = _sender(test)
     data = test.as_bytes(policy=test.policy.clone(linesep="\r\n"))
     report = SendReport(
-        server=f"{config.server} ({config.security})",
+        server=f"{config.server} ({SECURITY_LABELS[config.security]})",
         sender=str(test["From"]),
         recipients=tuple(address.addr_spec for address in addresses),
         subject=str(test["Subject"]),

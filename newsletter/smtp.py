@@ -16,6 +16,12 @@ from newsletter.errors import SendError
 from newsletter.settings.smtp import SMTP_SECURITY, SmtpSettings
 
 DEFAULT_PORTS = {"starttls": 587, "ssl": 465, "none": 25}
+# How each `security` reads in a report: "none" alone looked like a missing value.
+SECURITY_LABELS = {
+    "starttls": "encrypted with STARTTLS",
+    "ssl": "encrypted with SSL/TLS",
+    "none": "not encrypted: security = \"none\", for a local test server only",
+}
 SERVER_HINT = "check NEWSLETTER_SMTP_HOST, NEWSLETTER_SMTP_PORT and NEWSLETTER_SMTP_SECURITY"
 TLS_HINT = (
     "check NEWSLETTER_SMTP_SECURITY (ssl for port 465, starttls for 587); "

@@ -21,9 +21,11 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
         where = os.path.relpath(result.out_dir, cwd)
     except ValueError:  # another drive on Windows
         where = str(result.out_dir)
+    built = _built_issues(result)
+    what = (f"the issue '{built[0]}'" if len(built) == 1 and len(result.site.editions) > 1
+            else f"{_count(len(built), 'issue')} and {_count(len(result.site.published), 'published item')}")
     lines = [
-        f"Built {_count(len(result.site.editions), 'issue')} and {_count(len(result.site.published), 'published item')} "
-        f"into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
+        f"Built {what} into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
     ]
@@ -39,6 +41,17 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
     if index.exists():
         lines.append(f"Open {index.as_uri()} in a browser, or run 'newsletter preview'.")
     return "\n".join(lines)
+
+
+def _built_issues(result: BuildResult) -> list[str]:
+    """The slugs of the issues this build rendered: one with `build --issue`, else every one."""
+    site, outputs = result.site, result.outputs
+    slugs = [edition.slug for edition in site.editions]
+    if not outputs:  # nothing to do: the output holds every issue already
+        return slugs
+    paths = [output.path.as_posix() for output in outputs]
+    return [edition.slug for edition in site.editions
+            if any(path.startswith(site.issue_path(edition)) for path in paths)]
 
 
 def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:

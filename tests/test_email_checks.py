@@ -103,6 +103,8 @@ def test_size_warns_near_and_errors_over_the_gmail_limit(make_project):
     over = make_project({ISSUE_FILE: MINIMAL_ISSUE + "\n" + "word " * 20_000}, name="over")
     [clip] = by_code(over, "gmail-clip")
     assert clip.severity is Severity.ERROR and "102 KB" in clip.message
+    assert "'items:'" in (clip.hint or "") and "earlier issue" in (clip.hint or "")  # what to do about it
+    assert "'items:'" in (warning.hint or "")
     assert by_code(over, "email-size") == []
 
 

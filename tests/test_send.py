@@ -236,7 +236,8 @@ def test_dry_run_reports_the_message_without_connecting(monkeypatch: pytest.Monk
     assert report.parts[2].name == "logo.png" and report.parts[2].size == len(png_pixel())
     assert report.size > 1000
     lines = report.describe()
-    assert lines[0] == "Would send a test to 2 recipient(s) through 127.0.0.1:9 (none)"
+    assert lines[0] == ("Would send a test to 2 recipients through 127.0.0.1:9 "
+                        '(not encrypted: security = "none", for a local test server only)')
     assert "  Parts:   text/plain (" in lines[-1] and "image/png logo.png (" in lines[-1]
 
 
@@ -437,7 +438,7 @@ def test_send_test_dry_run_and_send(make_project: Any, runner: Any, monkeypatch:
         env={"NEWSLETTER_SMTP_HOST": "127.0.0.1"},
     )
     assert dry.exit_code == 0, dry.output
-    assert dry.output.startswith("Would send a test to 1 recipient(s) through 127.0.0.1:587 (starttls)\n")
+    assert dry.output.startswith("Would send a test to 1 recipient through 127.0.0.1:587 (encrypted with STARTTLS)\n")
     with smtp_server() as (inbox, port):
         sent = runner.invoke(
             cli,

@@ -107,10 +107,11 @@ def _size(sources: _Sources, size: int) -> list[Diagnostic]:
     kb = f"{size / 1024:.1f} KB"
     if size > GMAIL_CLIP:
         return [error("gmail-clip", sources.issue, f"email.html is {kb}; Gmail clips messages over 102 KB",
-                      "move items to another issue or shorten the editorial")]
+                      "list fewer items under 'items:' (or start its window later with 'since:'), "
+                      "add an earlier issue to take the older ones, or shorten the editorial")]
     if size > SIZE_WARNING:
         return [warning("email-size", sources.issue, f"email.html is {kb}, close to Gmail's 102 KB clipping limit",
-                        "keep the issue short; your email service adds tracking code on top")]
+                        "keep the issue short (list fewer items under 'items:'); your email service adds code on top")]
     return []
 
 

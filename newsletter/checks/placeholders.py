@@ -44,6 +44,7 @@ def find_placeholders(root: Path, settings: Settings, catalog: Catalog) -> list[
         ("email.from", email.from_address, "write the address your newsletter is sent from"),
         ("email.reply_to", email.reply_to, "write the address replies should go to, or remove the line"),
         ("email.unsubscribe_url", email.unsubscribe_url, "write the address of your unsubscribe page"),
+        ("email.signup_url", email.signup_url, "write the address of your email service's sign-up form"),
     ]
     for key, value, fix in addresses:
         host = _host(value or "")

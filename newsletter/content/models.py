@@ -11,6 +11,8 @@ from newsletter.diagnostics import Diagnostic
 from newsletter.languages import N_
 from newsletter.urls import encoded_url
 
+Day = date  # the type, for a class whose own `date` field hides it
+
 
 class ItemType(str, Enum):
     """What kind of news an item is; issues group items by it, in this order."""
@@ -98,6 +100,7 @@ class Issue:
     number: int | None = None
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
+    since: Day | None = None  # the first day of its window, when it has no `items:`
     language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 

@@ -34,7 +34,7 @@ ITEM_KEYS = {
     "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
     "author", "url", "event", "publication", "social", "draft", "id",
 }
-ISSUE_KEYS = {"title", "slug", "number", "date", "subject", "preheader", "items"}
+ISSUE_KEYS = {"title", "slug", "number", "date", "since", "subject", "preheader", "items"}
 EVENT_KEYS = {"start", "end", "location", "url"}
 PUBLICATION_KEYS = {"doi", "venue", "authors", "open_access_url"}
 # How other tools hold a post back (Jekyll, WordPress exports, ...): here each would publish it.
@@ -113,6 +113,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
     assert title is not None and when is not None
     _refuse_publishing_by_mistake(fields, ISSUE_KEYS, "issue")
     items = fields.text_list("items") if fields.raw("items") is not None else None
+    since = fields.moment("since", settings.project.tz, required=False)
     editorial = first_paragraph(body_html)
     issue = Issue(
         source=document.path,
@@ -125,6 +126,7 @@ def load_issue(prepared: Prepared, settings: Settings, diagnostics: list[Diagnos
         number=fields.integer("number"),
         items=items,
         body_markdown=document.body,
+        since=since.astimezone(settings.project.tz).date() if since else None,
     )
     diagnostics.extend(_unknown_keys(fields, ISSUE_KEYS))
     return issue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -13,9 +14,11 @@ import yaml
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation
 from newsletter.atomic import write_file
+from newsletter.importers.item_types import TypeMatch
 
+SHOWN_DETAILS = 3  # a collapsed warning names this many of its files or addresses
 # The order of the SPEC's news item front matter table, so every import writes the same bytes.
-FRONT_MATTER_KEYS = ("title", "date", "slug", "summary", "tags", "author", "url", "image", "image_alt", "draft")
+FRONT_MATTER_KEYS = ("title", "date", "slug", "summary", "type", "tags", "author", "url", "image", "image_alt", "draft")
 
 
 class Outcome(str, Enum):
@@ -35,6 +38,7 @@ class PostResult:
     path: Path | None = None
     reason: str | None = None
     warnings: tuple[Diagnostic, ...] = ()
+    type_match: TypeMatch | None = None  # the category or tag that gave the item its type
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,7 @@ class PlannedFile:
     path: Path
     data: bytes
     warnings: tuple[Diagnostic, ...] = ()
+    type_match: TypeMatch | None = None
 
 
 class _FrontMatterDumper(yaml.SafeDumper):
@@ -136,12 +141,51 @@ def format_report(report: ImportReport, relative_to: Path | None = None) -> str:
         target = shown(post.path) if post.path else f'"{post.title}" ({post.where})'
         reason = f": {post.reason}" if post.reason else ""
         lines.append(f"{verb.get(post.outcome, post.outcome.value):<15} {target}{reason}")
-        lines.extend(f"{'':<15}   {warning.message} [{warning.code}]" for warning in post.warnings)
+        lines.extend(f"{'':<15}   {line}" for line in collapse_warnings(post.warnings))
     for image in report.images:
         reason = f": {image.reason}" if image.reason else ""
         lines.append(f"{verb.get(image.outcome, image.outcome.value):<15} {shown(image.path)}{reason}")
+    lines.extend(_types(report))
     lines.append(_summary(report))
     return "\n".join(lines)
+
+
+def collapse_warnings(warnings: Sequence[Diagnostic]) -> list[str]:
+    """One line per kind of warning: a gallery's twenty "image has no alt text: URL" become one, with a count."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for warning in warnings:
+        head, sep, detail = warning.message.partition(": ")
+        groups.setdefault((warning.code, head if sep else warning.message), []).append(detail)
+    lines = []
+    for (code, head), details in groups.items():
+        if len(details) == 1:
+            lines.append(f"{head}{': ' + details[0] if details[0] else ''} [{code}]")
+            continue
+        distinct = list(dict.fromkeys(detail for detail in details if detail))
+        shown = ", ".join(distinct[:SHOWN_DETAILS]) + (f" and {len(distinct) - SHOWN_DETAILS} more"
+                                                       if len(distinct) > SHOWN_DETAILS else "")
+        lines.append(f"{head} ({len(details)} times){': ' + shown if shown else ''} [{code}]")
+    return lines
+
+
+def _types(report: ImportReport) -> list[str]:
+    """Which item types the categories and tags gave, and how to map the rest."""
+    posts = [post for post in report.posts if post.outcome is not Outcome.SKIPPED]
+    if not posts:
+        return []
+    by_type: dict[str, dict[str, int]] = {}
+    for post in posts:
+        match = post.type_match
+        kind = match.type.value if match else "news"
+        term = f"'{match.term}'{' guessed' if match.guessed else ''}" if match else ""
+        by_type.setdefault(kind, {}).setdefault(term, 0)
+        by_type[kind][term] += 1
+    parts = []
+    for kind, terms in sorted(by_type.items(), key=lambda pair: (pair[0] == "news", pair[0])):
+        named = ", ".join(term for term in terms if term)
+        parts.append(f"{sum(terms.values())} {kind}{f' (from {named})' if named else ''}")
+    return [f"Item types: {', '.join(parts)}. Map other categories or tags with --type-map CATEGORY=TYPE "
+            "or [import] type_map in newsletter.toml."]
 
 
 def _summary(report: ImportReport) -> str:

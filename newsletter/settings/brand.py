@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 
 
@@ -63,4 +64,14 @@ def _css_word(word: str) -> str:
     return word
 
 
-TABLE = SettingsTable("brand", read_brand)
+DOC = TableDoc("brand", "Look and feel: colours as web colour codes (#RRGGBB), and the font.", SETTINGS_ANCHOR, (
+    KeyDoc("primary_color", "Buttons, links and headings; dark enough for white text on it.", '"#0B5394"',
+           active=True),
+    KeyDoc("secondary_color", "The header and footer.", '"#1B3A5C"', active=True),
+    KeyDoc("text_color", "The text.", '"#222222"'),
+    KeyDoc("background_color", "The page behind the text.", '"#FFFFFF"'),
+    KeyDoc("font", "Fonts, as CSS writes them; mail clients use the first one they have.",
+           '"Helvetica, Arial, sans-serif"'),
+))
+
+TABLE = SettingsTable("brand", read_brand, doc=DOC)

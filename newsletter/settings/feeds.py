@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 
 
@@ -21,4 +22,8 @@ def read_feeds(top: TableReader) -> FeedSettings:
     return FeedSettings(max_items=max_items)
 
 
-TABLE = SettingsTable("feeds", read_feeds)
+DOC = TableDoc("feeds", "RSS, Atom and JSON feeds.", "#feeds", (
+    KeyDoc("max_items", "The newest items kept in each feed.", "50"),
+))
+
+TABLE = SettingsTable("feeds", read_feeds, doc=DOC)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.languages import per_language
 from newsletter.settings.reader import SettingsTable, TableReader
 
@@ -35,4 +36,19 @@ def read_funding(top: TableReader) -> FundingSettings:
     )
 
 
-TABLE = SettingsTable("funding", read_funding, free_form=("funding.statement.", "funding.disclaimer."))
+DOC = TableDoc("funding", "EU funding: printed with the EU emblem on every page and email.", SETTINGS_ANCHOR, (
+    KeyDoc("programme", "The funding programme.", '"Horizon Europe"', active=True),
+    KeyDoc("grant_agreement", "Your grant agreement number, as the grant agreement gives it.", '"101000000"',
+           active=True),
+    KeyDoc("granting_authority", "The agency your grant agreement names: CINEA, HaDEA, REA, ERCEA, ...",
+           '"the granting authority"', active=True),
+    KeyDoc("statement", "Only if your project officer asks for other wording than the default statement "
+           "(in each language: { en = \"...\", fr = \"...\" }).",
+           '"Funded by the European Union under grant agreement No 101000000."'),
+    KeyDoc("disclaimer", "Only if asked: replaces the Horizon Europe \"Views and opinions expressed ...\" text "
+           "(in each language: { en = \"...\", fr = \"...\" }).",
+           '"Views and opinions expressed are however those of the author(s) only ..."'),
+    KeyDoc("emblem", "Show the EU emblem (true or false).", "true", active=True),
+))
+
+TABLE = SettingsTable("funding", read_funding, free_form=("funding.statement.", "funding.disclaimer."), doc=DOC)

@@ -12,11 +12,12 @@ from typing import Any
 
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
-from newsletter.settings import brand, email, feeds, funding, partners, project, publish, smtp, social
+from newsletter.settings import brand, email, feeds, funding, imports, partners, project, publish, smtp, social
 from newsletter.settings.brand import BrandSettings
 from newsletter.settings.email import EmailSettings
 from newsletter.settings.feeds import FeedSettings
 from newsletter.settings.funding import FundingSettings
+from newsletter.settings.imports import ImportSettings
 from newsletter.settings.languages import language_funding
 from newsletter.settings.lines import key_line, key_lines
 from newsletter.settings.partners import Partner, partner_keys
@@ -40,6 +41,7 @@ TABLES: tuple[SettingsTable, ...] = (
     smtp.TABLE,
     publish.TABLE,
     partners.TABLE,
+    imports.TABLE,
 )
 
 
@@ -57,9 +59,12 @@ class Settings:
     partners: tuple[Partner, ...] = ()
     smtp: SmtpSettings = SmtpSettings()
     publish: PublishSettings = PublishSettings()
+    imports: ImportSettings = ImportSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)
+    # Every dotted key the program reads (`partners.name` for each partner's); init documents each one.
+    known: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
 
     def where(self, key: str) -> SourceLocation:
         """newsletter.toml at the line of `key` (e.g. `partners[2].logo`), else of its table."""
@@ -135,6 +140,7 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
         **tables,
         warnings=tuple(_unknown_keys(keys, known, lines)),
         lines=MappingProxyType(lines),
+        known=frozenset(re.sub(r"\[\d+\]", "", key) for key in known),
     )
 
 

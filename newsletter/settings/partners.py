@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 from newsletter.settings.social import PLATFORMS
 from newsletter.urls import WEB_AND_MAIL
@@ -59,4 +60,15 @@ def partner_keys(data: dict[str, object]) -> list[str]:
 
 
 # Partners' keys are checked one by one (partner_keys), not as a table of settings.
-TABLE = SettingsTable("partners", read_partners, free_form=("partners.",))
+DOC = TableDoc("partners", "The consortium: one [[partners]] block per partner, in the order to list them.",
+                    SETTINGS_ANCHOR, (
+    KeyDoc("name", "The partner's full name (required).", '"Example Institute of Technology"'),
+    KeyDoc("short", "Its short name, as items mention it.", '"EIT"'),
+    KeyDoc("country", "Its country, as a two-letter code.", '"BE"'),
+    KeyDoc("role", "coordinator or partner.", '"coordinator"'),
+    KeyDoc("url", "Its website.", '"https://example.eu/"'),
+    KeyDoc("logo", "Its logo, a file in content/images/.", '"images/partners/eit.png"'),
+    KeyDoc("handles", "Its accounts, so social drafts mention it.", '{ x = "@eit", linkedin = "eit" }'),
+), array=True)
+
+TABLE = SettingsTable("partners", read_partners, free_form=("partners.",), doc=DOC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 
 
@@ -28,4 +29,10 @@ def _publish_to(table: TableReader) -> str | None:
     return str(value) if value else None
 
 
-TABLE = SettingsTable("publish", read_publish)
+DOC = TableDoc("publish", "Where `newsletter publish` uploads output/: the folder your web host serves site_url from.",
+                   "#publishing", (
+    KeyDoc("to", "An sftp://user@host/folder/ address (your ssh login is used) or a file:///folder/ one.",
+           '"sftp://user@example.eu/var/www/newsletter/"'),
+))
+
+TABLE = SettingsTable("publish", read_publish, doc=DOC)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from newsletter.confine import relative_path
 from newsletter.diagnostics import closest
+from newsletter.settings.doc import TableDoc
 from newsletter.urls import MERGE_TAG, WEB, encoded_url, link_problem
 
 SETTINGS_FILE = "newsletter.toml"
@@ -118,6 +119,7 @@ class SettingsTable:
     name: str
     read: Callable[[TableReader], object]
     free_form: tuple[str, ...] = ()  # dotted prefixes of maps whose keys are data, not settings
+    doc: TableDoc | None = None  # what each key means, for the settings file `newsletter init` writes
 
 
 def control_characters(text: str, multiline: bool = False) -> bool:

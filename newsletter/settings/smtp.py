@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
 
 SMTP_SECURITY = ("starttls", "ssl", "none")
@@ -32,4 +33,12 @@ def read_smtp(top: TableReader) -> SmtpSettings:
     )
 
 
-TABLE = SettingsTable("smtp", read_smtp)
+DOC = TableDoc("smtp", "The mail server for `newsletter send-test`; NEWSLETTER_SMTP_* variables win.", "#commands", (
+    KeyDoc("host", "The server's name.", '"smtp.example.eu"'),
+    KeyDoc("port", "Its port: 587 for starttls, 465 for ssl.", "587"),
+    KeyDoc("user", "The login; the password only ever comes from NEWSLETTER_SMTP_PASSWORD.", '"news@example.eu"'),
+    KeyDoc("security", "starttls, ssl, or none (a local test server only).", '"starttls"'),
+    KeyDoc("max_recipients", "At most this many reviewers per test.", "10"),
+))
+
+TABLE = SettingsTable("smtp", read_smtp, doc=DOC)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader, control_characters
 
 PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
@@ -35,4 +36,12 @@ def read_social(top: TableReader) -> SocialSettings:
     )
 
 
-TABLE = SettingsTable("social", read_social, free_form=("social.accounts.", "social.limits."))
+DOC = TableDoc("social", "Social media drafts: written for each item, reviewed and posted by a person.",
+                  "#social-drafts", (
+    KeyDoc("hashtags", "Hashtags added to every post, without the #.", '["Acme"]', active=True),
+    KeyDoc("accounts", "The project's accounts; drafts are written for these platforms (all when none is set).",
+           '{ x = "@acme", mastodon = "@acme@mastodon.social", bluesky = "@acme.bsky.social", linkedin = "acme" }'),
+    KeyDoc("limits", "Characters per post where your server allows other than the usual limit.", "{ mastodon = 500 }"),
+))
+
+TABLE = SettingsTable("social", read_social, free_form=("social.accounts.", "social.limits."), doc=DOC)

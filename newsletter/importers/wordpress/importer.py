@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,11 +11,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from newsletter import diagnostics
 from newsletter.urls import is_web_address
 from newsletter.content.fields import EARLIEST, LATEST
+from newsletter.content.models import ItemType
 from newsletter.content.records import default_slug
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import SettingsError, SourceLocation
 from newsletter.importers.footnotes import write_footnotes
 from newsletter.importers.html_to_markdown import html_to_markdown
+from newsletter.importers.item_types import item_type
 from newsletter.importers.local_images import LocalImages
 from newsletter.importers.news_files import (
     ImageResult,
@@ -41,6 +43,7 @@ _AUTO_EXCERPT_END = ("[…]", "[...]", "[&hellip;]")
 class _Options:
     include_drafts: bool
     images: LocalImages | None
+    type_map: Mapping[str, str]
 
 
 def import_wordpress(
@@ -53,8 +56,12 @@ def import_wordpress(
     copy_local_images: bool = False,
     images_dir: Path | None = None,
     timezone: str = "UTC",
+    type_map: Mapping[str, str] | None = None,
 ) -> ImportReport:
-    """Read the whole export, convert every post, then write the news items that are new or changed."""
+    """Read the whole export, convert every post, then write the news items that are new or changed.
+
+    `type_map` (casefolded category or tag -> item type) wins over the guesses from common names.
+    """
     try:
         zone = ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError) as err:
@@ -63,7 +70,7 @@ def import_wordpress(
     images = None
     if copy_local_images:
         images = LocalImages(export.parent, images_dir or news_dir.parent / "images", news_dir.parent)
-    options = _Options(include_drafts, images)
+    options = _Options(include_drafts, images, {term.casefold(): kind for term, kind in (type_map or {}).items()})
     taken = _existing_slugs(news_dir)
     claimed: set[str] = set()
     results = [_convert(post, data, news_dir, options, taken, claimed) for post in data.posts]
@@ -71,7 +78,8 @@ def import_wordpress(
     for result in results:
         if isinstance(result, PlannedFile):
             outcome, reason = place_file(result.path, result.data, force=force, dry_run=dry_run)
-            result = PostResult(result.title, result.where, outcome, result.path, reason, result.warnings)
+            result = PostResult(result.title, result.where, outcome, result.path, reason, result.warnings,
+                                result.type_match)
         posts.append(result)
     copied = []
     for target, source in sorted(images.copies.items()) if images else ():
@@ -160,11 +168,13 @@ def _convert(
         warn("summary-only", "the feed holds only a summary of this post", "copy the full text from the website")
     elif not body:
         warn("empty-content", "the post has no content")
+    match = item_type(post.terms, options.type_map)
     front_matter: dict[str, Any] = {
         "title": title,
         "date": post.published,
         "slug": slug,
         "summary": _summary(post, data.kind),
+        "type": match.type.value if match and match.type is not ItemType.NEWS else None,
         "tags": _unique(post.terms),
         "author": post.author,
         "url": post.link if not is_draft and is_web_address(post.link) else None,
@@ -177,7 +187,7 @@ def _convert(
     for url in missing_images:
         warn("local-image-missing", f"no copy of {url} beside the export; kept the remote URL")
     data_bytes = render_news_item(front_matter, body)
-    return PlannedFile(title, where, path, data_bytes, tuple(warnings))
+    return PlannedFile(title, where, path, data_bytes, tuple(warnings), match)
 
 
 def _unique(terms: tuple[str, ...]) -> list[str]:
