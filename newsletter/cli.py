@@ -4,53 +4,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
-from typing import Any
 
 import click
 
 from newsletter import __version__
-from newsletter.errors import NewsletterError
-
-
-class NewsletterGroup(click.Group):
-    """A Click group that turns every NewsletterError into one line on stderr and its exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except NewsletterError as exc:
-            if ctx.meta.get("newsletter.traceback"):
-                raise
-            click.echo(f"error: {exc}", err=True)
-            ctx.exit(exc.exit_code)
-        except OSError as exc:
-            # A file the system refused (permissions, a full disk, a missing folder): name it, no traceback.
-            if ctx.meta.get("newsletter.traceback"):
-                raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}; check that the path exists and is writable", err=True)
-            ctx.exit(1)
-        except KeyboardInterrupt:
-            click.echo("interrupted; output/ was left as it was", err=True)
-            ctx.exit(130)
-
-
-def project_root(ctx: click.Context) -> Path:
-    """The project folder for this command (from --project or by searching upwards)."""
-    from newsletter.project import find_project
-
-    return find_project(Path.cwd(), ctx.meta.get("newsletter.project"))
-
-
-def as_of_option(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date; write YYYY-MM-DD") from None
+from newsletter.cli_support import NewsletterGroup, as_of_option, project_root
 
 
 @click.group(cls=NewsletterGroup, invoke_without_command=True,
@@ -248,6 +207,31 @@ def import_wordpress_command(ctx: click.Context, export: Path, force: bool, dry_
                               timezone=settings.project.timezone,
                               type_map={**settings.imports.type_map, **parse_type_map(type_map)})
     click.echo(format_report(report, Path.cwd()))
+
+
+@cli.command()
+@click.option("--period", type=click.IntRange(min=1), default=None, help="One reporting period (1-based, from [report]).")
+@click.option("--from", "first", default=None, metavar="DATE", help="First day to report (YYYY-MM-DD, included).")
+@click.option("--to", "last", default=None, metavar="DATE", help="Last day to report (YYYY-MM-DD, included).")
+@click.option("--as-of", default=None, metavar="DATE", help="Reference day: what is done by then (YYYY-MM-DD).")
+@click.option("--metrics", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="A campaign report exported from Mailchimp or Brevo (CSV): recipients and opens per issue.")
+@click.pass_context
+def report(ctx: click.Context, period: int | None, first: str | None, last: str | None, as_of: str | None,
+           metrics: Path | None) -> None:
+    """Write the dissemination report for the funder into output/report/.
+
+    \b
+    Examples:
+      newsletter report --period 1
+      newsletter report --from 2024-01-01 --to 2024-12-31 --metrics campaigns.csv
+    """
+    from newsletter.report.make import ReportOptions, write_report
+    from newsletter.report.summary import report_summary
+
+    options = ReportOptions(period=period, first=as_of_option(first), last=as_of_option(last),
+                            as_of=as_of_option(as_of), metrics=metrics)
+    click.echo(report_summary(*write_report(project_root(ctx), options), Path.cwd()))
 
 
 @cli.command("send-test")

@@ -13,6 +13,7 @@ from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.settings.email import ESP_PRESETS
 from newsletter.settings.load import Settings
 from newsletter.checks.placeholders import find_placeholders
+from newsletter.checks.report import report_findings
 from newsletter.site import preferred_spelling, tag_uses
 
 
@@ -24,7 +25,8 @@ _IDENTIFIERS = re.compile(r"\d+|\b[a-z]\b")
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
-            *_tag_spellings(root, catalog), *missing_translations(root, settings), *stale_translations(root, catalog)]
+            *_tag_spellings(root, catalog), *missing_translations(root, settings), *stale_translations(root, catalog),
+            *report_findings(root, settings, catalog)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:

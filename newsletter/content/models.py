@@ -59,6 +59,18 @@ class Publication:
 
 
 @dataclass(frozen=True, slots=True)
+class ReportEntry:
+    """An item's `report:` block: how the dissemination report lists it; what it leaves out takes defaults."""
+
+    activity: str | None = None
+    audience: tuple[str, ...] = ()
+    audience_size: int | None = None
+    countries: tuple[str, ...] = ()
+    lead: str | None = None
+    skip: bool = False  # `report: false`: not a dissemination activity
+
+
+@dataclass(frozen=True, slots=True)
 class NewsItem:
     """One news item from content/news/*.md."""
 
@@ -81,6 +93,7 @@ class NewsItem:
     social_skip: bool = False
     draft: bool = False
     id: str | None = None
+    report: ReportEntry | None = None
     body_line: int = 1  # line of the file where the Markdown body starts
     body_markdown: str = ""
     language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file

@@ -28,11 +28,12 @@ from newsletter.errors import (
 from newsletter.settings.load import Settings
 from newsletter.settings.social import PLATFORMS
 from newsletter.slugs import slugify
+from newsletter.report.frontmatter import read_report_block
 
 
 ITEM_KEYS = {
     "title", "date", "summary", "slug", "type", "tags", "work_packages", "image", "image_alt",
-    "author", "url", "event", "publication", "social", "draft", "id",
+    "author", "url", "event", "publication", "social", "draft", "id", "report",
 }
 ISSUE_KEYS = {"title", "slug", "number", "date", "since", "subject", "preheader", "items"}
 EVENT_KEYS = {"start", "end", "location", "url"}
@@ -86,6 +87,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
+        report=read_report_block(fields, settings, diagnostics),
         body_line=document.body_line,
         body_markdown=document.body,
     )

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import SettingsError, SourceLocation
-from newsletter.settings import brand, email, feeds, funding, imports, partners, project, publish, smtp, social
+from newsletter.settings import brand, email, feeds, funding, imports, partners, project, publish, report, smtp, social
 from newsletter.settings.brand import BrandSettings
 from newsletter.settings.email import EmailSettings
 from newsletter.settings.feeds import FeedSettings
@@ -24,6 +24,7 @@ from newsletter.settings.partners import Partner, partner_keys
 from newsletter.settings.project import ProjectSettings
 from newsletter.settings.reader import SETTINGS_FILE, SettingsTable, TableReader
 from newsletter.settings.publish import PublishSettings
+from newsletter.settings.report import ReportSettings
 from newsletter.settings.smtp import SmtpSettings
 from newsletter.settings.social import SocialSettings
 
@@ -42,6 +43,7 @@ TABLES: tuple[SettingsTable, ...] = (
     publish.TABLE,
     partners.TABLE,
     imports.TABLE,
+    report.TABLE,
 )
 
 
@@ -60,6 +62,7 @@ class Settings:
     smtp: SmtpSettings = SmtpSettings()
     publish: PublishSettings = PublishSettings()
     imports: ImportSettings = ImportSettings()
+    report: ReportSettings = ReportSettings()
     warnings: tuple[Diagnostic, ...] = ()
     # The line of each dotted key in newsletter.toml; not part of what the settings say.
     lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}), compare=False, repr=False)

@@ -1,0 +1,1 @@
+"""`newsletter report`: the dissemination report for the funder's periodic reports."""
