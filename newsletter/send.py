@@ -20,8 +20,9 @@ from newsletter.build import BuildOptions, load_site, project_templates, render_
 from newsletter.errors import SendError
 from newsletter.language_sites import language_edition
 from newsletter.outputs import Output, Renderer
-from newsletter.channels.email.renderer import TEXT_WIDTH
+from newsletter.channels.email.text import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
+from newsletter.channels.email.mime import set_text_body
 from newsletter.site import Site
 from newsletter.smtp import (
     SECURITY_LABELS,
@@ -198,7 +199,7 @@ def _fill_merge_tags(message: EmailMessage, links: ReviewLinks) -> None:
                                          f'font:14px/1.4 sans-serif;">{html.escape(links.notice())}</p>')
         else:
             text = f"{textwrap.fill(links.notice(), TEXT_WIDTH)}\n\n{text}"
-        part.set_content(text, subtype=kind.split("/")[1], charset="utf-8", cte="quoted-printable")
+        set_text_body(part, text, kind.split("/")[1])
 
 
 def _after_body_tag(document: str, notice: str) -> str:

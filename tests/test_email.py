@@ -114,9 +114,11 @@ def test_eml_images_resolve_to_attached_parts(example: Path, example_editions):
 def test_email_html_keeps_absolute_image_urls(example: Path):
     document = (example / "issues" / "issue-3" / "email.html").read_text()
     sources = image_sources(document)
-    assert "https://opincharge.eu/newsletter/static/eu-emblem.png" in sources
-    assert "https://opincharge.eu/newsletter/images/logo.png" in sources
+    assert "https://opincharge.eu/newsletter/issues/issue-3/images/static/eu-emblem-150w.png" in sources
+    assert "https://opincharge.eu/newsletter/issues/issue-3/images/logo-400w.png" in sources
     assert not any(src.startswith("cid:") for src in sources)
+    for src in sources:  # each made for the email and published beside it
+        assert (example / src.removeprefix("https://opincharge.eu/newsletter/")).is_file(), src
 
 
 def test_eml_bytes_are_deterministic_and_match_render_message(example: Path):
@@ -171,12 +173,14 @@ def test_hidden_preheader_is_the_issue_preheader_with_filler(example: Path, exam
 def test_local_images_carry_their_scaled_size(example: Path):
     document = (example / "issues" / "issue-3" / "email.html").read_text()
     images = {attrs["src"]: attrs for tag, attrs in elements(document) if tag == "img"}
-    card = images["https://opincharge.eu/newsletter/images/summer-school.png"]
-    assert (card["width"], card["height"]) == ("552", "276")  # 600 x 300 fitted to the column
+    issue = "https://opincharge.eu/newsletter/issues/issue-3/images/"
+    card = images[f"{issue}summer-school-600w.png"]  # 600 x 300: never scaled up
+    assert (card["width"], card["height"]) == ("552", "276")  # fitted to the column
     assert card["alt"].startswith("A calendar")
-    logo = images["https://opincharge.eu/newsletter/images/partners/list.png"]
-    assert (logo["width"], logo["height"], logo["alt"]) == ("100", "40", "Luxembourg Institute of Science and Technology")
-    emblem = images["https://opincharge.eu/newsletter/static/eu-emblem.png"]
+    logo = images[f"{issue}partners/list-200w.png"]
+    # 200 x 80 on a white tile with a 4% margin, for clients that force dark mode.
+    assert (logo["width"], logo["height"], logo["alt"]) == ("100", "45", "Luxembourg Institute of Science and Technology")
+    emblem = images[f"{issue}static/eu-emblem-150w.png"]
     assert (emblem["width"], emblem["height"]) == ("75", "50")
 
 
@@ -333,7 +337,7 @@ def test_a_card_block_is_replaced_through_the_default_prefix(example_project: Pa
     document = (result.out_dir / "issues" / "issue-3" / "email.html").read_text()
     assert document.count("Save the date:") == 2  # the two events, and only them
     assert "Save the date: 5 February 2025, 14:00–15:30 CET, Online" in document
-    assert document.count("Read more") == 3  # the news cards keep theirs
+    assert document.count(">Read more") == 3  # the news cards keep theirs
 
 
 def test_language_and_direction_come_from_settings(make_project):

@@ -78,3 +78,24 @@ def test_dark_mode_swaps_the_card_colours(browser, output: Path):
         context.close()
     assert colours["light"] == ["rgb(255, 255, 255)", "rgb(34, 34, 34)"]
     assert colours["dark"] == ["rgb(26, 29, 35)", "rgb(230, 232, 235)"]
+
+
+def test_links_on_their_own_are_large_enough_to_tap(browser, output: Path):
+    # WCAG 2.2, 2.5.8: at least 24 px; 44 px where the layout allows it (the footer, the top line,
+    # "Read more"). Links inside a sentence are exempt, as WCAG exempts them.
+    context, page = open_email(browser, output, 375)
+    boxes = page.evaluate(
+        # An inline link around an image is as large as the image it holds.
+        "Array.from(document.querySelectorAll('a'), a => {"
+        " const box = (a.querySelector('img') || a).getBoundingClientRect();"
+        " return {text: a.textContent.trim(), width: box.width, height: box.height,"
+        " roomy: !!a.closest('.nl-footer, .nl-top') || a.classList.contains('nl-more'),"
+        " image: !!a.querySelector('img')}; })")
+    context.close()
+    roomy = [box for box in boxes if box["roomy"]]
+    assert len(roomy) >= 6  # view in browser, social links, unsubscribe, view online, contact, read more
+    for box in roomy:
+        assert box["height"] >= 44 and box["width"] >= 24, box
+    for box in boxes:
+        if box["image"]:
+            assert box["height"] >= 24 and box["width"] >= 24, box

@@ -146,3 +146,37 @@ def test_any_statement_and_disclaimer_pass_a_fault_free_build(make_project, befo
 
 def build_outputs(root: Path) -> list[Output]:
     return render_site(load_site(root, BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False)), project_templates(root))
+
+
+def test_css_a_template_adds_that_outlook_or_gmail_drops_is_named_at_its_line(make_project):
+    footer = (REPO / "newsletter/theme/email/footer.mjml").read_text()
+    own = footer.replace('<p><strong>{{ settings.funding.statement }}</strong></p>',
+                         '<p style="box-shadow: 0 0 4px #000; color: #FFFFFF">\n'
+                         '<strong style="text-shadow:1px 1px #000">{{ settings.funding.statement }}</strong></p>')
+    assert own != footer
+    root = make_project({"templates/email/footer.mjml": own, "newsletter.toml": PUBLISHABLE_SETTINGS})
+    found = {(finding.message.split("'")[1], str(finding.where)) for finding in by_code(root, "unsupported-css")}
+    line = next(number for number, text in enumerate(own.splitlines(), 1) if "box-shadow" in text)
+    assert found == {("box-shadow", f"templates/email/footer.mjml:{line}"),
+                     ("text-shadow", f"templates/email/footer.mjml:{line + 1}")}
+
+
+def test_a_copy_of_the_theme_adds_no_unsupported_css(make_project):
+    # The theme's hidden preheader uses opacity and overflow on purpose: a copy keeps them silently.
+    files = {f"templates/email/{name}": (REPO / "newsletter/theme/email" / name).read_text()
+             for name in ("header.mjml", "head.mjml", "footer.mjml", "cards/base.mjml")}
+    root = make_project({**files, "newsletter.toml": PUBLISHABLE_SETTINGS})
+    assert by_code(root, "unsupported-css") == []
+
+
+def test_svg_images_and_images_without_a_width_are_reported(make_project):
+    issue = MINIMAL_ISSUE + "\n![A chart](https://cdn.example.net/chart.svg)\n"
+    header = (REPO / "newsletter/theme/email/header.mjml").read_text().replace(
+        '<a href="{{ links.web_version }}"',
+        '<img src="https://cdn.example.net/badge.png" alt="Badge" style="width:100%"><a href="{{ links.web_version }}"')
+    root = make_project({ISSUE_FILE: issue, "templates/email/header.mjml": header,
+                         "newsletter.toml": PUBLISHABLE_SETTINGS})
+    [svg] = by_code(root, "svg-image")
+    assert str(svg.where) == f"{ISSUE_FILE}:8" and "https://cdn.example.net/chart.svg" in svg.message
+    [width] = by_code(root, "image-width")
+    assert "https://cdn.example.net/badge.png" in width.message

@@ -186,7 +186,8 @@ class Example:
         except Exception:  # noqa: BLE001
             self.fail("check", "check crashed: " + traceback.format_exc(limit=-3))
         else:
-            errors = [f for f in findings if f.severity is Severity.ERROR]
+            # Brand colours are drawn at random: whether they read well is low-contrast's own test.
+            errors = [f for f in findings if f.severity is Severity.ERROR and f.code != "low-contrast"]
             for finding in errors:
                 self.fail("check", f"fault-free project: {finding}")
         return True
@@ -338,7 +339,8 @@ class Example:
         if fault.expect == "build" and not failed:
             self.fail("fault", f"{where}: the build went on; the SPEC asks it to stop with one line")
         if fault.expect in ("build", "check"):
-            errors = [f for f in findings if f.severity is Severity.ERROR]
+            # Brand colours are drawn at random: whether they read well is low-contrast's own test.
+            errors = [f for f in findings if f.severity is Severity.ERROR and f.code != "low-contrast"]
             if not any(f.where is not None and names(str(f.where), fault) for f in errors):
                 shown = "; ".join(str(f) for f in errors[:2]) or "no error"
                 self.fail("fault", f"{where}: check reports no error at that file ({shown})")

@@ -45,7 +45,7 @@ COMMANDS = every_command()
 
 @pytest.fixture(scope="module")
 def example_copy(tmp_path_factory) -> Path:
-    """The example project, with the export its import example names at the same place."""
+    """The example project, with the export its import example and the campaign report its report example name."""
     root = tmp_path_factory.mktemp("help") / "example"
     root.mkdir()
     shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")
@@ -53,6 +53,7 @@ def example_copy(tmp_path_factory) -> Path:
         shutil.copytree(REPO / folder, root / folder)
     (root / EXAMPLE_IMPORT).parent.mkdir(parents=True)
     shutil.copy(REPO / EXAMPLE_IMPORT, root / EXAMPLE_IMPORT)
+    shutil.copy(REPO / "tests/fixtures/report/mailchimp-campaigns.csv", root / "campaigns.csv")
     return root
 
 

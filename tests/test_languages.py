@@ -303,8 +303,9 @@ def test_a_project_catalog_corrects_a_theme_string(make_project):
     })
     build_project(root, BuildOptions(as_of=AS_OF, use_cache=False))
     html = (root / "output" / "issues" / "issue-1" / "email.html").read_text(encoding="utf-8")
-    assert "Lire l'article" in html and "Lire la suite" not in html
-    assert "Numéro 1" in html  # the rest still comes from the packaged catalog
+    assert "Lire l'article" in html and ">Lire la suite" not in html
+    # The rest still comes from the packaged catalog, the link's longer label for screen readers too.
+    assert "Numéro 1" in html and 'aria-label="Lire la suite' in html
 
 
 def test_check_warns_about_theme_strings_a_published_language_lacks(make_project):

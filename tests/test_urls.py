@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date
 from email import message_from_bytes, policy
 from pathlib import Path
@@ -106,6 +107,13 @@ Welcome. ![The team](../{quote(paths["editorial"])})
 EXAMPLES = 8
 
 
+def made_for_email(files: dict[str, bytes], path: str) -> str | None:
+    """The copy of content file `path` that the email of issue 1 shows (`images/x.png` -> `.../images/x-200w.png`)."""
+    stem = path.removeprefix("images/").rsplit(".", 1)[0]
+    return next((made for made in files if re.fullmatch(re.escape(f"issues/issue-1/images/{stem}-") + r"\d+w\.png", made)),
+                None)
+
+
 def _check_names(tmp_path: Path, pages: list[Path]) -> None:
     """Build projects with generated file names, check every URL, and collect their web pages."""
 
@@ -120,17 +128,17 @@ def _check_names(tmp_path: Path, pages: list[Path]) -> None:
         for _file, written, url in output_urls(files, SITE_URL):
             assert is_valid_url(url), (written, url)
         assert link_faults(files, SITE_URL) == []
-        images = {SITE_URL + url_path(path) for path in paths.values()}
         found = {url for _file, _written, url in output_urls(files, SITE_URL)}
-        assert images - found == set(), "every file is linked, at its one URL"
+        for path in paths.values():  # the email links the copy it makes of an image: its name says which
+            assert SITE_URL + url_path(path) in found or made_for_email(files, path), "every file is linked, at its one URL"
         for drafts in (json.loads(files["social/drafts.json"]), csv.DictReader(io.StringIO(files["social/drafts.csv"].decode()))):
             for draft in drafts:
                 image = draft.get("image") or draft.get("Image URL")
                 assert image == SITE_URL + url_path(paths["item"])
                 assert unquote(urlsplit(image).path).removeprefix("/news/") in files
         message = message_from_bytes(files["issues/issue-1/email.eml"], policy=policy.default)
-        attached = {part.get_content() for part in message.walk() if part.get_content_maintype() == "image"}
-        assert PNG in attached
+        attached = [part.get_content() for part in message.walk() if part.get_content_maintype() == "image"]
+        assert attached and all(data.startswith(b"\x89PNG\r\n\x1a\n") for data in attached)
         body = message.get_body(("html",)).get_content()
         assert not [src for src in html_urls(body) if src.startswith(SITE_URL + "images/")], "attached, not linked"
         # The site stays on example.org, a placeholder host, so that addresses read plainly here.
@@ -157,9 +165,11 @@ def test_a_link_relative_to_the_issue_file_stays_inside_the_site(tmp_path: Path)
     web = [urljoin(SITE_URL + "issues/issue-1/", url) for url in html_urls(files["issues/issue-1/index.html"])]
     email = list(html_urls(files["issues/issue-1/email.html"]))
     text = files["issues/issue-1/email.txt"].decode()
-    assert SITE_URL + "images/team.png" in web and SITE_URL + "images/team.png" in email
-    assert f"![The team]({SITE_URL}images/team.png)" in text, "the plain text's Markdown holds the address too"
+    made = made_for_email(files, "images/team.png")
+    assert SITE_URL + "images/team.png" in web and made and SITE_URL + made in email
+    assert "[The team]" in text and "](" not in text, "the plain text names the image, without Markdown"
     assert "https://example.org/images/team.png" not in web + email
+    assert not any(url.startswith("https://example.org/issues/") for url in web + email)
 
 
 def test_the_preview_serves_every_image_of_the_email(tmp_path: Path):
@@ -175,8 +185,9 @@ def test_the_preview_serves_every_image_of_the_email(tmp_path: Path):
         # A WSGI server hands the app the percent-decoded path, as latin-1 text of its UTF-8 bytes.
         status, _headers, _data = client.get(unquote(src).encode("utf-8").decode("latin-1"))
         assert status == 200, src
-    assert {unquote(src).split("/light/", 1)[1] for src in sources} >= {paths["item"], paths["editorial"],
-                                                                         paths["logo"], paths["partner"]}
+    served = {unquote(src).split("/light/", 1)[1]: b"" for src in sources}
+    for key in ("item", "editorial", "logo", "partner"):
+        assert made_for_email(served, paths[key]), key
 
 
 # Addresses as people write them: spaces, letters of any script, characters URLs must escape, escapes.

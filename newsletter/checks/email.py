@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from newsletter.assemble import Edition
 from newsletter.content.frontmatter import locate
@@ -15,7 +15,9 @@ from newsletter.errors import SourceLocation
 from newsletter.checks.links import find_links
 from newsletter.urls import strip_tracking
 from newsletter.outputs import Output
+from newsletter.channels.email.renderer import email_context
 from newsletter.channels.email.context import esp_preset, local_file
+from newsletter.checks.email_css import check_template_css
 from newsletter.channels.email.mjml import elements, image_sources
 from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.site import Site
@@ -25,12 +27,13 @@ GMAIL_CLIP = 102 * 1024  # Gmail hides everything after this many bytes of HTML 
 MAX_PREHEADER = 90
 MAX_SUBJECT = 78
 MAX_IMAGE = 1024 * 1024
+EMAIL_WIDTH = 600  # the email's column, as email/issue.mjml sets it
 
 
 def check_emails(site: Site, outputs: Sequence[Output]) -> list[Diagnostic]:
     """Check every issue's email.html and email.txt among the outputs."""
     by_path = {output.path.as_posix(): output for output in outputs}
-    findings: list[Diagnostic] = []
+    findings: list[Diagnostic] = check_template_css(site.root)
     for edition in site.editions:
         folder = site.issue_path(edition)
         document = by_path.get(f"{folder}email.html")
@@ -57,6 +60,8 @@ class _Sources:
 
     def __init__(self, site: Site, edition: Edition):
         self.site, self.issue = site, SourceLocation(edition.issue.source)
+        # The email shows images made from the project's files: each is named by the file it is made from.
+        self.origins: dict[str, str] = email_context(site, edition, str)["images"].origins
         self.settings = SourceLocation(Path(SETTINGS_FILE))
         self.grant = site.settings.where("funding.grant_agreement")
         self.by_url: dict[str, SourceLocation] = {}
@@ -80,18 +85,22 @@ class _Sources:
             self.by_url.setdefault(site.asset_url(settings.project.logo), settings.where("project.logo"))
 
     def of(self, url: str) -> SourceLocation:
-        return self.by_url.get(strip_tracking(url), self.issue)
+        return self.by_url.get(strip_tracking(self.origin(url)), self.issue)
+
+    def origin(self, url: str) -> str:
+        """The URL of the file an image of the email is made from (the URL itself for any other)."""
+        return self.origins.get(url, url)
 
     def image(self, src: str, file: Path | None) -> SourceLocation:
         """Where an image is named: its item or setting, else the editorial's line that names its file."""
         where = self.of(src)
-        if where is not self.issue or file is None:
+        if where is not self.issue:
             return where
         try:
             text = (self.site.root / self.issue.path).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             return where
-        names = (file.name, quote(file.name))
+        names = (file.name, quote(file.name)) if file is not None else (src,)  # another site's image: its URL
         line = next((n for n, written in enumerate(text.splitlines(), 1) if any(name in written for name in names)), None)
         return SourceLocation(self.issue.path, line)
 
@@ -153,11 +162,26 @@ def _acknowledgement(site: Site, sources: _Sources, document: str, text: str) ->
 def _images(site: Site, sources: _Sources, document: str) -> list[Diagnostic]:
     findings = []
     for tag, attrs in elements(document):
-        if tag == "img" and not (attrs.get("alt") or "").strip():
-            src = attrs.get("src") or ""
+        if tag != "img":
+            continue
+        src = sources.origin(attrs.get("src") or "")
+        width = (attrs.get("width") or "").strip()
+        if not width.isdigit() or int(width) > EMAIL_WIDTH:
+            # Outlook for Windows ignores CSS widths and draws the file at its own, past the column.
+            findings.append(warning("image-width", sources.image(src, local_file(site, src)),
+                                    f"image {src} has no width attribute within the {EMAIL_WIDTH} px column "
+                                    f"(got {width or 'none'}); Outlook for Windows draws it at its file's width",
+                                    f"give the <img> in your email template width=\"...\" in pixels, at most {EMAIL_WIDTH}"))
+        if urlsplit(src).path.lower().endswith(".svg"):
+            findings.append(warning("svg-image", sources.image(src, local_file(site, src)),
+                                    f"image {src} is an SVG, which Gmail and Outlook do not show",
+                                    "use a PNG of it (newsletter turns the project's own SVG files into PNG "
+                                    "where the cairo library is installed: apt-get install libcairo2)"))
+        if not (attrs.get("alt") or "").strip():
             findings.append(warning("missing-alt", sources.image(src, local_file(site, src)), f"image {src} has no alt text",
                                     "describe the image in 'image_alt:' or in the Markdown ![alt](...)"))
-    for src in image_sources(document):
+    for src in map(sources.origin, image_sources(document)):
+        # The email carries a smaller copy; the web pages show the file itself.
         file = local_file(site, src)
         if file is not None and file.stat().st_size > MAX_IMAGE:
             size = file.stat().st_size / 1024 / 1024

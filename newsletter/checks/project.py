@@ -12,6 +12,7 @@ from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.settings.email import ESP_PRESETS
 from newsletter.settings.load import Settings
+from newsletter.checks.contrast import check_contrast
 from newsletter.checks.placeholders import find_placeholders
 from newsletter.checks.report import report_findings
 from newsletter.site import preferred_spelling, tag_uses
@@ -26,7 +27,7 @@ def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[D
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
             *_tag_spellings(root, catalog), *missing_translations(root, settings), *stale_translations(root, catalog),
-            *report_findings(root, settings, catalog)]
+            *report_findings(root, settings, catalog), *check_contrast(settings)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:

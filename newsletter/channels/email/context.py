@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
-
-import imagesize  # type: ignore[import-untyped]
 
 from newsletter.platforms.counting import platform_rules
 from newsletter.urls import is_web_address
@@ -20,7 +19,7 @@ from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
 CONTENT_WIDTH = 552  # the 600px column minus 24px padding on each side
-EMBLEM = "static/eu-emblem.png"
+EMBLEM = "static/eu-emblem@2x.png"  # shown 75 px wide: twice that for sharp phone screens
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +48,10 @@ class EmailImage:
     alt: str
     width: int | None = None
     height: int | None = None
+
+
+# Makes an email image: (content path or URL, alt text, maximum display width) -> image.
+ImageMaker = Callable[[str, str, int], EmailImage]
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,31 +132,18 @@ def local_file(site: Site, url: str) -> Path | None:
                  if path.is_file() and (THEME_DIR in path.parents or inside(site.root, path))), None)
 
 
-def email_image(site: Site, path: str, alt: str, max_width: int) -> EmailImage:
-    """An image scaled to fit `max_width`, its size read from the file when the project has it."""
-    src = site.asset_url(path)
-    file = local_file(site, src)
-    width, height = imagesize.get(file) if file else (-1, -1)
-    if width <= 0 or height <= 0:
-        # A remote or unreadable image: fill the width, let the client find the height.
-        return EmailImage(src, alt, max_width)
-    if width > max_width:
-        width, height = max_width, round(height * max_width / width)
-    return EmailImage(src, alt, width, height)
-
-
-def cards(site: Site, edition: Edition) -> tuple[Group, ...]:
+def cards(site: Site, edition: Edition, make_image: ImageMaker) -> tuple[Group, ...]:
     """The edition's items as cards, grouped by type in the theme's order."""
     tz = site.settings.project.tz
     web_version = site.url(site.issue_path(edition))
     return tuple(
-        Group(kind, kind.heading, tuple(card(site, item, tz, web_version) for item in items))
+        Group(kind, kind.heading, tuple(card(site, item, tz, web_version, make_image) for item in items))
         for kind, items in edition.groups
     )
 
 
-def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str) -> Card:
-    image = email_image(site, item.image, item.image_alt or "", CONTENT_WIDTH) if item.image else None
+def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str, make_image: ImageMaker) -> Card:
+    image = make_image(item.image, item.image_alt or "", CONTENT_WIDTH) if item.image else None
     return Card(
         item=item,
         template=f"email/cards/{item.type.value}.mjml",
@@ -191,13 +181,13 @@ def _local(value: date | datetime, tz: ZoneInfo) -> datetime:
     return datetime.combine(value, time(0), tz)
 
 
-def partners(site: Site) -> tuple[PartnerLink, ...]:
+def partners(site: Site, make_image: ImageMaker) -> tuple[PartnerLink, ...]:
     return tuple(
         PartnerLink(
             name=partner.name,
             short=partner.short,
             url=partner.url,
-            logo=email_image(site, partner.logo, partner.name, 100) if partner.logo else None,
+            logo=make_image(partner.logo, partner.name, 100) if partner.logo else None,
         )
         for partner in site.settings.partners
     )

@@ -22,6 +22,8 @@ import html
 import io
 import posixpath
 import zipfile
+from collections.abc import Mapping
+from urllib.parse import unquote, urlsplit
 
 from newsletter.channels.email.context import local_file
 from newsletter.channels.email.mjml import image_sources
@@ -35,16 +37,25 @@ _EPOCH = (1980, 1, 1, 0, 0, 0)
 _PERMISSIONS = 0o100644 << 16  # a regular file, rw-r--r--, in the Unix attributes zip keeps
 
 
-def email_zip(site: Site, document: str) -> bytes:
-    """The zip of an issue's email.html with the project's images inside and their paths relative."""
+def email_zip(site: Site, document: str, made: Mapping[str, bytes] | None = None) -> bytes:
+    """The zip of an issue's email.html with the project's images inside and their paths relative.
+
+    `made` holds the images made for the email, by URL; other images of the project come from their files.
+    """
     images: dict[str, bytes] = {}  # name inside the zip -> bytes
     for src in image_sources(document):
-        file = local_file(site, src)
-        suffix = posixpath.splitext(file.name)[1].lower() if file else ""
-        if file is None or suffix not in IMAGE_TYPES:
-            continue  # a remote image, or one the services do not take: it stays at its address
-        name = _unique_name(file.stem, suffix, images)
-        images[name] = file.read_bytes()
+        if made and src in made:
+            stem, suffix = posixpath.splitext(posixpath.basename(urlsplit(src).path))
+            data = made[src]
+        elif (file := local_file(site, src)) is not None:
+            stem, suffix, data = file.stem, file.suffix, file.read_bytes()
+        else:
+            continue  # a remote image: it stays at its address
+        suffix = suffix.lower()
+        if suffix not in IMAGE_TYPES:
+            continue  # one the services do not take: it stays at its address
+        name = _unique_name(unquote(stem), suffix, images)
+        images[name] = data
         # The compiled HTML is html5ever's serialisation: attribute values are double-quoted, escaped.
         document = document.replace(f'src="{html.escape(src, quote=False)}"', f'src="{IMAGE_FOLDER}/{name}"')
     entries = {HTML_NAME: document.encode("utf-8"), **{f"{IMAGE_FOLDER}/{name}": data for name, data in images.items()}}

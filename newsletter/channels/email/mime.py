@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import html
 import mimetypes
+from collections.abc import Mapping
 from datetime import datetime, time
 from email import policy
 from email.headerregistry import Address
@@ -16,6 +17,10 @@ from newsletter.channels.email.context import local_file, site_host
 from newsletter.channels.email.mjml import image_sources
 from newsletter.site import Site
 
+# Quoted-printable lines hold at most 76 characters (RFC 2045, 6.7): the policy bodies are encoded
+# with. Headers are folded at the SMTP policy's 78 (RFC 5322), which folds a 78-character subject
+# where Python would start it on a line of its own.
+BODY_POLICY = policy.SMTP.clone(max_line_length=76)
 SEND_TIME = time(9, 0)  # the Date header: the issue's day at 09:00 in the project's time zone
 
 
@@ -32,10 +37,15 @@ def message_id(site: Site, edition: Edition) -> str:
     return f"<{edition.slug}.{edition.issue.date:%Y%m%d}@{site_host(site)}>"
 
 
-def build_message(site: Site, edition: Edition, document: str, text: str) -> EmailMessage:
-    """A multipart/alternative message whose HTML shows the project's images from attached parts."""
+def build_message(site: Site, edition: Edition, document: str, text: str,
+                  images: Mapping[str, tuple[bytes, str, str]] | None = None) -> EmailMessage:
+    """A multipart/alternative message whose HTML shows the project's images from attached parts.
+
+    `images` maps the URL of an image made for the email to its data, MIME type and file name;
+    other images of the project's own are attached from their files.
+    """
     issue = edition.issue
-    message = EmailMessage(policy=policy.SMTP)
+    message = EmailMessage(policy=BODY_POLICY)
     message["Subject"] = " ".join(issue.subject.split())  # a header is one line: a title may hold line breaks
     message["From"] = sender(site)
     if site.settings.email.reply_to:
@@ -43,16 +53,19 @@ def build_message(site: Site, edition: Edition, document: str, text: str) -> Ema
     sent = datetime.combine(issue.date, SEND_TIME, site.settings.project.tz)
     message["Date"] = format_datetime(sent)
     message["Message-ID"] = message_id(site, edition)
+    _list_unsubscribe(site, message)
 
     attachments: dict[str, tuple[bytes, str, str]] = {}  # content id -> data, type, file name
     for src in image_sources(document):
-        file = local_file(site, src)
-        if file is None:
+        if images and src in images:
+            data, mime_type, name = images[src]
+        elif (file := local_file(site, src)) is not None:
+            data, name = file.read_bytes(), file.name
+            mime_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+        else:
             continue
-        data = file.read_bytes()
         cid = f"{hashlib.sha256(data).hexdigest()[:20]}@{site_host(site)}"
-        attachments.setdefault(cid, (data, mimetypes.guess_type(file.name)[0] or "application/octet-stream",
-                                     file.name))
+        attachments.setdefault(cid, (data, mime_type, name))
         # The compiled HTML is html5ever's serialisation: attribute values are double-quoted, escaped.
         document = document.replace(f'src="{html.escape(src, quote=False)}"', f'src="cid:{cid}"')
 
@@ -62,9 +75,21 @@ def build_message(site: Site, edition: Edition, document: str, text: str) -> Ema
     for cid, (data, mime_type, name) in attachments.items():
         maintype, subtype = mime_type.split("/", 1)
         html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline", filename=name)
+    if attachments:
+        html_part.set_param("type", "text/html")  # the root part's type, which RFC 2387 requires
     content = hashlib.sha256("\0".join([issue.subject, text, document, *attachments]).encode("utf-8"))
     _fix_boundaries(message, content.hexdigest()[:24])
     return message
+
+
+def _list_unsubscribe(site: Site, message: EmailMessage) -> None:
+    """One-click unsubscribe headers (RFC 2369, RFC 8058) for a message that may be sent as it is."""
+    url = site.settings.email.unsubscribe_url
+    if site.settings.email.esp != "generic" or not url:
+        return  # an email service writes its own, with each subscriber's address
+    message["List-Unsubscribe"] = f"<{url}>"
+    if url.startswith("https://"):  # RFC 8058 asks for an HTTPS address that takes a POST
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
 
 
 def _fix_boundaries(message: EmailMessage, digest: str) -> None:
@@ -77,3 +102,12 @@ def _fix_boundaries(message: EmailMessage, digest: str) -> None:
 def message_bytes(message: EmailMessage) -> bytes:
     """The message as an .eml file: CRLF line ends, as RFC 5322 asks."""
     return message.as_bytes(policy=policy.SMTP)
+
+
+def set_text_body(part: EmailMessage, text: str, subtype: str) -> None:
+    """Set a text part's body in quoted-printable lines of at most 76 characters, whatever the part's policy."""
+    kept, part.policy = part.policy, BODY_POLICY
+    try:
+        part.set_content(text, subtype=subtype, charset="utf-8", cte="quoted-printable")
+    finally:
+        part.policy = kept

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from email import policy
 from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -17,9 +18,9 @@ from newsletter.content.markdown import sanitize
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
+    CONTENT_WIDTH,
     EMBLEM,
     cards,
-    email_image,
     esp_preset,
     issue_links,
     partners,
@@ -28,20 +29,19 @@ from newsletter.channels.email.context import (
 from newsletter.channels.email.mjml import compile_mjml, tag_links
 from newsletter.urls import utm_params, utm_tagger
 from newsletter.channels.email.esp_zip import email_zip
+from newsletter.channels.email.images import EmailImages
 from newsletter.channels.email.mime import build_message, message_bytes
+from newsletter.channels.email.text import TEXT_WIDTH, html_text
 from newsletter.languages import N_, text_direction, theme_text
 from newsletter.settings.brand import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
 
 HTML_TEMPLATE = "email/issue.mjml"
+LOGO_WIDTH = 200
 TEXT_TEMPLATE = "email/issue.txt"
 # Invisible characters after the preheader, so inbox previews don't continue into the body text.
 PREHEADER_FILLER = Markup("&#847;&zwnj;&nbsp;" * 80)
-TEXT_WIDTH = 72
-# Where Markdown writes an address: `](url "title")`, `](<url>)` and `[ref]: url`.
-_INLINE_LINK = re.compile(r"(\]\()(<[^>\n]*>|[^)\s]+)")
-_REFERENCE_LINK = re.compile(r"^( {0,3}\[[^\]\n]+\]:[ \t]*)(<[^>\n]*>|\S+)", re.M)
 
 
 class EmailRenderer:
@@ -56,24 +56,29 @@ class EmailRenderer:
             email = memo(
                 "email", (edition, site.settings, site.as_of, site.drafts, editorial),
                 lambda: render_email(site, templates, edition),
-                pack=lambda email: (email.html, email.text, email.eml),
-                unpack=lambda packed: RenderedEmail(edition, *packed),
+                pack=lambda email: (email.html, email.text, email.eml, email.images),
+                unpack=lambda packed: RenderedEmail(edition, packed[0], packed[1], packed[2],
+                                                    tuple((path, data) for path, data in packed[3])),
             )
             folder = site.issue_path(edition)
+            for path, data in email.images:
+                yield Output(PurePosixPath(path), "email-image", data)
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)
             yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
-            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html))
+            made = {site.url(path): data for path, data in email.images}
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html, made))
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedEmail:
-    """One issue's email in its three forms."""
+    """One issue's email in its three forms, and the image files made for it (output path, bytes)."""
 
     edition: Edition
     html: str
     text: str
     eml: bytes
+    images: tuple[tuple[str, bytes], ...] = ()
 
 
 def render_email(site: Site, templates: Templates, edition: Edition) -> RenderedEmail:
@@ -89,8 +94,10 @@ def render_email(site: Site, templates: Templates, edition: Edition) -> Rendered
         raise _mjml_error(templates, exc) from None
     html = tag_links(compiled, tag)
     text = templates.render(TEXT_TEMPLATE, **context)
-    message = build_message(site, edition, html, text)
-    return RenderedEmail(edition, html, text, message_bytes(message))
+    images: EmailImages = context["images"]
+    message = build_message(site, edition, html, text, images.attachments())
+    made = tuple(sorted((path, picture.data) for path, picture in images.made.items()))
+    return RenderedEmail(edition, html, text, message_bytes(message), made)
 
 
 def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
@@ -104,7 +111,9 @@ def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
 def render_message(site: Site, templates: Templates, edition: Edition) -> EmailMessage:
     """The issue as a MIME message (text and HTML, images attached), ready to send."""
     email = render_email(site, templates, edition)
-    return build_message(site, edition, email.html, email.text)
+    message = BytesParser(policy=policy.SMTP).parsebytes(email.eml)
+    assert isinstance(message, EmailMessage)
+    return message
 
 
 def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> dict[str, Any]:
@@ -112,6 +121,8 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
     settings = site.settings
     links = issue_links(site, edition)
     project = settings.project
+    images = EmailImages(site, site.issue_path(edition))
+    editorial = images.editorial(editorial_html(site, edition), CONTENT_WIDTH)
     return {
         "site": site,
         "settings": settings,
@@ -119,17 +130,19 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "colors": palette(settings.brand),
         "edition": edition,
         "issue": edition.issue,
-        "groups": cards(site, edition),
-        "partners": partners(site),
+        "groups": cards(site, edition, images.image),
+        "partners": partners(site, images.logo),
         "social": social_links(site),
         "links": links,
         "esp": esp_preset(site),
         "lang": project.language,
         "text_direction": text_direction(project.language),
-        "logo": email_image(site, project.logo, project.name, 200) if project.logo else None,
-        "emblem": email_image(site, EMBLEM, theme_text(site, N_("Flag of the European Union")), 75) if settings.funding.emblem else None,
-        "editorial": Markup(editorial_html(site, edition)),
-        "editorial_text": editorial_text(site, edition),
+        "logo": images.logo(project.logo, project.name, LOGO_WIDTH) if project.logo else None,
+        "emblem": images.image(EMBLEM, theme_text(site, N_("Flag of the European Union")), 75)
+        if settings.funding.emblem else None,
+        "editorial": Markup(editorial),
+        "editorial_text": html_text(editorial, tag),
+        "images": images,
         "preheader_filler": PREHEADER_FILLER,
         "track": tag,
         "wrap": wrap,
@@ -142,18 +155,6 @@ def editorial_html(site: Site, edition: Edition) -> str:
     issue, web_version = edition.issue, site.url(site.issue_path(edition))
     # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
     return sanitize(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
-
-
-def editorial_text(site: Site, edition: Edition) -> str:
-    """The editorial's Markdown for the plain-text part, with every address it writes made absolute."""
-    issue, web_version = edition.issue, site.url(site.issue_path(edition))
-
-    def absolute(match: re.Match[str]) -> str:
-        written = match.group(2)
-        url = site.absolute_link(written.removeprefix("<").removesuffix(">"), issue.source, web_version)
-        return match.group(1) + (url or written)  # a dead link stays as written: `check` reports it
-
-    return _REFERENCE_LINK.sub(absolute, _INLINE_LINK.sub(absolute, issue.body_markdown)).strip()
 
 
 def wrap(text: str) -> str:
@@ -224,8 +225,12 @@ def luminance(colour: str) -> float:
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
+def contrast(colour: str, other: str) -> float:
+    """The WCAG 2 contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
+    lighter, darker = sorted((luminance(colour), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
 def readable_on(background: str) -> str:
     """White or near-black, whichever contrasts more with `background`."""
-    light = luminance(background)
-    dark = luminance("#111111")
-    return "#FFFFFF" if 1.05 / (light + 0.05) >= (light + 0.05) / (dark + 0.05) else "#111111"
+    return "#FFFFFF" if contrast("#FFFFFF", background) >= contrast("#111111", background) else "#111111"
