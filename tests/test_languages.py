@@ -305,7 +305,8 @@ def test_a_project_catalog_corrects_a_theme_string(make_project):
     html = (root / "output" / "issues" / "issue-1" / "email.html").read_text(encoding="utf-8")
     assert "Lire l'article" in html and ">Lire la suite" not in html
     # The rest still comes from the packaged catalog, the link's longer label for screen readers too.
-    assert "Numéro 1" in html and 'aria-label="Lire la suite' in html
+    assert "Numéro 1" in html and 'aria-label="Lire la suite : ' in html
+    assert "\\u{" not in html  # French puts no-break spaces before colons; MRML garbles them in attributes
 
 
 def test_check_warns_about_theme_strings_a_published_language_lacks(make_project):
