@@ -18,7 +18,8 @@ _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
 class Templates:
     """Find and render templates; every Jinja failure becomes a one-line TemplateError."""
 
-    def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None):
+    def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None,
+                 cache_dir: Path | None = None):
         theme = jinja2.FileSystemLoader(str(THEME_DIR))
         loaders: list[jinja2.BaseLoader] = []
         self.project_templates = project_templates
@@ -39,6 +40,10 @@ class Templates:
             trim_blocks=True,
             lstrip_blocks=True,
         )
+        if cache_dir is not None:
+            from newsletter.cache.templates import TemplateCache
+
+            self.env.bytecode_cache = TemplateCache(cache_dir, self.env)
         self.env.filters.update(longdate=longdate, isodate=isodate)
         self.env.globals.update(globals or {})
 

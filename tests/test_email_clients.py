@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.channels.email.mjml import elements
+from newsletter.htmltree import elements
 from newsletter.urls import utm_tagger
 from newsletter.channels.email.text import html_text
 from newsletter.send import ReviewLinks, prepare_test_message

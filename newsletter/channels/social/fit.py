@@ -19,7 +19,7 @@ import regex
 
 from newsletter.platforms.counting import GRAPHEME, platform_rules, utf8_length
 from newsletter.platforms.shortening import cuts
-from newsletter.platforms.x import config, extract_urls
+from newsletter.platforms.x import LIGHT_RANGES, URL_LENGTH, extract_urls
 
 T = TypeVar("T")
 
@@ -28,8 +28,7 @@ MIN_SUMMARY_WORDS = 5
 
 _BLANK_LINES = regex.compile(r"\n{3,}")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
-_X = config["defaults"]
-_X_LIGHT = tuple((span["start"], span["end"]) for span in _X["ranges"] if span["weight"] == _X["scale"])
+_X_LIGHT = LIGHT_RANGES
 _X_HEAVY = regex.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _X_LIGHT) + "]")
 
 
@@ -130,7 +129,7 @@ def x_estimate(text: str) -> int:
         start = text.find(url, position)
         if start < 0:
             continue
-        total += _x_weight(text[position:start]) + _X["transformed_url_length"]
+        total += _x_weight(text[position:start]) + URL_LENGTH
         position = start + len(url)
     return total + _x_weight(text[position:])
 
