@@ -1,7 +1,7 @@
 """Compose what an item says on one platform: its theme template filled in, shortened until it fits.
 
 A generated post is the platform's template (`social/<platform>.txt`) filled with the item's
-title, summary, tagged link, hashtags and partner mentions, then shortened by `social_fit`. An
+title, summary, tagged link, hashtags and partner mentions, then shortened by `fit`. An
 override from the item's `social:` front matter replaces the generated text; one that is too long
 becomes a numbered thread where the platform has threads.
 """
