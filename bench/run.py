@@ -5,6 +5,10 @@
     python bench/run.py --install    first install Hugo (apt-get, as root) and Pelican (pip)
     python bench/run.py --profile    also profile one newsletter build at the main size
 
+Besides the cold builds, it times a small project (--small items: rebuilds after one edit and
+with nothing changed, interleaved with Hugo's cold build of the same items) and the preview's
+save-to-reload on the repository's example project.
+
 Results go to bench/work/ (results.md, results.json, logs/, profile.txt, profile-tree.txt).
 """
 
@@ -136,6 +140,53 @@ def bench_newsletter_extras(work: Path, site: Path, cli: tools.NewsletterCli, ru
     return {"nochange": Summary.of(unchanged), "edit": Summary.of(after_edit), "help": Summary.of(helps)}
 
 
+def bench_small(work: Path, count: int, found: dict[str, Builder], cli: tools.NewsletterCli, runs: int,
+                seed: int) -> dict[str, Summary]:
+    """Time whole-process rebuilds of a small project next to Hugo's cold build of the same items.
+
+    Each run: Hugo builds cold, one item gets a line, newsletter rebuilds, then rebuilds again
+    with nothing changed.
+    """
+    site = corpus_for(work, count, seed)
+    project = site / "newsletter"
+    out = work / "out" / f"newsletter-small-n{count}"
+    shutil.rmtree(out, ignore_errors=True)
+    logs = work / "logs"
+    first = cli.build(project, out, cold=True)
+    first_argv = [arg for arg in first.argv if arg != "--no-cache"]
+    measure(first_argv, cwd=first.cwd, env=first.env, log=logs / f"newsletter-small-n{count}-first.log")
+    edited = sorted((project / "content" / "news").glob("*.md"))[count // 2]
+    samples: dict[str, list[Sample]] = {"hugo": [], "edit": [], "nochange": []}
+    for run in range(runs):
+        if "hugo" in found:
+            samples["hugo"].append(run_one(found["hugo"], site / "hugo", work / "out" / f"hugo-small-n{count}",
+                                           logs / f"hugo-small-n{count}-{run}.log"))
+        with edited.open("a", encoding="utf-8") as stream:
+            stream.write(f"\nUpdate {run + 1}: the consortium corrected a figure in this item.\n")
+        for key in ("edit", "nochange"):
+            step = cli.build(project, out, cold=False)
+            samples[key].append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-small-{key}-{run}.log"))
+    summaries = {key: Summary.of(taken) for key, taken in samples.items() if taken}
+    shown = ", ".join(f"{key} {summary.wall:.2f} s" for key, summary in summaries.items())
+    print(f"  small project, N={count}: {shown}", flush=True)
+    return summaries
+
+
+def bench_preview(work: Path, runs: int) -> Summary | None:
+    """Time the preview's save-to-reload on the example project, in a process of its own."""
+    result = subprocess.run(
+        [sys.executable, str(HERE / "preview_reload.py"), str(HERE.parent), str(work), "--runs", str(runs)],
+        capture_output=True, text=True, cwd=work,
+    )
+    if result.returncode != 0:
+        print(f"preview: skipped: {(result.stderr or result.stdout).strip().splitlines()[-1:]}", file=sys.stderr)
+        return None
+    seconds = json.loads(result.stdout)
+    summary = Summary.of([Sample(wall=value, cpu=0.0, rss_mb=0.0, tree_mb=0.0) for value in seconds])
+    print(f"  preview save-to-reload: {summary.wall:.2f} s", flush=True)
+    return summary
+
+
 def environment(cli: tools.NewsletterCli | None) -> dict[str, str]:
     """Describe the machine and the versions measured."""
     info = {"python": platform.python_version(), "machine": platform.machine(), "system": platform.system()}
@@ -169,6 +220,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--install", action="store_true", help="install Hugo and Pelican when missing")
     parser.add_argument("--profile", action="store_true", help="profile one cold newsletter build at the main size")
+    parser.add_argument("--small", type=int, default=20, help="items of the small project (default 20; 0 leaves it out)")
     parser.add_argument("--work", type=Path, default=HERE / "work")
     args = parser.parse_args()
     if args.quick:
@@ -201,14 +253,21 @@ def main() -> None:
             extras = bench_newsletter_extras(work, site, cli, args.runs)
         if count == args.items and cli and args.profile:
             profiling.profile_build(site / "newsletter", work)
+    small: dict[str, Summary] = {}
+    if cli and args.small:
+        print(f"small project, N = {args.small}: {args.runs} runs", flush=True)
+        small = bench_small(work, args.small, found, cli, args.runs, args.seed)
+        if preview := bench_preview(work, args.runs):
+            small["preview"] = preview
     info = environment(cli)
     info["load"] = f"{load_at_start:.1f} and {os.getloadavg()[0]:.1f}"
-    text = report.render(info, cold, extras, main_size=args.items, seed=args.seed)
+    text = report.render(info, cold, extras, main_size=args.items, seed=args.seed, small=small, small_size=args.small)
     (work / "results.md").write_text(text, encoding="utf-8")
     raw = {
         "environment": info,
         "cold": {str(count): {name: {"summary": asdict(entry["summary"]), "samples": [asdict(sample) for sample in entry["samples"]], "files": entry["files"], "bytes": entry["bytes"]} for name, entry in by_tool.items()} for count, by_tool in cold.items()},
         "newsletter": {name: asdict(summary) for name, summary in extras.items()},
+        "small": {name: asdict(summary) for name, summary in small.items()},
     }
     (work / "results.json").write_text(json.dumps(raw, indent=2), encoding="utf-8")
     print()

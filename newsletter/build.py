@@ -17,10 +17,12 @@ from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
 from newsletter.cache.renders import RenderMemo
+from newsletter.cache.replay import ReplayKey
 from newsletter.outputs import Memo, Output, Renderer, no_memo
 from newsletter.settings.load import Settings, load_settings
 from newsletter.language_sites import in_language, language_sites
 from newsletter.site import Site
+from newsletter.summary import summary_record
 from newsletter.templates import Templates
 from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs
 
@@ -56,7 +58,7 @@ def renderers() -> tuple[Renderer, ...]:
     from newsletter.channels.email.renderer import EmailRenderer
     from newsletter.channels.feeds.renderer import FeedsRenderer
     from newsletter.channels.social.renderer import SocialRenderer
-    from newsletter.channels.web import WebRenderer
+    from newsletter.channels.web.renderer import WebRenderer
 
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 
@@ -86,9 +88,11 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
     )
 
 
-def project_templates(root: Path) -> Templates:
-    """The templates of a project: its own templates/ folder over the default theme."""
-    return Templates(root / "templates")
+def project_templates(root: Path, use_cache: bool = False) -> Templates:
+    """The templates of a project: its own templates/ folder over the default theme.
+
+    With `use_cache`, compiled templates are kept in the project's cache between builds."""
+    return Templates(root / "templates", cache_dir=root / CACHE_DIR / "templates" if use_cache else None)
 
 
 def render_site(site: Site, templates: Templates, progress: Progress | None = None,
@@ -115,17 +119,22 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     if progress:
         progress("content")
     settings = load_settings(root)
+    given_as_of = options.as_of
     options = replace(options, as_of=options.as_of or datetime.now(settings.project.tz).date())
     # Taken before reading content: a file saved during the build makes the next build a full one.
     fingerprint = input_fingerprint(root, (options, out_dir)) if options.use_cache and not options.issue else None
+    replay = ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone) if fingerprint else None
     site = load_site(root, options, settings)
     cache_dir = root / CACHE_DIR
     if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):
         manifest = read_manifest(out_dir)
         report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
-        return BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
+        result = BuildResult(site, out_dir, (), report, site.diagnostics, fresh=True)
+        if replay is not None and not replay.recorded(cache_dir):
+            record_build(cache_dir, out_dir, fingerprint, list(manifest), replay.record(summary_record(result)))
+        return result
     memo = RenderMemo(root, cache_dir) if options.use_cache else None
-    outputs = render_site(site, project_templates(root), progress, memo=memo.remember if memo else no_memo)
+    outputs = render_site(site, project_templates(root, options.use_cache), progress, memo=memo.remember if memo else no_memo)
     keep: list[str] = []
     if options.issue is not None:
         edition = site.edition(options.issue)
@@ -139,6 +148,8 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     report = write_outputs(out_dir, outputs, keep=keep)
     if memo is not None and options.issue is None:  # a partial build would drop the other issues' parts
         memo.save()
+    result = BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))
     if fingerprint:
-        record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest])
-    return BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))
+        record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest],
+                     replay.record(summary_record(result)) if replay is not None else None)
+    return result

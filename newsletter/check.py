@@ -80,6 +80,10 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
         outputs = render_site(site, project_templates(root))
     except NewsletterError as exc:
         return [*settings.warnings, *catalog.diagnostics, as_diagnostic(exc)]
+    if online:
+        from newsletter.publish.stale import fetch_publish_record
+
+        findings.extend(fetch_publish_record(root, settings))  # before check_published reads it
     for run in OUTPUT_CHECKS:
         findings.extend(run(site, outputs))
     if online:

@@ -23,11 +23,12 @@ def neutralize(value: object) -> object:
     return value
 
 
-def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """The CSV text of a header and rows: RFC 4180 quoting, CRLF line ends, every text cell neutralized."""
+def csv_text(header: Sequence[str] | None, rows: Iterable[Sequence[object]]) -> str:
+    """The CSV text of a header (None: a file without one) and rows: RFC 4180, CRLF line ends, cells neutralized."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([neutralize(cell) for cell in header])
+    if header is not None:
+        writer.writerow([neutralize(cell) for cell in header])
     for row in rows:
         writer.writerow([neutralize(cell) for cell in row])
     return buffer.getvalue()

@@ -1,9 +1,8 @@
-"""The readers' languages: tags checked against CLDR, theme strings from gettext catalogs, dates in each language's forms.
+"""The readers' languages: tags checked against CLDR, theme strings from gettext catalogs.
 
 The theme's strings live in gettext catalogs inside the package (`theme/locale/<lang>/LC_MESSAGES/
 messages.po`, compiled to `messages.mo` beside it with `pybabel compile`); a project's
-`templates/locale/<lang>.po` adds strings or corrects them. Dates go through Babel, in the forms
-CLDR gives each language ("9.–13. September 2024", "9–13 septembre 2024").
+`templates/locale/<lang>.po` adds strings or corrects them. Dates are written by newsletter/dates.py.
 """
 
 from __future__ import annotations
@@ -11,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -26,8 +24,6 @@ if TYPE_CHECKING:
 LOCALE_DIR = Path(__file__).parent / "theme" / "locale"
 DOMAIN = "messages"
 PROJECT_LOCALE = "locale"  # inside the project's templates/: <lang>.po files
-# Bare "en" writes dates the way the EU institutions and most of Europe do: 7 December 2023.
-_DATE_LOCALES = {"en": "en_150"}
 
 
 def N_(message: str) -> str:
@@ -61,51 +57,6 @@ def text_direction(tag: str) -> str:
         return "rtl" if locale_of(tag).character_order == "right-to-left" else "ltr"
     except ValueError:
         return "ltr"
-
-
-@lru_cache(maxsize=64)
-def _date_locale(tag: str) -> Locale:
-    from babel import Locale
-
-    return Locale.parse(_DATE_LOCALES.get(tag, tag.replace("-", "_")))
-
-
-def longdate(value: date | datetime, language: str = "en") -> str:
-    """A date as readers of `language` write it in full: 7 December 2023, 7. Dezember 2023, 7 décembre 2023."""
-    from babel.dates import format_date
-
-    day = value.date() if isinstance(value, datetime) else value
-    return format_date(day, "long", locale=_date_locale(language))
-
-
-def date_range(start: date, end: date, language: str = "en") -> str:
-    """Two days as one range, month names in full: 9–13 September 2024, 9.–13. September 2024."""
-    from babel.dates import format_interval, match_skeleton, parse_pattern
-
-    if start == end:
-        return longdate(start, language)
-    locale = _date_locale(language)
-    formats = locale.interval_formats
-    skeleton = "yMMMMd" if "yMMMMd" in formats else match_skeleton("yMMMMd", formats)
-    field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
-    parts = formats[skeleton].get(field) if skeleton else None
-    if not parts or len(parts) != 2:
-        return str(format_interval(start, end, "yMMMMd", locale=locale))
-    # CLDR often has only the abbreviated range (yMMMd); the long date has the month in full.
-    return "".join(parse_pattern(_in_full(pattern)).apply(day, locale) for pattern, day in zip(parts, (start, end)))
-
-
-def _in_full(pattern: str) -> str:
-    """A date pattern with the month written out and the day without a leading zero."""
-    pattern = re.sub(r"(?<![ML])([ML])\1\1(?!\1)", r"\1\1\1\1", pattern)
-    return re.sub(r"(?<!d)dd(?!d)", "d", pattern)
-
-
-def short_time(value: datetime, language: str = "en") -> str:
-    """A time of day in the language's short form: 14:00, 2:00 μ.μ."""
-    from babel.dates import format_time
-
-    return format_time(value, "short", locale=_date_locale(language))
 
 
 def catalog_files(language: str, project_templates: Path | None) -> list[Path]:

@@ -24,9 +24,9 @@ from newsletter.channels.email.text import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
 from newsletter.channels.email.mime import set_text_body
 from newsletter.site import Site
+from newsletter.settings.smtp import SmtpSettings
 from newsletter.smtp import (
     SECURITY_LABELS,
-    SmtpConfig,
     connection_lost,
     describe_reply,
     one_line,
@@ -245,7 +245,7 @@ def format_size(size: int) -> str:
 def send_test(
     message: EmailMessage,
     recipients: Iterable[str],
-    config: SmtpConfig,
+    config: SmtpSettings,
     *,
     dry_run: bool = False,
     ssl_context: ssl.SSLContext | None = None,
@@ -273,7 +273,7 @@ def send_test(
     return report
 
 
-def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tuple[str, ...], data: bytes) -> None:
+def _deliver(smtp: smtplib.SMTP, config: SmtpSettings, sender: str, recipients: tuple[str, ...], data: bytes) -> None:
     limit = smtp.esmtp_features.get("size", "")
     if limit.isdigit() and 0 < int(limit) < len(data):
         raise SendError(
@@ -305,5 +305,5 @@ def _deliver(smtp: smtplib.SMTP, config: SmtpConfig, sender: str, recipients: tu
         )
 
 
-def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpConfig) -> str:
+def _refusals(refused: Mapping[str, tuple[int, bytes]], config: SmtpSettings) -> str:
     return ", ".join(f"{address} ({code} {one_line(text, config)})" for address, (code, text) in refused.items())

@@ -9,7 +9,7 @@ import socket
 import ssl
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 
 from newsletter.errors import SendError
@@ -29,25 +29,7 @@ TLS_HINT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class SmtpConfig:
-    """Where and how to send: the [smtp] settings with NEWSLETTER_SMTP_* variables applied."""
-
-    host: str
-    port: int
-    security: str = "starttls"
-    user: str | None = None
-    password: str | None = field(default=None, repr=False)
-    cafile: Path | None = None
-    max_recipients: int = 10
-    timeout: float = 30.0
-
-    @property
-    def server(self) -> str:
-        return f"{self.host}:{self.port}"
-
-
-def resolve_smtp(settings: SmtpSettings, environ: Mapping[str, str]) -> SmtpConfig:
+def resolve_smtp(settings: SmtpSettings, environ: Mapping[str, str]) -> SmtpSettings:
     """Merge the [smtp] settings with NEWSLETTER_SMTP_* variables; the variables win."""
 
     def env(name: str) -> str | None:
@@ -76,14 +58,14 @@ def resolve_smtp(settings: SmtpSettings, environ: Mapping[str, str]) -> SmtpConf
         raise SendError(
             f"NEWSLETTER_SMTP_CAFILE {cafile} is not a file", hint="point it at a PEM file of CA certificates"
         )
-    return SmtpConfig(
+    return replace(
+        settings,
         host=host,
         port=port,
         security=security,
         user=user,
         password=password,
         cafile=Path(cafile) if cafile else None,
-        max_recipients=settings.max_recipients,
     )
 
 
@@ -96,7 +78,7 @@ def _parse_port(text: str | None) -> int | None:
 
 
 @contextmanager
-def open_session(config: SmtpConfig, context: ssl.SSLContext) -> Iterator[smtplib.SMTP]:
+def open_session(config: SmtpSettings, context: ssl.SSLContext) -> Iterator[smtplib.SMTP]:
     """Connect, secure and log in; always close the connection."""
     try:
         if config.security == "ssl":
@@ -121,7 +103,7 @@ def open_session(config: SmtpConfig, context: ssl.SSLContext) -> Iterator[smtpli
             smtp.close()
 
 
-def _secure_and_login(smtp: smtplib.SMTP, config: SmtpConfig, context: ssl.SSLContext) -> None:
+def _secure_and_login(smtp: smtplib.SMTP, config: SmtpSettings, context: ssl.SSLContext) -> None:
     try:
         smtp.ehlo()
         if config.security == "starttls":
@@ -170,7 +152,7 @@ def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
         raise smtplib.SMTPAuthenticationError(code, reply)
 
 
-def describe_reply(err: smtplib.SMTPException, config: SmtpConfig | None = None) -> str:
+def describe_reply(err: smtplib.SMTPException, config: SmtpSettings | None = None) -> str:
     """Return the server's code and text, on one line, with the login's secrets masked."""
     code = getattr(err, "smtp_code", None)
     text = getattr(err, "smtp_error", None)
@@ -183,7 +165,7 @@ _ECHOED_AUTH = re.compile(r"(?i)\b(AUTH\s+[A-Z0-9_-]+)\s+\S+")
 _REPLY_MAX = 300
 
 
-def one_line(text: bytes | str, config: SmtpConfig | None = None) -> str:
+def one_line(text: bytes | str, config: SmtpSettings | None = None) -> str:
     """A server's reply as one printable line; with `config`, the login's secrets masked.
 
     A server may echo what it received (the AUTH line, the password) and may send terminal
@@ -199,7 +181,7 @@ def one_line(text: bytes | str, config: SmtpConfig | None = None) -> str:
     return text if len(text) <= _REPLY_MAX else text[:_REPLY_MAX] + "…"
 
 
-def _secret_forms(config: SmtpConfig) -> list[str]:
+def _secret_forms(config: SmtpSettings) -> list[str]:
     """The password as written and as AUTH PLAIN and LOGIN send it, longest first."""
     if not config.password:
         return []
@@ -221,14 +203,14 @@ def _reason(err: OSError) -> str:
     return one_line(err.strerror or str(err))
 
 
-def _tls_error(config: SmtpConfig, err: ssl.SSLError) -> SendError:
+def _tls_error(config: SmtpSettings, err: ssl.SSLError) -> SendError:
     reason = getattr(err, "verify_message", None) or err.reason or str(err)
     return SendError(
         f"TLS with {config.server} failed ({one_line(str(reason)).lower().replace('_', ' ')})", hint=TLS_HINT
     )
 
 
-def connection_lost(config: SmtpConfig, err: Exception) -> SendError:
+def connection_lost(config: SmtpSettings, err: Exception) -> SendError:
     """Word a failure after the session started."""
     if isinstance(err, ssl.SSLError):
         return _tls_error(config, err)

@@ -6,24 +6,51 @@ import os
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from newsletter.build import BuildResult
 from newsletter.diagnostics import Diagnostic, Severity
+
+if TYPE_CHECKING:
+    from newsletter.build import BuildResult
+    from newsletter.write import WriteReport
 
 SHOWN_FINDINGS = 5  # a build names the first few; `newsletter check` lists them all
 
 
 def build_summary(result: BuildResult, cwd: Path) -> str:
     """A short report: where the output is, what was written, sizes of the emails, warnings."""
-    report = result.report
-    kinds = Counter(entry.kind for entry in report.manifest)
-    try:
-        where = os.path.relpath(result.out_dir, cwd)
-    except ValueError:  # another drive on Windows
-        where = str(result.out_dir)
     built = _built_issues(result)
     what = (f"the issue '{built[0]}'" if len(built) == 1 and len(result.site.editions) > 1
             else f"{_count(len(built), 'issue')} and {_count(len(result.site.published), 'published item')}")
+    return _summary(what, result.out_dir, result.report, findings_summary(result.diagnostics), cwd)
+
+
+def summary_record(result: BuildResult) -> dict[str, Any]:
+    """What a no-change rebuild of this build would say, to replay it without building."""
+    return {"editions": len(result.site.editions), "published": len(result.site.published),
+            "findings": findings_summary(result.site.diagnostics)}
+
+
+def replayed_summary(record: dict[str, Any], out_dir: Path, cwd: Path) -> str | None:
+    """The summary a no-change rebuild prints, from `summary_record` and the output's manifest."""
+    from newsletter.write import WriteReport, read_manifest
+
+    editions, published, findings = record.get("editions"), record.get("published"), record.get("findings")
+    if not (isinstance(editions, int) and isinstance(published, int) and isinstance(findings, list)
+            and all(isinstance(line, str) for line in findings)):
+        return None
+    manifest = read_manifest(out_dir)
+    report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
+    return _summary(f"{_count(editions, 'issue')} and {_count(published, 'published item')}", out_dir, report,
+                    findings, cwd)
+
+
+def _summary(what: str, out_dir: Path, report: WriteReport, findings: list[str], cwd: Path) -> str:
+    kinds = Counter(entry.kind for entry in report.manifest)
+    try:
+        where = os.path.relpath(out_dir, cwd)
+    except ValueError:  # another drive on Windows
+        where = str(out_dir)
     lines = [
         f"Built {what} into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
         f"{len(report.removed)} removed).",
@@ -36,8 +63,8 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
                      f"(largest: {largest.path})")
     else:
         lines.extend(f"  {entry.path}: {entry.size / 1024:.1f} KB" for entry in sorted(emails, key=lambda e: e.path))
-    lines.extend(findings_summary(result.diagnostics))
-    index = result.out_dir / "index.html"
+    lines.extend(findings)
+    index = out_dir / "index.html"
     if index.exists():
         lines.append(f"Open {index.as_uri()} in a browser, or run 'newsletter preview'.")
     return "\n".join(lines)

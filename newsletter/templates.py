@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
 from newsletter.confine import inside
+from newsletter.dates import date_range, isodate, longdate
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
-from newsletter.languages import date_range, language_name, longdate, text_direction, translations
+from newsletter.languages import language_name, text_direction, translations
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
@@ -20,7 +20,7 @@ class Templates:
     """Find and render templates; every Jinja failure becomes a one-line TemplateError."""
 
     def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None,
-                 language: str = "en"):
+                 language: str = "en", cache_dir: Path | None = None):
         theme = jinja2.FileSystemLoader(str(THEME_DIR))
         loaders: list[jinja2.BaseLoader] = []
         self.project_templates = project_templates
@@ -44,6 +44,11 @@ class Templates:
         )
         self.language = language
         self.globals = globals or {}
+        self.cache_dir = cache_dir
+        if cache_dir is not None:
+            from newsletter.cache.templates import TemplateCache
+
+            self.env.bytecode_cache = TemplateCache(cache_dir, self.env)
         # `{% trans %}` blocks are written across lines in the theme: their whitespace is layout, not text.
         self.env.policies["ext.i18n.trimmed"] = True
         self.translations = translations(language, project_templates)
@@ -60,7 +65,7 @@ class Templates:
         """The same templates, writing the theme's strings and dates in `language`."""
         if language == self.language:
             return self
-        return Templates(self.project_templates, self.globals, language)
+        return Templates(self.project_templates, self.globals, language, self.cache_dir)
 
     def gettext(self, message: str) -> str:
         """A theme string in the templates' language (for the few strings Python code writes)."""
@@ -142,8 +147,3 @@ class _ProjectLoader(jinja2.FileSystemLoader):
                                 SourceLocation(Path(self.folder.name, template)),
                                 "copy the file into templates/ instead of linking to it")
         return super().get_source(environment, template)
-
-
-def isodate(value: date | datetime) -> str:
-    """ISO 8601, with the offset for datetimes."""
-    return value.isoformat()

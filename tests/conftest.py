@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -74,18 +74,23 @@ def make_project(tmp_path: Path) -> MakeProject:
             "content/issues/2024-01-31-issue-1.md": MINIMAL_ISSUE,
         }
         defaults.update(files or {})
-        for relative, content in defaults.items():
-            if content is None:
-                continue
-            target = root / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(content, bytes):
-                target.write_bytes(content)
-            else:
-                target.write_text(textwrap.dedent(content), encoding="utf-8")
-        return root
+        return write_files(root, defaults)
 
     return make
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes | None]) -> Path:
+    """Write each file under root (text dedented, bytes as they are; None writes nothing) and return root."""
+    for relative, content in files.items():
+        if content is None:
+            continue
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(textwrap.dedent(content), encoding="utf-8")
+    return root
 
 
 def copy_example(root: Path) -> Path:

@@ -150,7 +150,7 @@ def test_an_upgraded_library_means_a_full_build(example_project: Path, monkeypat
 
     build(example_project, "out")
     real = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "twitter-text-parser" else real(name))
+    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "markdown" else real(name))
     assert not build(example_project, "out").fresh
 
 

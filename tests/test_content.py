@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.check import as_diagnostic, check_project
 from newsletter.cli import cli
+from newsletter.content.frontmatter import parse_document, text_line
 from newsletter.content.loader import ContentProblems, collect_catalog
 from newsletter.content.records import EVENT_KEYS, ISSUE_KEYS, ITEM_KEYS, PUBLICATION_KEYS
 from newsletter.content.models import ItemType
@@ -273,3 +274,56 @@ def test_an_image_outside_the_project_is_named_so(make_project, path):
     root = make_project({ITEM_FILE: item() + f"\n![A]({path})\n"})
     [finding] = findings_of(root, "missing-file")
     assert finding.message == f"image '{path}' is outside the project"
+
+
+# Finding where a key or a text is written
+
+
+_KEY = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)
+_VALUE = st.one_of(st.integers(), st.from_regex(r"[A-Za-z][A-Za-z0-9 ]{0,20}", fullmatch=True).map(str.strip))
+_FILLER = st.lists(st.sampled_from(["", "# a comment", "   "]), max_size=2)
+
+
+@st.composite
+def _front_matter(draw: st.DrawFn) -> tuple[str, dict[str, int]]:
+    """Front matter of keys, some holding a mapping, with blank and comment lines between; each dotted key's file line."""
+    lines, where = ["---"], {}
+    for key in draw(st.lists(_KEY, min_size=1, max_size=6, unique=True)):
+        lines += draw(_FILLER)
+        inner = draw(st.none() | st.lists(_KEY, min_size=1, max_size=3, unique=True))
+        where[key] = len(lines) + 1
+        if inner is None:
+            lines.append(f"{key}: {draw(_VALUE)}")
+            continue
+        lines.append(f"{key}:")
+        for name in inner:
+            lines += [f"  {line}" if line else line for line in draw(_FILLER)]
+            where[f"{key}.{name}"] = len(lines) + 1
+            lines.append(f"  {name}: {draw(_VALUE)}")
+    return "\n".join([*lines, "---", "The body.", ""]), where
+
+
+@given(_front_matter())
+@settings(max_examples=60)
+def test_every_front_matter_key_is_found_at_its_line(case: tuple[str, dict[str, int]]) -> None:
+    text, where = case
+    document = parse_document(text, Path("item.md"))
+    for key, line in where.items():
+        assert document.where(key).line == line, (key, text)
+    parent = next(iter(where))
+    assert document.where(f"{parent}.unwritten").line == where[parent]  # an unwritten inner key: its mapping
+
+
+_URL = st.from_regex(r"https://[a-z]{1,8}\.eu/[a-z0-9/]{0,12}[a-z0-9]", fullmatch=True)
+
+
+@given(st.lists(st.from_regex(r"[A-Za-z ]{0,30}", fullmatch=True), min_size=1, max_size=8), st.data())
+@settings(max_examples=60)
+def test_text_line_finds_the_first_line_that_writes_a_whole_url(lines: list[str], data: st.DataObject) -> None:
+    url = data.draw(_URL)
+    at = data.draw(st.integers(0, len(lines) - 1))
+    before = [f"{line} {url}x/longer" if index < at else line for index, line in enumerate(lines)]
+    written = data.draw(st.sampled_from([f"[a link]({url})", f"<{url}>", f"see {url}.", f'href="{url}"', url]))
+    text = "\n".join([*before[:at], f"{before[at]} {written}", *before[at + 1 :]])
+    assert text_line(text, [url], whole_url=True) == at + 1
+    assert text_line(text, ["nowhere"], whole_url=True) is None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import re
-import textwrap
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -18,12 +17,12 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.channels.email.mjml import elements
+from newsletter.htmltree import elements
 from newsletter.urls import utm_tagger
 from newsletter.channels.email.text import html_text
 from newsletter.send import ReviewLinks, prepare_test_message
 
-from .conftest import EXAMPLE_AS_OF, MINIMAL_ITEM, MINIMAL_SETTINGS, REPO, tree_bytes
+from .conftest import EXAMPLE_AS_OF, MINIMAL_ITEM, MINIMAL_SETTINGS, REPO, tree_bytes, write_files
 from .test_images import cairo_works
 
 SITE = "https://example.org/news/"
@@ -78,14 +77,7 @@ def write_project(root: Path, esp: str = "generic") -> Path:
         "content/images/logo.svg": SVG_LOGO,
         "content/images/logo.png": LOGO_PNG,
     }
-    for relative, content in files.items():
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(textwrap.dedent(content), encoding="utf-8")
-    return root
+    return write_files(root, files)
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, build_project, load_site
-from newsletter.channels.email.mjml import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.channels.email.esp_zip import email_zip
 from newsletter.site import Site
 

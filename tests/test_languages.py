@@ -19,14 +19,8 @@ from newsletter.build import BuildOptions, build_project
 from newsletter.checks.languages import missing_translations
 from newsletter.errors import SettingsError
 from newsletter.funding import DISCLAIMER, FUNDED_BY_EU, OFFICIAL_LANGUAGES
-from newsletter.languages import (
-    LOCALE_DIR,
-    date_range,
-    is_known_language,
-    longdate,
-    packaged_languages,
-    theme_message_ids,
-)
+from newsletter.dates import date_range, longdate
+from newsletter.languages import LOCALE_DIR, is_known_language, packaged_languages, theme_message_ids
 from newsletter.settings.load import load_settings
 from newsletter.settings.languages import language_funding
 from newsletter.templates import THEME_DIR

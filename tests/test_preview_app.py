@@ -132,6 +132,7 @@ def test_tabs_light_up_when_the_channels_have_written_their_files(client: Client
          "limit": 280, "url": "https://opincharge.eu/"},
     ]
     (builder.out_dir / "social" / "drafts.json").write_text(json.dumps(drafts), encoding="utf-8")
+    (issue / "social.json").unlink(missing_ok=True)  # without the issue's plan, the tab reads drafts.json
 
     html = client.text("/__preview/issues/issue-3/")
     assert 'data-light="/__preview/frame/light/issues/issue-3/email.html"' in html
@@ -296,3 +297,23 @@ def test_review_assets_are_served_and_nothing_else_from_the_theme(reader: Client
     assert reader.get("/__preview/assets/review.css")[0] == 200
     assert reader.get("/__preview/assets/review.html")[0] == 404
     assert reader.get("/__preview/assets/../../templates.py")[0] == 404
+
+
+def test_social_tab_lists_the_plan_by_date_future_posts_included(reader: Client) -> None:
+    from lxml import html as lxml_html
+
+    page = lxml_html.fromstring(reader.text("/__preview/issues/issue-3/"))
+    rows = page.xpath("//table[@class='plan']/tbody/tr")
+    times = [row.xpath("string(.//time/@datetime)") for row in rows]
+    assert times == sorted(times) and len(rows) >= 36
+    webinar = [row for row in rows if "Webinar: seeing battery interfaces at work" in row.text_content()]
+    assert {row.get("data-kind") for row in webinar} == {"announce", "reminder", "today"}
+    announce = next(row for row in webinar if row.get("data-kind") == "announce" and row.get("data-platform") == "x")
+    cells = [cell.text_content().strip() for cell in announce.xpath("./td")]
+    assert cells[0] == "2025-01-22 10:00" and cells[1] == "X" and cells[2] == "announcement"
+    assert re.fullmatch(r"\d+ / 280", cells[4])
+    assert "past" not in (announce.get("class") or "")
+    summer = [row for row in rows if "Summer school" in row.text_content()]
+    assert summer and all("past" in (row.get("class") or "").split() for row in summer)
+    linkedin = next(row for row in summer if row.get("data-platform") == "linkedin")
+    assert "tag by hand in LinkedIn's composer" in linkedin.text_content()

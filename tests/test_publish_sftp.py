@@ -250,6 +250,25 @@ def test_the_command_publishes_a_project_over_sftp(sshd: Sshd, target: Path, mak
     assert dry.stdout.startswith(f"Would publish to sftp://{ALIAS}{target}/: 0 uploaded (0 bytes), ")
 
 
+def test_check_online_reads_what_another_computer_published(sshd: Sshd, target: Path, make_project, runner,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsletter.cache import CACHE_DIR
+    from newsletter.check import check_project
+    from newsletter.checks import online
+    from newsletter.publish.record import LOCAL_COPY
+
+    root = make_project({"newsletter.toml": PUBLISHABLE_SETTINGS + f'\n[publish]\nto = "sftp://{ALIAS}{target}/"\n'})
+    assert runner.invoke(cli, ["--project", str(root), "publish"]).exit_code == 0
+    (root / CACHE_DIR / LOCAL_COPY).unlink()  # as on a colleague's computer, which never published
+    item = root / "content/news/2024-01-10-first-item.md"
+    item.write_text(item.read_text().replace("The first item", "The edited first item"))
+    # The links are not what this test is about: no requests leave the machine.
+    monkeypatch.setattr(online, "check_online", lambda *args: online.LinkReport((), 0, 0))
+    assert "publish-stale" not in {finding.code for finding in check_project(root)}
+    stale = [finding for finding in check_project(root, online=True) if finding.code == "publish-stale"]
+    assert len(stale) == 1 and "holds an older build" in stale[0].message
+
+
 def test_what_an_upload_cut_short_left_is_cleaned_up_by_the_next_publish(target: Path, tmp_path: Path) -> None:
     from newsletter.publish.record import Record
     from newsletter.publish.sftp import temp_name

@@ -21,10 +21,10 @@ import pytest
 
 from newsletter.cli import cli
 from newsletter.errors import SendError, UsageError
-from newsletter.channels.web import WebRenderer
+from newsletter.channels.web.renderer import WebRenderer
 from newsletter.send import send_issue_test, send_test
 from newsletter.settings.smtp import SmtpSettings
-from newsletter.smtp import SmtpConfig, resolve_smtp
+from newsletter.smtp import resolve_smtp
 
 from .conftest import MINIMAL_SETTINGS
 
@@ -138,8 +138,8 @@ def cafile(ca: Any, tmp_path: Path) -> Path:
     return path
 
 
-def config(port: int, **changes: Any) -> SmtpConfig:
-    return replace(SmtpConfig(host="127.0.0.1", port=port, security="none", timeout=10), **changes)
+def config(port: int, **changes: Any) -> SmtpSettings:
+    return replace(SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=10), **changes)
 
 
 # Settings

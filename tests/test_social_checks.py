@@ -53,11 +53,11 @@ def test_an_override_that_cannot_become_a_thread_is_an_error(make_project: MakeP
 
 
 def test_a_generated_post_that_cannot_fit_is_an_error(make_project: MakeProject):
-    settings = MINIMAL_SETTINGS + "\n[social]\nlimits = { bluesky = 40 }\n"
+    settings = MINIMAL_SETTINGS + "\n[social]\nlimits = { mastodon = 30 }\n"
     root = make_project({"newsletter.toml": settings})
     [finding] = by_code(root, "social-too-long")
     assert finding.severity is Severity.ERROR and str(finding.where) == f"{ITEM_FILE}:2"  # the title to shorten
-    assert "Bluesky post is" in finding.message and "over its limit of 40" in finding.message
+    assert "Mastodon post is" in finding.message and "over its limit of 30" in finding.message
 
 
 def test_long_hashtags_name_the_tag_line_or_the_settings(make_project: MakeProject):

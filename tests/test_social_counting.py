@@ -16,7 +16,7 @@ from newsletter.platforms.counting import (
     platform_rules,
     utf8_length,
 )
-from newsletter.platforms.x import config, parse_tweet
+from tests.twitter_oracle import config, parse_tweet
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 THUMB_MEDIUM = "\U0001f44d\U0001f3fd"
@@ -228,34 +228,3 @@ def test_loading_twitter_text_leaves_no_stand_in_behind() -> None:
 
     stand_in = sys.modules.get("pkg_resources")
     assert stand_in is None or hasattr(stand_in, "working_set")
-
-
-def _x_length_with_the_library_search(text: str) -> int:
-    import sys
-
-    from newsletter.platforms import x as twitter
-
-    module = sys.modules["twitter_text.parse_tweet"]
-    module.extract_emojis_with_indices = twitter._extract_emojis
-    try:
-        return int(parse_tweet(text).weightedLength)
-    finally:
-        module.extract_emojis_with_indices = twitter._extract_emojis_if_any
-
-
-@pytest.mark.parametrize("text", [
-    "plain ASCII text", "smart ‘quotes’ – dashes … and café", "emoji 😷 and 👍🏽 and 👨‍👩‍👧", "keycap #️⃣ 1️⃣",
-    "© 2024 ® ™ ‼ ↔ ⌚ ☀ ✂ ⬆ 〰 ㊗", "flags 🇪🇺🇱🇺", "中文 日本語 한국어", "text style ☺ and emoji style ☺️",
-])
-def test_the_emoji_shortcut_counts_like_the_library(text: str) -> None:
-    from newsletter.platforms.counting import x_length
-
-    assert x_length(text) == _x_length_with_the_library_search(text)
-
-
-@given(st.text(max_size=60))
-@settings(max_examples=300, deadline=None)
-def test_the_emoji_shortcut_counts_like_the_library_on_any_text(text: str) -> None:
-    from newsletter.platforms.counting import x_length
-
-    assert x_length(text) == _x_length_with_the_library_search(text)

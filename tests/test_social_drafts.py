@@ -89,7 +89,8 @@ def test_drafts_json_has_the_spec_keys(example: dict[str, Output]):
         assert SPEC_KEYS <= draft.keys()
         assert ("thread" in draft) == ("part" in draft)
         assert draft["date"] == date.fromisoformat(draft["date"]).isoformat()
-        assert draft["url"] in draft["text"] or draft["item"] == "general-meeting-nantes"
+        # Bluesky keeps the link in its card (the external embed), not in the text.
+        assert draft["url"] in draft["text"] or draft["item"] == "general-meeting-nantes" or draft["platform"] == "bluesky"
 
 
 def test_the_nantes_mastodon_override_becomes_a_thread(example: dict[str, Output], example_copy):
@@ -131,6 +132,8 @@ def test_drafts_csv_parses_with_crlf_rows(example: dict[str, Output]):
         assert record["Link"] == draft["url"] and record["Item"] == draft["item"]
         assert record["Date"] == draft["date"] and record["Part"] == str(draft.get("part", ""))
         assert record["Image URL"] == draft.get("image", "") and record["Alt Text"] == draft.get("image_alt", "")
+        assert record["Kind"] == draft["kind"] and record["Scheduled At"] == draft["scheduled_at"]
+    assert rows[0][:8] == ["Platform", "Date", "Text", "Link", "Image URL", "Alt Text", "Item", "Part"]  # as before
 
 
 def test_links_carry_utm_parameters_like_the_email(example: dict[str, Output]):
@@ -143,7 +146,8 @@ def test_links_carry_utm_parameters_like_the_email(example: dict[str, Output]):
 def test_each_issue_sheet_shows_its_posts_with_length_bars(example: dict[str, Output]):
     sheets = {path: output for path, output in example.items() if path.endswith("/social.md")}
     assert set(sheets) == {"issues/issue-1/social.md", "issues/issue-2/social.md", "issues/issue-3/social.md"}
-    assert {output.kind for output in example.values()} == {"social-json", "social-csv", "social-sheet"}
+    assert {output.kind for output in example.values()} == {
+        "social-json", "social-csv", "social-sheet", "social-buffer", "social-hootsuite", "social-plan"}
     sheet = sheets["issues/issue-1/social.md"].data.decode("utf-8")
     bars = BAR.findall(sheet)
     assert bars and all(int(length) <= int(limit) for length, limit, _ in bars)
@@ -227,8 +231,9 @@ def test_drafts_carry_project_and_item_hashtags_once(make_project: MakeProject):
     settings = MINIMAL_SETTINGS + '\n[social]\nhashtags = ["OPINCHARGE", "#BatteryResearch"]\n'
     root = make_project({"newsletter.toml": settings,
                          ITEM_FILE: item(extra="tags: [battery research, Battery 2030+, '2030']\n")})
-    x_draft = next(d for d in drafts_of(render_social(root)) if d["platform"] == "x")
-    assert x_draft["text"].endswith("\n\n#OPINCHARGE #BatteryResearch #Battery2030")
+    drafts = {d["platform"]: d for d in drafts_of(render_social(root))}
+    assert drafts["mastodon"]["text"].endswith("\n\n#OPINCHARGE #BatteryResearch #Battery2030")
+    assert drafts["x"]["text"].endswith("\n\n#OPINCHARGE #BatteryResearch")  # X's budget: 2, the project's first
 
 
 def test_partner_mentions_use_handles_where_present_and_names_otherwise(make_project: MakeProject):
@@ -266,8 +271,9 @@ def test_a_summary_is_cut_after_a_word_with_an_ellipsis_only_when_needed(make_pr
     words = " ".join(f"word{n}" for n in range(80))
     root = make_project({ITEM_FILE: item(summary=words)})
     drafts = {d["platform"]: d for d in drafts_of(render_social(root))}
-    x_summary = drafts["x"]["text"].split("\n\n")[1]
-    assert x_summary.endswith(ELLIPSIS) and words.startswith(x_summary[:-1] + " ")
+    cut = drafts["mastodon"]["text"].split("\n\n")[1]
+    assert cut.endswith(ELLIPSIS) and words.startswith(cut[:-1] + " ")
+    assert words[:20] not in drafts["x"]["text"]  # X keeps whole sentences or none
     assert "\n\n" + words + "\n\n" in drafts["linkedin"]["text"]  # room enough: untouched
     assert ELLIPSIS not in drafts["linkedin"]["text"]
 
@@ -291,7 +297,7 @@ def test_a_very_long_title_and_summary_still_fit_every_platform(make_project: Ma
     for draft in drafts:
         assert fits(draft["platform"], draft["text"], draft["limit"]), draft
         assert draft["length"] == measure(draft["platform"], draft["text"])
-        assert draft["url"] in draft["text"]
+        assert draft["url"] in draft["text"] or draft["platform"] == "bluesky"  # Bluesky: in the card
     assert next(d for d in drafts if d["platform"] == "mastodon")["limit"] == 200
     x_text = next(d for d in drafts if d["platform"] == "x")["text"]
     assert x_text.startswith("Extraordinarily") and x_text.split("\n")[0].endswith(ELLIPSIS)
@@ -325,7 +331,7 @@ def test_x_posts_fit_even_when_the_estimate_runs_short(make_project: MakeProject
     from newsletter.channels.social import fit as social_fit
 
     monkeypatch.setattr(social_fit, "x_estimate", lambda text: len(text) // 2)
-    root = make_project({ITEM_FILE: item(summary=" ".join(["battery"] * 200))})
+    root = make_project({ITEM_FILE: item(summary=" ".join(["Batteries work."] * 100))})
     x_draft = next(d for d in drafts_of(render_social(root)) if d["platform"] == "x")
     assert x_draft["length"] <= 280 and x_draft["length"] == measure("x", x_draft["text"])
     assert x_draft["length"] > 250  # searched again on exact counts, not just cut to anything that fits

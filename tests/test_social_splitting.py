@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from newsletter.errors import NewsletterError
 from newsletter.platforms.counting import fits, graphemes, measure
-from newsletter.platforms.splitting import UnsplittableTextError, shorten, shorten_to_fit, split_thread
+from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 
 FAMILY = "\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466"
 NUMBERING = re.compile(r" (\d+)/(\d+)$")
@@ -137,29 +137,3 @@ def test_linkedin_has_no_threads() -> None:
         split_thread("linkedin", "text")
 
 
-@pytest.mark.parametrize(
-    ("text", "limit", "expected"),
-    [
-        ("Fits as it is.", 20, "Fits as it is."),
-        ("A summary that is far too long for the post.", 20, "A summary that is…"),
-        ("Cut after a comma, not before it.", 22, "Cut after a comma…"),
-        ("Ends a sentence. Then more words follow here.", 20, "Ends a sentence…"),
-        ("Supercalifragilistic", 10, "Supercali…"),
-        ("\U0001f1ea\U0001f1fa" * 5, 3, "\U0001f1ea\U0001f1fa" * 2 + "…"),
-    ],
-)
-def test_shorten_cuts_at_a_word_and_adds_an_ellipsis_only_when_cut(text: str, limit: int, expected: str) -> None:
-    assert shorten_to_fit("mastodon", text, limit) == expected
-
-
-def test_shorten_checks_the_whole_post_it_goes_into() -> None:
-    url = "https://opincharge.eu/news/" + "x" * 200
-    summary = " ".join(["word"] * 100)
-    shortened = shorten(summary, lambda candidate: fits("x", f"{candidate} {url}"))
-    assert shortened.endswith("word…")
-    assert fits("x", f"{shortened} {url}")
-    assert not fits("x", f"{shortened[:-1]} word… {url}")
-
-
-def test_shorten_gives_up_with_nothing_when_not_even_the_ellipsis_fits() -> None:
-    assert shorten("anything", lambda candidate: False) == ""

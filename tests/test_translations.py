@@ -18,7 +18,7 @@ from newsletter.build import BuildOptions, build_project, load_site, project_tem
 from newsletter.checks.languages import stale_translations
 from newsletter.content.loader import load_catalog
 from newsletter.channels.feeds.renderer import FeedsRenderer
-from newsletter.channels.web import WebRenderer
+from newsletter.channels.web.renderer import WebRenderer
 from newsletter.settings.load import load_settings
 from newsletter.write import read_manifest
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +32,8 @@ def input_fingerprint(root: Path, options: Any) -> str:
 
 def code_fingerprint() -> str:
     """Hash of the program: the package's files and the versions of the libraries it runs on."""
+    from importlib import metadata
+
     digest = hashlib.sha256()
     for name in _libraries():
         try:
@@ -56,6 +57,8 @@ def tree_digest(root: Path, paths: list[Path]) -> bytes:
 
 def _libraries() -> list[str]:
     """The names of the libraries the package runs on, as its metadata declares them."""
+    from importlib import metadata
+
     try:
         requirements = metadata.requires("newsletter") or []
     except metadata.PackageNotFoundError:
@@ -73,7 +76,7 @@ def files_below(folder: Path) -> list[Path]:
 
 def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
     """True when the last build into `out_dir` had this fingerprint, its files are untouched and no build broke off since."""
-    state = _read_state(cache_dir).get(str(out_dir))
+    state = read_state(cache_dir).get(str(out_dir))
     if not isinstance(state, dict) or state.get("fingerprint") != fingerprint:
         return False
     files = state.get("files")
@@ -84,12 +87,14 @@ def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
                for path, signature in files.items())
 
 
-def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str]) -> None:
-    """Remember what this build wrote into `out_dir`, under its fingerprint."""
-    state = _read_state(cache_dir)
+def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str],
+                 replay: dict[str, Any] | None = None) -> None:
+    """Remember what this build wrote into `out_dir`, under its fingerprint (and how to replay it)."""
+    state = read_state(cache_dir)
     state[str(out_dir)] = {
         "fingerprint": fingerprint,
         "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
+        **({"replay": replay} if replay is not None else {}),
     }
     try:
         replace_file(cache_dir / STATE_FILE, json.dumps(state, sort_keys=True).encode("utf-8"))
@@ -97,7 +102,8 @@ def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[s
         pass  # only the next build's shortcut is lost
 
 
-def _read_state(cache_dir: Path) -> dict[str, Any]:
+def read_state(cache_dir: Path) -> dict[str, Any]:
+    """What the last builds recorded, by output folder; empty when there is nothing readable."""
     state = read_json_state(cache_dir / STATE_FILE)
     return state if isinstance(state, dict) else {}
 

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-from lxml import etree
-
 from newsletter.checks.links import (
-    HINT_ONLY_RELS,
-    IMAGE_META,
-    SRCSET_ATTRIBUTES,
-    URL_ATTRIBUTES,
     BuiltFile,
     extract_urls,
-    line_of_url,
+    html_urls,
     locate_url,
     read_sources,
 )
-from newsletter.content.frontmatter import read_document
+from newsletter.content.frontmatter import read_document, text_line
 from newsletter.content.models import Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import ContentError, SourceLocation
@@ -44,7 +37,7 @@ def check_internal_links(site: Site, outputs: Sequence[BuiltFile]) -> list[Diagn
             sources = read_sources(site.root)
         text = output.data.decode("utf-8", "replace")
         forms = [url, url.replace("&", "&amp;")]
-        where = locate_url(sources, forms) or SourceLocation(Path("output", output.path), line_of_url(text, forms))
+        where = locate_url(sources, forms) or SourceLocation(Path("output", output.path), text_line(text, forms, whole_url=True))
         findings.append(error("dead-link", where, f"{url} leads to no file of the build (in output/{output.path})",
                               "link to a page or file that exists; a template override may name an old path"))
     return findings
@@ -55,7 +48,7 @@ def _content_problems(site: Site) -> Iterator[Diagnostic]:
     records: tuple[NewsItem | Issue, ...] = (*site.published, *(edition.issue for edition in site.editions))
     for record in records:
         reported: set[str] = set()
-        for url in _fast_html_urls(record.body_html):
+        for url in html_urls(record.body_html):
             link = site.content_link(url, record.source)
             if link.problem is None or url in reported:
                 continue
@@ -73,8 +66,8 @@ def _body_line(site: Site, record: NewsItem | Issue, text: str) -> int | None:
         except (OSError, ContentError):
             return None
     # The whole URL as Markdown or HTML writes it: `(url)`, `<url>`, `[ref]: url`, `href="url"`.
-    found = re.search(rf"(?<![^\s(<\"'=]){re.escape(text)}(?=[\s)>\"']|$)", record.body_markdown)
-    return start + record.body_markdown.count("\n", 0, found.start()) if found else start
+    line = text_line(record.body_markdown, [text], whole_url=True)
+    return start + line - 1 if line else start
 
 
 def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltFile, str]]:
@@ -88,7 +81,7 @@ def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltF
             continue
         page = output.path.as_posix()
         folder = posixpath.dirname(page)
-        for raw in dict.fromkeys(extract_urls(output.path, output.data, _fast_html_urls)):
+        for raw in dict.fromkeys(extract_urls(output.path, output.data)):
             url = raw.strip()
             key = (folder if not urlsplit(url).scheme else "", url)
             if key not in resolved:
@@ -97,29 +90,6 @@ def dead_links(outputs: Iterable[BuiltFile], site_url: str) -> list[tuple[BuiltF
             if target is not None and target not in written and f"{target}index.html" not in written:
                 dead.append((output, raw))
     return dead
-
-
-def _fast_html_urls(html: str) -> list[str]:
-    """The URLs `_html_urls` finds, read by libxml2 (many times faster on a large site's pages)."""
-    if not html.strip():
-        return []
-    root = etree.fromstring(html.encode("utf-8"), etree.HTMLParser(encoding="utf-8", no_network=True))
-    if root is None:
-        return []
-    urls = []
-    for element in root.iter(tag=etree.Element):
-        attributes = element.attrib
-        if element.tag == "link" and HINT_ONLY_RELS & set(attributes.get("rel", "").lower().split()):
-            continue
-        if element.tag == "meta" and (attributes.get("property") or attributes.get("name") or "").lower() in IMAGE_META:
-            urls.append(attributes.get("content", ""))
-        for name, raw in attributes.items():
-            value = raw if isinstance(raw, str) else raw.decode()  # lxml gives str for parsed HTML
-            if name in URL_ATTRIBUTES:
-                urls.append(value)
-            elif name in SRCSET_ATTRIBUTES:
-                urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
-    return urls
 
 
 def internal_path(url: str, page: str, site_url: str) -> str | None:

@@ -8,7 +8,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlsplit
 
 from newsletter.assemble import Edition
-from newsletter.content.frontmatter import locate
+from newsletter.content.frontmatter import locate, text_line
 from newsletter.content.markdown import plain_text, reader_text
 from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
@@ -18,7 +18,7 @@ from newsletter.outputs import Output
 from newsletter.channels.email.renderer import email_context
 from newsletter.channels.email.context import esp_preset, local_file
 from newsletter.checks.email_css import check_template_css
-from newsletter.channels.email.mjml import elements, image_sources
+from newsletter.htmltree import elements, image_sources
 from newsletter.settings.reader import SETTINGS_FILE
 from newsletter.site import Site
 
@@ -101,8 +101,7 @@ class _Sources:
         except (OSError, UnicodeDecodeError):
             return where
         names = (file.name, quote(file.name)) if file is not None else (src,)  # another site's image: its URL
-        line = next((n for n, written in enumerate(text.splitlines(), 1) if any(name in written for name in names)), None)
-        return SourceLocation(self.issue.path, line)
+        return SourceLocation(self.issue.path, text_line(text, names))
 
     def issue_key(self, key: str, instead: str | None = None) -> SourceLocation:
         """The issue file at the line of a front-matter key, or of the key it defaults to when it is not written."""

@@ -7,21 +7,18 @@ must lead to a file the build writes, which `check` verifies offline (`dead-link
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 
 from newsletter.urls import strip_tracking
+from newsletter.content.frontmatter import text_line
 from newsletter.errors import SourceLocation
-
-if TYPE_CHECKING:
-    pass
+from newsletter.htmltree import elements
 
 
 URL_ATTRIBUTES = frozenset({"href", "src", "poster", "background"})
@@ -33,9 +30,6 @@ FEED_HTML_TAGS = frozenset({"description", "encoded", "content", "summary"})
 JSON_FEED_URL_KEYS = frozenset(
     {"url", "external_url", "image", "banner_image", "icon", "favicon", "home_page_url", "feed_url", "avatar"}
 )
-# A URL written in Markdown, YAML or TOML ends at one of these, or at a punctuation
-# mark that ends the sentence ("see https://example.eu/a.").
-URL_END = re.compile(r"""$|[\s)\]>"'<`#]|[.,;:!?](?:$|[\s)\]>"'<`])""")
 
 
 class BuiltFile(Protocol):
@@ -79,7 +73,7 @@ def find_links(
                 continue
             written.setdefault(url, []).append(strip_tracking(raw))
             if url not in fallback:
-                line = line_of_url(text, [raw, raw.replace("&", "&amp;")])
+                line = text_line(text, [raw, raw.replace("&", "&amp;")], whole_url=True)
                 fallback[url] = SourceLocation(Path(output_dir, output.path), line)
     sources = read_sources(project_dir)
     links = []
@@ -107,51 +101,37 @@ def check_url(raw: str) -> str | None:
     return urlunsplit(parts._replace(fragment=""))
 
 
-HtmlUrls = Callable[[str], Iterable[str]]
-
-
-def extract_urls(path: PurePosixPath, data: bytes, html_urls: HtmlUrls | None = None) -> Iterator[str]:
-    html_urls = html_urls or _html_urls
+def extract_urls(path: PurePosixPath, data: bytes) -> Iterator[str]:
+    """Each URL a page, a feed or a JSON Feed links to or shows, in document order."""
     suffix = path.suffix.lower()
     if suffix in (".html", ".htm"):
         yield from html_urls(data.decode("utf-8", "replace"))
     elif suffix == ".xml":
-        yield from _feed_urls(ElementTree.fromstring(data), html_urls)
+        yield from _feed_urls(ElementTree.fromstring(data))
     elif suffix == ".json":
         document = json.loads(data)
         # Only JSON Feeds: drafts.json and manifest.json hold no links a reader follows.
         if isinstance(document, dict) and str(document.get("version", "")).startswith("https://jsonfeed.org/"):
-            yield from _json_feed_urls(document, html_urls)
+            yield from _json_feed_urls(document)
 
 
-class _LinkParser(HTMLParser):
-    """Collect URLs from the attributes that point at a page or an image."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name: value or "" for name, value in attrs}
-        if tag == "link" and HINT_ONLY_RELS & set(values.get("rel", "").lower().split()):
-            return
-        if tag == "meta" and (values.get("property") or values.get("name", "")).lower() in IMAGE_META:
-            self.urls.append(values.get("content", ""))
-        for name, value in values.items():
+def html_urls(html: str) -> list[str]:
+    """The URLs of the attributes that point at a page or an image, and of image meta tags."""
+    urls = []
+    for tag, attributes in elements(html):
+        if tag == "link" and HINT_ONLY_RELS & set(attributes.get("rel", "").lower().split()):
+            continue
+        if tag == "meta" and (attributes.get("property") or attributes.get("name") or "").lower() in IMAGE_META:
+            urls.append(attributes.get("content", ""))
+        for name, value in attributes.items():
             if name in URL_ATTRIBUTES:
-                self.urls.append(value)
+                urls.append(value)
             elif name in SRCSET_ATTRIBUTES:
-                self.urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
+                urls.extend(candidate.split()[0] for candidate in value.split(",") if candidate.strip())
+    return urls
 
 
-def _html_urls(html: str) -> list[str]:
-    parser = _LinkParser()
-    parser.feed(html)
-    parser.close()
-    return parser.urls
-
-
-def _feed_urls(root: ElementTree.Element, html_urls: HtmlUrls) -> Iterator[str]:
+def _feed_urls(root: ElementTree.Element) -> Iterator[str]:
     """Walk RSS or Atom: link-like attributes and elements, and HTML held in descriptions."""
     for element in root.iter():
         name = str(element.tag).rsplit("}", 1)[-1]
@@ -165,7 +145,7 @@ def _feed_urls(root: ElementTree.Element, html_urls: HtmlUrls) -> Iterator[str]:
             yield from html_urls(text)
 
 
-def _json_feed_urls(node: Any, html_urls: HtmlUrls) -> Iterator[str]:
+def _json_feed_urls(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for key, value in node.items():
             if key == "content_html" and isinstance(value, str):
@@ -173,10 +153,10 @@ def _json_feed_urls(node: Any, html_urls: HtmlUrls) -> Iterator[str]:
             elif key in JSON_FEED_URL_KEYS and isinstance(value, str):
                 yield value
             else:
-                yield from _json_feed_urls(value, html_urls)
+                yield from _json_feed_urls(value)
     elif isinstance(node, list):
         for value in node:
-            yield from _json_feed_urls(value, html_urls)
+            yield from _json_feed_urls(value)
 
 
 def read_sources(project_dir: Path) -> list[tuple[Path, str]]:
@@ -189,20 +169,7 @@ def read_sources(project_dir: Path) -> list[tuple[Path, str]]:
 def locate_url(sources: list[tuple[Path, str]], forms: list[str]) -> SourceLocation | None:
     """Return the first place, in file order, where the text writes any of `forms`."""
     for path, text in sources:
-        line = line_of_url(text, forms)
+        line = text_line(text, forms, whole_url=True)
         if line is not None:
             return SourceLocation(path, line)
     return None
-
-
-def line_of_url(text: str, forms: list[str]) -> int | None:
-    """Return the 1-based line of the earliest whole-URL occurrence of any form."""
-    best: int | None = None
-    for form in forms:
-        start = text.find(form)
-        while start != -1 and (best is None or start < best):
-            if URL_END.match(text, start + len(form)):
-                best = start
-                break
-            start = text.find(form, start + 1)
-    return None if best is None else text.count("\n", 0, best) + 1

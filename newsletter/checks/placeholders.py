@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 
 from newsletter.scaffold import EDITORIAL_PLACEHOLDER, NEWS_PLACEHOLDER, PLACEHOLDER_AUTHORITY, PLACEHOLDER_GRANT
+from newsletter.content.frontmatter import text_line
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import SourceLocation
@@ -71,7 +72,6 @@ def _host(address: str) -> str:
 
 def _line_of(root: Path, source: Path, text: str) -> SourceLocation:
     try:
-        lines = (root / source).read_text(encoding="utf-8").splitlines()
+        return SourceLocation(source, text_line((root / source).read_text(encoding="utf-8"), [text]))
     except (OSError, UnicodeDecodeError):
         return SourceLocation(source)
-    return SourceLocation(source, next((n for n, line in enumerate(lines, 1) if text in line), None))

@@ -84,11 +84,18 @@ def _long_generated_drafts(site: Site, outputs: Sequence[Output]) -> Iterator[Di
     if output is None:
         return
     items = {item.slug: item for item in site.published}
+    reported: set[tuple[str, str]] = set()
     for record in json.loads(output.data):
         item = items.get(record["item"])
         platform = record["platform"]
-        if item is None or platform in item.social or fits(platform, record["text"], record["limit"]):
+        kind = record.get("kind", "post")
+        own = kind in item.social_kinds.get(platform, {}) or (platform in item.social and kind in ("post", "announce")) \
+            if item is not None else False
+        if item is None or own or fits(platform, record["text"], record["limit"]):
             continue
+        if (item.slug, platform) in reported:  # an event's other kinds are too long for the same reason
+            continue
+        reported.add((item.slug, platform))
         label = platform_rules(platform).label
         yield error("social-too-long", _key_location(site, item, "title"),
                     f"the {label} post is {record['length']} long, over its limit of {record['limit']}, "
@@ -96,29 +103,39 @@ def _long_generated_drafts(site: Site, outputs: Sequence[Output]) -> Iterator[Di
                     f"shorten the title, or write the post in 'social: {{{platform}: ...}}'")
 
 
+def _own_texts(item: NewsItem) -> Iterator[tuple[str, str, str]]:
+    """The item's own texts: (platform, dotted key, text), for each kind written as a table."""
+    for platform in sorted({*item.social, *item.social_kinds}):
+        kinds = item.social_kinds.get(platform)
+        if kinds is None:
+            yield platform, f"social.{platform}", item.social[platform]
+        else:
+            yield from ((platform, f"social.{platform}.{kind}", text) for kind, text in kinds.items())
+
+
 def _overrides(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterator[Diagnostic]:
-    for platform, text in item.social.items():
+    for platform, key, text in _own_texts(item):
         if not text:
             continue
         rules = platform_rules(platform)
-        where = override_location(site, item, platform)
+        where = locate(site.root, item.source, key)
         if platform not in platforms:
             yield warning("social-override-unused", where,
-                          f"'social.{platform}' is not used: the project has no {rules.label} account",
+                          f"'{key}' is not used: the project has no {rules.label} account",
                           f"add {platform} to [social] accounts in {SETTINGS_FILE}, or remove the text")
             continue
         limit = post_limit(site.settings, platform)
         if not fits(platform, text, limit):
             if not rules.has_threads:
                 yield error("social-thread-not-supported", where,
-                            f"'social.{platform}' is {measure(platform, text)} characters, over {rules.label}'s "
+                            f"'{key}' is {measure(platform, text)} characters, over {rules.label}'s "
                             f"limit of {limit}, and {rules.label} has no threads",
                             "shorten the text")
             else:
                 try:
                     split_thread(platform, text, limit)
                 except UnsplittableTextError as exc:
-                    yield error("social-too-long", where, f"'social.{platform}' cannot become a thread: {exc.message}",
+                    yield error("social-too-long", where, f"'{key}' cannot become a thread: {exc.message}",
                                 exc.hint)
         tags = _HASHTAG.findall(text)
         if platform == "threads" and len(tags) > 1:
@@ -128,7 +145,7 @@ def _overrides(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterat
         for tag in tags:
             problem = _hashtag_problem(platform, tag)
             if problem:
-                yield warning("long-hashtag", where, f"#{tag} in 'social.{platform}' {problem}", "use a shorter hashtag")
+                yield warning("long-hashtag", where, f"#{tag} in '{key}' {problem}", "use a shorter hashtag")
 
 
 def _hashtags(site: Site, item: NewsItem, platforms: tuple[str, ...]) -> Iterator[Diagnostic]:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 from newsletter.urls import is_absolute
 from newsletter.confine import inside, link_target
 from newsletter.content.frontmatter import Document
-from newsletter.content.markdown import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.errors import MissingFileError, SourceLocation
 from newsletter.settings.load import Settings
 
@@ -84,8 +84,9 @@ def body_image_errors(root: Path, document: Document, body_html: str) -> Iterato
     """An error for each image of a Markdown body that names no published file, at the line that writes it."""
     if "<img" not in body_html:  # most bodies have no image: spare them the parse
         return
-    for src in dict.fromkeys(image_sources(body_html)):
-        problem = missing_image(root, src, lambda: SourceLocation(document.path, _body_line(document, src)), "image",
+    for src in image_sources(body_html):
+        forms = [src, unquote(src), src.replace("&", "&amp;")]
+        problem = missing_image(root, src, lambda: document.body_where(forms), "image",
                                 written_in=document.path)
         if problem is not None:
             yield problem
@@ -99,12 +100,3 @@ def settings_image_errors(root: Path, settings: Settings) -> Iterator[MissingFil
         problem = missing_image(root, logo or "", lambda: settings.where(key), "logo file")
         if problem is not None:
             yield problem
-
-
-def _body_line(document: Document, src: str) -> int:
-    """The line of the body where `src` is written (as it is, or percent-decoded), else where the body starts."""
-    forms = [src, unquote(src), src.replace("&", "&amp;")]
-    for offset, line in enumerate(document.body.splitlines()):
-        if any(form in line for form in forms):
-            return document.body_line + offset
-    return document.body_line

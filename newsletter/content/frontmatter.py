@@ -1,8 +1,9 @@
-"""Split a Markdown file into its YAML front matter and body, with line numbers for errors."""
+"""Split a Markdown file into its YAML front matter and body; find the line a key or a text is written on."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,11 @@ _MERGE = "tag:yaml.org,2002:merge"
 # Control characters no reader sees and XML cannot hold, such as the form feed a text pasted from a
 # PDF brings along: read as spaces, written (`"\f"`) or raw. Tab, line feed and carriage return stay.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A URL written in Markdown, YAML or TOML ends at one of these, or at a punctuation
+# mark that ends the sentence ("see https://example.eu/a.").
+URL_END = re.compile(r"""$|[\s)\]>"'<`#]|[.,;:!?](?:$|[\s)\]>"'<`])""")
+# ... and starts after anything that cannot be part of it ("images/a.png" is not written in "../images/a.png").
+_URL_PART = re.compile(r"[\w/.~%+-]")
 
 
 class DuplicateKeyError(yaml.constructor.ConstructorError):
@@ -68,6 +74,11 @@ class Document:
         """Locate `key` in the front matter (line of the key), or the file's first line."""
         line = key_line(self.front_matter, key) if key else None
         return SourceLocation(self.path, (line + 1) if line else 1)
+
+    def body_where(self, forms: Iterable[str], *, whole_url: bool = False) -> SourceLocation:
+        """Locate the body's line that first writes any of `forms` (see text_line), or where the body starts."""
+        line = text_line(self.body, forms, whole_url=whole_url)
+        return SourceLocation(self.path, self.body_line + line - 1 if line else self.body_line)
 
 
 def locate(root: Path, source: Path, key: str | None = None) -> SourceLocation:
@@ -134,6 +145,24 @@ def parse_document(text: str, shown_as: Path) -> Document:
             "front matter must be 'key: value' lines", SourceLocation(shown_as, 2), "write one 'key: value' per line"
         )
     return Document(shown_as, meta, "".join(lines[end + 1 :]), front, end + 2)
+
+
+def text_line(text: str, forms: Iterable[str], *, whole_url: bool = False) -> int | None:
+    """The 1-based line of `text` where any of `forms` is first written, or None.
+
+    With `whole_url`, a form counts only where it stands as a whole URL: not inside a longer one.
+    """
+    best: int | None = None
+    for form in forms:
+        start = text.find(form) if form else -1
+        while start != -1 and (best is None or start < best):
+            if not whole_url or (
+                not (start and _URL_PART.match(text, start - 1)) and URL_END.match(text, start + len(form))
+            ):
+                best = start
+                break
+            start = text.find(form, start + 1)
+    return None if best is None else text.count("\n", 0, best) + 1
 
 
 def key_line(front_matter: str, key: str) -> int | None:

@@ -10,10 +10,6 @@ from collections.abc import Callable
 import markdown
 import nh3
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
-from bs4 import BeautifulSoup
-from bs4.dammit import EntitySubstitution
-from bs4.element import Tag
-from bs4.formatter import HTMLFormatter
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
 _EXTENSION_CONFIGS = {
@@ -46,8 +42,11 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6", "pre"}
 _BLOCKS = {"blockquote", "caption", "dd", "div", "dl", "dt", "figcaption", "figure", "hr", "li", "ol", "p", "table",
            "tbody", "td", "tfoot", "th", "thead", "tr", "ul", *_HEADINGS}
 _OPENS_BLOCK = re.compile(rf"<(?:{'|'.join(sorted(_BLOCKS))})\b")
+_PHRASING_HOLDERS = _INLINE_ONLY | _HEADINGS | {"dt"}
 _OPENS_PHRASING = re.compile(rf"<(?:{'|'.join(sorted(_INLINE_ONLY | _HEADINGS | {'dt'}))})\b")
-_SERIALISE = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml, void_element_close_prefix=None)  # type: ignore[arg-type]  # None writes <br>, as bs4 documents
+# A start or end tag of the sanitiser's output, which quotes every attribute value and escapes `<` in text.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
+_VOID = {"br", "hr", "img", "wbr"}
 # Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
 # time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
 # Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
@@ -135,8 +134,41 @@ def _blocks_out_of_phrasing(fragment: str) -> str:
     its first block starts, the rest following it; blocks inside a term (`dt`) give way to their
     content. A fragment that needs none of this is returned as it is.
     """
-    if not (_OPENS_PHRASING.search(fragment) and _OPENS_BLOCK.search(fragment)):
+    if not (_OPENS_PHRASING.search(fragment) and _OPENS_BLOCK.search(fragment)) or not _has_block_in_phrasing(fragment):
         return fragment
+    return _restructured(fragment)
+
+
+def _has_block_in_phrasing(fragment: str) -> bool:
+    """Whether a block opens inside an element that holds phrasing alone; True when unsure.
+
+    Reads the tags alone (the sanitiser's output nests them properly), so that the HTML parser
+    runs only on the rare fragment that needs it.
+    """
+    stack: list[str] = []
+    holding = 0  # open elements that hold phrasing alone
+    for match in _TAG.finditer(fragment):
+        name = match.group(2).lower()
+        if match.group(1):
+            if not stack or stack[-1] != name:
+                return True
+            holding -= stack.pop() in _PHRASING_HOLDERS
+        else:
+            if holding and name in _BLOCKS:
+                return True
+            if name not in _VOID:
+                stack.append(name)
+                holding += name in _PHRASING_HOLDERS
+    return False
+
+
+def _restructured(fragment: str) -> str:
+    """Move the blocks out of phrasing elements with an HTML parser (see _blocks_out_of_phrasing)."""
+    from bs4 import BeautifulSoup
+    from bs4.dammit import EntitySubstitution
+    from bs4.element import Tag
+    from bs4.formatter import HTMLFormatter
+
     soup = BeautifulSoup(fragment, "html.parser")
     changed = False
     for element in soup.find_all([*_INLINE_ONLY, *_HEADINGS, "dt"]):  # outer ones first
@@ -152,21 +184,9 @@ def _blocks_out_of_phrasing(fragment: str) -> str:
             first = next(child for child in element.children
                          if isinstance(child, Tag) and (child.name in _BLOCKS or child.find(_BLOCKS) is not None))
             element.insert_after(*(child.extract() for child in [first, *first.next_siblings]))
-    return soup.decode(formatter=_SERIALISE) if changed else fragment
-
-
-def image_sources(fragment: str) -> list[str]:
-    """The `src` of every image of a sanitised fragment, in order, entities decoded."""
-    found: list[str] = []
-
-    def keep(tag: str, attribute: str, value: str) -> str:
-        if (tag, attribute) == ("img", "src"):
-            found.append(value)
-        return value
-
-    nh3.clean(fragment, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, attribute_filter=keep,
-              url_schemes=URL_SCHEMES, link_rel=None)
-    return found
+    serialise = HTMLFormatter(entity_substitution=EntitySubstitution.substitute_xml,
+                              void_element_close_prefix=None)  # type: ignore[arg-type]  # None writes <br>, as bs4 documents
+    return soup.decode(formatter=serialise) if changed else fragment
 
 
 def plain_text(fragment: str) -> str:

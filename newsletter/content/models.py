@@ -90,6 +90,7 @@ class NewsItem:
     event: Event | None = None
     publication: Publication | None = None
     social: dict[str, str] = field(default_factory=dict)
+    social_kinds: dict[str, dict[str, str]] = field(default_factory=dict)  # platform -> kind -> text
     social_skip: bool = False
     draft: bool = False
     id: str | None = None

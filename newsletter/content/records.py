@@ -21,12 +21,12 @@ from newsletter.content.models import (
     Publication,
 )
 from newsletter.content.prepare import Prepared
+from newsletter.content.social import read_social_block
 from newsletter.diagnostics import Diagnostic, closest, warning
 from newsletter.errors import (
     FieldError,
 )
 from newsletter.settings.load import Settings
-from newsletter.settings.social import PLATFORMS
 from newsletter.slugs import slugify
 from newsletter.report.frontmatter import read_report_block
 
@@ -66,7 +66,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
     _refuse_publishing_by_mistake(fields, ITEM_KEYS, "item")
     item_type = _item_type(fields)
     image, image_alt = _image(fields, root)
-    social, social_skip = _social(fields)
+    social, social_kinds, social_skip = read_social_block(fields)
     item = NewsItem(
         source=document.path,
         slug=_slug(fields, document.path),
@@ -84,6 +84,7 @@ def load_item(prepared: Prepared, root: Path, settings: Settings, diagnostics: l
         event=_event(fields, tz, diagnostics),
         publication=_publication(fields, diagnostics),
         social=social,
+        social_kinds=social_kinds,
         social_skip=social_skip,
         draft=fields.flag("draft"),
         id=fields.text("id"),
@@ -172,23 +173,6 @@ def _image(fields: Fields, root: Path) -> tuple[str | None, str | None]:
     if problem is not None:
         raise problem
     return image, alt
-
-
-def _social(fields: Fields) -> tuple[dict[str, str], bool]:
-    value = fields.raw("social")
-    if value is None:
-        return {}, False
-    if value is False:
-        return {}, True
-    if not isinstance(value, dict):
-        raise fields.fail("social", "'social' must be a map of platform to text, or false", "write 'social: false'")
-    for platform, text in value.items():
-        if platform not in PLATFORMS or not isinstance(text, str):
-            meant = closest(str(platform), PLATFORMS) if platform not in PLATFORMS else None
-            raise FieldError(f"'social.{platform}' must be text for one of {', '.join(PLATFORMS)}",
-                             fields.document.where(f"social.{platform}"),
-                             f"did you mean '{meant}:'?" if meant else "write 'social: {mastodon: \"Text\"}'")
-    return {platform: value[platform].strip() for platform in sorted(value)}, False
 
 
 def _nested(fields: Fields, key: str, allowed: set[str], diagnostics: list[Diagnostic]) -> dict[str, Any] | None:

@@ -1,6 +1,6 @@
 """Measure post text the way each platform counts it.
 
-- X: twitter-text v3 weighted length (`twitter-text-parser`), limit 280.
+- X: twitter-text v3 weighted length (`x`), limit 280.
 - Mastodon: grapheme clusters of Mastodon's countable text (URLs 23, `@user@domain`
   as `@user`), limit 500 unless the server allows more.
 - Bluesky: grapheme clusters of the full text, limit 300, and at most 3,000 UTF-8 bytes.
@@ -17,7 +17,7 @@ from types import MappingProxyType
 import regex
 
 from newsletter.platforms import linkedin, mastodon
-from newsletter.platforms.x import parse_tweet
+from newsletter.platforms.x import weighted_length
 
 GRAPHEME = regex.compile(r"\X")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
@@ -45,7 +45,7 @@ def utf16_length(text: str) -> int:
 
 def x_length(text: str) -> int:
     """Return twitter-text's v3 weighted length."""
-    return int(parse_tweet(text).weightedLength)
+    return weighted_length(text)
 
 
 def mastodon_length(text: str) -> int:

@@ -5,23 +5,23 @@ text": every URL its extractor finds (only URLs with a scheme) becomes 23
 characters, and every mention `@user@domain` becomes `@user`. The URL pattern is
 twitter-text's with the path and query rules Mastodon replaces in
 `config/initializers/twitter_regex.rb`; the mention pattern is `Account::MENTION_RE`.
-The domain and preceding-character rules are twitter-text's own, reused from
-the `twitter-text-parser` package so the TLD list stays theirs.
+The domain and preceding-character rules are twitter-text's own, shared with X's
+counting in `x`, so the TLD list stays theirs.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 import regex
 
-from newsletter.platforms.x import (
+from newsletter.platforms.x_urls import (
+    LATIN_ACCENT_CHARS,
+    VALID_URL_BALANCED_PARENS,
     is_valid_url,
-    latin_accent_chars,
-    valid_domain,
-    valid_tco_url,
-    valid_url_balanced_parens,
-    valid_url_preceding_chars,
+    tco_url,
+    url_matches,
 )
 
 URL_LENGTH = 23
@@ -30,7 +30,7 @@ _PATH_CHAR = r"[^\p{White_Space}<>()?]"
 _BALANCED = rf"\((?:{_PATH_CHAR}+|(?:{_PATH_CHAR}*\({_PATH_CHAR}+\){_PATH_CHAR}*))\)"
 # Mastodon defines the ending characters before it redefines the balanced
 # parentheses, so the ending rule still uses twitter-text's narrower version.
-_PATH_END = rf"""(?:[^\p{{White_Space}}()?!*"'「」<>;:=,.$%\[\]~&|@]|(?:{valid_url_balanced_parens.pattern}))"""
+_PATH_END = rf"""(?:[^\p{{White_Space}}()?!*"'「」<>;:=,.$%\[\]~&|@]|(?:{VALID_URL_BALANCED_PARENS}))"""
 _PATH = rf"(?:(?:{_PATH_CHAR}*(?:{_BALANCED}{_PATH_CHAR}*)*{_PATH_END})|(?:{_PATH_CHAR}+/))"
 _UCHARS = (
     r"\u00A0-\uD7FF\uF900-\uFDCF\uFDF0-\uFFEF\U00010000-\U0001FFFD\U00020000-\U0002FFFD"
@@ -42,15 +42,17 @@ _UCHARS = (
 _QUERY_CHAR = rf"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@\^{_UCHARS}]"
 _QUERY_END = rf"[a-z0-9_&=#/\-{_UCHARS}]"
 
-URL_RE = regex.compile(
-    rf"(?:{valid_url_preceding_chars.pattern})"
-    rf"(?P<url>(?P<protocol>(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://)"
-    rf"(?P<domain>{valid_domain.pattern})"
-    r"(?::[0-9]+)?"
-    rf"(?:/{_PATH}*)?"
-    rf"(?:\?{_QUERY_CHAR}*{_QUERY_END})?)",
-    regex.IGNORECASE | regex.VERSION0,
-)
+SCHEMES = ("https://", "http://", "dat://", "dweb://", "ipfs://", "ipns://", "ssb://", "gopher://", "gemini://")
+
+
+@functools.cache
+def _after_domain() -> regex.Pattern[str]:
+    """Port, path and query as Mastodon's pattern takes them (compiled when first needed)."""
+    return regex.compile(
+        rf"(?::[0-9]+)?(?P<path>/{_PATH}*)?(?:\?{_QUERY_CHAR}*{_QUERY_END})?",
+        regex.IGNORECASE | regex.VERSION0,
+    )
+
 
 _USERNAME = r"[a-z0-9_]+(?:[a-z0-9_.-]+[a-z0-9_]+)?"
 MENTION_RE = regex.compile(
@@ -58,17 +60,15 @@ MENTION_RE = regex.compile(
     regex.IGNORECASE,
 )
 # twitter-text's `end_mention_match`: a mention directly followed by these is none.
-_END_MENTION = regex.compile(rf"[@＠{latin_accent_chars.pattern}]|://")
+_END_MENTION = regex.compile(rf"[@＠{LATIN_ACCENT_CHARS}]|://")
 
 
 def url_spans(text: str) -> Iterator[tuple[int, int]]:
     """Yield the (start, end) of every URL Mastodon shortens to 23 characters."""
-    for match in URL_RE.finditer(text):
-        url = match.group("url")
-        if not is_valid_url(url, match.group("protocol"), match.group("domain")):
+    for _, start, protocol, domain, _, url in url_matches(text, _after_domain(), SCHEMES, scheme_required=True):
+        if protocol is None or not is_valid_url(url, protocol, domain):
             continue
-        start = match.start("url")
-        tco = valid_tco_url.search(url)
+        tco = tco_url(url)
         if tco:
             url = tco.group(0)
         yield start, start + len(url)

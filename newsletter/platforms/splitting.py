@@ -1,4 +1,4 @@
-"""Split a long post into a numbered thread, and shorten text to fit a post.
+"""Split a long post into a numbered thread.
 
 A thread's parts end in ` 1/3`, ` 2/3`, ...; every part, numbering included,
 fits the platform's limit as the platform counts it. Parts break between words
@@ -27,7 +27,6 @@ _NO_BREAK = frozenset("\u00a0\u2007\u202f\u2060")
 _SENTENCE_END = regex.compile(r"[.!?…‽。！？][\"'”’»)\]]*$")
 _LINE_BREAKS = regex.compile(r"\r\n|[\n\r\v\f\x85\u2028\u2029]")
 _MENTION_OR_TAG = regex.compile(r"^\W*[@#＠＃]\w")
-_TRAILING_PUNCTUATION = regex.compile(r"[\s,;:.!?…\-–—]+$")
 
 
 class UnsplittableTextError(RenderError):
@@ -196,39 +195,3 @@ def split_thread(platform: str, text: str, limit: int | None = None) -> list[str
             count = len(parts)
             return [body + _numbering(number, count) for number, body in enumerate(parts, 1)]
         total = len(parts)
-
-
-def shorten(text: str, fits_post: Callable[[str], bool], ellipsis: str = ELLIPSIS) -> str:
-    """Cut text at a word boundary so `fits_post` accepts it, adding `ellipsis` only if cut.
-
-    `fits_post` sees the shortened text with its ellipsis, so a caller can check the
-    whole post it goes into. An overlong first word is cut between grapheme
-    clusters; the result is "" when not even the ellipsis fits.
-    """
-    text = text.strip()
-    if fits_post(text):
-        return text
-    best = ""
-    for start, end in _words(text):
-        candidate = _TRAILING_PUNCTUATION.sub("", text[:end]) + ellipsis
-        if not fits_post(candidate):
-            if not best:
-                best = _shorten_word(text[start:end], fits_post, ellipsis)
-            break
-        best = candidate
-    return best
-
-
-def _shorten_word(word: str, fits_post: Callable[[str], bool], ellipsis: str) -> str:
-    best = ellipsis if fits_post(ellipsis) else ""
-    for match in GRAPHEME.finditer(word):
-        candidate = word[: match.end()] + ellipsis
-        if not fits_post(candidate):
-            break
-        best = candidate
-    return best
-
-
-def shorten_to_fit(platform: str, text: str, limit: int | None = None) -> str:
-    """Shorten text to one post of the platform, at a word boundary."""
-    return shorten(text, lambda candidate: fits(platform, candidate, limit))

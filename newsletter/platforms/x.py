@@ -1,73 +1,80 @@
-"""Load twitter-text-parser, the reference for X's weighted length, and re-export what we use.
+"""X's weighted length: twitter-text 3's rules, without its library.
 
-Its emoji module reads `emoji-test.txt` with `pkg_resources.resource_string`,
-which current setuptools no longer ships; while it is imported, a stand-in
-that reads the file next to the module takes the place of `pkg_resources`.
+A post's length on X is the sum of its characters' weights under the v3 configuration
+(`config/v3.json`): code points in four ranges weigh 1, every other one 2; each URL the
+extractor finds (x_urls) weighs 23 and each emoji 2, whatever its length. The text is first
+NFC-normalised and its line endings made `\\n`. Emoji are found by longest match against
+Unicode 12.0's emoji sequences, as twitter-text-parser's one large pattern finds them.
 """
 
 from __future__ import annotations
 
 import re
-import sys
-import types
-from pathlib import Path
+import unicodedata
+from collections.abc import Iterator
 
+from newsletter.platforms.x_urls import data, extract_urls, url_entities
 
-def _resource_string(module: str, name: str) -> bytes:
-    """Read a data file that sits next to a module, as pkg_resources did."""
-    origin = sys.modules[module].__file__
-    assert origin is not None
-    return (Path(origin).parent / name).read_bytes()
+LIMIT = 280
+URL_LENGTH = 23
+SCALE = 100
+DEFAULT_WEIGHT = 200
+# v3 configuration: code points in these ranges weigh `SCALE`, all others `DEFAULT_WEIGHT`.
+LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
-
-def _load() -> None:
-    if "pkg_resources" in sys.modules:
-        import twitter_text  # noqa: F401
-        return
-    stand_in = types.ModuleType("pkg_resources")
-    setattr(stand_in, "resource_string", _resource_string)
-    sys.modules["pkg_resources"] = stand_in
-    try:
-        import twitter_text  # noqa: F401
-    finally:
-        del sys.modules["pkg_resources"]
-
-
-_load()
-
-from twitter_text import extract_urls, parse_tweet  # noqa: E402
-from twitter_text.config import config  # noqa: E402
-from twitter_text.extract_urls import is_valid_url  # noqa: E402
-from twitter_text.regexp.latin_accent_chars import latin_accent_chars  # noqa: E402
-from twitter_text.regexp.valid_domain import valid_domain  # noqa: E402
-from twitter_text.regexp.valid_tco_url import valid_tco_url  # noqa: E402
-from twitter_text.regexp.valid_url_balanced_parens import valid_url_balanced_parens  # noqa: E402
-from twitter_text.regexp.valid_url_preceding_chars import valid_url_preceding_chars  # noqa: E402
-
-# Most of parse_tweet's time goes into matching its emoji pattern, a long alternation, against the
-# whole text. No emoji can match without one of these characters (checked over every code point), so
-# a text without any is given no emoji at once; any other text takes the library's own search.
-_EMOJI_CANDIDATE = re.compile(
-    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u2194-\u21ff\u2300-\u2bff\u3030\u303d\u3297\u3299"
-    "\ufe0f\u20e3\U0001F000-\U0010FFFF]"
+_EMOJI_SEQUENCES: frozenset[str] = frozenset(data()["emoji_sequences"])
+_LONGEST_EMOJI = max(map(len, _EMOJI_SEQUENCES))
+_EMOJI_SINGLES = re.compile(
+    "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in data()["emoji_ranges"]) + "]"
 )
-_extract_emojis = sys.modules["twitter_text.parse_tweet"].extract_emojis_with_indices
+# Characters that start an emoji sequence: a text without any has no emoji but single ones.
+_EMOJI_STARTS = frozenset(sequence[0] for sequence in _EMOJI_SEQUENCES)
+_LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
+_HEAVY = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in LIGHT_RANGES) + "]")
+
+__all__ = ["LIGHT_RANGES", "LIMIT", "URL_LENGTH", "extract_urls", "url_entities", "weighted_length"]
 
 
-def _extract_emojis_if_any(text: str) -> list[dict[str, object]]:
-    return _extract_emojis(text) if _EMOJI_CANDIDATE.search(text) else []
+def emoji_entities(text: str) -> Iterator[tuple[int, int]]:
+    """Find the emoji X counts as 2, as (start, end): the longest known sequence, else one."""
+    if not _EMOJI_STARTS.intersection(text):
+        for match in _EMOJI_SINGLES.finditer(text):
+            yield match.start(), match.end()
+        return
+    position, length = 0, len(text)
+    while position < length:
+        for size in range(min(_LONGEST_EMOJI, length - position), 1, -1):
+            if text[position : position + size] in _EMOJI_SEQUENCES:
+                yield position, position + size
+                position += size
+                break
+        else:
+            if _EMOJI_SINGLES.match(text, position):
+                yield position, position + 1
+            position += 1
 
 
-setattr(sys.modules["twitter_text.parse_tweet"], "extract_emojis_with_indices", _extract_emojis_if_any)
+def normalize(text: str) -> str:
+    """The text X counts: NFC, line endings as `\\n`."""
+    return _LINE_ENDINGS.sub("\n", unicodedata.normalize("NFC", text))
 
-__all__ = [
-    "config",
-    "extract_urls",
-    "is_valid_url",
-    "latin_accent_chars",
-    "parse_tweet",
-    "valid_domain",
-    "valid_tco_url",
-    "valid_url_balanced_parens",
-    "valid_url_preceding_chars",
-]
+
+def weighted_length(text: str) -> int:
+    """Return twitter-text's v3 weighted length of a post."""
+    text = normalize(text)
+    urls = {start: len(url) for start, url in url_entities(text)}
+    emoji = {start: end - start for start, end in emoji_entities(text)}
+    if not urls and not emoji:
+        return len(text) + len(_HEAVY.findall(text))
+    total, position = 0, 0
+    while position < len(text):
+        if position in urls:
+            total += URL_LENGTH * SCALE
+            position += urls[position]
+        elif position in emoji:
+            total += DEFAULT_WEIGHT
+            position += emoji[position]
+        else:
+            total += DEFAULT_WEIGHT if _HEAVY.match(text, position) else SCALE
+            position += 1
+    return total // SCALE

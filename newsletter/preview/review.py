@@ -14,6 +14,8 @@ from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
 from newsletter.checks.email import GMAIL_CLIP, SIZE_WARNING
 from newsletter.site import Site
+from newsletter.channels.social.plan import KIND_NAMES
+from newsletter.channels.social.renderer import PLAN_NAME
 
 
 
@@ -37,10 +39,28 @@ class Draft:
     part: int | None = None
     parts: int | None = None
     warnings: tuple[str, ...] = ()
+    item: str = ""
+    kind: str = "post"
+    scheduled_at: str = ""  # ISO 8601 with offset
+    past: bool = False  # planned for a day before the reference day
+    published: bool = True
+    notes: tuple[str, ...] = ()
 
     @property
     def platform_name(self) -> str:
         return platform_rules(self.platform).label
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind, self.kind)
+
+    @property
+    def day(self) -> str:
+        return self.scheduled_at[:10]
+
+    @property
+    def time(self) -> str:
+        return self.scheduled_at[11:16]
 
     @property
     def ratio(self) -> float:
@@ -60,6 +80,7 @@ class Social:
     built: bool
     items: tuple[ItemDrafts, ...] = ()
     error: str | None = None
+    plan: tuple[Draft, ...] = ()  # every draft of the issue's items in time order, future ones too
 
     @property
     def warnings(self) -> int:
@@ -112,13 +133,17 @@ def read_social(out_dir: Path, site: Site, edition: Edition) -> Social:
     if not path.is_file():
         return Social(built=False)
     try:
-        records = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(records, list):
-            raise ValueError("not a list")
+        records = _records(path)
     except ValueError as exc:
         return Social(built=True, error=f"social/drafts.json cannot be read ({exc})")
+    plan_path = out_dir / site.issue_path(edition) / PLAN_NAME
+    try:
+        planned = [record for record in _records(plan_path) if isinstance(record, dict)] if plan_path.is_file() else []
+    except ValueError as exc:
+        return Social(built=True, error=f"{site.issue_path(edition)}{PLAN_NAME} cannot be read ({exc})")
     by_item: dict[str, list[dict[str, object]]] = {}
-    for record in records:
+    # The issue's plan holds its items' posts also before they are published; drafts.json only after.
+    for record in planned or records:
         if isinstance(record, dict) and isinstance(record.get("item"), str):
             by_item.setdefault(str(record["item"]), []).append(record)
     items = []
@@ -132,8 +157,19 @@ def read_social(out_dir: Path, site: Site, edition: Edition) -> Social:
                 note = f"no drafts yet: the item is dated after {site.as_of.isoformat()}"
             else:
                 note = "no drafts were written for this item"
+        elif item not in site.published:
+            note = (f"not published yet (dated after {site.as_of.isoformat()}): these posts reach "
+                    "social/drafts.json and the scheduler files once it is")
         items.append(ItemDrafts(item.slug, item.title, drafts, note))
-    return Social(built=True, items=tuple(items))
+    plan = _drafts(planned)
+    return Social(built=True, items=tuple(items), plan=plan)
+
+
+def _records(path: Path) -> list[dict[str, object]]:
+    records = json.loads(path.read_text(encoding="utf-8"))
+    if not isinstance(records, list):
+        raise ValueError("not a list")
+    return records
 
 
 def _drafts(records: Sequence[dict[str, object]]) -> tuple[Draft, ...]:
@@ -156,9 +192,16 @@ def _drafts(records: Sequence[dict[str, object]]) -> tuple[Draft, ...]:
             platform=str(record.get("platform") or "?"), text=text, length=length, limit=limit,
             url=str(record.get("url") or ""), part=part if isinstance(part, int) else None,
             parts=threads.get(record.get("thread")) if record.get("thread") is not None else None,
-            warnings=tuple(warnings),
+            warnings=tuple(warnings), item=str(record.get("item") or ""), kind=str(record.get("kind") or "post"),
+            scheduled_at=str(record.get("scheduled_at") or ""), past=record.get("past") is True,
+            published=record.get("published") is not False,
+            notes=_texts(record.get("notes")),
         ))
     return tuple(drafts)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    return tuple(str(text) for text in value) if isinstance(value, list) else ()
 
 
 def _number(value: object, default: int) -> int:

@@ -10,7 +10,6 @@ last, so it never claims more than the target holds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,14 +65,6 @@ def parse_record(data: bytes | None) -> Record:
 
 def _owned_path(path: object) -> bool:
     return isinstance(path, str) and relative_path(path) is not None and path != RECORD
-
-
-def manifest_digest(out_dir: Path) -> str | None:
-    """The sha256 of output/manifest.json: it names every file of a build, so it stands for the build."""
-    try:
-        return hashlib.sha256((out_dir / "manifest.json").read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def remember_publish(cache_dir: Path, url: str, record: Record) -> None:

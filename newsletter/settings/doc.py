@@ -22,6 +22,7 @@ class KeyDoc:
     help: str
     example: str
     active: bool = False  # written uncommented (with init's value or the example)
+    parts: tuple[str, ...] = ()  # the keys of an inline table that are settings of their own
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,4 +75,5 @@ def settings_file(values: Mapping[str, str], docs: tuple[TableDoc, ...]) -> str:
 
 def documented_keys(docs: tuple[TableDoc, ...]) -> set[str]:
     """Every dotted key the settings file documents (`partners.name` for each partner's `name`)."""
-    return {f"{table.name}.{key.name}" for table in docs for key in table.keys}
+    return {f"{table.name}.{key.name}{part}" for table in docs for key in table.keys
+            for part in ("", *(f".{name}" for name in key.parts))}

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader
@@ -12,11 +13,21 @@ SMTP_SECURITY = ("starttls", "ssl", "none")
 
 @dataclass(frozen=True, slots=True)
 class SmtpSettings:
-    host: str | None = None
-    port: int | None = None
+    """Where and how to send. newsletter.toml gives the first five; resolve_smtp() in smtp.py applies the
+    NEWSLETTER_SMTP_* variables, which alone set the password and the CA file. Port 0: the security's default."""
+
+    host: str = ""
+    port: int = 0
     user: str | None = None
     security: str = "starttls"
     max_recipients: int = 10
+    password: str | None = field(default=None, repr=False)
+    cafile: Path | None = None
+    timeout: float = 30.0
+
+    @property
+    def server(self) -> str:
+        return f"{self.host}:{self.port}"
 
 
 def read_smtp(top: TableReader) -> SmtpSettings:
@@ -25,8 +36,8 @@ def read_smtp(top: TableReader) -> SmtpSettings:
         table.known.add("smtp.password")
         table.problems.append("'smtp.password' must not be in newsletter.toml; set NEWSLETTER_SMTP_PASSWORD instead")
     return SmtpSettings(
-        host=table.text("host"),
-        port=table.get("port", int),
+        host=table.text("host") or "",
+        port=table.get("port", int, 0),
         user=table.text("user"),
         security=table.choice("security", SMTP_SECURITY, "starttls"),
         max_recipients=table.get("max_recipients", int, 10),

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
+from newsletter.dates import event_when
 from newsletter.platforms.counting import platform_rules
 from newsletter.urls import is_web_address
 from newsletter.assemble import Edition
 from newsletter.confine import inside, relative_path
-from newsletter.content.models import Event, ItemType, NewsItem
-from newsletter.languages import date_range, longdate, short_time
+from newsletter.content.models import ItemType, NewsItem
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
@@ -155,30 +154,6 @@ def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str, make_image:
     )
 
 
-def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
-    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone
-    and in the forms of `language`."""
-    start = _local(event.start, tz)
-    end = _local(event.end, tz) if event.end else None
-    # The loader turns a date alone into midnight: that is a day, not a time.
-    timed = start.time() != time(0) or (end is not None and end.time() != time(0))
-    if end is None or end.date() == start.date():
-        text = longdate(start, language)
-        if timed:
-            text += f", {short_time(start, language)}"
-            text += (f"–{short_time(end, language)}" if end and end != start else "") + f" {start.tzname()}"
-    elif timed:
-        text = (f"{longdate(start, language)}, {short_time(start, language)} {start.tzname()} – "
-                f"{longdate(end, language)}, {short_time(end, language)} {end.tzname()}")
-    else:
-        text = date_range(start.date(), end.date(), language)
-    return f"{text}, {event.location}" if event.location else text
-
-
-def _local(value: date | datetime, tz: ZoneInfo) -> datetime:
-    if isinstance(value, datetime):
-        return value.astimezone(tz)
-    return datetime.combine(value, time(0), tz)
 
 
 def partners(site: Site, make_image: ImageMaker) -> tuple[PartnerLink, ...]:

@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from urllib.parse import unquote, urlsplit
 
 from newsletter.channels.email.context import local_file
-from newsletter.channels.email.mjml import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.site import Site
 from newsletter.slugs import slugify
 

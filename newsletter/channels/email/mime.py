@@ -14,7 +14,7 @@ from email.utils import format_datetime
 
 from newsletter.assemble import Edition
 from newsletter.channels.email.context import local_file, site_host
-from newsletter.channels.email.mjml import image_sources
+from newsletter.htmltree import image_sources
 from newsletter.site import Site
 
 # Quoted-printable lines hold at most 76 characters (RFC 2045, 6.7): the policy bodies are encoded

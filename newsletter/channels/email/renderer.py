@@ -5,9 +5,6 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from email import policy
-from email.message import EmailMessage
-from email.parser import BytesParser
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -106,14 +103,6 @@ def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
     hint = (f"check the tags in your {', '.join(path.as_posix() for path in own)}" if own
             else "the default theme does not compile: run with --traceback and report it")
     return RenderError(exc.message, SourceLocation(templates.file_of(HTML_TEMPLATE)), hint)
-
-
-def render_message(site: Site, templates: Templates, edition: Edition) -> EmailMessage:
-    """The issue as a MIME message (text and HTML, images attached), ready to send."""
-    email = render_email(site, templates, edition)
-    message = BytesParser(policy=policy.SMTP).parsebytes(email.eml)
-    assert isinstance(message, EmailMessage)
-    return message
 
 
 def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> dict[str, Any]:

@@ -1,7 +1,7 @@
 """Compose what an item says on one platform: its theme template filled in, shortened until it fits.
 
 A generated post is the platform's template (`social/<platform>.txt`) filled with the item's
-title, summary, tagged link, hashtags and partner mentions, then shortened by `social_fit`. An
+title, summary, tagged link, hashtags and partner mentions, then shortened by `fit`. An
 override from the item's `social:` front matter replaces the generated text; one that is too long
 becomes a numbered thread where the platform has threads.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 
 import regex
 
@@ -28,9 +29,12 @@ from newsletter.platforms.counting import (
     platform_rules,
     utf8_length,
 )
+from newsletter.channels.social.plan import Slot, event_facts, posting_slots
 from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
 
+# On X a post is its hook: the title and the link read better alone than with half a sentence.
+WHOLE_SENTENCES = frozenset({"x"})
 _TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _LETTER = regex.compile(r"\p{L}")
 
@@ -108,6 +112,8 @@ class Draft:
     part: int | None = None
     api_text: str | None = None  # only where the platform's API takes other text (LinkedIn)
     over_limit: bool = False
+    kind: str = "post"  # post; for events announce, reminder, today
+    scheduled_at: str = ""  # ISO 8601 with offset, in the project's time zone
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +125,7 @@ class Post:
     drafts: tuple[Draft, ...]
     override: bool = False
     notes: tuple[str, ...] = ()
+    kind: str = "post"
 
     @property
     def over_limit(self) -> bool:
@@ -126,31 +133,48 @@ class Post:
 
 
 def make_draft(item: NewsItem, platform: str, written: str, limit: int, url: str,
-               thread: str | None = None, part: int | None = None) -> Draft:
+               thread: str | None = None, part: int | None = None, slot: Slot | None = None) -> Draft:
     """A draft from text as written (on LinkedIn possibly with API mentions), counted by the platform's rules."""
     rules = platform_rules(platform)
     shown = linkedin.displayed_text(written) if platform == "linkedin" else written
     for_api = api_text(platform, written)
     length = rules.length(written)  # once: counting X exactly is slow
     over = length > limit or (rules.byte_limit is not None and utf8_length(written) > rules.byte_limit)
-    return Draft(item, platform, shown, length, limit, url, thread, part, for_api if for_api != shown else None, over)
+    kind, when = (slot.kind, slot.at.isoformat()) if slot is not None else ("post", "")
+    return Draft(item, platform, shown, length, limit, url, thread, part, for_api if for_api != shown else None, over,
+                 kind, when)
 
 
-def override_post(item: NewsItem, platform: str, text: str, limit: int, url: str) -> Post:
+def is_past(draft: Draft, as_of: date) -> bool:
+    """Whether the draft is planned for a day before the build's reference day: too late as planned."""
+    return bool(draft.scheduled_at) and datetime.fromisoformat(draft.scheduled_at).date() < as_of
+
+
+def thread_id(item: NewsItem, platform: str, kind: str) -> str:
+    """A thread's id: unique per item, platform and kind (a `post` keeps the id it had before kinds)."""
+    return f"{item.slug}-{platform}" if kind == "post" else f"{item.slug}-{platform}-{kind}"
+
+
+def override_post(item: NewsItem, platform: str, text: str, limit: int, url: str, slot: Slot | None = None) -> Post:
     """The item's own text for the platform: as written, or as a thread when too long for one post."""
     rules = platform_rules(platform)
+    kind = slot.kind if slot is not None else "post"
+
+    def one(note: tuple[str, ...] = ()) -> Post:
+        return Post(item, platform, (make_draft(item, platform, text, limit, url, slot=slot),), True, note, kind)
+
     if fits(platform, text, limit):
-        return Post(item, platform, (make_draft(item, platform, text, limit, url),), override=True)
+        return one()
     if not rules.has_threads:
-        note = f"over {rules.label}'s limit of {limit}, and {rules.label} has no threads: shorten this text"
-        return Post(item, platform, (make_draft(item, platform, text, limit, url),), True, (note,))
+        return one((f"over {rules.label}'s limit of {limit}, and {rules.label} has no threads: shorten this text",))
     try:
         parts = split_thread(platform, text, limit)
     except UnsplittableTextError as exc:
-        return Post(item, platform, (make_draft(item, platform, text, limit, url),), True, (exc.message,))
-    thread = f"{item.slug}-{platform}"
-    drafts = tuple(make_draft(item, platform, part, limit, url, thread, number) for number, part in enumerate(parts, 1))
-    return Post(item, platform, drafts, True, (f"too long for one post: a thread of {len(drafts)} posts",))
+        return one((exc.message,))
+    thread = thread_id(item, platform, kind)
+    drafts = tuple(make_draft(item, platform, part, limit, url, thread, number, slot)
+                   for number, part in enumerate(parts, 1))
+    return Post(item, platform, drafts, True, (f"too long for one post: a thread of {len(drafts)} posts",), kind)
 
 
 class Composer:
@@ -163,50 +187,62 @@ class Composer:
         self._partners = [(partner, _names_pattern(partner)) for partner in site.settings.partners]
 
     def posts(self, item: NewsItem) -> tuple[Post, ...]:
-        """The item's post on every platform the project uses; none when it says `social: false`."""
+        """The item's posts on every platform the project uses, each kind in the plan; none for `social: false`."""
         if item.social_skip:
             return ()
         named = self.named_partners(item)
-        return tuple(post for platform in self.platforms if (post := self.post(item, platform, named)) is not None)
+        settings = self.site.settings
+        slots = posting_slots(item, settings.social.schedule, settings.project.tz)
+        return tuple(post for platform in self.platforms for slot in slots
+                     if (post := self.post(item, platform, named, slot)) is not None)
 
-    def post(self, item: NewsItem, platform: str, named: Sequence[Partner] = ()) -> Post | None:
-        """The item's post on one platform; None when its override for the platform is empty."""
+    def post(self, item: NewsItem, platform: str, named: Sequence[Partner] = (), slot: Slot | None = None) -> Post | None:
+        """The item's post of one kind on one platform; None when its own text for it is empty."""
         limit = post_limit(self.site.settings, platform)
         url = tagged_link(self.site, item, platform)
-        if platform in item.social:
-            text = item.social[platform]
-            return override_post(item, platform, text, limit, url) if text else None
-        return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named])
+        kind = slot.kind if slot is not None else "post"
+        own = item.social_kinds.get(platform, {})
+        if item.social.get(platform) == "" and not own:
+            return None  # `social: {x: ""}`: no posts on that platform
+        text = own[kind] if kind in own else item.social.get(platform) if kind in ("post", "announce") else None
+        if text is not None:
+            return override_post(item, platform, text, limit, url, slot) if text else None
+        return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named], slot)
 
     def named_partners(self, item: NewsItem) -> list[Partner]:
         """Partners the item names (by short or full name) in its title, summary or text, in table order."""
         text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
         return [partner for partner, pattern in self._partners if pattern.search(text)]
 
-    def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention]) -> Post:
+    def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention],
+                  slot: Slot | None = None) -> Post:
         """Fill the platform's template and shorten it until it fits."""
-        full = Pieces(item.title, " ".join(item.summary.split()),
-                       project_and_item_hashtags(self.site.settings, item), tuple(m.text for m in mentions))
+        settings = self.site.settings
+        hashtags = project_and_item_hashtags(settings, item)[: settings.social.hashtags_max.get(platform, 5)]
+        full = Pieces(item.title, " ".join(item.summary.split()), hashtags, tuple(m.text for m in mentions))
         name = f"social/{platform}.txt"
+        kind = slot.kind if slot is not None else "post"
+        facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
 
         def render(pieces: Pieces) -> str:
             text = self.templates.render(
-                name, site=self.site, settings=self.site.settings, item=item, platform=platform,
+                name, site=self.site, settings=settings, item=item, platform=platform,
                 limit=limit, url=url, title=pieces.title, summary=pieces.summary,
-                hashtags=list(pieces.hashtags), mentions=list(pieces.mentions),
+                hashtags=list(pieces.hashtags), mentions=list(pieces.mentions), kind=kind, event=facts,
             )
             return tidy(text)
 
-        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True))
-        draft = make_draft(item, platform, render(pieces), limit, url)
+        whole = platform in WHOLE_SENTENCES
+        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True), whole)
+        draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         if draft.over_limit and platform == "x":  # the estimate was short: search again, counting exactly
-            pieces, notes = fit(render, full, Meter(platform, limit))
-            draft = make_draft(item, platform, render(pieces), limit, url)
+            pieces, notes = fit(render, full, Meter(platform, limit), whole)
+            draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         by_hand = [f"{m.partner.short} ({m.partner.handles[platform]})"
                    for m in mentions if m.by_hand and m.text in pieces.mentions]
         if by_hand:
             notes.append("tag by hand in LinkedIn's composer: " + ", ".join(by_hand))
-        return Post(item, platform, (draft,), notes=tuple(notes))
+        return Post(item, platform, (draft,), notes=tuple(notes), kind=kind)
 
 
 def _names_pattern(partner: Partner) -> regex.Pattern[str]:

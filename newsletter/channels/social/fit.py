@@ -18,21 +18,17 @@ from typing import TypeVar
 import regex
 
 from newsletter.platforms.counting import GRAPHEME, platform_rules, utf8_length
-from newsletter.platforms.splitting import ELLIPSIS
-from newsletter.platforms.x import config, extract_urls
+from newsletter.platforms.shortening import cuts
+from newsletter.platforms.x import LIGHT_RANGES, URL_LENGTH, extract_urls
 
 T = TypeVar("T")
 
 # A summary cut shorter than this says nothing ("Seven…"): it is left out instead.
 MIN_SUMMARY_WORDS = 5
 
-# Words for cutting: no-break spaces join words on purpose ("10 km", French punctuation).
-_WORD = regex.compile(r"(?:[^\s]|[\u00a0\u2007\u202f])+")
-_TRAILING_PUNCTUATION = regex.compile(r"[\s,;:.!?…\-–—(\[{\"'“‘«]+$")
 _BLANK_LINES = regex.compile(r"\n{3,}")
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
-_X = config["defaults"]
-_X_LIGHT = tuple((span["start"], span["end"]) for span in _X["ranges"] if span["weight"] == _X["scale"])
+_X_LIGHT = LIGHT_RANGES
 _X_HEAVY = regex.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _X_LIGHT) + "]")
 
 
@@ -70,12 +66,16 @@ class Meter:
         return self.lengths[text] <= self.limit
 
 
-def fit(render: Callable[[Pieces], str], full: Pieces, meter: Meter) -> tuple[Pieces, list[str]]:
-    """Shorten the pieces until the rendered post fits: summary, hashtags, title, then mentions."""
+def fit(render: Callable[[Pieces], str], full: Pieces, meter: Meter,
+        whole_sentences: bool = False) -> tuple[Pieces, list[str]]:
+    """Shorten the pieces until the rendered post fits: summary, hashtags, title, then mentions.
+
+    With `whole_sentences`, the summary keeps whole sentences or is left out, never cut inside one.
+    """
     if meter.fits(render(full)):
         return full, []
     notes: list[str] = []
-    summaries = cuts(full.summary, MIN_SUMMARY_WORDS, or_nothing=True)
+    summaries = cuts(full.summary, MIN_SUMMARY_WORDS, or_nothing=True, whole_sentences=whole_sentences)
     pieces = replace(full, summary=_longest(summaries, render, meter, lambda s: replace(full, summary=s)))
     if pieces.summary != full.summary:
         notes.append("summary shortened" if pieces.summary else "summary left out")
@@ -113,19 +113,6 @@ def _longest(options: Sequence[T], render: Callable[[Pieces], str], meter: Meter
     return options[max(good, 0)]
 
 
-def cuts(text: str, minimum_words: int, or_nothing: bool = False) -> list[str]:
-    """The text cut after each word (keeping at least `minimum_words`) with an ellipsis, shortest first,
-    ending with the whole text; `or_nothing` puts the empty text first."""
-    ends = [match.end() for match in _WORD.finditer(text)]
-    options = [""] if or_nothing else []
-    for end in ends[max(minimum_words, 1) - 1 : -1]:
-        cut = _TRAILING_PUNCTUATION.sub("", text[:end])
-        if cut and (not options or options[-1] != cut + ELLIPSIS):
-            options.append(cut + ELLIPSIS)
-    options.append(text)
-    return options
-
-
 def _prefixes(values: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [values[:count] for count in range(len(values) + 1)]
 
@@ -142,7 +129,7 @@ def x_estimate(text: str) -> int:
         start = text.find(url, position)
         if start < 0:
             continue
-        total += _x_weight(text[position:start]) + _X["transformed_url_length"]
+        total += _x_weight(text[position:start]) + URL_LENGTH
         position = start + len(url)
     return total + _x_weight(text[position:])
 

@@ -17,19 +17,23 @@ from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.channels.web.share import page_share
+from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site
 from newsletter.urls import is_web_address, url_path
 from newsletter.slugs import slugify
+from newsletter.dates import event_when
 from newsletter.templates import THEME_DIR, Templates
+
 
 class WebRenderer:
     name = "web"
 
     def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
-        yield from render_web(site, templates)
+        yield from render_web(site, templates, memo)
 
 
-def render_web(site: Site, templates: Templates) -> Iterator[Output]:
+def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
     page = _PageRenderer(site, templates)
     # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
@@ -54,6 +58,7 @@ def render_web(site: Site, templates: Templates) -> Iterator[Output]:
     page.files.update(partner.logo for partner in site.settings.partners if partner.logo)
     yield from page.linked_files()
     yield from _static(site)
+    yield card_output(site, memo)
 
 
 class _PageRenderer:
@@ -69,6 +74,7 @@ class _PageRenderer:
             "brand": site.settings.brand,
             "text_direction": text_direction(site.settings.project.language),
             "tag_slug": slugify,
+            "event_when": lambda event: event_when(event, site.settings.project.tz, site.settings.project.language),
         }
 
     def __call__(self, path: str, template: str, **context: Any) -> Output:
@@ -91,6 +97,7 @@ class _PageRenderer:
             asset=self.asset,
             item_link=item_link,
             item_anchor=site.item_anchor,
+            share=page_share(site, path, context),
             **context,
         )
         return text_output(path, "web-page", html)
