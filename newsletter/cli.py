@@ -267,6 +267,7 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
     \b
     Example:
       newsletter send-test issue-2 --to coordinator@example.eu --to partner@example.org --dry-run
+      newsletter send-test fr/issue-3 --to partenaire@example.org --dry-run
     """
     import os
 

@@ -222,7 +222,7 @@ class Composer:
         full = Pieces(item.title, " ".join(item.summary.split()), hashtags, tuple(m.text for m in mentions))
         name = f"social/{platform}.txt"
         kind = slot.kind if slot is not None else "post"
-        facts = event_facts(item, settings.project.tz, settings.social.schedule)
+        facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
 
         def render(pieces: Pieces) -> str:
             text = self.templates.render(
