@@ -21,6 +21,7 @@ from newsletter.cache.replay import ReplayKey
 from newsletter.cache.warm import WarmCache
 from newsletter.outputs import Memo, Output, Renderer, no_memo
 from newsletter.settings.load import Settings, load_settings
+from newsletter.language_sites import in_language, language_sites
 from newsletter.site import Site
 from newsletter.summary import summary_record
 from newsletter.templates import Templates
@@ -104,10 +105,13 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
     `memo` is the cache layer: channels ask it for a part before rendering it, and it keeps what they render.
     """
     outputs: list[Output] = []
-    for renderer in channels or renderers():
-        if progress:
-            progress(renderer.name)
-        outputs.extend(renderer.render(site, templates, memo))
+    for index, (language, each) in enumerate(language_sites(site)):
+        rendered: list[Output] = []
+        for renderer in channels or renderers():
+            if progress:
+                progress(renderer.name if not index else f"{renderer.name} ({language})")
+            rendered.extend(renderer.render(each, templates.for_language(language), memo))
+        outputs.extend(in_language(language, rendered) if index else rendered)
     return outputs
 
 
@@ -143,9 +147,10 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     if options.issue is not None:
         edition = site.edition(options.issue)
         assert edition is not None  # assemble_site refused an unknown slug
-        prefix = site.issue_path(edition)
-        outputs = [output for output in outputs if output.path.as_posix().startswith(prefix)]
-        keep = [path for path in read_manifest(out_dir) if not path.startswith(prefix)]
+        path = site.issue_path(edition)
+        prefixes = (path, *(f"{language}/{path}" for language in site.settings.project.further_languages))
+        outputs = [output for output in outputs if output.path.as_posix().startswith(prefixes)]
+        keep = [path for path in read_manifest(out_dir) if not path.startswith(prefixes)]
     if progress:
         progress("write")
     report = write_outputs(out_dir, outputs, keep=keep)

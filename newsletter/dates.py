@@ -1,16 +1,66 @@
-"""Dates as readers see them: one long form, one ISO form, and an event's time and place, for every channel."""
+"""Dates as readers see them, in their language's forms (Babel, CLDR): one long form, one ISO form, a range,
+and an event's time and place, for every channel."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from newsletter.content.models import Event
+if TYPE_CHECKING:
+    from babel import Locale
+
+    from newsletter.content.models import Event
+
+# Bare "en" writes dates the way the EU institutions and most of Europe do: 7 December 2023.
+_DATE_LOCALES = {"en": "en_150"}
 
 
-def longdate(value: date | datetime) -> str:
-    """Format a date the way people write it: 7 December 2023."""
-    return f"{value.day} {value.strftime('%B')} {value.year}"
+@lru_cache(maxsize=64)
+def _date_locale(tag: str) -> Locale:
+    from babel import Locale
+
+    return Locale.parse(_DATE_LOCALES.get(tag, tag.replace("-", "_")))
+
+
+def longdate(value: date | datetime, language: str = "en") -> str:
+    """A date as readers of `language` write it in full: 7 December 2023, 7. Dezember 2023, 7 décembre 2023."""
+    from babel.dates import format_date
+
+    day = value.date() if isinstance(value, datetime) else value
+    return format_date(day, "long", locale=_date_locale(language))
+
+
+def date_range(start: date, end: date, language: str = "en") -> str:
+    """Two days as one range, month names in full: 9–13 September 2024, 9.–13. September 2024."""
+    from babel.dates import format_interval, match_skeleton, parse_pattern
+
+    if start == end:
+        return longdate(start, language)
+    locale = _date_locale(language)
+    formats = locale.interval_formats
+    skeleton = "yMMMMd" if "yMMMMd" in formats else match_skeleton("yMMMMd", formats)
+    field = "y" if start.year != end.year else "M" if start.month != end.month else "d"
+    parts = formats[skeleton].get(field) if skeleton else None
+    if not parts or len(parts) != 2:
+        return str(format_interval(start, end, "yMMMMd", locale=locale))
+    # CLDR often has only the abbreviated range (yMMMd); the long date has the month in full.
+    return "".join(parse_pattern(_in_full(pattern)).apply(day, locale) for pattern, day in zip(parts, (start, end)))
+
+
+def _in_full(pattern: str) -> str:
+    """A date pattern with the month written out and the day without a leading zero."""
+    pattern = re.sub(r"(?<![ML])([ML])\1\1(?!\1)", r"\1\1\1\1", pattern)
+    return re.sub(r"(?<!d)dd(?!d)", "d", pattern)
+
+
+def short_time(value: datetime, language: str = "en") -> str:
+    """A time of day in the language's short form: 14:00, 2:00 μ.μ."""
+    from babel.dates import format_time
+
+    return format_time(value, "short", locale=_date_locale(language))
 
 
 def isodate(value: date | datetime) -> str:
@@ -18,24 +68,23 @@ def isodate(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def event_when(event: Event, tz: ZoneInfo) -> str:
-    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone."""
+def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
+    """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone
+    and in the forms of `language`."""
     start = _local(event.start, tz)
     end = _local(event.end, tz) if event.end else None
     # The loader turns a date alone into midnight: that is a day, not a time.
     timed = start.time() != time(0) or (end is not None and end.time() != time(0))
     if end is None or end.date() == start.date():
-        text = longdate(start)
+        text = longdate(start, language)
         if timed:
-            text += f", {start:%H:%M}" + (f"–{end:%H:%M}" if end and end != start else "") + f" {start.tzname()}"
+            text += f", {short_time(start, language)}"
+            text += (f"–{short_time(end, language)}" if end and end != start else "") + f" {start.tzname()}"
     elif timed:
-        text = f"{longdate(start)}, {start:%H:%M} {start.tzname()} – {longdate(end)}, {end:%H:%M} {end.tzname()}"
-    elif (start.year, start.month) == (end.year, end.month):
-        text = f"{start.day}–{longdate(end)}"
-    elif start.year == end.year:
-        text = f"{start.day} {start:%B} – {longdate(end)}"
+        text = (f"{longdate(start, language)}, {short_time(start, language)} {start.tzname()} – "
+                f"{longdate(end, language)}, {short_time(end, language)} {end.tzname()}")
     else:
-        text = f"{longdate(start)} – {longdate(end)}"
+        text = date_range(start.date(), end.date(), language)
     return f"{text}, {event.location}" if event.location else text
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from newsletter.assemble import Edition
 from newsletter.build import BuildOptions, load_site, project_templates, render_site
 from newsletter.errors import SendError
+from newsletter.language_sites import language_edition
 from newsletter.outputs import Output, Renderer
 from newsletter.channels.email.text import TEXT_WIDTH
 from newsletter.channels.email.context import esp_preset
@@ -86,15 +87,16 @@ def send_issue_test(
     channels: Sequence[Renderer] | None = None,
     ssl_context: ssl.SSLContext | None = None,
 ) -> SendReport:
-    """Build the project in memory and send the issue's email.eml as a test."""
-    site = load_site(root, BuildOptions(issue=slug))
+    """Build the project in memory and send the issue's email.eml as a test (`fr/issue-3`: its French edition)."""
+    language, _, bare = slug.rpartition("/")
+    site = load_site(root, BuildOptions(issue=bare))
     config = resolve_smtp(site.settings.smtp, environ)
     outputs = render_site(site, project_templates(root), channels=channels)
-    edition = site.edition(slug)
-    assert edition is not None  # load_site refused an unknown slug
-    message = issue_email(outputs, site.issue_path(edition))
+    shown, folder = language_edition(site, language, bare)
+    edition = next(edition for edition in shown.editions if edition.slug == bare)
+    message = issue_email(outputs, folder + shown.issue_path(edition))
     return send_test(message, recipients, config, dry_run=dry_run, ssl_context=ssl_context,
-                     links=merge_tag_links(site, edition))
+                     links=merge_tag_links(shown, edition))
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,7 +5,7 @@ Link previews (Open Graph, X cards, Bluesky's external embed) want an image of a
 its size stated in the page. An item's own image of at least 200×200, inside content/, is used
 as it is; anything else (no image, a remote one whose size is unknown, one too small or too heavy)
 gets the project's card: the logo on a white panel over the brand colour, the project's name and
-tagline, and the EU emblem with "Funded by the European Union". The card is made from the
+tagline, and the EU emblem with "Funded by the European Union" in the project's language. The card is made from the
 settings and the logo alone, so the same project gives the same bytes.
 """
 
@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from newsletter.content.models import NewsItem
+from newsletter.funding import default_statement
 from newsletter.outputs import Memo, Output
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
@@ -140,7 +141,7 @@ def make_card(site: Site) -> bytes:
         with Image.open(emblem_path) as emblem:
             flag = _fitted(emblem.convert("RGB"), (150, 100))
         font = ImageFont.load_default(size=30)
-        label = "Funded by the European Union"
+        label = default_statement(settings.project.language, None).rstrip(".")
         width = flag.width + 24 + draw.textlength(label, font=font)
         x = round((CARD_SIZE[0] - width) / 2)
         y = CARD_SIZE[1] - _MARGIN - flag.height

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
@@ -13,6 +13,7 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 from newsletter.urls import is_absolute, is_web_address, url_path
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
+from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
 from newsletter.settings.load import Settings
 from newsletter.urls import encoded_url
@@ -55,6 +56,10 @@ class Site:
     as_of: date
     drafts: bool = False
     diagnostics: tuple[Diagnostic, ...] = ()
+    # In a further language (see language_sites.py): items its issues show untranslated, in their own
+    # language; they have no page and no feed entry here. And each page's versions in every language.
+    foreign: frozenset[str] = frozenset()
+    alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:
@@ -62,7 +67,7 @@ class Site:
         tz = self.settings.project.tz
         return tuple(
             item for item in self.catalog.items
-            if (self.drafts or not item.draft) and local_day(item, tz) <= self.as_of
+            if (self.drafts or not item.draft) and local_day(item, tz) <= self.as_of and item.slug not in self.foreign
         )
 
     @cached_property
@@ -180,7 +185,10 @@ class Site:
     @cached_property
     def _documents(self) -> dict[str, NewsItem | Issue]:
         records: tuple[NewsItem | Issue, ...] = (*self.catalog.items, *self.catalog.issues)
-        return {record.source.as_posix(): record for record in records}
+        found = {record.source.as_posix(): record for record in records}
+        # A translation is also found at its original's file name, which links in every language write.
+        found.update({original_path(record.source).as_posix(): record for record in records if record.language})
+        return found
 
     def _resolve(self, href: str, source: str) -> ContentLink:
         parts = urlsplit(href)
@@ -211,6 +219,8 @@ class Site:
         for path in candidates:
             record = self._documents.get(f"content/{path}")
             if isinstance(record, NewsItem):
+                if record.slug in self.foreign and record.url:
+                    return ContentLink(record.url)  # untranslated: its page in its own language
                 if not self.has_page(record):
                     day = local_day(record, self.settings.project.tz)
                     why = "is a draft" if record.draft and not self.drafts else f"is dated {day}, after {self.as_of}"

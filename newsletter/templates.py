@@ -8,8 +8,9 @@ from typing import Any
 import jinja2
 
 from newsletter.confine import inside
-from newsletter.dates import isodate, longdate
+from newsletter.dates import date_range, isodate, longdate
 from newsletter.errors import NewsletterError, SourceLocation, TemplateError
+from newsletter.languages import language_name, text_direction, translations
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
@@ -19,7 +20,7 @@ class Templates:
     """Find and render templates; every Jinja failure becomes a one-line TemplateError."""
 
     def __init__(self, project_templates: Path | None = None, globals: dict[str, Any] | None = None,
-                 cache_dir: Path | None = None):
+                 language: str = "en", cache_dir: Path | None = None):
         theme = jinja2.FileSystemLoader(str(THEME_DIR))
         loaders: list[jinja2.BaseLoader] = []
         self.project_templates = project_templates
@@ -39,13 +40,36 @@ class Templates:
             auto_reload=False,
             trim_blocks=True,
             lstrip_blocks=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        self.language = language
+        self.globals = globals or {}
+        self.cache_dir = cache_dir
         if cache_dir is not None:
             from newsletter.cache.templates import TemplateCache
 
             self.env.bytecode_cache = TemplateCache(cache_dir, self.env)
-        self.env.filters.update(longdate=longdate, isodate=isodate)
-        self.env.globals.update(globals or {})
+        # `{% trans %}` blocks are written across lines in the theme: their whitespace is layout, not text.
+        self.env.policies["ext.i18n.trimmed"] = True
+        self.translations = translations(language, project_templates)
+        self.env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.filters.update(
+            longdate=lambda value: longdate(value, language),
+            isodate=isodate,
+            daterange=lambda start, end: date_range(start, end, language),
+            language_name=language_name,
+        )
+        self.env.globals.update(self.globals, language=language, text_direction=text_direction(language))
+
+    def for_language(self, language: str) -> Templates:
+        """The same templates, writing the theme's strings and dates in `language`."""
+        if language == self.language:
+            return self
+        return Templates(self.project_templates, self.globals, language, self.cache_dir)
+
+    def gettext(self, message: str) -> str:
+        """A theme string in the templates' language (for the few strings Python code writes)."""
+        return str(self.translations.gettext(message))
 
     def render(self, name: str, **context: Any) -> str:
         """Render a theme file by name with the given context."""

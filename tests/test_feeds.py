@@ -99,8 +99,10 @@ def entry_ids(data: bytes, kind: str) -> list[str]:
 def test_example_writes_the_promised_feed_urls(example: BuildResult):
     feeds = feeds_of(example)
     assert feeds[RSS_PATH] == "feed-rss" and feeds[ATOM_PATH] == "feed-atom" and feeds[JSON_PATH] == "feed-json"
-    tag_feeds = {path for path, kind in feeds.items() if kind == "feed-rss-tag"}
+    # The main language's; the example's French feeds have the same layout under fr/.
+    tag_feeds = {path for path, kind in feeds.items() if kind == "feed-rss-tag" and not path.startswith("fr/")}
     assert tag_feeds == {tag_feed_path(example.site, slug) for slug in example.site.tags}
+    assert {f"fr/{path}" for path in (RSS_PATH, ATOM_PATH, JSON_PATH)} <= set(feeds)
     assert "tags/battery-2030/feed.xml" in tag_feeds  # "Battery 2030+"
     assert len(tag_feeds) == 19
 
@@ -631,7 +633,7 @@ class _Alternates(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if tag == "link" and values.get("rel") == "alternate":
+        if tag == "link" and values.get("rel") == "alternate" and not values.get("hreflang"):  # feeds, not translations
             self.links.append((values.get("type") or "", values.get("href") or ""))
         if tag == "a" and values.get("href"):
             self.anchors.append(values["href"] or "")
@@ -643,12 +645,15 @@ def test_every_page_announces_the_feeds(example: BuildResult):
     feeds = feeds_of(example)
     types = {"feed-rss": "application/rss+xml", "feed-rss-tag": "application/rss+xml",
              "feed-atom": "application/atom+xml", "feed-json": "application/feed+json"}
-    main = {(types[kind], base + path) for path, kind in feeds.items() if kind != "feed-rss-tag"}
+    # Each language's pages announce that language's feeds (the example's French ones are under fr/).
+    main = {(types[kind], base + path) for path, kind in feeds.items() if kind != "feed-rss-tag"
+            and not path.startswith("fr/")}
+    french = {(link_type, href.replace(base, base + "fr/")) for link_type, href in main}
     pages = [o for o in example.outputs if o.kind == "web-page"]
     assert len(pages) > 30
     for page in pages:
         found = _Alternates(page.data.decode("utf-8")).links
-        assert main <= set(found), page.path
+        assert (french if page.path.as_posix().startswith("fr/") else main) <= set(found), page.path
         for link_type, href in found:
             path = href.removeprefix(base)
             assert path in feeds and types[feeds[path]] == link_type, (page.path, href)

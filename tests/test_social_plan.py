@@ -123,7 +123,7 @@ def test_example_plan_is_unique_marks_the_past_and_keeps_future_posts(example: d
     assert webinar[("x", "reminder")]["scheduled_at"] == "2025-02-04T10:00:00+01:00"
     assert webinar[("x", "today")]["scheduled_at"] == "2025-02-05T10:00:00+01:00"
     assert not webinar[("x", "today")]["past"]
-    assert webinar[("x", "announce")]["text"].startswith("Save the date: 5 February 2025, 14:00 CET, Online\n")
+    assert webinar[("x", "announce")]["text"].startswith("Save the date: 5 February 2025, 14:00–15:30 CET, Online\n")
     assert webinar[("x", "reminder")]["text"].startswith("Tomorrow: ")
     assert webinar[("x", "today")]["text"].startswith("Today: ")
     paper = [d for d in drafts if d["item"] == "isotope-labelling-interphase-paper"]

@@ -6,6 +6,7 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from newsletter.checks.languages import missing_translations, stale_translations
 from newsletter.diagnostics import Diagnostic, error, one_edit_apart, warning
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
@@ -25,7 +26,8 @@ _IDENTIFIERS = re.compile(r"\d+|\b[a-z]\b")
 def project_findings(root: Path, settings: Settings, catalog: Catalog) -> list[Diagnostic]:
     """What is wrong with the project as a whole though every file loads; a build reports these too."""
     return [*_unsubscribe(settings), *find_placeholders(root, settings, catalog), *_duplicate_numbers(root, catalog),
-            *_tag_spellings(root, catalog), *report_findings(root, settings, catalog), *check_contrast(settings)]
+            *_tag_spellings(root, catalog), *missing_translations(root, settings), *stale_translations(root, catalog),
+            *report_findings(root, settings, catalog), *check_contrast(settings)]
 
 
 def _unsubscribe(settings: Settings) -> list[Diagnostic]:

@@ -7,13 +7,12 @@ from typing import Any
 
 from newsletter.content.files import body_image_errors, settings_image_errors
 from newsletter.content.frontmatter import locate
-from newsletter.content.models import (
-    Catalog,
-)
+from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.cache.documents import DocumentCache
 from newsletter.content.prepare import Prepared, prepare_documents
-from newsletter.content.records import load_issue, load_item
+from newsletter.content.records import ISSUE_KEYS, ITEM_KEYS, load_issue, load_item
 from newsletter.diagnostics import Diagnostic
+from newsletter.content.translations import load_translations, split_translations
 from newsletter.errors import (
     ContentError,
     DuplicateSlugError,
@@ -56,8 +55,18 @@ def collect_catalog(
     prepared = prepare_documents(root, [*news, *issue_files], cache)
     errors: list[NewsletterError] = []
     diagnostics: list[Diagnostic] = []
+    languages = settings.project.languages
+    news, news_translations = split_translations(news, languages)
+    issue_files, issue_translations = split_translations(issue_files, languages)
     items = _load_all(news, prepared, lambda doc: load_item(doc, root, settings, diagnostics), errors)
     issues = _load_all(issue_files, prepared, lambda doc: load_issue(doc, settings, diagnostics), errors)
+    further = settings.project.further_languages
+    translations: list[NewsItem | Issue] = [
+        *load_translations(root, news_translations, further, prepared, {item.source: item for item in items},
+                           lambda doc: load_item(doc, root, settings, diagnostics), ITEM_KEYS, errors, diagnostics),
+        *load_translations(root, issue_translations, further, prepared, {issue.source: issue for issue in issues},
+                           lambda doc: load_issue(doc, settings, diagnostics), ISSUE_KEYS, errors, diagnostics),
+    ]
     cache.save()
     errors.extend(settings_image_errors(root, settings))
     for result in prepared.values():
@@ -75,7 +84,8 @@ def collect_catalog(
                 ))
     items.sort(key=lambda item: (item.date, item.slug), reverse=True)
     issues.sort(key=lambda issue: (issue.date, issue.slug))
-    return Catalog(tuple(items), tuple(issues), tuple(diagnostics)), errors
+    translations.sort(key=lambda record: (record.language, record.source))
+    return Catalog(tuple(items), tuple(issues), tuple(diagnostics), tuple(translations)), errors
 
 
 def _load_all(

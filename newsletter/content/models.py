@@ -8,6 +8,7 @@ from enum import Enum
 from pathlib import Path
 
 from newsletter.diagnostics import Diagnostic
+from newsletter.languages import N_
 from newsletter.urls import encoded_url
 
 Day = date  # the type, for a class whose own `date` field hides it
@@ -27,12 +28,13 @@ class ItemType(str, Enum):
         return _HEADINGS[self]
 
 
+# In English; the templates translate them (N_ marks them for the catalogs).
 _HEADINGS = {
-    ItemType.NEWS: "News",
-    ItemType.EVENT: "Events",
-    ItemType.PUBLICATION: "Publications",
-    ItemType.DELIVERABLE: "Deliverables",
-    ItemType.PRESS: "Press",
+    ItemType.NEWS: N_("News"),
+    ItemType.EVENT: N_("Events"),
+    ItemType.PUBLICATION: N_("Publications"),
+    ItemType.DELIVERABLE: N_("Deliverables"),
+    ItemType.PRESS: N_("Press"),
 }
 
 
@@ -95,6 +97,7 @@ class NewsItem:
     report: ReportEntry | None = None
     body_line: int = 1  # line of the file where the Markdown body starts
     body_markdown: str = ""
+    language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +115,7 @@ class Issue:
     items: tuple[str, ...] | None = None
     body_markdown: str = ""
     since: Day | None = None  # the first day of its window, when it has no `items:`
+    language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +125,8 @@ class Catalog:
     items: tuple[NewsItem, ...]
     issues: tuple[Issue, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    # Items and issues in further languages, each with the slug and date of its original.
+    translations: tuple[NewsItem | Issue, ...] = ()
 
     def item(self, slug: str) -> NewsItem | None:
         return next((item for item in self.items if item.slug == slug), None)

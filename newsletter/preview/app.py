@@ -9,6 +9,8 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
+from newsletter.language_sites import language_sites
+from newsletter.languages import language_name
 from newsletter.preview.builder import PreviewBuilder
 from newsletter.preview.files import (
     Found,
@@ -28,7 +30,7 @@ PREFIX = "/__preview/"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 ASSETS = {"review.css": "text/css; charset=utf-8", "review.js": "text/javascript; charset=utf-8",
           "live.js": "text/javascript; charset=utf-8"}
-_REVIEW = re.compile(r"^issues/([^/]+)/(checks)?$")
+_REVIEW = re.compile(r"^(?:([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*)/)?issues/([^/]+)/(checks)?$")
 _FRAME = re.compile(r"^frame/(light|dark)(/.*)$")
 _LIVE = '<script src="/__preview/assets/live.js" data-version="{version}"></script>'
 
@@ -91,26 +93,42 @@ class PreviewApp:
         if match := _FRAME.match(route):
             return self.build_file(match.group(2), scheme=match.group(1))
         if match := _REVIEW.match(route):
-            return self.checks(match.group(1)) if match.group(2) else self.review(match.group(1))
-        if re.match(r"^issues/[^/]+$", route):
+            language, slug, checks = match.groups()
+            return self.checks(slug) if checks else self.review(slug, language)
+        if re.match(r"^(?:[^/]+/)?issues/[^/]+$", route):
             return _redirect(PREFIX + quote(route) + "/")
         return text(HTTPStatus.NOT_FOUND, "no such preview page")
 
     def home(self) -> Response:
         state = self.builder.state
         editions = state.result.site.editions if state.result else ()
-        return self.page("preview/home.html", state=state, editions=tuple(reversed(editions)))
+        # Each issue's other languages: (language name, review page).
+        translated: dict[str, list[tuple[str, str, str]]] = {}
+        for language, site in (language_sites(state.result.site)[1:] if state.result else ()):
+            for edition in site.editions:
+                translated.setdefault(edition.slug, []).append(
+                    (language, language_name(language), f"{PREFIX}{language}/issues/{quote(edition.slug)}/"))
+        return self.page("preview/home.html", state=state, editions=tuple(reversed(editions)), translated=translated)
 
-    def review(self, slug: str) -> Response:
+    def review(self, slug: str, language: str | None = None) -> Response:
+        """An issue's review page, in the main language or, under `<language>/`, in a further one."""
         state = self.builder.state
-        site = state.result.site if state.result else None
+        main = state.result.site if state.result else None
+        sites = dict(language_sites(main)) if main else {}
+        site = sites.get(language or main.settings.project.language) if main else None
         edition = site.edition(slug) if site else None
-        if site is None or edition is None:
-            editions = site.editions if site else ()
-            return self.page("preview/home.html", HTTPStatus.NOT_FOUND, state=state,
-                             editions=tuple(reversed(editions)), missing=slug)
-        review = review_issue(site, self.builder.out_dir, edition)
-        return self.page("preview/review.html", state=state, site=site, review=review, edition=edition)
+        if main is None or site is None or edition is None or language == main.settings.project.language:
+            editions = main.editions if main else ()
+            return self.page("preview/home.html", HTTPStatus.NOT_FOUND, state=state, translated={},
+                             editions=tuple(reversed(editions)), missing=f"{language}/{slug}" if language else slug)
+        folder = f"{language}/" if language else ""
+        review = review_issue(site, self.builder.out_dir, edition, folder)
+        # The switch: this issue in each language it is built in, with the address of its review page.
+        versions = tuple((code, language_name(code), f"{PREFIX}{code + '/' if index else ''}issues/{quote(slug)}/")
+                         for index, (code, each) in enumerate(sites.items())
+                         if any(e.slug == slug for e in each.editions))
+        return self.page("preview/review.html", state=state, site=site, review=review, edition=edition,
+                         language=site.settings.project.language, versions=versions if len(versions) > 1 else ())
 
     def checks(self, slug: str) -> Response:
         state = self.builder.state

@@ -108,9 +108,10 @@ class Review:
         return (self.email_size or 0) / self.clip_bytes
 
 
-def review_issue(site: Site, out_dir: Path, edition: Edition) -> Review:
-    """Gather the review of `edition` from what the last build wrote to `out_dir`."""
-    folder = site.issue_path(edition)
+def review_issue(site: Site, out_dir: Path, edition: Edition, language_folder: str = "") -> Review:
+    """Gather the review of `edition` from what the last build wrote to `out_dir` (in a further
+    language's site, below `language_folder`, e.g. `fr/`)."""
+    folder = language_folder + site.issue_path(edition)
     email = out_dir / folder / "email.html"
     frame = email if email.is_file() else out_dir / folder / "index.html"
     text = out_dir / folder / "email.txt"
@@ -121,8 +122,8 @@ def review_issue(site: Site, out_dir: Path, edition: Edition) -> Review:
         dark_styles=_declares_dark(frame, out_dir),
         email_size=email.stat().st_size if email.is_file() else None,
         plain_text=text.read_text(encoding="utf-8", errors="replace") if text.is_file() else None,
-        social=read_social(out_dir, site, edition),
-        links=_links(out_dir, folder, edition.slug),
+        social=read_social(out_dir / language_folder, site, edition),
+        links=_links(out_dir, folder, edition.slug, language_folder),
     )
 
 
@@ -219,7 +220,7 @@ def _declares_dark(page: Path, out_dir: Path) -> bool:
                if css.name.encode() in data)
 
 
-def _links(out_dir: Path, folder: str, slug: str) -> tuple[Link, ...]:
+def _links(out_dir: Path, folder: str, slug: str, language_folder: str = "") -> tuple[Link, ...]:
     def link(label: str, path: str, download: bool = False) -> Link:
         return Link(label, path, (out_dir / path).is_file(), download)
 
@@ -228,10 +229,10 @@ def _links(out_dir: Path, folder: str, slug: str) -> tuple[Link, ...]:
         link("Email HTML", f"{folder}email.html"),
         link(f"Download {slug}.eml", f"{folder}email.eml", download=True),
         link("Social sheet", f"{folder}social.md"),
-        link("RSS", "feed.xml"),
-        link("Atom", "atom.xml"),
-        link("JSON Feed", "feed.json"),
-        link("Archive", "index.html"),
+        link("RSS", f"{language_folder}feed.xml"),
+        link("Atom", f"{language_folder}atom.xml"),
+        link("JSON Feed", f"{language_folder}feed.json"),
+        link("Archive", f"{language_folder}index.html"),
     )
 
 

@@ -18,6 +18,7 @@ from newsletter.settings.email import EmailSettings
 from newsletter.settings.feeds import FeedSettings
 from newsletter.settings.funding import FundingSettings
 from newsletter.settings.imports import ImportSettings
+from newsletter.settings.languages import language_funding
 from newsletter.settings.lines import key_line, key_lines
 from newsletter.settings.partners import Partner, partner_keys
 from newsletter.settings.project import ProjectSettings
@@ -128,6 +129,8 @@ def parse_settings(data: dict[str, Any], path: Path, source: str = "") -> Settin
     known: set[str] = set()
     top = TableReader(data, "", problems, known)
     tables: dict[str, Any] = {table.name: table.read(top) for table in TABLES}
+    # The funding texts default to the EU's wording in the main language, which [project] names.
+    tables["funding"] = language_funding(tables["funding"], tables["project"].language, main=True)
     if problems:
         raise SettingsProblems([
             SettingsError(problem, SourceLocation(Path(SETTINGS_FILE), key_line(lines, _problem_key(problem))))

@@ -149,7 +149,7 @@ def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str, make_image:
         # An issue prepared ahead of its items' dates links to their cards until their pages exist.
         link=site.reader_url(item) or f"{web_version}#{site.item_anchor(item)}",
         image=image,
-        when=event_when(item.event, tz) if item.event else None,
+        when=event_when(item.event, tz, site.settings.project.language) if item.event else None,
         doi_url=item.publication.doi_url if item.publication else None,
     )
 

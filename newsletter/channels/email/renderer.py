@@ -29,7 +29,7 @@ from newsletter.channels.email.esp_zip import email_zip
 from newsletter.channels.email.images import EmailImages
 from newsletter.channels.email.mime import build_message, message_bytes
 from newsletter.channels.email.text import TEXT_WIDTH, html_text
-from newsletter.languages import text_direction
+from newsletter.languages import N_, text_direction, theme_text
 from newsletter.settings.brand import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -127,7 +127,8 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> di
         "lang": project.language,
         "text_direction": text_direction(project.language),
         "logo": images.logo(project.logo, project.name, LOGO_WIDTH) if project.logo else None,
-        "emblem": images.image(EMBLEM, "Flag of the European Union", 75) if settings.funding.emblem else None,
+        "emblem": images.image(EMBLEM, theme_text(site, N_("Flag of the European Union")), 75)
+        if settings.funding.emblem else None,
         "editorial": Markup(editorial),
         "editorial_text": html_text(editorial, tag),
         "images": images,

@@ -6,6 +6,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from newsletter.languages import N_, theme_text
+
 if TYPE_CHECKING:
     from newsletter.channels.feeds.entries import Entry, Image
     from newsletter.site import Site
@@ -21,7 +23,7 @@ def render_json_feed(site: Site, entries: Sequence[Entry], feed_url: str, logo: 
         "title": project.name,
         "home_page_url": site.url(),
         "feed_url": feed_url,
-        "description": project.tagline or f"News from {project.name}",
+        "description": project.tagline or theme_text(site, N_("News from %(name)s"), name=project.name),
     }
     if logo is not None and logo.width is not None and logo.width == logo.height:
         # JSON Feed icons are square: 512 px for `icon`, 64 px for `favicon`.

@@ -9,6 +9,7 @@ from typing import Any
 from feedgen.entry import FeedEntry  # type: ignore[import-untyped]
 from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
 
+from newsletter.languages import N_, theme_text
 from newsletter.site import ATOM_PATH, RSS_PATH, Site
 from newsletter.channels.feeds.entries import Entry, Image, feed_updated, logo_image, tag_feed_path
 
@@ -40,10 +41,10 @@ def rss_feed(site: Site, entries: Sequence[Entry], tag_slug: str | None = None) 
     generator.load_extension("media", atom=False, rss=True)
     if tag_slug is None:
         title, home, self_url = project.name, site.url(), site.url(RSS_PATH)
-        description = project.tagline or f"News from {project.name}"
+        description = project.tagline or theme_text(site, N_("News from %(name)s"), name=project.name)
     else:
         tag = site.tag_name(tag_slug)
-        title, description = f"{project.name}: {tag}", f"{project.name} news about {tag}"
+        title, description = f"{project.name}: {tag}", theme_text(site, N_("%(name)s news about %(tag)s"), name=project.name, tag=tag)
         home, self_url = site.url(site.tag_path(tag_slug)), site.url(tag_feed_path(site, tag_slug))
     _channel(site, generator, title, description, home, (self_url, "application/rss+xml"))
     logo = logo_image(site)
@@ -74,7 +75,7 @@ def atom_feed(site: Site, entries: Sequence[Entry]) -> bytes:
     generator.load_extension("media", atom=True, rss=False)
     self_url = site.url(ATOM_PATH)
     generator.id(self_url)
-    _channel(site, generator, project.name, project.tagline or f"News from {project.name}", site.url(),
+    _channel(site, generator, project.name, project.tagline or theme_text(site, N_("News from %(name)s"), name=project.name), site.url(),
              (self_url, "application/atom+xml"))
     generator.author(name=project.name, uri=site.url())
     logo = logo_image(site)

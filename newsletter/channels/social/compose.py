@@ -1,7 +1,7 @@
 """Compose what an item says on one platform: its theme template filled in, shortened until it fits.
 
 A generated post is the platform's template (`social/<platform>.txt`) filled with the item's
-title, summary, tagged link, hashtags and partner mentions, then shortened by `social_fit`. An
+title, summary, tagged link, hashtags and partner mentions, then shortened by `fit`. An
 override from the item's `social:` front matter replaces the generated text; one that is too long
 becomes a numbered thread where the platform has threads.
 """
@@ -222,7 +222,7 @@ class Composer:
         full = Pieces(item.title, " ".join(item.summary.split()), hashtags, tuple(m.text for m in mentions))
         name = f"social/{platform}.txt"
         kind = slot.kind if slot is not None else "post"
-        facts = event_facts(item, settings.project.tz, settings.social.schedule)
+        facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
 
         def render(pieces: Pieces) -> str:
             text = self.templates.render(
@@ -233,11 +233,8 @@ class Composer:
             return tidy(text)
 
         whole = platform in WHOLE_SENTENCES
-        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True), whole)
+        pieces, notes = fit(render, full, Meter(platform, limit), whole)
         draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
-        if draft.over_limit and platform == "x":  # the estimate was short: search again, counting exactly
-            pieces, notes = fit(render, full, Meter(platform, limit), whole)
-            draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         by_hand = [f"{m.partner.short} ({m.partner.handles[platform]})"
                    for m in mentions if m.by_hand and m.text in pieces.mentions]
         if by_hand:

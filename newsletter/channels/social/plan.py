@@ -9,17 +9,19 @@ daylight-saving changes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from newsletter.content.models import ItemType, NewsItem
 from newsletter.settings.social import PostingSchedule
-from newsletter.dates import longdate
+from newsletter.dates import event_when
+from newsletter.languages import N_
 
 KINDS = ("post", "announce", "reminder", "today")
 EVENT_KINDS = ("announce", "reminder", "today")
-KIND_NAMES = {"post": "post", "announce": "announcement", "reminder": "reminder", "today": "on the day"}
+KIND_NAMES = {"post": N_("post"), "announce": N_("announcement"), "reminder": N_("reminder"), "today": N_("on the day")}
 UTC = dt.timezone.utc
 # Schedulers take times on five-minute steps (Hootsuite: "times must end in 0 or 5").
 STEP_MINUTES = 5
@@ -111,22 +113,19 @@ def posting_slots(item: NewsItem, schedule: PostingSchedule, tz: ZoneInfo) -> tu
 class EventFacts:
     """What an event's posts say about it: when (in the project's time zone) and where."""
 
-    when: str  # "5 February 2025, 14:00 CET" or "11 June 2024 – 13 June 2024"
+    when: str  # "5 February 2025, 14:00–15:30 CET" or "11–13 June 2024", in the posts' language
     location: str
     reminder_days: int
     multi_day: bool
 
 
-def event_facts(item: NewsItem, tz: ZoneInfo, schedule: PostingSchedule) -> EventFacts | None:
+def event_facts(item: NewsItem, tz: ZoneInfo, schedule: PostingSchedule, language: str = "en") -> EventFacts | None:
     """The event's date, time and place as posts write them; None for an item without an event."""
     first = event_day(item, tz)
     if first is None or item.event is None:
         return None
     end = item.event.end
     last = (end.astimezone(tz).date() if isinstance(end, dt.datetime) else end) if end is not None else first
-    when = longdate(first)
-    if last != first:
-        when += f" – {longdate(last)}"
-    elif (local := start_time(item, tz)) is not None:
-        when += f", {local:%H:%M} {local.tzname()}"
+    # Posts give the place on its own line part, after the time.
+    when = event_when(dataclasses.replace(item.event, location=None), tz, language)
     return EventFacts(when, item.event.location or "", schedule.reminder_days, last != first)

@@ -21,7 +21,7 @@ from newsletter.channels.social.compose import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
-from newsletter.dates import longdate
+from newsletter.dates import longdate, short_time
 from newsletter.templates import Templates
 
 SHEET_TEMPLATE = "social/sheet.md"
@@ -53,18 +53,22 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
         SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
         entries=entries, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
         day=lambda item: local_day(item, site.settings.project.tz),
-        kind_name=KIND_NAMES.get, planned=lambda draft: planned(site, draft),
+        kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
+        planned=lambda draft: planned(site, templates, draft),
     )
     return text_output(f"{site.issue_path(edition)}social.md", "social-sheet", text)
 
 
-def planned(site: Site, draft: Draft) -> str:
+def planned(site: Site, templates: Templates, draft: Draft) -> str:
     """When a draft is planned, as the sheet says it: "5 February 2025, 10:00 CET", marked when past."""
     if not draft.scheduled_at:
-        return "not planned"
+        return templates.gettext("not planned")
+    language = templates.language
     when = datetime.fromisoformat(draft.scheduled_at).astimezone(site.settings.project.tz)
-    text = f"{longdate(when)}, {when:%H:%M} {when.tzname()}"
-    return text + " (past: schedule it anew or leave it out)" if is_past(draft, site.as_of) else text
+    text = f"{longdate(when, language)}, {short_time(when, language)} {when.tzname()}"
+    if is_past(draft, site.as_of):
+        return templates.gettext("%(when)s (past: schedule it anew or leave it out)") % {"when": text}
+    return text
 
 
 def fence(text: str, info: str = "text") -> str:

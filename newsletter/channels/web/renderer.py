@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
@@ -72,7 +74,7 @@ class _PageRenderer:
             "brand": site.settings.brand,
             "text_direction": text_direction(site.settings.project.language),
             "tag_slug": slugify,
-            "event_when": lambda event: event_when(event, site.settings.project.tz),
+            "event_when": lambda event: event_when(event, site.settings.project.tz, site.settings.project.language),
         }
 
     def __call__(self, path: str, template: str, **context: Any) -> Output:
@@ -85,11 +87,13 @@ class _PageRenderer:
                 return item.url
             return f"{root}{site.item_path(item)}index.html" if site.has_page(item) else None
 
+        page = path.removesuffix("index.html")
         html = self.templates.render(
             template,
             **self.shared,
             root=root,
-            canonical=site.url(path.removesuffix("index.html")),
+            canonical=site.url(page),
+            versions=self.versions(page),
             asset=self.asset,
             item_link=item_link,
             item_anchor=site.item_anchor,
@@ -97,6 +101,17 @@ class _PageRenderer:
             **context,
         )
         return text_output(path, "web-page", html)
+
+    def versions(self, page: str) -> tuple[tuple[str, str, str], ...]:
+        """The page in each language that has it: language, absolute URL, and the link from this page."""
+        found = self.site.alternates.get(page, ())
+        if len(found) < 2:
+            return ()
+        here = posixpath.dirname(urlsplit(self.site.url(page) + "index.html").path)
+        return tuple(
+            (language, url, posixpath.relpath(urlsplit(url).path, here) + "/index.html")
+            for language, url in found
+        )
 
     def asset(self, path: str) -> str:
         """A content file (`images/x.png`) or an absolute URL, as the page being rendered links to it."""

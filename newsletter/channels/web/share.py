@@ -14,6 +14,7 @@ from typing import Any
 
 from newsletter.assemble import Edition
 from newsletter.content.models import Issue, NewsItem
+from newsletter.languages import N_, theme_text
 from newsletter.platforms.shortening import cuts
 from newsletter.share_card import ShareImage, card_image, share_image
 from newsletter.site import Site
@@ -61,6 +62,6 @@ def page_share(site: Site, path: str, context: Mapping[str, Any]) -> PageShare:
         return PageShare(issue.title, issue.preheader or project.tagline, type="website", image=image, **common)
     tag_name = context.get("tag_name")
     if isinstance(tag_name, str):
-        return PageShare(f"{tag_name} · {project.name}", f"News from {project.name} about {tag_name}.",
+        return PageShare(f"{tag_name} · {project.name}", theme_text(site, N_("News from %(name)s about %(tag)s."), name=project.name, tag=tag_name),
                          type="website", image=card_image(site), **common)
     return PageShare(project.name, project.tagline or project.name, type="website", image=card_image(site), **common)
