@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import pstats
 import re
 import shutil
 import subprocess
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
