@@ -43,6 +43,11 @@ def emoji_entities(text: str) -> Iterator[tuple[int, int]]:
         return
     position, length = 0, len(text)
     while position < length:
+        if text[position] not in _EMOJI_STARTS:  # no sequence starts here
+            if _EMOJI_SINGLES.match(text, position):
+                yield position, position + 1
+            position += 1
+            continue
         for size in range(min(_LONGEST_EMOJI, length - position), 1, -1):
             if text[position : position + size] in _EMOJI_SEQUENCES:
                 yield position, position + size
