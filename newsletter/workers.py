@@ -8,6 +8,7 @@ in task order, so a build gives the same bytes with workers or without.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -52,6 +53,9 @@ def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
 
     results: list[Any] = [None] * len(tasks)
     _tasks = tasks
+    # What the build holds stays out of the workers' garbage collection, which would otherwise
+    # write to (and so copy) every page they share with this process.
+    gc.freeze()
     try:
         with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
@@ -64,6 +68,7 @@ def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
                     results[index] = tasks[index]()
     finally:
         _tasks = ()
+        gc.unfreeze()
     return results
 
 
