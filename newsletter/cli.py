@@ -280,11 +280,14 @@ def send_test(ctx: click.Context, issue: str, recipients: tuple[str, ...], dry_r
 @cli.command()
 @click.option("--dry-run", is_flag=True, help="List what would be uploaded and removed; change nothing on the target.")
 @click.option("--to", "to", default=None, metavar="URL", help="Publish here instead of [publish] to.")
+@click.option("--force", is_flag=True, help="Publish even when the build has errors.")
 @click.pass_context
-def publish(ctx: click.Context, dry_run: bool, to: str | None) -> None:
+def publish(ctx: click.Context, dry_run: bool, to: str | None, force: bool) -> None:
     """Upload output/ to where site_url is served: only what changed since the last publish.
 
-    Builds first when the content changed. The target is [publish] to in newsletter.toml:
+    Builds first when the content changed, and publishes nothing while the build has errors
+    (those 'newsletter check' fails on). The funder's report (output/report/) is never
+    uploaded. The target is [publish] to in newsletter.toml:
     sftp://user@host/path/ (SSH as your ssh command has it: agent, ~/.ssh/config,
     known_hosts) or file:///path/. A password or key passphrase only from
     NEWSLETTER_PUBLISH_PASSWORD.
@@ -297,7 +300,7 @@ def publish(ctx: click.Context, dry_run: bool, to: str | None) -> None:
     from newsletter.publish.run import publish_project
 
     with UploadBar(sys.stderr) as progress:
-        report = publish_project(project_root(ctx), to=to, dry_run=dry_run, progress=progress)
+        report = publish_project(project_root(ctx), to=to, dry_run=dry_run, progress=progress, force=force)
     click.echo("\n".join(report.describe()))
 
 

@@ -43,9 +43,11 @@ def closing_examples(command: click.Command) -> list[str]:
 COMMANDS = every_command()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def example_copy(tmp_path_factory) -> Path:
-    """The example project, with the export its import example and the campaign report its report example name."""
+    """The example project, with the export its import example and the campaign report its report example name.
+
+    A fresh copy for each example: `new` leaves an item holding its placeholder text, which publish refuses."""
     root = tmp_path_factory.mktemp("help") / "example"
     root.mkdir()
     shutil.copy(REPO / "newsletter.toml", root / "newsletter.toml")

@@ -24,7 +24,7 @@ from newsletter.publish.plan import LocalFile, local_files, make_plan
 from newsletter.publish.record import RECORD, Record, parse_record
 from newsletter.publish.run import publish_output, publish_project
 
-from .conftest import PUBLISHABLE_SETTINGS
+from .conftest import MINIMAL_SETTINGS, PUBLISHABLE_SETTINGS
 
 FOLDERS = ("news", "issues", "news/kick-off", "images")
 NAMES = ("index.html", "feed.xml", "logo.png", "email.zip")
@@ -164,6 +164,37 @@ def test_links_and_temporary_files_in_output_are_not_published(tmp_path: Path) -
     (tmp_path / "secret").write_text("not for the web")
     (out_dir / "link.txt").symlink_to(tmp_path / "secret")
     assert [file.path for file in local_files(out_dir)] == ["index.html"]
+
+
+def test_the_funders_report_is_never_published_and_an_earlier_copy_is_removed(tmp_path: Path) -> None:
+    out_dir, site = tmp_path / "output", tmp_path / "site"
+    # An item whose slug is "report" has a page like any other; only output/report/ is the funder's.
+    ours = {"index.html": b"x", "news/report/index.html": b"an item called report"}
+    write_tree(out_dir, {**ours, "report/index.html": b"figures", "report/charts/emails.svg": b"<svg/>"})
+    # An earlier version of the tool uploaded the report; the record says so.
+    write_tree(site, {"report/activities.csv": b"old", RECORD: Record({"report/activities.csv": sha(b"old")}).to_bytes()})
+    report = publish_output(out_dir, parse_address(site.as_uri()), tmp_path / "cache")
+    assert report.removed == ("report/activities.csv",)
+    held = read_tree(site)
+    assert held.keys() - {RECORD} == ours.keys() and not (site / "report").exists()
+    assert json.loads(held[RECORD])["files"].keys() == ours.keys()
+
+
+def test_a_build_with_errors_publishes_nothing_unless_forced(make_project, runner, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    # example.org is a host kept for examples: check fails on it as a placeholder, and so does publish.
+    root = make_project({"newsletter.toml": MINIMAL_SETTINGS})
+    errors = [finding for finding in check_project(root) if finding.severity.value == "error"]
+    assert errors
+    refused = runner.invoke(cli, ["--project", str(root), "publish", "--to", site.as_uri() + "/"])
+    assert refused.exit_code == 1 and refused.stderr.count("\n") == 1 and "Traceback" not in refused.stderr
+    assert refused.stderr.startswith(f"error: {errors[0].where}: nothing was published: {errors[0].message}")
+    assert "--force" in refused.stderr
+    assert list(site.iterdir()) == []
+    forced = runner.invoke(cli, ["--project", str(root), "publish", "--to", site.as_uri() + "/", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert read_tree(site).keys() - {RECORD} == read_tree(root / "output").keys()
 
 
 def test_a_dry_run_lists_and_changes_nothing(tmp_path: Path) -> None:

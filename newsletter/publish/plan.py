@@ -7,8 +7,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from newsletter.publish.record import RECORD, Record
 from newsletter.atomic import TEMP_PREFIX
+from newsletter.publish.record import RECORD, Record
+from newsletter.report import REPORT_DIR
 
 _CHUNK = 1 << 20
 
@@ -40,15 +41,18 @@ class Plan:
 
 
 def local_files(out_dir: Path) -> list[LocalFile]:
-    """Every regular file of output/, sorted, except a build's own temporary files and journal.
+    """Every regular file of output/, sorted, except a build's own temporary files and journal, and the
+    funder's report (`output/report/`: activities, partners' figures and subscriber numbers are not for readers).
 
     Symbolic links are left out: a link could lead to a file outside output/ that was never meant
     to be published.
     """
     found: list[LocalFile] = []
     for folder, folders, names in os.walk(out_dir):
-        folders.sort()
         base = Path(folder)
+        if base == out_dir and REPORT_DIR in folders:
+            folders.remove(REPORT_DIR)
+        folders.sort()
         for name in sorted(names):
             path = base / name
             if name.startswith(TEMP_PREFIX) or name == RECORD or path.is_symlink() or not path.is_file():

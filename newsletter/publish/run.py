@@ -12,6 +12,7 @@ from typing import Protocol
 
 import asyncssh
 
+from newsletter.diagnostics import Severity
 from newsletter.errors import PublishError, UsageError
 from newsletter.publish.address import EXAMPLE, PublishAddress, parse_address, redacted
 from newsletter.publish.plan import LocalFile, Plan, emptied_folders, local_files, make_plan
@@ -95,14 +96,22 @@ def publish_address(root: Path, to: str | None) -> PublishAddress:
 
 
 def publish_project(root: Path, to: str | None = None, dry_run: bool = False, progress: Progress | None = None,
-                    environ: Mapping[str, str] = os.environ) -> PublishReport:
-    """Build if the content changed, then bring the target up to date with output/; return what was done."""
+                    environ: Mapping[str, str] = os.environ, force: bool = False) -> PublishReport:
+    """Build if the content changed, then bring the target up to date with output/; return what was done.
+
+    A build with errors (what `newsletter check` fails on) is not published unless `force`."""
     from newsletter.build import build_project
     from newsletter.cache import CACHE_DIR
 
     address = publish_address(root, to)
     started = time.monotonic()
-    built = not build_project(root).fresh  # the build's own freshness check: nothing to do when nothing changed
+    result = build_project(root)  # the build's own freshness check: nothing to do when nothing changed
+    errors = [finding for finding in result.diagnostics if finding.severity is Severity.ERROR]
+    if errors and not force:
+        more = f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
+        raise PublishError(f"nothing was published: {errors[0].message}{more}", errors[0].where,
+                           "fix the errors first ('newsletter check' lists them all), or publish anyway with --force")
+    built = not result.fresh
     report = publish_output(root / "output", address, root / CACHE_DIR, dry_run, progress, environ)
     return replace(report, built=built, seconds=time.monotonic() - started)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from newsletter.report import REPORT_DIR
 from newsletter.report.activities import Activity, collect_activities
 from newsletter.report.charts import Chart, chart_svg, months_between, report_charts
 from newsletter.report.metrics import Campaign, Metrics, match_campaigns, read_campaigns
@@ -15,7 +16,6 @@ from newsletter.report.tables import activities_csv, activities_xlsx, publicatio
 from newsletter.site import Site
 from newsletter.templates import Templates
 
-REPORT_DIR = "report"
 
 
 @dataclass(frozen=True)

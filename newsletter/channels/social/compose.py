@@ -233,11 +233,8 @@ class Composer:
             return tidy(text)
 
         whole = platform in WHOLE_SENTENCES
-        pieces, notes = fit(render, full, Meter(platform, limit, estimate=True), whole)
+        pieces, notes = fit(render, full, Meter(platform, limit), whole)
         draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
-        if draft.over_limit and platform == "x":  # the estimate was short: search again, counting exactly
-            pieces, notes = fit(render, full, Meter(platform, limit), whole)
-            draft = make_draft(item, platform, render(pieces), limit, url, slot=slot)
         by_hand = [f"{m.partner.short} ({m.partner.handles[platform]})"
                    for m in mentions if m.by_hand and m.text in pieces.mentions]
         if by_hand:

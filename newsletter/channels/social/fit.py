@@ -3,23 +3,19 @@
 The summary is cut first (after a word, with an ellipsis; left out when fewer than
 MIN_SUMMARY_WORDS would remain), then hashtags are left out from the last, then the title is cut
 down to its first word and, only if that is still too long, partner mentions are left out.
-Counting X exactly (twitter-text) is slow, so on X the search can run on `x_estimate`, a fast
-count by the same rules; the caller then counts the result exactly.
+Every candidate is counted exactly, the way its platform counts it.
 """
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import regex
 
-from newsletter.platforms.counting import GRAPHEME, platform_rules, utf8_length
+from newsletter.platforms.counting import platform_rules, utf8_length
 from newsletter.platforms.shortening import cuts
-from newsletter.platforms.x import LIGHT_RANGES, URL_LENGTH, extract_urls
 
 T = TypeVar("T")
 
@@ -27,9 +23,6 @@ T = TypeVar("T")
 MIN_SUMMARY_WORDS = 5
 
 _BLANK_LINES = regex.compile(r"\n{3,}")
-_EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
-_X_LIGHT = LIGHT_RANGES
-_X_HEAVY = regex.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _X_LIGHT) + "]")
 
 
 def tidy(text: str) -> str:
@@ -49,11 +42,11 @@ class Pieces:
 
 
 class Meter:
-    """Counts text for one platform, each text once; on X, with `estimate`, by `x_estimate`."""
+    """Counts text for one platform, each text once."""
 
-    def __init__(self, platform: str, limit: int, estimate: bool = False):
+    def __init__(self, platform: str, limit: int):
         rules = platform_rules(platform)
-        self.count: Callable[[str], int] = x_estimate if estimate and platform == "x" else rules.length
+        self.count: Callable[[str], int] = rules.length
         self.limit = limit
         self.byte_limit = rules.byte_limit
         self.lengths: dict[str, int] = {}
@@ -115,34 +108,3 @@ def _longest(options: Sequence[T], render: Callable[[Pieces], str], meter: Meter
 
 def _prefixes(values: tuple[str, ...]) -> list[tuple[str, ...]]:
     return [values[:count] for count in range(len(values) + 1)]
-
-
-def x_estimate(text: str) -> int:
-    """Estimate X's weighted length fast: twitter-text's rules, with emoji found per grapheme cluster.
-
-    twitter-text spends most of its time finding emoji with one large pattern; clusters holding a
-    pictographic character are what it finds in ordinary text. The count is checked exactly anyway.
-    """
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n")
-    total, position = 0, 0
-    for url in extract_urls(text):
-        start = text.find(url, position)
-        if start < 0:
-            continue
-        total += _x_weight(text[position:start]) + URL_LENGTH
-        position = start + len(url)
-    return total + _x_weight(text[position:])
-
-
-def _x_weight(text: str) -> int:
-    if not _EMOJI.search(text):  # then every character counts alone: 1, or 2 outside the light ranges
-        return len(text) + len(_X_HEAVY.findall(text))
-    weight = 0
-    for cluster in GRAPHEME.findall(text):
-        weight += 2 if _EMOJI.search(cluster) else sum(_x_char_weight(char) for char in cluster)
-    return weight
-
-
-@functools.cache
-def _x_char_weight(char: str) -> int:
-    return 1 if any(low <= ord(char) <= high for low, high in _X_LIGHT) else 2
