@@ -122,13 +122,15 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
         progress(", ".join(dict.fromkeys(channel for channel, _name, _task in tasks)))
     # The largest channel runs in this process, the others in workers; each hands back what its memo kept.
     order = sorted(range(len(tasks)), key=lambda index: -_COST.get(tasks[index][0], 1.0))
-    store = getattr(memo, "__self__", None)  # the cache's store behind `memo`, if any
+    # The entries the cache's store behind `memo` keeps (cache/store.py), if it is one.
+    used = getattr(getattr(memo, "__self__", None), "used", None)
+    store = used if isinstance(used, dict) else None
     kept = spread([_keeping(tasks[index][2], store) for index in order], workers)
     results: list[list[Output]] = [[] for _ in tasks]
-    for index, (outputs, used) in zip(order, kept):
+    for index, (outputs, entries) in zip(order, kept):
         results[index] = outputs
-        if store is not None and used:
-            store.used.update(used)
+        if store is not None:
+            store.update(entries)
     return [output for outputs in results for output in outputs]
 
 
@@ -144,10 +146,11 @@ def _channel_task(renderer: Renderer, site: Site, templates: Templates, memo: Me
     return task
 
 
-def _keeping(task: Callable[[], list[Output]], store: Any) -> Callable[[], tuple[list[Output], dict[str, Any]]]:
+def _keeping(task: Callable[[], list[Output]],
+             store: dict[str, Any] | None) -> Callable[[], tuple[list[Output], dict[str, Any]]]:
     """The task, also returning the memo entries it used or made (a worker's copy of the store is its own)."""
     def run() -> tuple[list[Output], dict[str, Any]]:
-        return task(), dict(store.used) if store is not None else {}
+        return task(), dict(store) if store is not None else {}
     return run
 
 
