@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -18,6 +19,7 @@ from newsletter.build import BuildOptions, build_project, load_site, project_tem
 from newsletter.checks.languages import stale_translations
 from newsletter.content.loader import load_catalog
 from newsletter.channels.feeds.renderer import FeedsRenderer
+from newsletter.channels.social.renderer import SocialRenderer
 from newsletter.channels.web.renderer import WebRenderer
 from newsletter.settings.load import load_settings
 from newsletter.write import read_manifest
@@ -68,7 +70,7 @@ def test_each_language_holds_its_translations_and_links_its_versions_both_ways(
     root = write(tmp_path_factory.mktemp("project"), files)
     site = load_site(root, BuildOptions(as_of=AS_OF, use_cache=False))
     outputs = {output.path.as_posix(): output.data for output in
-               render_site(site, project_templates(root), channels=[WebRenderer(), FeedsRenderer()])}
+               render_site(site, project_templates(root), channels=[WebRenderer(), FeedsRenderer(), SocialRenderer()])}
 
     for language in LANGUAGES[1:]:
         prefix = f"{language}/"
@@ -93,6 +95,14 @@ def test_each_language_holds_its_translations_and_links_its_versions_both_ways(
             assert len(cards) == len(items)  # every item of the issue, translated or not
             marked = {card["id"].removeprefix("item-") for card in cards if card.h3.get("lang") == "en"}
             assert marked == {f"item-{index}" for index, languages in enumerate(items) if language not in languages}
+            # The review sheet holds the posts in the language; untranslated items are only named.
+            sheet = outputs[f"{prefix}issues/issue-1/social.md"].decode()
+            headings = re.findall(r"^## \d+\. (.+)$", sheet, re.M)
+            assert sorted(headings) == sorted(f"{language} {index}" for index, languages in enumerate(items)
+                                              if language in languages)
+            named = re.findall(r"^- (Item \d+) \(`content/news/", sheet, re.M)
+            assert sorted(named) == sorted(f"Item {index}" for index, languages in enumerate(items)
+                                           if language not in languages)
 
     # hreflang: every alternate a page names exists and names the page back, in the page's language.
     for path, data in outputs.items():

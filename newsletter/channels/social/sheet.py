@@ -47,11 +47,13 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
     entries = [
         SheetEntry(item, posts_of(item), item.slug in published, site.item_url(item),
                    site.asset_url(item.image) if item.image else None)
-        for item in edition.items
+        for item in edition.items if item.slug not in site.foreign
     ]
+    # In a further language, an item not translated into it has its posts in the original's sheet only.
+    untranslated = [item for item in edition.items if item.slug in site.foreign]
     text = templates.render(
         SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
-        entries=entries, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
+        entries=entries, untranslated=untranslated, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
         day=lambda item: local_day(item, site.settings.project.tz),
         kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
         planned=lambda draft: planned(site, templates, draft),
