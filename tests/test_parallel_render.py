@@ -101,3 +101,26 @@ def test_generated_projects_are_the_same_rendered_in_workers(spec, monkeypatch):
             else:
                 outputs[jobs] = tree_bytes(Path(folder) / jobs)
         assert outputs["2"] == outputs["1"]
+
+
+def test_no_workers_start_from_a_thread(example_project: Path, monkeypatch, forced_parallel):
+    import concurrent.futures
+    import threading
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process pool was started from a thread")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build(example_project, "threaded", use_cache=False)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert (example_project / "threaded" / "index.html").is_file()
