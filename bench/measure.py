@@ -23,13 +23,16 @@ class Sample:
     cpu: float  # user + system seconds of the process and the children it waited for
     rss_mb: float  # peak resident set size of the largest single process, MB (10**6 bytes)
     tree_mb: float  # peak of the summed resident set sizes of the process and its children, sampled
+    pss_mb: float = 0.0  # peak of their summed proportional set sizes: a page shared by k processes counts 1/k
 
 
 class TreeMemory(threading.Thread):
     """Sample the summed resident memory of a process and its descendants until stopped.
 
     ru_maxrss covers one process at a time; a build that forks workers uses their memory
-    too. Pages shared between parent and workers count once per process here.
+    too. Pages shared between parent and workers count once per process in `peak` (an upper
+    bound); `peak_pss` divides each shared page among the processes sharing it (Linux's PSS), the
+    memory the tree takes from the machine.
     """
 
     INTERVAL = 0.05  # seconds; a /proc scan costs about a millisecond
@@ -38,6 +41,7 @@ class TreeMemory(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self.finished = threading.Event()
         self.page = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -45,10 +49,12 @@ class TreeMemory(threading.Thread):
         if not os.path.isdir("/proc"):
             return
         while not self.finished.is_set():
-            self.peak = max(self.peak, self._tree_rss())
+            rss, pss = self._tree_rss()
+            self.peak, self.peak_pss = max(self.peak, rss), max(self.peak_pss, pss)
             self.finished.wait(self.INTERVAL)
 
-    def _tree_rss(self) -> int:
+    def _tree_rss(self) -> tuple[int, int]:
+        """The summed resident and proportional set sizes of the tree, in bytes."""
         parents: dict[int, int] = {}
         for name in os.listdir("/proc"):
             if name.isdigit():
@@ -65,14 +71,16 @@ class TreeMemory(threading.Thread):
             found = {pid for pid, parent in parents.items() if parent in tree} - tree
             grew = bool(found)
             tree |= found
-        total = 0
+        total = proportional = 0
         for pid in tree:
             try:
                 with open(f"/proc/{pid}/statm", "rb") as stream:
                     total += int(stream.read().split()[1]) * self.page
-            except (OSError, IndexError):
+                with open(f"/proc/{pid}/smaps_rollup", "rb") as stream:
+                    proportional += next((int(line.split()[1]) * 1024 for line in stream if line.startswith(b"Pss:")), 0)
+            except (OSError, IndexError, ValueError):
                 continue
-        return total
+        return total, proportional
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,7 @@ class Summary:
     cpu: float
     rss_mb: float
     tree_mb: float
+    pss_mb: float
     runs: int
     wall_min: float
     wall_max: float
@@ -95,6 +104,7 @@ class Summary:
             cpu=statistics.median(sample.cpu for sample in samples),
             rss_mb=statistics.median(sample.rss_mb for sample in samples),
             tree_mb=statistics.median(sample.tree_mb for sample in samples),
+            pss_mb=statistics.median(sample.pss_mb for sample in samples),
             runs=len(samples),
             wall_min=min(walls),
             wall_max=max(walls),
@@ -123,7 +133,8 @@ def measure(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None
     rss_bytes = usage.ru_maxrss if os.uname().sysname == "Darwin" else usage.ru_maxrss * 1024
     # A process shorter than one sampling interval may never be seen: fall back on ru_maxrss.
     tree_bytes = max(sampler.peak, rss_bytes)
-    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=rss_bytes / 1e6, tree_mb=tree_bytes / 1e6)
+    return Sample(wall=wall, cpu=usage.ru_utime + usage.ru_stime, rss_mb=rss_bytes / 1e6, tree_mb=tree_bytes / 1e6,
+                  pss_mb=(sampler.peak_pss or rss_bytes) / 1e6)
 
 
 def count_files(folder: Path) -> tuple[int, int]:

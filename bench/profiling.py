@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import os
 import pstats
 import re
 import shutil
@@ -116,6 +117,7 @@ def run_profiled(profiler: str, target: Path, out: Path) -> None:
         # Content is parsed in worker processes that a profiler does not see (and that inherit
         # its hooks through fork); parse it here instead so its cost shows where it belongs.
         prepare.PARALLEL_THRESHOLD = sys.maxsize
+    os.environ["NEWSLETTER_JOBS"] = "1"  # the channels too render in workers otherwise
     build_help = cli.get_command(click.Context(cli), "build").get_help(click.Context(cli))  # type: ignore[union-attr]
     argv = ["build", "--out", str(out), *(["--no-cache"] if "--no-cache" in build_help else [])]
 

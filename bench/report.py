@@ -50,15 +50,16 @@ def render(
         lines += [
             f"## Cold build, N = {main_size} items, {main_size // 10} issues (median of {runs} runs)",
             "",
-            "| tool | wall (s) | CPU (s) | peak memory (MB) | largest process (MB) | files written | output (MB) |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+            "| tool | wall (s) | CPU (s) | peak memory (MB) | peak PSS (MB) | largest process (MB) | files written | output (MB) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
         ]
         for name in TOOLS:
             if name in main:
                 entry = main[name]
                 summary: Summary = entry["summary"]  # type: ignore[assignment]
                 lines.append(
-                    f"| {LABELS[name]} | {summary.wall:.2f} | {summary.cpu:.2f} | {summary.tree_mb:.0f} | {summary.rss_mb:.0f} "
+                    f"| {LABELS[name]} | {summary.wall:.2f} | {summary.cpu:.2f} | {summary.tree_mb:.0f} | {summary.pss_mb:.0f} "
+                    f"| {summary.rss_mb:.0f} "
                     f"| {entry['files']} | {entry['bytes'] / 1e6:.1f} |"
                 )
         lines += [
@@ -79,7 +80,7 @@ def render(
         cells = []
         for name in TOOLS:
             summary = entries[name]["summary"] if name in entries else None
-            cells.append(f"{summary.wall:.2f} s · {summary.tree_mb:.0f} MB" if summary else "–")  # type: ignore[union-attr]
+            cells.append(f"{summary.wall:.2f} s · {summary.tree_mb:.0f} MB ({summary.pss_mb:.0f} PSS)" if summary else "–")  # type: ignore[union-attr]
         lines.append(f"| {count} | {count // 10} | " + " | ".join(cells) + " |")
     lines.append("")
     hugo_wall = _wall(main, "hugo")
@@ -142,7 +143,10 @@ def _targets(cold: dict[int, dict[str, dict[str, object]]], extras: dict[str, Su
     at_largest = cold.get(largest, {}) if largest else {}
     ours = at_largest["newsletter"]["summary"].tree_mb if "newsletter" in at_largest else None  # type: ignore[union-attr]
     theirs = at_largest["hugo"]["summary"].tree_mb if "hugo" in at_largest else None  # type: ignore[union-attr]
-    row(f"peak memory of the process tree below Hugo's (N = {largest})", ours / theirs if ours and theirs else None, 1)
+    row(f"peak memory of the process tree below Hugo's (N = {largest}, summed RSS)", ours / theirs if ours and theirs else None, 1)
+    ours = at_largest["newsletter"]["summary"].pss_mb if "newsletter" in at_largest else None  # type: ignore[union-attr]
+    theirs = at_largest["hugo"]["summary"].pss_mb if "hugo" in at_largest else None  # type: ignore[union-attr]
+    row(f"peak memory of the process tree below Hugo's (N = {largest}, summed PSS)", ours / theirs if ours and theirs else None, 1)
     preview = small["preview"].wall if "preview" in small else None
     row("preview save-to-reload < 0.3 s (example project)", preview, 0.3, "s")
     help_ms = extras["help"].wall * 1000 if "help" in extras else None

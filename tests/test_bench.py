@@ -112,3 +112,28 @@ def test_newsletter_builds_the_generated_project(generate, tmp_path: Path) -> No
     drafts = sum("\ndraft: true\n" in path.read_text(encoding="utf-8") for path in (tmp_path / "newsletter" / "content" / "news").glob("*.md"))
     assert len(pages) == 20 - drafts
     assert len(list((out / "issues").glob("*/index.html"))) == 2
+
+
+FORKED_BLOCK = """
+import os, time
+block = bytearray(80_000_000)
+block[::4096] = b"\\1" * len(block[::4096])  # every page resident
+pid = os.fork()
+time.sleep(0.6)  # long enough for a few samples of both processes
+if pid:
+    os.waitpid(pid, 0)
+else:
+    os._exit(0)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps_rollup").exists(), reason="needs Linux's /proc")
+def test_memory_a_forked_child_shares_counts_once_in_pss(tmp_path: Path) -> None:
+    sys.path.insert(0, str(BENCH))
+    try:
+        measure = importlib.import_module("measure")
+    finally:
+        sys.path.remove(str(BENCH))
+    sample = measure.measure([sys.executable, "-c", FORKED_BLOCK], cwd=tmp_path, log=tmp_path / "log")
+    assert sample.tree_mb > 160  # the summed resident sizes count the block in both processes
+    assert 80 < sample.pss_mb < 130  # the proportional sizes count it once

@@ -97,7 +97,7 @@ def test_another_reference_day_is_another_build(example_project: Path):
 def test_parallel_preparation_gives_the_same_items(example_project: Path, monkeypatch):
     serial = build(example_project, "serial", use_cache=False)
     monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "2")
     parallel = build(example_project, "parallel", use_cache=False)
     assert serial.site.catalog == parallel.site.catalog
     assert tree_bytes(serial.out_dir) == tree_bytes(parallel.out_dir)
@@ -106,7 +106,7 @@ def test_parallel_preparation_gives_the_same_items(example_project: Path, monkey
 def test_an_error_found_in_a_worker_is_reported_with_its_line(example_project: Path, monkeypatch):
     (example_project / NANTES).write_text("---\ntitle: [unclosed\n---\nBody\n")
     monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "2")
     with pytest.raises(NewsletterError) as caught:
         build(example_project, "out", use_cache=False)
     assert str(caught.value).startswith(f"{NANTES}:3: front matter is not valid YAML")
@@ -125,7 +125,7 @@ def test_no_worker_processes_are_started_from_a_thread(example_project: Path, mo
     import threading
 
     monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
-    monkeypatch.setattr(prepare.os, "cpu_count", lambda: 2)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "2")
 
     def refuse(*args, **kwargs):
         raise AssertionError("a process pool was started from a thread")

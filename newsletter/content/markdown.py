@@ -6,12 +6,17 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import Any
 
 import markdown
 import nh3
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.util import Registry
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
+# smarty's patterns by name, and what each needs in the source to match: a quote, two dashes, three dots.
+_SMARTY_MARKS = {"smarty-quotes": ("'", '"'), "smarty-em-dashes": ("--",), "smarty-en-dashes": ("--",),
+                 "smarty-ellipses": ("...",)}
 _EXTENSION_CONFIGS = {
     # Smart quotes and dashes, but leave "<<" and ">>" alone: they are often literal.
     "smarty": {"smart_angled_quotes": False},
@@ -74,11 +79,30 @@ class MarkdownRenderer:
         # <br>): Python-Markdown alone knows two trailing spaces, which editors strip. After code
         # spans (190), before escapes (180).
         self._md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?<!\\)\\\n", "br"), "backslash_break", 185)
+        # smarty walks the document once more, trying 18 patterns on every text; those whose
+        # character is nowhere in the source cannot match (nothing before them makes one).
+        self._smarty = self._md.treeprocessors["smarty"]
+        self._all_smarty: Registry[Any] = self._smarty.inlinePatterns
+        self._smarty_subsets: dict[tuple[bool, ...], Registry[Any]] = {}
 
     def render(self, text: str) -> str:
         """Convert Markdown to sanitised HTML."""
         self._md.reset()
+        self._smarty.inlinePatterns = self._smarty_patterns(text)
         return sanitize(self._md.convert(text))
+
+    def _smarty_patterns(self, text: str) -> Registry[Any]:
+        present = tuple(any(mark in text for mark in marks) for marks in _SMARTY_MARKS.values())
+        if all(present):
+            return self._all_smarty
+        if present not in self._smarty_subsets:
+            absent = [prefix for prefix, here in zip(_SMARTY_MARKS, present) if not here]
+            subset: Registry[Any] = Registry()
+            for entry in self._all_smarty._priority:  # noqa: SLF001 - the registry's own (name, priority) list
+                if not entry.name.startswith(tuple(absent)):
+                    subset.register(self._all_smarty[entry.name], entry.name, entry.priority)
+            self._smarty_subsets[present] = subset
+        return self._smarty_subsets[present]
 
 
 def too_deep(text: str) -> int | None:

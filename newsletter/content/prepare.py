@@ -8,8 +8,6 @@ parsed again. Validation of the parsed values always runs, since it depends on o
 
 from __future__ import annotations
 
-import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +17,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.cache.documents import DocumentCache
-
-# Below this many files to render, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 48
+from newsletter.workers import PARALLEL_THRESHOLD, can_fork, worker_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +65,8 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
 
 
 def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | ContentError]:
-    workers = _workers()
-    # Forking from a thread of a threaded program (the preview's watcher) can deadlock: only the
-    # main thread starts workers.
-    in_main_thread = threading.current_thread() is threading.main_thread()
-    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not in_main_thread:
+    workers = worker_count()
+    if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         return [_prepare_or_error(shown_as, raw) for shown_as, raw in files]
     from concurrent.futures import ProcessPoolExecutor
 
@@ -82,14 +75,6 @@ def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | Con
         packed = list(pool.map(_prepare_in_worker, files, chunksize=chunk))
     # Errors are rare: redo those files here, so the exception is the real one with its location.
     return [p if p is not None else _prepare_or_error(*files[i]) for i, p in enumerate(packed)]
-
-
-def _workers() -> int:
-    """How many processes may render: NEWSLETTER_JOBS if set (1 turns workers off), else the cores."""
-    try:
-        return max(1, int(os.environ["NEWSLETTER_JOBS"]))
-    except (KeyError, ValueError):
-        return min(os.cpu_count() or 1, 8)
 
 
 def _prepare_in_worker(file: tuple[Path, bytes]) -> tuple[Any, ...] | None:

@@ -29,6 +29,10 @@ _EMOJI_SINGLES = re.compile(
 )
 # Characters that start an emoji sequence: a text without any has no emoji but single ones.
 _EMOJI_STARTS = frozenset(sequence[0] for sequence in _EMOJI_SEQUENCES)
+# Where an emoji may be: a character that starts a sequence, or a single emoji.
+_EMOJI_CANDIDATE = re.compile(
+    "[" + "".join(re.escape(char) for char in sorted(_EMOJI_STARTS)) + "]|" + _EMOJI_SINGLES.pattern
+)
 _LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
 _HEAVY = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in LIGHT_RANGES) + "]")
 
@@ -42,7 +46,12 @@ def emoji_entities(text: str) -> Iterator[tuple[int, int]]:
             yield match.start(), match.end()
         return
     position, length = 0, len(text)
-    while position < length:
+    while (candidate := _EMOJI_CANDIDATE.search(text, position)) is not None:
+        position = candidate.start()
+        if text[position] not in _EMOJI_STARTS:  # a single emoji, no sequence starts here
+            yield position, position + 1
+            position += 1
+            continue
         for size in range(min(_LONGEST_EMOJI, length - position), 1, -1):
             if text[position : position + size] in _EMOJI_SEQUENCES:
                 yield position, position + size

@@ -11,6 +11,7 @@ Copyright 2011 Twitter, Inc., Apache License 2.0; the data is in x_data.json.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -49,6 +50,8 @@ _NOT_DOMAIN_CHARS = frozenset(
     "\ufffe\ufeff\uffff"  # invalid
     "\u202a\u202b\u202c\u202d\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"  # directional
 )
+# A run of the characters a domain label holds (`domain_end`'s first loop).
+_DOMAIN_RUN = re.compile("[^" + "".join(re.escape(char) for char in sorted(_NOT_DOMAIN_CHARS - set("-_"))) + "]+")
 _NOT_PRECEDING = frozenset("0123456789abcdefghijklmnopqrstuvwxyz@\uff20$#\uff03\ufffe\ufeff\uffff")
 LATIN_ACCENT_CHARS = (
     r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
@@ -164,9 +167,10 @@ def url_matches(
     the protocols a URL may start with, lowercase.
     """
     rest = after_domain or _patterns()[0]
-    search, length = 0, len(text)
-    while search < length:
-        for begin in range(search, length):
+    begins = _candidate_begins(text, schemes, scheme_required)
+    search = 0
+    while True:
+        for begin in begins[bisect.bisect_left(begins, search):]:
             found = _match_at(text, begin, rest, schemes, scheme_required)
             if found is not None:
                 yield found
@@ -174,6 +178,26 @@ def url_matches(
                 break
         else:
             return
+
+
+def _candidate_begins(text: str, schemes: tuple[str, ...], scheme_required: bool) -> list[int]:
+    """The positions `_match_at` may find a URL at, in order; it finds none at the others.
+
+    A URL starts right after `begin` (or at 0) either with a scheme, whose first letter the
+    case-folded text has there, or (when no scheme is required) with a label that runs up to a
+    dot, as `domain_end` needs.
+    """
+    starts = {match.start() for match in _scheme_starts(schemes).finditer(text.translate(_FOLD))}
+    if not scheme_required:
+        for run in _DOMAIN_RUN.finditer(text):
+            if text[run.end() : run.end() + 1] == ".":
+                starts.update(range(run.start(), run.end()))
+    return sorted({start - 1 for start in starts if start} | ({0} if 0 in starts else set()))
+
+
+@functools.cache
+def _scheme_starts(schemes: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("[" + re.escape("".join(sorted({scheme[0] for scheme in schemes}))) + "]")
 
 
 def _match_at(

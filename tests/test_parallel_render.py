@@ -1,0 +1,126 @@
+"""Channels rendered in worker processes: the same bytes as in one process, errors and cache kept."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from newsletter import build as build_module
+from newsletter import workers
+from newsletter.build import BuildOptions, build_project
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.renders import RenderMemo
+from newsletter.errors import NewsletterError
+
+from .conftest import EXAMPLE_AS_OF, tree_bytes
+from .strategies import projects
+
+
+@pytest.fixture
+def forced_parallel(monkeypatch):
+    """Render every site's channels in two processes, however small it is."""
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "2")
+
+
+def build(root: Path, out: str, **options) -> object:
+    return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options))
+
+
+def test_spread_runs_tasks_in_other_processes_and_keeps_their_order():
+    tasks = [lambda index=index: (index, os.getpid()) for index in range(5)]
+    results = workers.spread(tasks, 3)
+    assert [index for index, _pid in results] == list(range(5))
+    assert results[0][1] == os.getpid()  # the first task runs here
+    assert {pid for _index, pid in results[1:]} - {os.getpid()}  # the others in workers
+
+
+def test_a_task_failing_in_a_worker_raises_its_own_error_here():
+    def failing() -> None:
+        raise NewsletterError("templates/email/issue.mjml:3: unknown tag 'oops'")
+
+    with pytest.raises(NewsletterError, match="unknown tag 'oops'"):
+        workers.spread([lambda: 1, failing], 2)
+
+
+def test_the_example_is_the_same_rendered_in_workers(example_project: Path, monkeypatch):
+    monkeypatch.setenv("NEWSLETTER_JOBS", "1")
+    serial = build(example_project, "serial", use_cache=False)
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "2")
+    started = []
+    real_spread = build_module.spread
+    monkeypatch.setattr(build_module, "spread", lambda tasks, count: started.append(count) or real_spread(tasks, count))
+    parallel = build(example_project, "parallel", use_cache=False)
+    assert started == [2]
+    assert tree_bytes(parallel.out_dir) == tree_bytes(serial.out_dir)
+    assert any(path.startswith("fr/") for path in tree_bytes(parallel.out_dir))  # every language rendered
+
+
+def test_parts_rendered_in_workers_are_kept_in_the_cache(example_project: Path, monkeypatch, forced_parallel):
+    build(example_project, "parallel")
+    parallel = RenderMemo(example_project, example_project / CACHE_DIR).entries
+    shutil.rmtree(example_project / CACHE_DIR)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "1")
+    build(example_project, "serial")
+    serial = RenderMemo(example_project, example_project / CACHE_DIR).entries
+    assert serial and parallel == serial
+
+
+def test_a_template_error_in_a_worker_reads_as_in_one_process(example_project: Path, monkeypatch, forced_parallel):
+    broken = example_project / "templates" / "web" / "item.html"
+    broken.parent.mkdir(parents=True, exist_ok=True)
+    broken.write_text("{% extends 'default:web/item.html' %}\n{% block nope %}{{ oops( }}{% endblock %}\n")
+    with pytest.raises(NewsletterError) as in_workers:
+        build(example_project, "parallel", use_cache=False)
+    monkeypatch.setenv("NEWSLETTER_JOBS", "1")
+    with pytest.raises(NewsletterError) as alone:
+        build(example_project, "serial", use_cache=False)
+    assert str(in_workers.value) == str(alone.value)
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(spec=projects(hostile=False))
+def test_generated_projects_are_the_same_rendered_in_workers(spec, monkeypatch):
+    monkeypatch.setattr(build_module, "PARALLEL_THRESHOLD", 0)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder) / "project"
+        spec.write(root)
+        outputs = {}
+        for jobs in ("1", "2"):
+            monkeypatch.setenv("NEWSLETTER_JOBS", jobs)
+            try:
+                build_project(root, BuildOptions(out_dir=Path(folder) / jobs, as_of=spec.as_of, use_cache=False))
+            except NewsletterError as exc:
+                outputs[jobs] = str(exc)
+            else:
+                outputs[jobs] = tree_bytes(Path(folder) / jobs)
+        assert outputs["2"] == outputs["1"]
+
+
+def test_no_workers_start_from_a_thread(example_project: Path, monkeypatch, forced_parallel):
+    import concurrent.futures
+    import threading
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a process pool was started from a thread")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            build(example_project, "threaded", use_cache=False)
+        except BaseException as exc:  # noqa: BLE001 - reported to the test's thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert failures == []
+    assert (example_project / "threaded" / "index.html").is_file()
