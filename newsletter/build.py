@@ -19,6 +19,7 @@ from newsletter.errors import UsageError
 from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
 from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
+from newsletter.cache.warm import WarmCache
 from newsletter.outputs import Memo, Output, Renderer, no_memo
 from newsletter.settings.load import Settings, load_settings
 from newsletter.language_sites import in_language, language_sites
@@ -65,10 +66,12 @@ def renderers() -> tuple[Renderer, ...]:
     return (WebRenderer(), EmailRenderer(), FeedsRenderer(), SocialRenderer())
 
 
-def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Settings | None = None) -> Site:
+def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Settings | None = None,
+              warm: WarmCache | None = None) -> Site:
     """Load settings (unless given) and content, and assemble the editions."""
     settings = settings or load_settings(root)
-    cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
+    use_warm = warm is not None and options.use_cache
+    cache = warm.documents(root) if use_warm else DocumentCache(root / CACHE_DIR if options.use_cache else None)
     return assemble_site(root, settings, load_catalog(root, settings, cache), options)
 
 
@@ -154,8 +157,11 @@ def _keeping(task: Callable[[], list[Output]],
     return run
 
 
-def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None) -> BuildResult:
-    """Build the project at `root` into its output folder and return what was done."""
+def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None,
+                  warm: WarmCache | None = None) -> BuildResult:
+    """Build the project at `root` into its output folder and return what was done.
+
+    `warm` keeps templates, prepared documents and rendered parts in memory for the next build (the preview)."""
     out_dir = (options.out_dir or root / "output").resolve()
     check_out_dir(root, out_dir)
     if progress:
@@ -166,7 +172,7 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     # Taken before reading content: a file saved during the build makes the next build a full one.
     fingerprint = input_fingerprint(root, (options, out_dir)) if options.use_cache and not options.issue else None
     replay = ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone) if fingerprint else None
-    site = load_site(root, options, settings)
+    site = load_site(root, options, settings, warm)
     cache_dir = root / CACHE_DIR
     if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):
         manifest = read_manifest(out_dir)
@@ -175,8 +181,10 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         if replay is not None and not replay.recorded(cache_dir):
             record_build(cache_dir, out_dir, fingerprint, list(manifest), replay.record(summary_record(result)))
         return result
-    memo = RenderMemo(root, cache_dir) if options.use_cache else None
-    outputs = render_site(site, project_templates(root, options.use_cache), progress, memo=memo.remember if memo else no_memo)
+    memo = (warm.memo(root) if warm else RenderMemo(root, cache_dir)) if options.use_cache else None
+    templates = (warm.templates(root, options.use_cache, lambda: project_templates(root, options.use_cache)) if warm
+                 else project_templates(root, options.use_cache))
+    outputs = render_site(site, templates, progress, memo=memo.remember if memo else no_memo)
     keep: list[str] = []
     if options.issue is not None:
         edition = site.edition(options.issue)

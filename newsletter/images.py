@@ -10,8 +10,10 @@ import functools
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+if TYPE_CHECKING:  # Pillow is imported where an image is made: a build that makes none never loads it
+    from PIL import Image
 
 JPEG_QUALITY = 82  # where JPEG artefacts stop showing on photos, at about a third of quality 95's bytes
 # Formats every email client and browser shows; anything else (WebP, TIFF, BMP) becomes PNG or JPEG.
@@ -57,6 +59,8 @@ def tile_margin(width: int) -> int:
 
 @functools.lru_cache(maxsize=256)
 def _tiled(picture: Picture, colour: str, margin: int) -> Picture:
+    from PIL import Image
+
     with Image.open(io.BytesIO(picture.data)) as opened:
         image = opened.convert("RGBA")
     tile = Image.new("RGBA", (image.width + 2 * margin, image.height + 2 * margin), colour)
@@ -66,6 +70,8 @@ def _tiled(picture: Picture, colour: str, margin: int) -> Picture:
 
 @functools.lru_cache(maxsize=256)
 def _fit(file: Path, _mtime: int, _size: int, width: int) -> Picture | None:
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     if file.suffix.lower() == ".svg":
         return _from_svg(file, width)
     try:
@@ -114,6 +120,8 @@ def _from_svg(file: Path, width: int) -> Picture | None:
         png = cairosvg.svg2png(url=str(file), output_width=width, unsafe=False)
     except Exception:  # cairosvg raises whatever its XML and CSS parsers raise on a broken file
         return None
+    from PIL import Image
+
     with Image.open(io.BytesIO(png)) as drawn:
         drawn.load()
         return _encode(drawn, "PNG")

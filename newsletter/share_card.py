@@ -14,15 +14,16 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-
-import imagesize  # type: ignore[import-untyped]
-from PIL import Image, ImageColor, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from newsletter.content.models import NewsItem
 from newsletter.funding import default_statement
 from newsletter.outputs import Memo, Output
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
+
+if TYPE_CHECKING:  # Pillow is imported when a card is drawn: a build that draws none never loads it
+    from PIL import Image, ImageDraw
 
 CARD_PATH = "social/card.png"
 CARD_SIZE = (1200, 630)
@@ -58,6 +59,8 @@ def share_image(site: Site, item: NewsItem | None = None, max_bytes: int | None 
         return card_image(site)
     path = site.root / "content" / item.image
     suffix = path.suffix.lower()
+    import imagesize  # type: ignore[import-untyped]  # loads urllib's HTTP client: only for a local image
+
     try:
         width, height = imagesize.get(path)
         size = path.stat().st_size
@@ -76,11 +79,15 @@ def card_output(site: Site, memo: Memo) -> Output:
 
 def _colour(value: str) -> tuple[int, int, int]:
     """A settings colour (#RGB or #RRGGBB) as Pillow draws it."""
+    from PIL import ImageColor
+
     red, green, blue = ImageColor.getrgb(value)[:3]
     return red, green, blue
 
 
 def _logo(site: Site) -> Image.Image | None:
+    from PIL import Image
+
     logo = site.settings.project.logo
     if not logo or logo.startswith(("http://", "https://")):
         return None
@@ -92,12 +99,16 @@ def _logo(site: Site) -> Image.Image | None:
 
 
 def _fitted(image: Image.Image, box: tuple[int, int]) -> Image.Image:
+    from PIL import Image
+
     scale = min(box[0] / image.width, box[1] / image.height)
     return image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
                         Image.Resampling.LANCZOS)
 
 
 def _centred_text(draw: ImageDraw.ImageDraw, text: str, top: int, size: int, fill: tuple[int, int, int]) -> None:
+    from PIL import ImageFont
+
     font = ImageFont.load_default(size=size)
     while size > 16 and draw.textlength(text, font=font) > CARD_SIZE[0] - 2 * _MARGIN:
         size -= 2
@@ -108,6 +119,8 @@ def _centred_text(draw: ImageDraw.ImageDraw, text: str, top: int, size: int, fil
 
 def make_card(site: Site) -> bytes:
     """Draw the project's 1200×630 card and return its PNG bytes (no metadata, same input same bytes)."""
+    from PIL import Image, ImageDraw, ImageFont
+
     settings = site.settings
     background = _colour(settings.brand.secondary_color)
     card = Image.new("RGB", CARD_SIZE, background)

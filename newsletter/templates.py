@@ -45,6 +45,7 @@ class Templates:
         self.language = language
         self.globals = globals or {}
         self.cache_dir = cache_dir
+        self._languages: dict[str, Templates] = {}
         if cache_dir is not None:
             from newsletter.cache.templates import TemplateCache
 
@@ -65,7 +66,9 @@ class Templates:
         """The same templates, writing the theme's strings and dates in `language`."""
         if language == self.language:
             return self
-        return Templates(self.project_templates, self.globals, language, self.cache_dir)
+        if language not in self._languages:  # made once: every channel asks, and the preview asks on every save
+            self._languages[language] = Templates(self.project_templates, self.globals, language, self.cache_dir)
+        return self._languages[language]
 
     def gettext(self, message: str) -> str:
         """A theme string in the templates' language (for the few strings Python code writes)."""

@@ -145,13 +145,20 @@ def _build_or_record(root: Path, failures: list) -> None:
         failures.append(exc)
 
 
-def test_an_upgraded_library_means_a_full_build(example_project: Path, monkeypatch):
-    from importlib import metadata
+def test_an_upgraded_library_means_a_full_build(example_project: Path, tmp_path: Path, monkeypatch):
+    from newsletter.cache import freshness
 
     build(example_project, "out")
-    real = metadata.version
-    monkeypatch.setattr(metadata, "version", lambda name: "99.0" if name == "markdown" else real(name))
-    assert not build(example_project, "out").fresh
+    # Another version of Markdown installed ahead of this one on the path, as an upgrade leaves it.
+    upgraded = tmp_path / "site-packages"
+    (upgraded / "Markdown-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(upgraded))
+    freshness.code_fingerprint.cache_clear()  # a new process would take it afresh
+    try:
+        assert not build(example_project, "out").fresh
+    finally:
+        monkeypatch.undo()
+        freshness.code_fingerprint.cache_clear()
 
 
 def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatch):

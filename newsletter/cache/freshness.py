@@ -8,9 +8,12 @@ it had then. Anything else, or any doubt, means a full build.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
+import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +33,48 @@ def input_fingerprint(root: Path, options: Any) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """Hash of the program: the package's files and the versions of the libraries it runs on."""
-    from importlib import metadata
+    """Hash of the program: the package's files and the versions of the libraries it runs on.
 
-    digest = hashlib.sha256()
+    Taken once per process: the code a process runs is the code it imported."""
+    digest = hashlib.sha256(package_stamp())
+    installed = _installed_versions()
     for name in _libraries():
-        try:
-            digest.update(f"{name}={metadata.version(name)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{name}=?\0".encode())
+        digest.update(f"{name}={installed.get(_normal_name(name), '?')}\0".encode())
+    return digest.hexdigest()
+
+
+@functools.cache
+def package_stamp() -> bytes:
+    """Hash of the package's files by name, size and modification time (once per process)."""
+    digest = hashlib.sha256()
     for path in files_below(_PACKAGE):
         stat = path.stat()
         digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
-    return digest.hexdigest()
+    return digest.digest()
+
+
+def _installed_versions() -> dict[str, str]:
+    """Installed distributions by normalised name, from their metadata folders' names (first on sys.path wins).
+
+    One listing per folder instead of reading each library's metadata."""
+    found: dict[str, str] = {}
+    for folder in sys.path:
+        try:
+            entries = sorted(entry.name for entry in os.scandir(folder or "."))
+        except OSError:
+            continue
+        for entry in entries:
+            stem, dot, suffix = entry.rpartition(".")
+            if dot and suffix in ("dist-info", "egg-info"):
+                name, _, version = stem.partition("-")
+                found.setdefault(_normal_name(name), version)
+    return found
+
+
+def _normal_name(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def tree_digest(root: Path, paths: list[Path]) -> bytes:

@@ -26,13 +26,14 @@ T = TypeVar("T")
 class RenderMemo(MarshalStore):
     """Rendered parts by a digest of their inputs."""
 
-    def __init__(self, root: Path, cache_dir: Path):
-        templates, images = root / "templates", root / "content" / "images"
-        engine = hashlib.sha256(code_fingerprint().encode())
-        engine.update(tree_digest(root, [*files_below(templates), *files_below(images)]))
-        super().__init__(cache_dir / MEMO_FILE, engine.hexdigest())
+    def __init__(self, root: Path, cache_dir: Path, engine: str | None = None):
+        super().__init__(cache_dir / MEMO_FILE, engine or memo_engine(root))
         # Digests of the frozen records seen in this build (the settings are in every key), by identity.
         self.known: dict[int, tuple[object, bytes]] = {}
+
+    def carry_over(self) -> None:
+        super().carry_over()
+        self.known = {}  # the records of the last build: let them go
 
     def remember(self, kind: str, inputs: object, compute: Callable[[], T],
                  pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
@@ -47,6 +48,14 @@ class RenderMemo(MarshalStore):
         value = compute()
         self.put(key, pack(value))
         return value
+
+
+def memo_engine(root: Path) -> str:
+    """What every remembered part depends on besides its inputs: the program, the project's templates and images."""
+    templates, images = root / "templates", root / "content" / "images"
+    engine = hashlib.sha256(code_fingerprint().encode())
+    engine.update(tree_digest(root, [*files_below(templates), *files_below(images)]))
+    return engine.hexdigest()
 
 
 def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes]] | None = None) -> str:

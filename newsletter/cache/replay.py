@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.cache import CACHE_DIR
-from newsletter.cache.freshness import _PACKAGE, STATE_FILE, files_below, is_fresh, read_state, tree_digest
+from newsletter.cache.freshness import STATE_FILE, files_below, is_fresh, package_stamp, read_state, tree_digest
 
 REPLAY = "replay"
 
@@ -29,9 +29,7 @@ def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date) -> str:
     digest = hashlib.sha256(repr((str(out_dir), drafts, as_of.isoformat(), sys.version)).encode())
     digest.update(tree_digest(root, [root / "newsletter.toml", *files_below(root / "content"),
                                      *files_below(root / "templates")]))
-    for path in files_below(_PACKAGE):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    digest.update(package_stamp())
     for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
         try:
             digest.update(f"{folder}\0{os.stat(folder or '.').st_mtime_ns}\0".encode())

@@ -29,6 +29,7 @@ class MarshalStore:
         self.engine = engine
         self.entries: dict[str, Any] = self._read(path) if path is not None else {}
         self.used: dict[str, Any] = {}
+        self.finished = False  # whether save() was called: the build got to its end
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -55,8 +56,16 @@ class MarshalStore:
         self.entries.pop(key, None)
         self.used.pop(key, None)
 
+    def carry_over(self) -> None:
+        """Begin the next build of a store kept in memory: with what the last one used when it finished,
+        else (it broke off) with everything known."""
+        self.entries = self.used if self.finished else {**self.entries, **self.used}
+        self.used = {}
+        self.finished = False
+
     def save(self) -> None:
         """Write the entries this build used (older ones drop out), atomically."""
+        self.finished = True
         if self.path is None or self.used == self.entries:
             return
         try:

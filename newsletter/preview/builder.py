@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from newsletter.build import BuildOptions, BuildResult, build_project
+from newsletter.cache.warm import WarmCache
 from newsletter.check import as_diagnostic, check_project
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import NewsletterError, SourceLocation
@@ -45,6 +46,8 @@ class PreviewBuilder:
         self._checks_lock = threading.Lock()
         self._state = BuildState(self._version(), None, "not built yet")
         self._checks: tuple[str, list[Diagnostic]] | None = None
+        # Templates, prepared documents and rendered parts, kept from one build to the next.
+        self._warm = WarmCache()
 
     @property
     def out_dir(self) -> Path:
@@ -93,7 +96,7 @@ class PreviewBuilder:
 
     def _build(self) -> tuple[BuildResult | None, str | None]:
         try:
-            return build_project(self.root, self.options), None
+            return build_project(self.root, self.options, warm=self._warm), None
         except NewsletterError as exc:
             return None, one_line(exc, self.root)
         except Exception as exc:  # a bug must not stop the server; show it and keep serving

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-import imagesize  # type: ignore[import-untyped]
 import lxml.html
 
 from newsletter.content.markdown import sanitize
@@ -52,6 +51,8 @@ class EmailImages:
             # Another site's image keeps its address: the build downloads nothing.
             shown = min(width or max_width, max_width)
             return EmailImage(src, alt, shown, round(height * shown / width) if width and height else None)
+        import imagesize  # type: ignore[import-untyped]  # only for a local image: it loads urllib's HTTP client
+
         natural_width, natural_height = (round(size) for size in imagesize.get(file))  # an SVG's are floats
         if natural_width > 0:
             shown = min(width or natural_width, natural_width, max_width)

@@ -9,8 +9,6 @@ from datetime import datetime, time, timezone
 from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 
-import imagesize  # type: ignore[import-untyped]
-
 from newsletter.urls import is_web_address
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
@@ -132,6 +130,8 @@ def _image(site: Site, path: str) -> Image:
         return Image(url, mime)
     if not local.is_file():
         return Image(url, mime)
+    import imagesize  # type: ignore[import-untyped]  # only for a local image: it loads urllib's HTTP client
+
     width, height = imagesize.get(local)
     known = width > 0 and height > 0
     return Image(url, mime, local.stat().st_size, width if known else None, height if known else None)

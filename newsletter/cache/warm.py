@@ -1,0 +1,50 @@
+"""What a long-running process (the preview) keeps between builds of one project.
+
+A build on its own reads the prepared documents and the render memo from `.newsletter-cache/`
+and makes a template environment; the preview builds after every save, so it keeps all three
+in memory instead: the templates while the project's templates/ folder is unchanged, the
+memo while its engine (program, templates, images) is, and the documents by their bytes as
+always. Each store carries the entries the last build used into the next one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.documents import DocumentCache
+from newsletter.cache.freshness import files_below, tree_digest
+from newsletter.cache.renders import RenderMemo, memo_engine
+from newsletter.templates import Templates
+
+
+class WarmCache:
+    """The caches of one project's builds, kept in memory between them; one build at a time."""
+
+    def __init__(self) -> None:
+        self._documents: DocumentCache | None = None
+        self._memo: RenderMemo | None = None
+        self._templates: tuple[object, Templates] | None = None
+
+    def documents(self, root: Path) -> DocumentCache:
+        if self._documents is None:
+            self._documents = DocumentCache(root / CACHE_DIR)
+        else:
+            self._documents.carry_over()
+        return self._documents
+
+    def memo(self, root: Path) -> RenderMemo:
+        engine = memo_engine(root)
+        if self._memo is None or self._memo.engine != engine:
+            self._memo = RenderMemo(root, root / CACHE_DIR, engine)
+        else:
+            self._memo.carry_over()
+        return self._memo
+
+    def templates(self, root: Path, use_cache: bool, make: Callable[[], Templates]) -> Templates:
+        """The templates made by `make`, or the ones made before while templates/ holds the same files."""
+        key = (use_cache, tree_digest(root, files_below(root / "templates")))
+        if self._templates is None or self._templates[0] != key:
+            self._templates = (key, make())
+        return self._templates[1]

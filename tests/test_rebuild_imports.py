@@ -1,0 +1,52 @@
+"""A rebuild loads Pillow only when a part it renders again makes an image."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import pytest
+
+from newsletter.build import BuildOptions, build_project
+
+from .conftest import EXAMPLE_AS_OF, copy_example
+
+IMAGE_LIBRARIES = ("PIL",)
+PROBE = """
+import sys
+from pathlib import Path
+from datetime import date
+from newsletter.build import BuildOptions, build_project
+result = build_project(Path.cwd(), BuildOptions(as_of=date.fromisoformat(sys.argv[1])))
+print("WROTE", len(result.report.written))
+print("LOADED", " ".join(sorted(name for name in sys.argv[2:] if name in sys.modules)))
+"""
+
+
+def loaded_by_rebuild(root: Path) -> list[str]:
+    """Build `root` in a process of its own; the image libraries it imported."""
+    run = subprocess.run([sys.executable, "-c", PROBE, EXAMPLE_AS_OF.isoformat(), *IMAGE_LIBRARIES],
+                         cwd=root, capture_output=True, text=True, check=True)
+    assert "WROTE 0" not in run.stdout  # it did rebuild
+    return run.stdout.split("LOADED", 1)[1].split()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_example(tmp_path_factory.mktemp("imports") / "example")
+    build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF))
+    return root
+
+
+@settings(max_examples=3, deadline=None)
+@given(st.text(st.characters(codec="ascii", categories=("L", "N", "Zs")), min_size=1, max_size=40))
+def test_a_new_item_outside_every_issue_loads_no_image_library(built: Path, body: str):
+    root = built
+    # After the last issue, without an image of its own: no email, and no picture, needs it.
+    (root / "content/news/2024-12-30-late-news.md").write_text(
+        f"---\ntitle: Late news\ndate: 2024-12-30\n---\n{body}\n", encoding="utf-8")
+    assert loaded_by_rebuild(root) == []

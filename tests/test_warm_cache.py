@@ -1,0 +1,127 @@
+"""Builds that keep their caches in memory (the preview): the same bytes as a cold build after any edits."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import jinja2
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from newsletter.build import BuildOptions, BuildResult, build_project
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.store import MarshalStore
+from newsletter.cache.warm import WarmCache
+from newsletter.errors import NewsletterError
+
+from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
+
+NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
+DONOSTIA = "content/news/2024-10-17-general-meeting-donostia.md"
+INDEX_TEMPLATE = "templates/web/index.html"
+_TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
+
+
+def build(root: Path, out: str, warm: WarmCache | None = None, **options) -> BuildResult:
+    return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options), warm=warm)
+
+
+def edit(root: Path, kind: str, text: str) -> None:
+    """One save, as a writer or a designer makes it."""
+    if kind == "body":
+        path = root / NANTES
+        path.write_text(path.read_text() + f"\n{text}\n")
+    elif kind == "title":
+        path = root / DONOSTIA
+        path.write_text(path.read_text().replace("\ntitle: ", f"\ntitle: {_yaml_word(text)} ", 1))
+    elif kind == "template":
+        path = root / INDEX_TEMPLATE
+        # Inside the block the override fills: what a child template writes elsewhere is not shown.
+        path.write_text(path.read_text().replace("{% endblock %}", f"<!-- {len(text)} -->{{% endblock %}}", 1))
+    elif kind == "new item":
+        path = root / "content/news/2024-08-01-added-while-previewing.md"
+        path.write_text(f"---\ntitle: Added {_yaml_word(text)}\ndate: 2024-08-01\n---\n{text}\n")
+    elif kind == "settings":
+        path = root / "newsletter.toml"
+        path.write_text(path.read_text().replace("tagline = \"", f"tagline = \"{len(text)} ", 1))
+
+
+def _yaml_word(text: str) -> str:
+    """Text as one plain YAML word: letters and digits only."""
+    return "".join(c for c in text if c.isalnum()) or "x"
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(edits=[("template", "a designer's change"), ("body", "and a writer's")])
+@given(st.lists(st.tuples(st.sampled_from(["body", "title", "template", "new item", "settings"]), _TEXT),
+                min_size=1, max_size=3))
+def test_warm_builds_write_what_a_cold_build_writes(tmp_path_factory: pytest.TempPathFactory,
+                                                    edits: list[tuple[str, str]]):
+    root = copy_example(tmp_path_factory.mktemp("warm") / "example")
+    shutil.copytree(REPO / "templates", root / "templates")
+    warm = WarmCache()
+    build(root, "preview", warm)
+    for step, (kind, text) in enumerate(edits):
+        edit(root, kind, text)
+        kept = build(root, "preview", warm)
+        cold = build(root, f"cold-{step}", use_cache=False)
+        assert tree_bytes(kept.out_dir) == tree_bytes(cold.out_dir), (kind, text)
+
+
+def test_a_save_renders_only_its_parts_from_memory(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
+    warm = WarmCache()
+    build(example_project, "preview", warm)
+    shutil.rmtree(example_project / CACHE_DIR)  # what is kept, is kept in memory
+    path = example_project / NANTES
+    path.write_text(path.read_text().replace("summary: ", "summary: Edited. ", 1))
+    emails, compiled = [], []
+    real_email, real_compile = email_module.render_email, jinja2.Environment.compile
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or real_compile(self, *a, **k))
+    result = build(example_project, "preview", warm)
+    assert emails == ["issue-1"]
+    assert compiled == []  # the templates loaded by the first build
+    assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "cold", use_cache=False).out_dir)
+
+
+def test_a_failed_build_keeps_what_was_remembered(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
+    warm = WarmCache()
+    build(example_project, "preview", warm)
+    path = example_project / NANTES
+    good = path.read_text()
+    path.write_text("---\ntitle: [unclosed\n---\n")
+    with pytest.raises(NewsletterError):
+        build(example_project, "preview", warm)
+    path.write_text(good.replace("summary: ", "summary: Fixed. ", 1))
+    shutil.rmtree(example_project / CACHE_DIR)
+    emails = []
+    real_email = email_module.render_email
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    result = build(example_project, "preview", warm)
+    assert emails == ["issue-1"]
+    assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "cold", use_cache=False).out_dir)
+
+
+@given(st.dictionaries(st.text(max_size=4), st.integers(), max_size=6), st.data(), st.booleans())
+def test_a_store_carries_what_a_finished_build_used_and_all_after_a_broken_one(
+        entries: dict[str, int], data: st.DataObject, finished: bool):
+    store = MarshalStore(None, "engine")
+    store.entries = dict(entries)
+    used = data.draw(st.sets(st.sampled_from(sorted(entries))) if entries else st.just(set()))
+    new = data.draw(st.dictionaries(st.text(min_size=5, max_size=6), st.integers(), max_size=2))
+    for key in used:
+        store.get(key)
+    for key, value in new.items():
+        store.put(key, value)
+    if finished:
+        store.save()
+    store.carry_over()
+    kept = {key: entries[key] for key in used} | new
+    assert store.entries == (kept if finished else entries | new)
+    assert store.used == {} and not store.finished
