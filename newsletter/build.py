@@ -70,8 +70,10 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
               warm: WarmCache | None = None) -> Site:
     """Load settings (unless given) and content, and assemble the editions."""
     settings = settings or load_settings(root)
-    use_warm = warm is not None and options.use_cache
-    cache = warm.documents(root) if use_warm else DocumentCache(root / CACHE_DIR if options.use_cache else None)
+    if warm is not None and options.use_cache:
+        cache = warm.documents(root)
+    else:
+        cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
     return assemble_site(root, settings, load_catalog(root, settings, cache), options)
 
 
