@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -250,3 +251,17 @@ def test_render_keys_are_the_same_in_every_process():
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1
+
+
+def test_the_build_record_forgets_output_folders_that_are_gone(example_project: Path, tmp_path: Path):
+    from newsletter.cache import CACHE_DIR
+    from newsletter.cache.freshness import read_state
+
+    kept, gone = tmp_path / "kept", tmp_path / "gone"
+    for out_dir in (kept, gone):
+        build_project(example_project, BuildOptions(out_dir=out_dir))
+    assert {str(kept), str(gone)} <= read_state(example_project / CACHE_DIR).keys()
+    shutil.rmtree(gone)
+    build_project(example_project, BuildOptions(out_dir=tmp_path / "third"))
+    recorded = read_state(example_project / CACHE_DIR).keys()
+    assert {str(kept), str(tmp_path / "third")} <= recorded and str(gone) not in recorded

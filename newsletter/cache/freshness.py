@@ -120,8 +120,11 @@ def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
 
 def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[str],
                  replay: dict[str, Any] | None = None) -> None:
-    """Remember what this build wrote into `out_dir`, under its fingerprint (and how to replay it)."""
-    state = read_state(cache_dir)
+    """Remember what this build wrote into `out_dir`, under its fingerprint (and how to replay it).
+
+    Output folders that are gone (the preview's temporary ones, an `--out` folder deleted) are
+    forgotten, so the record does not grow with every preview session."""
+    state = {folder: entry for folder, entry in read_state(cache_dir).items() if Path(folder).is_dir()}
     state[str(out_dir)] = {
         "fingerprint": fingerprint,
         "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
