@@ -15,7 +15,7 @@ from newsletter.checks.project import project_findings
 from newsletter.checks.social import check_social
 from newsletter.publish.stale import check_published
 from newsletter.content.loader import collect_catalog
-from newsletter.diagnostics import Diagnostic, Severity, error
+from newsletter.diagnostics import Diagnostic, error, errors_of
 from newsletter.errors import (
     DuplicateSlugError,
     FieldError,
@@ -95,7 +95,7 @@ def check_project(root: Path, as_of: date | None = None, online: bool = False) -
 
 def format_findings(findings: Sequence[Diagnostic], strict: bool = False) -> tuple[str, bool]:
     """The report text, and whether the check failed."""
-    errors = sum(1 for f in findings if f.severity is Severity.ERROR)
+    errors = len(errors_of(findings))
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
     lines = [str(finding) for finding in findings]

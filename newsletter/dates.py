@@ -56,6 +56,11 @@ def _in_full(pattern: str) -> str:
     return re.sub(r"(?<!d)dd(?!d)", "d", pattern)
 
 
+def moment(value: datetime, language: str = "en") -> str:
+    """A day and time with its zone: 5 February 2025, 14:00 CET; 5. Februar 2025, 14:00 CET."""
+    return f"{longdate(value, language)}, {short_time(value, language)} {value.tzname()}"
+
+
 def short_time(value: datetime, language: str = "en") -> str:
     """A time of day in the language's short form: 14:00, 2:00 μ.μ."""
     from babel.dates import format_time
@@ -81,8 +86,7 @@ def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
             text += f", {short_time(start, language)}"
             text += (f"–{short_time(end, language)}" if end and end != start else "") + f" {start.tzname()}"
     elif timed:
-        text = (f"{longdate(start, language)}, {short_time(start, language)} {start.tzname()} – "
-                f"{longdate(end, language)}, {short_time(end, language)} {end.tzname()}")
+        text = f"{moment(start, language)} – {moment(end, language)}"
     else:
         text = date_range(start.date(), end.date(), language)
     return f"{text}, {event.location}" if event.location else text

@@ -31,6 +31,11 @@ class Diagnostic:
         return f"{place}{self.severity.value}: {self.message}{hint} [{self.code}]"
 
 
+def errors_of(findings: Iterable[Diagnostic]) -> list[Diagnostic]:
+    """The findings that are errors: what `newsletter check` fails on and `publish` refuses."""
+    return [finding for finding in findings if finding.severity is Severity.ERROR]
+
+
 def warning(code: str, where: SourceLocation | None, message: str, hint: str | None = None) -> Diagnostic:
     """Make a warning."""
     return Diagnostic(Severity.WARNING, code, where, message, hint)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsletter.diagnostics import Diagnostic, Severity
+from newsletter.diagnostics import Diagnostic, Severity, errors_of
 
 if TYPE_CHECKING:
     from newsletter.build import BuildResult
@@ -86,7 +86,7 @@ def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
     if not findings:
         return []
     ordered = sorted(findings, key=lambda finding: finding.severity is not Severity.ERROR)
-    errors = sum(finding.severity is Severity.ERROR for finding in findings)
+    errors = len(errors_of(findings))
     warnings = len(findings) - errors
     counts = [_count(n, word) for n, word in ((errors, "error"), (warnings, "warning")) if n]
     verdict = "'newsletter check' fails until the errors are fixed" if errors else "'newsletter check' lists them too"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsletter.platforms.counting import platform_rules
 from newsletter.assemble import Edition
-from newsletter.diagnostics import Diagnostic, Severity
+from newsletter.diagnostics import Diagnostic, errors_of
 from newsletter.preview.builder import relative_to_project
 from newsletter.preview.files import has_dark_styles
 from newsletter.checks.email import GMAIL_CLIP, SIZE_WARNING
@@ -246,7 +246,7 @@ class Findings:
 
     @property
     def errors(self) -> int:
-        return sum(1 for finding in self.issue if finding.severity is Severity.ERROR)
+        return len(errors_of(self.issue))
 
 
 def issue_findings(findings: Sequence[Diagnostic], root: Path, edition: Edition) -> Findings:

@@ -12,7 +12,7 @@ from typing import Protocol
 
 import asyncssh
 
-from newsletter.diagnostics import Severity
+from newsletter.diagnostics import errors_of
 from newsletter.errors import PublishError, UsageError
 from newsletter.publish.address import EXAMPLE, PublishAddress, parse_address, redacted
 from newsletter.publish.plan import LocalFile, Plan, emptied_folders, local_files, make_plan
@@ -106,7 +106,7 @@ def publish_project(root: Path, to: str | None = None, dry_run: bool = False, pr
     address = publish_address(root, to)
     started = time.monotonic()
     result = build_project(root)  # the build's own freshness check: nothing to do when nothing changed
-    errors = [finding for finding in result.diagnostics if finding.severity is Severity.ERROR]
+    errors = errors_of(result.diagnostics)
     if errors and not force:
         more = f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})" if len(errors) > 1 else ""
         raise PublishError(f"nothing was published: {errors[0].message}{more}", errors[0].where,

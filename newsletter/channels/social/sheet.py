@@ -21,7 +21,7 @@ from newsletter.channels.social.compose import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
-from newsletter.dates import longdate, short_time
+from newsletter.dates import longdate, moment
 from newsletter.templates import Templates
 
 SHEET_TEMPLATE = "social/sheet.md"
@@ -67,7 +67,7 @@ def planned(site: Site, templates: Templates, draft: Draft) -> str:
         return templates.gettext("not planned")
     language = templates.language
     when = datetime.fromisoformat(draft.scheduled_at).astimezone(site.settings.project.tz)
-    text = f"{longdate(when, language)}, {short_time(when, language)} {when.tzname()}"
+    text = moment(when, language)
     if is_past(draft, site.as_of):
         return templates.gettext("%(when)s (past: schedule it anew or leave it out)") % {"when": text}
     return text
