@@ -53,8 +53,8 @@ def fit_width(file: Path, width: int, tile: str | None = None) -> Picture | None
 
 
 def tile_margin(width: int) -> int:
-    """The margin around an image of `width` pixels laid on a tile."""
-    return max(1, round(width * 0.04))
+    """The margin around an image of `width` pixels laid on a tile: none for one of one or two pixels."""
+    return max(1, round(width * 0.04)) if width >= 3 else 0
 
 
 @functools.lru_cache(maxsize=256)

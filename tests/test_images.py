@@ -97,6 +97,19 @@ def test_a_tiled_image_is_opaque_with_a_margin(tmp_path: Path):
         assert rgba.getpixel((200, picture.height // 2))[:3] != (255, 255, 255)  # the stroke survives
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(source=image_files(), target=st.integers(1, 700))
+def test_a_tiled_image_of_any_size_is_opaque_and_never_wider_than_asked(tmp_path: Path, source, target: int):
+    # A partner's logo may be a one-pixel spacer or a thin rule shown a few pixels wide.
+    data, extension, width, _height = source
+    file = tmp_path / f"logo{extension}"
+    file.write_bytes(data)
+    picture = fit_width(file, target, tile="#FFFFFF")
+    assert picture is not None and 1 <= picture.width <= target
+    with Image.open(io.BytesIO(picture.data)) as made:
+        assert made.convert("RGBA").getchannel("A").getextrema() == (255, 255)
+
+
 @pytest.mark.skipif(not cairo_works(), reason="cairosvg needs the cairo library: apt-get install libcairo2")
 def test_an_svg_is_drawn_as_png_at_the_width_asked(tmp_path: Path):
     file = tmp_path / "logo.svg"
