@@ -19,7 +19,15 @@ class Invocation:
 
     argv: list[str]
     cwd: Path
-    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    env: dict[str, str] = field(default_factory=lambda: user_environment())
+
+
+def user_environment() -> dict[str, str]:
+    """This process's environment as a user's shell has it: Python writes and reuses compiled modules.
+
+    A sandbox or CI that sets PYTHONDONTWRITEBYTECODE would make every newsletter run compile its
+    own modules again, which no installed copy does."""
+    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
 
 def newsletter_base() -> list[str]:
