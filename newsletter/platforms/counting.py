@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -79,15 +81,20 @@ class PlatformRules:
     byte_limit: int | None = None
 
 
+def _remembered(length: Callable[[str], int]) -> Callable[[str], int]:
+    """`length` remembering its recent texts: a generated post is counted while it is fitted, then as the draft."""
+    return functools.lru_cache(maxsize=1024)(length)
+
+
 PLATFORMS: Mapping[str, PlatformRules] = MappingProxyType(
     {
-        "x": PlatformRules("x", "X", 280, "weighted characters", True, x_length),
-        "mastodon": PlatformRules("mastodon", "Mastodon", 500, "characters", True, mastodon_length),
+        "x": PlatformRules("x", "X", 280, "weighted characters", True, _remembered(x_length)),
+        "mastodon": PlatformRules("mastodon", "Mastodon", 500, "characters", True, _remembered(mastodon_length)),
         "bluesky": PlatformRules(
-            "bluesky", "Bluesky", 300, "graphemes", True, grapheme_count, byte_limit=3000
+            "bluesky", "Bluesky", 300, "graphemes", True, _remembered(grapheme_count), byte_limit=3000
         ),
-        "linkedin": PlatformRules("linkedin", "LinkedIn", 3000, "characters", False, linkedin_length),
-        "threads": PlatformRules("threads", "Threads", 500, "characters", True, threads_length),
+        "linkedin": PlatformRules("linkedin", "LinkedIn", 3000, "characters", False, _remembered(linkedin_length)),
+        "threads": PlatformRules("threads", "Threads", 500, "characters", True, _remembered(threads_length)),
     }
 )
 

@@ -8,6 +8,7 @@ becomes a numbered thread where the platform has threads.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -29,7 +30,7 @@ from newsletter.platforms.counting import (
     platform_rules,
     utf8_length,
 )
-from newsletter.channels.social.plan import Slot, event_facts, posting_slots
+from newsletter.channels.social.plan import EventFacts, Slot, event_facts, posting_slots
 from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
 
@@ -193,10 +194,12 @@ class Composer:
         named = self.named_partners(item)
         settings = self.site.settings
         slots = posting_slots(item, settings.social.schedule, settings.project.tz)
+        facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
         return tuple(post for platform in self.platforms for slot in slots
-                     if (post := self.post(item, platform, named, slot)) is not None)
+                     if (post := self.post(item, platform, named, slot, facts)) is not None)
 
-    def post(self, item: NewsItem, platform: str, named: Sequence[Partner] = (), slot: Slot | None = None) -> Post | None:
+    def post(self, item: NewsItem, platform: str, named: Sequence[Partner], slot: Slot | None,
+             facts: EventFacts | None) -> Post | None:
         """The item's post of one kind on one platform; None when its own text for it is empty."""
         limit = post_limit(self.site.settings, platform)
         url = tagged_link(self.site, item, platform)
@@ -207,7 +210,7 @@ class Composer:
         text = own[kind] if kind in own else item.social.get(platform) if kind in ("post", "announce") else None
         if text is not None:
             return override_post(item, platform, text, limit, url, slot) if text else None
-        return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named], slot)
+        return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named], slot, facts)
 
     def named_partners(self, item: NewsItem) -> list[Partner]:
         """Partners the item names (by short or full name) in its title, summary or text, in table order."""
@@ -215,15 +218,15 @@ class Composer:
         return [partner for partner, pattern in self._partners if pattern.search(text)]
 
     def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention],
-                  slot: Slot | None = None) -> Post:
-        """Fill the platform's template and shorten it until it fits."""
+                  slot: Slot | None, facts: EventFacts | None) -> Post:
+        """Fill the platform's template and shorten it until it fits (`facts`: the item's event_facts)."""
         settings = self.site.settings
         hashtags = project_and_item_hashtags(settings, item)[: settings.social.hashtags_max.get(platform, 5)]
         full = Pieces(item.title, " ".join(item.summary.split()), hashtags, tuple(m.text for m in mentions))
         name = f"social/{platform}.txt"
         kind = slot.kind if slot is not None else "post"
-        facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
 
+        @functools.cache  # the pieces that fit are rendered while fitting, then again as the draft
         def render(pieces: Pieces) -> str:
             text = self.templates.render(
                 name, site=self.site, settings=settings, item=item, platform=platform,

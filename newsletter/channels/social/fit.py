@@ -42,21 +42,18 @@ class Pieces:
 
 
 class Meter:
-    """Counts text for one platform, each text once."""
+    """Counts text for one platform (the platform's rules remember what they counted)."""
 
     def __init__(self, platform: str, limit: int):
         rules = platform_rules(platform)
         self.count: Callable[[str], int] = rules.length
         self.limit = limit
         self.byte_limit = rules.byte_limit
-        self.lengths: dict[str, int] = {}
 
     def fits(self, text: str) -> bool:
         if self.byte_limit is not None and utf8_length(text) > self.byte_limit:
             return False
-        if text not in self.lengths:
-            self.lengths[text] = self.count(text)
-        return self.lengths[text] <= self.limit
+        return self.count(text) <= self.limit
 
 
 def fit(render: Callable[[Pieces], str], full: Pieces, meter: Meter,
