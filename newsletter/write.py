@@ -25,7 +25,7 @@ from newsletter.cache import CACHE_DIR
 from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation, UsageError
-from newsletter.outputs import Output
+from newsletter.outputs import Output, json_text
 
 
 MANIFEST = "manifest.json"
@@ -285,7 +285,7 @@ def _write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
         "generator": "newsletter",
         "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],
     }
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    text = json_text(data)
     try:
         replace_file(out_dir / MANIFEST, text.encode("utf-8"))
     except OSError as exc:

@@ -50,12 +50,12 @@ class EmailRenderer:
         for edition in site.editions:
             # The editorial's links depend on other files too (an item it links to being published).
             editorial = editorial_html(site, edition)
-            email = memo(
+            email, packed_zip = memo(
                 "email", (edition, site.settings, site.as_of, site.drafts, editorial),
-                lambda: render_email(site, templates, edition),
-                pack=lambda email: (email.html, email.text, email.eml, email.images),
-                unpack=lambda packed: RenderedEmail(edition, packed[0], packed[1], packed[2],
-                                                    tuple((path, data) for path, data in packed[3])),
+                lambda: _with_zip(site, render_email(site, templates, edition)),
+                pack=lambda done: (done[0].html, done[0].text, done[0].eml, done[0].images, done[1]),
+                unpack=lambda packed: (RenderedEmail(edition, packed[0], packed[1], packed[2],
+                                                     tuple((path, data) for path, data in packed[3])), packed[4]),
             )
             folder = site.issue_path(edition)
             for path, data in email.images:
@@ -63,8 +63,13 @@ class EmailRenderer:
             yield text_output(f"{folder}email.html", "email-html", email.html)
             yield text_output(f"{folder}email.txt", "email-text", email.text)
             yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
-            made = {site.url(path): data for path, data in email.images}
-            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", email_zip(site, email.html, made))
+            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", packed_zip)
+
+
+def _with_zip(site: Site, email: RenderedEmail) -> tuple[RenderedEmail, bytes]:
+    """The email and its zip for an email service, remembered together."""
+    made = {site.url(path): data for path, data in email.images}
+    return email, email_zip(site, email.html, made)
 
 
 @dataclass(frozen=True, slots=True)

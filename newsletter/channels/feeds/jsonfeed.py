@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsletter.languages import N_, theme_text
+from newsletter.outputs import json_text
 
 if TYPE_CHECKING:
     from newsletter.channels.feeds.entries import Entry, Image
@@ -33,7 +33,7 @@ def render_json_feed(site: Site, entries: Sequence[Entry], feed_url: str, logo: 
     feed["language"] = project.language
     feed["authors"] = [{"name": project.name, "url": site.url()}]
     feed["items"] = [_item(entry) for entry in entries]
-    return (json.dumps(feed, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_text(feed).encode("utf-8")
 
 
 def _item(entry: Entry) -> dict[str, Any]:

@@ -6,14 +6,13 @@ first, then platform, then thread part); each issue gets a review sheet, `social
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
 from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
 from newsletter.channels.social.compose import Composer, Draft, Post, is_past
 from newsletter.channels.social.schedulers import scheduler_files
@@ -126,7 +125,7 @@ def draft_record(site: Site, draft: Draft, card: Callable[[NewsItem], ShareImage
 def drafts_json(site: Site, drafts: list[Draft], records: Records | None = None) -> str:
     """Every draft as a JSON list, in the order given."""
     record = records or Records(site)
-    return json.dumps([record(draft) for draft in drafts], ensure_ascii=False, indent=2) + "\n"
+    return json_text([record(draft) for draft in drafts])
 
 
 def plan_json(site: Site, posts: list[Post], records: Records | None = None) -> str:
@@ -141,7 +140,7 @@ def plan_json(site: Site, posts: list[Post], records: Records | None = None) -> 
             record.update(published=draft.item.slug in published, notes=list(post.notes) if draft.part in (None, 1) else [])
             plan.append(record)
     plan.sort(key=lambda record: (record["scheduled_at"], record["item"], record["platform"], record.get("part") or 0))
-    return json.dumps(plan, ensure_ascii=False, indent=2) + "\n"
+    return json_text(plan)
 
 
 def drafts_csv(site: Site, drafts: list[Draft]) -> str:

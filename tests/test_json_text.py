@@ -1,0 +1,35 @@
+"""Every JSON output (JSON Feed, social drafts and plans, the manifest) is written by one function, orjson's.
+
+It must write the bytes Python's json module writes with two-space indents and characters kept as
+they are, for every kind of value outputs hold: text in any script, with quotes, backslashes and
+control characters, numbers, booleans, null, lists and mappings nested to any depth.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsletter.outputs import json_text
+
+# Any code point a file read as UTF-8 can hold (lone surrogates it cannot).
+TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | TEXT,
+    lambda inner: st.lists(inner) | st.dictionaries(TEXT, inner),
+    max_leaves=40,
+)
+
+
+@settings(max_examples=200)
+@given(value=VALUES)
+def test_json_text_is_what_the_json_module_writes(value: object) -> None:
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_control_characters_quotes_and_separators_are_escaped_as_json_escapes_them() -> None:
+    value = {"a\"b\\c": ["\x00\x1f\x7f\u2028\u2029\n\t", "Ünïcödé 🔋", "", 0, -1, True, None], "": {}}
+    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(json_text(value)) == value
