@@ -19,6 +19,7 @@ from newsletter.errors import UsageError
 from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
 from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
+from newsletter.cache.store import MarshalStore
 from newsletter.cache.warm import WarmCache
 from newsletter.outputs import Memo, Output, Renderer, no_memo
 from newsletter.settings.load import Settings, load_settings
@@ -127,15 +128,16 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
         progress(", ".join(dict.fromkeys(channel for channel, _name, _task in tasks)))
     # The largest channel runs in this process, the others in workers; each hands back what its memo kept.
     order = sorted(range(len(tasks)), key=lambda index: -_COST.get(tasks[index][0], 1.0))
-    # The entries the cache's store behind `memo` keeps (cache/store.py), if it is one.
-    used = getattr(getattr(memo, "__self__", None), "used", None)
-    store = used if isinstance(used, dict) else None
+    # The cache's store behind `memo` (cache/store.py), if it is one.
+    owner = getattr(memo, "__self__", None)
+    store = owner if isinstance(owner, MarshalStore) else None
     kept = spread([_keeping(tasks[index][2], store) for index in order], workers)
     results: list[list[Output]] = [[] for _ in tasks]
-    for index, (outputs, entries) in zip(order, kept):
+    for index, (outputs, (found, made)) in zip(order, kept):
         results[index] = outputs
         if store is not None:
-            store.update(entries)
+            store.used.update({key: store.entries[key] for key in found if key in store.entries})
+            store.used.update(made)
     return [output for outputs in results for output in outputs]
 
 
@@ -152,10 +154,18 @@ def _channel_task(renderer: Renderer, site: Site, templates: Templates, memo: Me
 
 
 def _keeping(task: Callable[[], list[Output]],
-             store: dict[str, Any] | None) -> Callable[[], tuple[list[Output], dict[str, Any]]]:
-    """The task, also returning the memo entries it used or made (a worker's copy of the store is its own)."""
-    def run() -> tuple[list[Output], dict[str, Any]]:
-        return task(), dict(store) if store is not None else {}
+             store: MarshalStore | None) -> Callable[[], tuple[list[Output], tuple[list[str], dict[str, Any]]]]:
+    """The task, also returning what its memo used: the keys of remembered entries and the entries it made.
+
+    A worker's copy of the store is its own; remembered values stay out of what it hands back."""
+    def run() -> tuple[list[Output], tuple[list[str], dict[str, Any]]]:
+        before = set(store.used) if store is not None else set()
+        outputs = task()
+        if store is None:
+            return outputs, ([], {})
+        new = [key for key in store.used if key not in before]
+        found = [key for key in new if store.entries.get(key) is store.used[key]]
+        return outputs, (found, {key: store.used[key] for key in new if store.entries.get(key) is not store.used[key]})
     return run
 
 

@@ -36,6 +36,8 @@ class WebRenderer:
 def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
     page = _PageRenderer(site, templates)
+    if templates.overrides("web"):
+        memo = no_memo  # the project's own page templates may read anything of the site
     # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
     issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
     yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
@@ -47,9 +49,12 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
             edition=edition, issue=edition.issue, editorial=page.body(edition.issue.body_html, edition.issue.source),
         )
     for item in site.published:
-        yield page(
-            f"{site.item_path(item)}index.html", "web/item.html",
-            item=item, body=page.body(item.body_html, item.source), issue_of_item=issue_of.get(item.slug),
+        body, issue = page.body(item.body_html, item.source), issue_of.get(item.slug)
+        # What else of the site the default item page reads: whether its tags have pages, and their names.
+        tags = tuple((slug, site.tag_name(slug)) for slug in map(slugify, item.tags) if slug in site.tags)
+        yield page.remembered(
+            memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
+            item=item, body=body, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
         yield page(f"{site.tag_path(tag)}index.html", "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
@@ -68,6 +73,7 @@ class _PageRenderer:
         self.site, self.templates = site, templates
         self.root = ""  # the way up to output/ from the page being rendered
         self.files: set[str] = set()  # content files the pages link to, outside content/images/
+        self.linking: list[str] = []  # the files the page being rendered links to, in order
         self.shared: dict[str, Any] = {
             "site": site,
             "settings": site.settings,
@@ -102,6 +108,25 @@ class _PageRenderer:
         )
         return text_output(path, "web-page", html)
 
+    def remembered(self, memo: Memo, inputs: tuple[object, ...], path: str, template: str, **context: Any) -> Output:
+        """The page, remembered between builds by `inputs` (what it reads besides the site's settings and language).
+
+        The files it links to are remembered with it, so a remembered page still has them copied."""
+        def render() -> tuple[bytes, tuple[str, ...]]:
+            self.linking = []
+            data = self(path, template, **context).data
+            linked, self.linking = tuple(self.linking), []
+            return data, linked
+
+        site = self.site
+        data, linked = memo(
+            "web-page", (path, template, site.settings, site.settings.project.language, self.versions(path.removesuffix("index.html")),
+                         page_share(site, path, context), *inputs),
+            render, pack=lambda done: done, unpack=lambda packed: (packed[0], tuple(packed[1])),
+        )
+        self.files.update(linked)
+        return Output(PurePosixPath(path), "web-page", data)
+
     def versions(self, page: str) -> tuple[tuple[str, str, str], ...]:
         """The page in each language that has it: language, absolute URL, and the link from this page."""
         found = self.site.alternates.get(page, ())
@@ -118,6 +143,7 @@ class _PageRenderer:
         if is_web_address(path):
             return path
         self.files.add(path)
+        self.linking.append(path)
         return self.root + url_path(path)
 
     def body(self, fragment: str, source: Path) -> Markup:
@@ -128,6 +154,7 @@ class _PageRenderer:
             link = self.site.content_link(href, source)
             if link.file and link.path is not None:
                 self.files.add(link.path)
+                self.linking.append(link.path)
             return self.site.web_link(href, source, root)
 
         return Markup(sanitize(fragment, rewrite))

@@ -1,0 +1,86 @@
+"""Item pages remembered between builds: the same bytes as a cold build after any edit that reaches them.
+
+An item page shows more than its item: the names of its tags (as most items spell them), the issue
+it is in and its translations. Each edit below changes one of these without
+touching the item itself; the cached build must still write what a cold build writes, also a build
+later.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from newsletter.build import BuildOptions, BuildResult, build_project
+from newsletter.channels.web import renderer as web_renderer
+
+from .conftest import EXAMPLE_AS_OF, copy_example, tree_bytes
+
+NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
+DONOSTIA = "content/news/2024-10-17-general-meeting-donostia.md"
+ISSUE_1 = "content/issues/2023-12-20-issue-1.md"
+
+
+def build(root: Path, out: str, **options: object) -> BuildResult:
+    return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options))  # type: ignore[arg-type]
+
+
+def respell_tag(root: Path) -> None:
+    """Every item but Nantes writes "Consortium" another way: the tag's name on Nantes's page follows."""
+    for path in (root / "content/news").glob("*.md"):
+        if path != root / NANTES:
+            path.write_text(path.read_text().replace("Consortium", "CONSORTIUM"))
+
+
+def retitle_issue(root: Path) -> None:
+    path = root / ISSUE_1
+    path.write_text(path.read_text().replace('title: "OPINCHARGE Newsletter #1', 'title: "Newsletter One', 1))
+
+
+def translate(root: Path) -> None:
+    """Nantes gets a French version: its English page links it."""
+    (root / NANTES.replace(".md", ".fr.md")).write_text(
+        '---\ntitle: "Assemblée générale à Nantes"\nsummary: "Le consortium s\'est réuni à Nantes."\n---\n'
+        "Le consortium s'est réuni à Nantes.\n"
+    )
+
+
+def retagline(root: Path) -> None:
+    path = root / "newsletter.toml"
+    path.write_text(re.sub(r'(?m)^tagline = "', 'tagline = "Edited: ', path.read_text(), count=1))
+
+
+def edit_another_item(root: Path) -> None:
+    path = root / "content/news/2024-07-10-summer-school-paderborn.md"
+    path.write_text(path.read_text() + "\nOne more sentence.\n")
+
+
+@pytest.mark.parametrize("edit", [respell_tag, retitle_issue, translate, retagline],
+                         ids=lambda edit: edit.__name__)
+def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
+    root = copy_example(tmp_path / "project")
+    build(root, "output")
+    for step, change in enumerate((edit, edit_another_item)):
+        change(root)
+        cached = build(root, "output")
+        cold = build(root, f"cold-{step}", use_cache=False)
+        assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
+
+
+def test_an_edited_item_renders_only_its_own_item_page_again(tmp_path: Path, monkeypatch):
+    root = copy_example(tmp_path / "project")
+    build(root, "output")
+    rendered: list[str] = []
+    original = web_renderer._PageRenderer.__call__
+
+    def spy(self, path: str, template: str, **context):
+        if template == "web/item.html":
+            rendered.append(path)
+        return original(self, path, template, **context)
+
+    monkeypatch.setattr(web_renderer._PageRenderer, "__call__", spy)
+    edit_another_item(root)
+    build(root, "output")
+    assert rendered == ["news/summer-school-paderborn/index.html"]
