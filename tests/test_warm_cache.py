@@ -71,6 +71,7 @@ def test_warm_builds_write_what_a_cold_build_writes(tmp_path_factory: pytest.Tem
 
 
 def test_a_save_renders_only_its_parts_from_memory(example_project: Path, monkeypatch):
+    from newsletter import share_card
     from newsletter.channels.email import renderer as email_module
 
     warm = WarmCache()
@@ -78,13 +79,15 @@ def test_a_save_renders_only_its_parts_from_memory(example_project: Path, monkey
     shutil.rmtree(example_project / CACHE_DIR)  # what is kept, is kept in memory
     path = example_project / NANTES
     path.write_text(path.read_text().replace("summary: ", "summary: Edited. ", 1))
-    emails, compiled = [], []
-    real_email, real_compile = email_module.render_email, jinja2.Environment.compile
+    emails, compiled, cards = [], [], []
+    real_email, real_compile, real_card = email_module.render_email, jinja2.Environment.compile, share_card.make_card
     monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
     monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or real_compile(self, *a, **k))
+    monkeypatch.setattr(share_card, "make_card", lambda site: cards.append(site) or real_card(site))
     result = build(example_project, "preview", warm)
     assert emails == ["issue-1"]
     assert compiled == []  # the templates loaded by the first build
+    assert cards == []  # the share card, drawn for the settings, also where the project has its own page templates
     assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "cold", use_cache=False).out_dir)
 
 

@@ -36,8 +36,8 @@ class WebRenderer:
 def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
     page = _PageRenderer(site, templates)
-    if templates.overrides("web"):
-        memo = no_memo  # the project's own page templates may read anything of the site
+    # The project's own page templates may read anything of the site: its pages are rendered afresh.
+    pages_memo = no_memo if templates.overrides("web") else memo
     # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
     issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
     yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
@@ -53,7 +53,7 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
         # What else of the site the default item page reads: whether its tags have pages, and their names.
         tags = tuple((slug, site.tag_name(slug)) for slug in map(slugify, item.tags) if slug in site.tags)
         yield page.remembered(
-            memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
+            pages_memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
             item=item, body=body, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
