@@ -69,18 +69,25 @@ def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
         assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
 
 
-def test_an_edited_item_renders_only_its_own_item_page_again(tmp_path: Path, monkeypatch):
+def test_an_edited_item_renders_only_the_pages_that_show_it_again(tmp_path: Path, monkeypatch):
     root = copy_example(tmp_path / "project")
     build(root, "output")
     rendered: list[str] = []
     original = web_renderer._PageRenderer.__call__
 
     def spy(self, path: str, template: str, **context):
-        if template == "web/item.html":
-            rendered.append(path)
+        rendered.append(path)
         return original(self, path, template, **context)
 
     monkeypatch.setattr(web_renderer._PageRenderer, "__call__", spy)
-    edit_another_item(root)
+    edit_another_item(root)  # the summer school in Paderborn: in issue 3, tagged Events, Training, Summer School
     build(root, "output")
-    assert rendered == ["news/summer-school-paderborn/index.html"]
+    # Paths inside each language's site: issue 3 has a French edition, which shows the item untranslated.
+    assert sorted(rendered) == [
+        "index.html", "index.html",  # each language's archive is rendered every build
+        "issues/issue-3/index.html", "issues/issue-3/index.html",
+        "news/summer-school-paderborn/index.html",
+        "tags/events/index.html",
+        "tags/summer-school/index.html",
+        "tags/training/index.html",
+    ]

@@ -44,9 +44,12 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
     for edition in site.editions:
         if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
             edition = replace(edition, next=None)
-        yield page(
-            f"{site.issue_path(edition)}index.html", "web/issue.html",
-            edition=edition, issue=edition.issue, editorial=page.body(edition.issue.body_html, edition.issue.source),
+        editorial = page.body(edition.issue.body_html, edition.issue.source)
+        # What else of the site the default issue page reads: which of its items have their own page.
+        pages = tuple(site.has_page(item) for item in edition.items)
+        yield page.remembered(
+            pages_memo, (edition, editorial, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
+            edition=edition, issue=edition.issue, editorial=editorial,
         )
     for item in site.published:
         body, issue = page.body(item.body_html, item.source), issue_of.get(item.slug)
@@ -57,7 +60,8 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
             item=item, body=body, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
-        yield page(f"{site.tag_path(tag)}index.html", "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
+        yield page.remembered(pages_memo, (tag, site.tag_name(tag), items), f"{site.tag_path(tag)}index.html",
+                              "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
     yield from copy_tree(site.root / "content" / "images", "images", "image", within=site.root)
     # The email's partner strip shows the partners' logos from the site.
     page.files.update(partner.logo for partner in site.settings.partners if partner.logo)
@@ -73,7 +77,7 @@ class _PageRenderer:
         self.site, self.templates = site, templates
         self.root = ""  # the way up to output/ from the page being rendered
         self.files: set[str] = set()  # content files the pages link to, outside content/images/
-        self.linking: list[str] = []  # the files the page being rendered links to, in order
+        self.linking: list[str] = []  # the files the page being rendered asks `asset` for, in order
         self.shared: dict[str, Any] = {
             "site": site,
             "settings": site.settings,
@@ -109,9 +113,11 @@ class _PageRenderer:
         return text_output(path, "web-page", html)
 
     def remembered(self, memo: Memo, inputs: tuple[object, ...], path: str, template: str, **context: Any) -> Output:
-        """The page, remembered between builds by `inputs` (what it reads besides the site's settings and language).
+        """The page, remembered between builds by `inputs` (what it reads besides the site's settings, language,
+        the page's translations and its link preview).
 
-        The files it links to are remembered with it, so a remembered page still has them copied."""
+        The files its template links to are remembered with it, so a remembered page still has them copied.
+        (Links in a body are not: the body is rendered every build, for the key.)"""
         def render() -> tuple[bytes, tuple[str, ...]]:
             self.linking = []
             data = self(path, template, **context).data
@@ -119,11 +125,11 @@ class _PageRenderer:
             return data, linked
 
         site = self.site
-        data, linked = memo(
-            "web-page", (path, template, site.settings, site.settings.project.language, self.versions(path.removesuffix("index.html")),
-                         page_share(site, path, context), *inputs),
-            render, pack=lambda done: done, unpack=lambda packed: (packed[0], tuple(packed[1])),
-        )
+        page = path.removesuffix("index.html")
+        shown = (path, template, site.settings, site.settings.project.language, self.versions(page),
+                 page_share(site, path, context), *inputs)
+        data, linked = memo("web-page", shown, render, pack=lambda done: done,
+                            unpack=lambda packed: (packed[0], tuple(packed[1])))
         self.files.update(linked)
         return Output(PurePosixPath(path), "web-page", data)
 
@@ -154,7 +160,6 @@ class _PageRenderer:
             link = self.site.content_link(href, source)
             if link.file and link.path is not None:
                 self.files.add(link.path)
-                self.linking.append(link.path)
             return self.site.web_link(href, source, root)
 
         return Markup(sanitize(fragment, rewrite))
