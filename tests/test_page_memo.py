@@ -1,4 +1,4 @@
-"""Item pages remembered between builds: the same bytes as a cold build after any edit that reaches them.
+"""Pages and review sheets remembered between builds: the same bytes as a cold build after any edit that reaches them.
 
 An item page shows more than its item: the names of its tags (as most items spell them), the issue
 it is in and its translations. Each edit below changes one of these without
@@ -15,6 +15,7 @@ import pytest
 
 from newsletter.build import BuildOptions, BuildResult, build_project
 from newsletter.channels.web import renderer as web_renderer
+from newsletter.templates import Templates
 
 from .conftest import EXAMPLE_AS_OF, copy_example, tree_bytes
 
@@ -69,7 +70,7 @@ def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
         assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
 
 
-def test_an_edited_item_renders_only_the_pages_that_show_it_again(tmp_path: Path, monkeypatch):
+def test_an_edited_item_renders_only_the_pages_and_sheets_that_show_it_again(tmp_path: Path, monkeypatch):
     root = copy_example(tmp_path / "project")
     build(root, "output")
     rendered: list[str] = []
@@ -80,6 +81,15 @@ def test_an_edited_item_renders_only_the_pages_that_show_it_again(tmp_path: Path
         return original(self, path, template, **context)
 
     monkeypatch.setattr(web_renderer._PageRenderer, "__call__", spy)
+    sheets: list[str] = []
+    real_render = Templates.render
+
+    def render(self, name: str, **context):
+        if name == "social/sheet.md":
+            sheets.append(context["issue"].slug)
+        return real_render(self, name, **context)
+
+    monkeypatch.setattr(Templates, "render", render)
     edit_another_item(root)  # the summer school in Paderborn: in issue 3, tagged Events, Training, Summer School
     build(root, "output")
     # Paths inside each language's site: issue 3 has a French edition, which shows the item untranslated.
@@ -91,3 +101,4 @@ def test_an_edited_item_renders_only_the_pages_that_show_it_again(tmp_path: Path
         "tags/summer-school/index.html",
         "tags/training/index.html",
     ]
+    assert sheets == ["issue-3", "issue-3"]  # its issue's social review sheet, in English and in French

@@ -52,7 +52,7 @@ class SocialRenderer:
         yield text_output(CSV_PATH, "social-csv", drafts_csv(site, drafts))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
-            yield render_sheet(site, templates, edition, posts_of)
+            yield render_sheet(site, templates, edition, posts_of, memo)
             yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
                               plan_json(site, [post for item in edition.items for post in posts_of(item)], records))
 

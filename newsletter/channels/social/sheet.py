@@ -16,7 +16,7 @@ import regex
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Output, text_output
+from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.social.compose import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
@@ -41,8 +41,8 @@ class SheetEntry:
 
 
 def render_sheet(site: Site, templates: Templates, edition: Edition,
-                 posts_of: Callable[[NewsItem], tuple[Post, ...]]) -> Output:
-    """Render the review sheet of one issue."""
+                 posts_of: Callable[[NewsItem], tuple[Post, ...]], memo: Memo = no_memo) -> Output:
+    """Render the review sheet of one issue (remembered between builds by what it shows)."""
     published = {item.slug for item in site.published}
     entries = [
         SheetEntry(item, posts_of(item), item.slug in published, site.item_url(item),
@@ -51,12 +51,17 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
     ]
     # In a further language, an item not translated into it has its posts in the original's sheet only.
     untranslated = [item for item in edition.items if item.slug in site.foreign]
-    text = templates.render(
-        SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
-        entries=entries, untranslated=untranslated, fence=fence, bar=bar, label=lambda platform: platform_rules(platform).label,
-        day=lambda item: local_day(item, site.settings.project.tz),
-        kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
-        planned=lambda draft: planned(site, templates, draft),
+    text = memo(
+        "social-sheet", (edition, entries, untranslated, site.settings, site.as_of, templates.language),
+        lambda: templates.render(
+            SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
+            entries=entries, untranslated=untranslated, fence=fence, bar=bar,
+            label=lambda platform: platform_rules(platform).label,
+            day=lambda item: local_day(item, site.settings.project.tz),
+            kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
+            planned=lambda draft: planned(site, templates, draft),
+        ),
+        pack=str, unpack=str,
     )
     return text_output(f"{site.issue_path(edition)}social.md", "social-sheet", text)
 
