@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 from datetime import date, datetime
 
 import regex
@@ -249,3 +250,24 @@ def _names_pattern(partner: Partner) -> regex.Pattern[str]:
     """Find the partner's short or full name as a whole word; case matters ("LIST" is not "list")."""
     names = sorted({partner.short, partner.name} - {""}, key=len, reverse=True)
     return regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(name) for name in names) + r")(?!\w)")
+
+
+def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
+    """Posts as plain data for the build cache (the item is known to whoever asks)."""
+    return tuple(
+        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes, post.kind)
+        for post in posts
+    )
+
+
+def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
+    """Posts back from `pack_posts`, for `item`."""
+    return tuple(
+        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes), kind)
+        for platform, drafts, override, notes, kind in packed
+    )
+
+
+def _draft_fields(draft: Draft) -> tuple[Any, ...]:
+    return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
+            draft.api_text, draft.over_limit, draft.kind, draft.scheduled_at)

@@ -14,7 +14,7 @@ from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
 from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
-from newsletter.channels.social.compose import Composer, Draft, Post, is_past
+from newsletter.channels.social.compose import Composer, Draft, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
 from newsletter.share_card import ShareImage, share_image
@@ -55,27 +55,6 @@ class SocialRenderer:
             yield render_sheet(site, templates, edition, posts_of, memo)
             yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
                               plan_json(site, [post for item in edition.items for post in posts_of(item)], records))
-
-
-def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
-    """Posts as plain data for the build cache (the item is known to whoever asks)."""
-    return tuple(
-        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes, post.kind)
-        for post in posts
-    )
-
-
-def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
-    """Posts back from `pack_posts`, for `item`."""
-    return tuple(
-        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes), kind)
-        for platform, drafts, override, notes, kind in packed
-    )
-
-
-def _draft_fields(draft: Draft) -> tuple[Any, ...]:
-    return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
-            draft.api_text, draft.over_limit, draft.kind, draft.scheduled_at)
 
 
 class Records:
