@@ -265,3 +265,25 @@ def test_the_build_record_forgets_output_folders_that_are_gone(example_project: 
     build_project(example_project, BuildOptions(out_dir=tmp_path / "third"))
     recorded = read_state(example_project / CACHE_DIR).keys()
     assert {str(kept), str(tmp_path / "third")} <= recorded and str(gone) not in recorded
+
+
+def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_skipped(tmp_path: Path, monkeypatch):
+    from newsletter.cache import freshness
+
+    for name in ("a.md", "b/c.md", "b/d e.md", "b-x/f.md", "b/__pycache__/g.pyc", "h/i/j.png", "private/k.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    (tmp_path / "link").symlink_to(tmp_path / "h", target_is_directory=True)  # not followed, as rglob does not
+    (tmp_path / "a-link.md").symlink_to(tmp_path / "a.md")
+    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    assert freshness.files_below(tmp_path) == expected
+    # A folder this user may not read (left by another user's container, say) is skipped, not a traceback.
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if os.fspath(path).endswith("private"):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(freshness.os, "scandir", scandir)
+    assert freshness.files_below(tmp_path) == [path for path in expected if "private" not in path.parts]

@@ -49,7 +49,11 @@ def code_fingerprint() -> str:
 def package_stamp() -> bytes:
     """Hash of the package's files by name, size and modification time (once per process)."""
     digest = hashlib.sha256()
-    for path, stat in _scan(_PACKAGE):
+    for path in files_below(_PACKAGE):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
         digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.digest()
 
@@ -99,25 +103,27 @@ def _libraries() -> list[str]:
 
 def files_below(folder: Path) -> list[Path]:
     """Every file below `folder`, sorted; none when it does not exist."""
-    return [path for path, _ in _scan(folder)] if folder.is_dir() else []
+    return _scan(folder) if folder.is_dir() else []
 
 
-def _scan(folder: Path) -> list[tuple[Path, os.stat_result]]:
-    """Every file below `folder` with its status, sorted; symbolic links to folders and `__pycache__` not followed.
+def _scan(folder: Path) -> list[Path]:
+    """Every file below `folder`, sorted; symbolic links to folders, `__pycache__` and unreadable folders skipped.
 
     One `scandir` per folder: the no-change build takes it for the package's 250 files and each input."""
-    found: list[tuple[Path, os.stat_result]] = []
+    found: list[Path] = []
     folders = [os.fspath(folder)]
     while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    if entry.name != "__pycache__":
-                        folders.append(entry.path)
-                elif entry.is_file():
-                    found.append((Path(entry.path), entry.stat()))
-    found.sort(key=lambda pair: pair[0].parts)
-    return found
+        try:
+            with os.scandir(folders.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name != "__pycache__":
+                            folders.append(entry.path)
+                    elif entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError:
+            continue  # a folder this user may not read holds nothing a build reads
+    return sorted(found, key=lambda path: path.parts)
 
 
 def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
