@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from newsletter.confine import inside
 from newsletter.dates import date_range, isodate, longdate
@@ -46,6 +47,7 @@ class Templates:
         self.globals = globals or {}
         self.cache_dir = cache_dir
         self._languages: dict[str, Templates] = {}
+        self._project_shaped: dict[str, bool] = {}
         if cache_dir is not None:
             from newsletter.cache.templates import TemplateCache
 
@@ -69,6 +71,30 @@ class Templates:
         if language not in self._languages:  # made once: every channel asks, and the preview asks on every save
             self._languages[language] = Templates(self.project_templates, self.globals, language, self.cache_dir)
         return self._languages[language]
+
+    def uses_project_files(self, name: str) -> bool:
+        """Whether the project's own template files take part in rendering `name`: it, or a template it
+        extends, includes or imports, at any depth (also when a name is computed and cannot be told)."""
+        if name not in self._project_shaped:
+            self._project_shaped[name] = self._uses_project_files(name, set())
+        return self._project_shaped[name]
+
+    def _uses_project_files(self, name: str, seen: set[str]) -> bool:
+        if name in seen:
+            return False
+        seen.add(name)
+        plain = name.removeprefix("default:")  # "default:" always reaches the packaged theme
+        if plain == name and self.project_templates is not None and (self.project_templates / plain).is_file():
+            return True
+        assert self.env.loader is not None
+        try:
+            source = self.env.loader.get_source(self.env, name)[0]
+            references = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+        except jinja2.TemplateNotFound:
+            return False  # rendering it will say so
+        except jinja2.TemplateSyntaxError:
+            return True
+        return any(reference is None or self._uses_project_files(reference, seen) for reference in references)
 
     def gettext(self, message: str) -> str:
         """A theme string in the templates' language (for the few strings Python code writes)."""

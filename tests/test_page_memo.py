@@ -9,6 +9,7 @@ later.
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from newsletter.build import BuildOptions, BuildResult, build_project
 from newsletter.channels.web import renderer as web_renderer
 from newsletter.templates import Templates
 
-from .conftest import EXAMPLE_AS_OF, copy_example, tree_bytes
+from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
 
 NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
 DONOSTIA = "content/news/2024-10-17-general-meeting-donostia.md"
@@ -102,3 +103,30 @@ def test_an_edited_item_renders_only_the_pages_and_sheets_that_show_it_again(tmp
         "tags/training/index.html",
     ]
     assert sheets == ["issue-3", "issue-3"]  # its issue's social review sheet, in English and in French
+
+
+def test_a_page_made_with_the_projects_own_templates_is_rendered_afresh(tmp_path: Path):
+    # The project's funding footer, on every page, counts the published items: an edit elsewhere changes every page.
+    root = copy_example(tmp_path / "project")
+    (root / "templates/web").mkdir(parents=True)
+    (root / "templates/web/funding.html").write_text("<footer>{{ site.published | length }} items</footer>\n")
+    build(root, "output")
+    (root / "content/news/2024-12-20-added.md").write_text("---\ntitle: Added\ndate: 2024-12-20\n---\nAdded.\n")
+    cached = build(root, "output")
+    assert tree_bytes(cached.out_dir) == tree_bytes(build(root, "cold", use_cache=False).out_dir)
+
+
+def test_pages_whose_templates_the_project_leaves_alone_are_still_remembered(tmp_path: Path, monkeypatch):
+    # The example's own archive page (templates/web/index.html) takes no part in item pages.
+    root = copy_example(tmp_path / "project")
+    (root / "templates/web").mkdir(parents=True)
+    shutil.copy(REPO / "templates/web/index.html", root / "templates/web/index.html")
+    build(root, "output")
+    rendered: list[str] = []
+    original = web_renderer._PageRenderer.__call__
+    monkeypatch.setattr(web_renderer._PageRenderer, "__call__",
+                        lambda self, path, template, **context: rendered.append(path) or original(self, path, template, **context))
+    edit_another_item(root)
+    build(root, "output")
+    assert "news/summer-school-paderborn/index.html" in rendered
+    assert not [path for path in rendered if path.startswith("news/") and "summer-school" not in path]

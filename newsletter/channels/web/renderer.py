@@ -36,8 +36,6 @@ class WebRenderer:
 def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
     """Render every web page of the site, plus images and theme assets."""
     page = _PageRenderer(site, templates)
-    # The project's own page templates may read anything of the site: its pages are rendered afresh.
-    pages_memo = no_memo if templates.overrides("web") else memo
     # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
     issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
     yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
@@ -48,7 +46,7 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
         # What else of the site the default issue page reads: which of its items have their own page.
         pages = tuple(site.has_page(item) for item in edition.items)
         yield page.remembered(
-            pages_memo, (edition, editorial, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
+            memo, (edition, editorial, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
             edition=edition, issue=edition.issue, editorial=editorial,
         )
     for item in site.published:
@@ -56,11 +54,11 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
         # What else of the site the default item page reads: whether its tags have pages, and their names.
         tags = tuple((slug, site.tag_name(slug)) for slug in map(slugify, item.tags) if slug in site.tags)
         yield page.remembered(
-            pages_memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
+            memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
             item=item, body=body, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
-        yield page.remembered(pages_memo, (tag, site.tag_name(tag), items), f"{site.tag_path(tag)}index.html",
+        yield page.remembered(memo, (tag, site.tag_name(tag), items), f"{site.tag_path(tag)}index.html",
                               "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
     yield from copy_tree(site.root / "content" / "images", "images", "image", within=site.root)
     # The email's partner strip shows the partners' logos from the site.
@@ -118,6 +116,9 @@ class _PageRenderer:
 
         The files its template links to are remembered with it, so a remembered page still has them copied.
         (Links in a body are not: the body is rendered every build, for the key.)"""
+        if self.templates.uses_project_files(template):
+            memo = no_memo  # the project's own templates may read anything of the site
+
         def render() -> tuple[bytes, tuple[str, ...]]:
             self.linking = []
             data = self(path, template, **context).data
