@@ -1,4 +1,4 @@
-"""Pages and review sheets remembered between builds: the same bytes as a cold build after any edit that reaches them.
+"""Pages, feeds and review sheets remembered between builds: the same bytes as a cold build after any edit that reaches them.
 
 An item page shows more than its item: the names of its tags (as most items spell them), the issue
 it is in and its translations. Each edit below changes one of these without
@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.build import BuildOptions, BuildResult, build_project
+from newsletter.channels.feeds import renderer as feeds_renderer
 from newsletter.channels.web import renderer as web_renderer
 from newsletter.templates import Templates
 
@@ -71,7 +72,7 @@ def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
         assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
 
 
-def test_an_edited_item_renders_only_the_pages_and_sheets_that_show_it_again(tmp_path: Path, monkeypatch):
+def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_again(tmp_path: Path, monkeypatch):
     root = copy_example(tmp_path / "project")
     build(root, "output")
     rendered: list[str] = []
@@ -91,6 +92,10 @@ def test_an_edited_item_renders_only_the_pages_and_sheets_that_show_it_again(tmp
         return real_render(self, name, **context)
 
     monkeypatch.setattr(Templates, "render", render)
+    feeds: list[str | None] = []
+    real_rss = feeds_renderer.rss_feed
+    monkeypatch.setattr(feeds_renderer, "rss_feed",
+                        lambda site, entries, tag_slug=None: feeds.append(tag_slug) or real_rss(site, entries, tag_slug))
     edit_another_item(root)  # the summer school in Paderborn: in issue 3, tagged Events, Training, Summer School
     build(root, "output")
     # Paths inside each language's site: issue 3 has a French edition, which shows the item untranslated.
@@ -103,6 +108,7 @@ def test_an_edited_item_renders_only_the_pages_and_sheets_that_show_it_again(tmp
         "tags/training/index.html",
     ]
     assert sheets == ["issue-3", "issue-3"]  # its issue's social review sheet, in English and in French
+    assert sorted(feeds, key=str) == [None, "events", "summer-school", "training"]  # the English feeds that list it
 
 
 def test_a_page_made_with_the_projects_own_templates_is_rendered_afresh(tmp_path: Path):

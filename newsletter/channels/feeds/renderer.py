@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import PurePosixPath
 
 
@@ -19,11 +19,11 @@ class FeedsRenderer:
     name = "feeds"
 
     def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
-        yield from render_feeds(site)
+        yield from render_feeds(site, memo)
 
 
-def render_feeds(site: Site) -> Iterator[Output]:
-    """Yield the main RSS, Atom and JSON feeds, then one RSS feed per tag."""
+def render_feeds(site: Site, memo: Memo = no_memo) -> Iterator[Output]:
+    """Yield the main RSS, Atom and JSON feeds, then one RSS feed per tag (each remembered by its entries)."""
     limit = site.settings.feeds.max_items
     known: dict[str, Entry] = {}
 
@@ -33,11 +33,17 @@ def render_feeds(site: Site) -> Iterator[Output]:
                 known[item.slug] = feed_entry(site, item)
         return [known[item.slug] for item in items[:limit]]
 
+    def feed(path: str, kind: str, inputs: tuple[object, ...], write: Callable[[], bytes]) -> Output:
+        # A feed shows its entries, the settings and, for a tag, the tag's name; nothing else of the site.
+        data = memo(kind, (path, site.settings, site.settings.project.language, *inputs), write, pack=bytes, unpack=bytes)
+        return Output(PurePosixPath(path), kind, data)
+
     entries = entries_of(site.published)
-    yield Output(PurePosixPath(RSS_PATH), "feed-rss", rss_feed(site, entries))
-    yield Output(PurePosixPath(ATOM_PATH), "feed-atom", atom_feed(site, entries))
-    json_feed = render_json_feed(site, entries, site.url(JSON_PATH), logo_image(site))
-    yield Output(PurePosixPath(JSON_PATH), "feed-json", json_feed)
+    yield feed(RSS_PATH, "feed-rss", (entries,), lambda: rss_feed(site, entries))
+    yield feed(ATOM_PATH, "feed-atom", (entries,), lambda: atom_feed(site, entries))
+    logo = logo_image(site)
+    yield feed(JSON_PATH, "feed-json", (entries, logo), lambda: render_json_feed(site, entries, site.url(JSON_PATH), logo))
     for tag_slug, items in site.tags.items():
-        yield Output(PurePosixPath(tag_feed_path(site, tag_slug)), "feed-rss-tag",
-                     rss_feed(site, entries_of(items), tag_slug))
+        tagged = entries_of(items)
+        yield feed(tag_feed_path(site, tag_slug), "feed-rss-tag", (tag_slug, site.tag_name(tag_slug), tagged),
+                   lambda: rss_feed(site, tagged, tag_slug))
