@@ -92,8 +92,8 @@ class Templates:
             references = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
         except jinja2.TemplateNotFound:
             return False  # rendering it will say so
-        except jinja2.TemplateSyntaxError:
-            return True
+        except (jinja2.TemplateSyntaxError, OSError, UnicodeDecodeError):
+            return True  # nothing remembered for it; rendering it will say what is wrong
         return any(reference is None or self._uses_project_files(reference, seen) for reference in references)
 
     def gettext(self, message: str) -> str:

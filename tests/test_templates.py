@@ -66,3 +66,15 @@ def test_email_that_does_not_compile_names_the_template_and_the_projects_own_ema
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {THEME_DIR / 'email/issue.mjml'}: the email template does not compile")
     assert result.stderr.endswith("; check the tags in your templates/email/footer.mjml\n")
+
+
+def test_a_template_uses_the_projects_files_it_extends_or_includes_at_any_depth(tmp_path: Path):
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web/index.html").write_text('{% extends "default:web/index.html" %}')
+    templates = Templates(tmp_path)
+    assert templates.uses_project_files("web/index.html")
+    assert not templates.uses_project_files("web/item.html")  # the archive's override takes no part in it
+    (tmp_path / "web/funding.html").write_text("<footer>{{ settings.project.name }}</footer>")
+    templates = Templates(tmp_path)  # included by the base every page extends
+    assert all(templates.uses_project_files(name) for name in ("web/item.html", "web/issue.html", "web/tag.html"))
+    assert not Templates(None).uses_project_files("web/item.html")
