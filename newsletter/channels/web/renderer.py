@@ -17,7 +17,7 @@ from newsletter.content.markdown import sanitize
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.channels.web.share import page_share
+from newsletter.channels.web.share import PageShare, page_share
 from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site
 from newsletter.urls import is_web_address, url_path
@@ -85,7 +85,8 @@ class _PageRenderer:
             "event_when": lambda event: event_when(event, site.settings.project.tz, site.settings.project.language),
         }
 
-    def __call__(self, path: str, template: str, **context: Any) -> Output:
+    def __call__(self, path: str, template: str, share: PageShare | None = None, **context: Any) -> Output:
+        """The page at `path` from `template`; `share`: its link preview, when the caller has it already."""
         site = self.site
         root = self.root = "../" * path.count("/")
 
@@ -105,7 +106,7 @@ class _PageRenderer:
             asset=self.asset,
             item_link=item_link,
             item_anchor=site.item_anchor,
-            share=page_share(site, path, context),
+            share=share or page_share(site, path, context),
             **context,
         )
         return text_output(path, "web-page", html)
@@ -119,16 +120,17 @@ class _PageRenderer:
         if self.templates.uses_project_files(template):
             memo = no_memo  # the project's own templates may read anything of the site
 
+        site = self.site
+        share = page_share(site, path, context)  # measured once: it reads the image files' sizes
+
         def render() -> tuple[bytes, tuple[str, ...]]:
             self.linking = []
-            data = self(path, template, **context).data
+            data = self(path, template, share=share, **context).data
             linked, self.linking = tuple(self.linking), []
             return data, linked
 
-        site = self.site
         page = path.removesuffix("index.html")
-        shown = (path, template, site.settings, site.settings.project.language, self.versions(page),
-                 page_share(site, path, context), *inputs)
+        shown = (path, template, site.settings, site.settings.project.language, self.versions(page), share, *inputs)
         data, linked = memo("web-page", shown, render, pack=lambda done: done,
                             unpack=lambda packed: (packed[0], tuple(packed[1])))
         self.files.update(linked)
