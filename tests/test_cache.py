@@ -277,6 +277,7 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
     (tmp_path / "a-link.md").symlink_to(tmp_path / "a.md")
     expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
     assert freshness.files_below(tmp_path) == expected
+    assert freshness.files_below(tmp_path / "missing") == freshness.files_below(tmp_path / "a.md") == []
     # A folder this user may not read (left by another user's container, say) is skipped, not a traceback.
     real_scandir = os.scandir
 

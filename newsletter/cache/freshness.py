@@ -102,12 +102,8 @@ def _libraries() -> list[str]:
 
 
 def files_below(folder: Path) -> list[Path]:
-    """Every file below `folder`, sorted; none when it does not exist."""
-    return _scan(folder) if folder.is_dir() else []
-
-
-def _scan(folder: Path) -> list[Path]:
-    """Every file below `folder`, sorted; symbolic links to folders, `__pycache__` and unreadable folders skipped.
+    """Every file below `folder`, sorted; none when it does not exist. Symbolic links to folders,
+    `__pycache__` and folders this user may not read are skipped, as `Path.rglob` skips them.
 
     One `scandir` per folder: the no-change build takes it for the package's 250 files and each input."""
     found: list[Path] = []
@@ -122,7 +118,7 @@ def _scan(folder: Path) -> list[Path]:
                     elif entry.is_file():
                         found.append(Path(entry.path))
         except OSError:
-            continue  # a folder this user may not read holds nothing a build reads
+            continue  # missing, not a folder, or not readable: it holds nothing a build reads
     return sorted(found, key=lambda path: path.parts)
 
 
