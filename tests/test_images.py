@@ -50,12 +50,22 @@ def image_files(draw: st.DrawFn) -> tuple[bytes, str, int, int]:
     return out.getvalue(), FORMATS[file_format], width, height
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def saved(folder: Path, stem: str, source: tuple[bytes, str, int, int]) -> Path:
+    """An image from `image_files`, written to a file of its format's extension."""
+    file = folder / f"{stem}{source[1]}"
+    file.write_bytes(source[0])
+    return file
+
+
+# Each generated image is a file in the test's own folder, which every example shares.
+EACH_IMAGE = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@EACH_IMAGE
 @given(source=image_files(), target=st.integers(20, 700))
 def test_made_images_fit_keep_their_shape_and_carry_no_metadata(tmp_path: Path, source, target: int):
-    data, extension, width, height = source
-    file = tmp_path / f"photo{extension}"
-    file.write_bytes(data)
+    _data, _extension, width, height = source
+    file = saved(tmp_path, "photo", source)
     picture = fit_width(file, target)
     assert picture is not None
     assert picture.width == min(width, target)  # scaled down to the width, never up
@@ -67,9 +77,7 @@ def test_made_images_fit_keep_their_shape_and_carry_no_metadata(tmp_path: Path, 
         assert not made.getexif()
         assert not {"exif", "icc_profile", "Author", "XML:com.adobe.xmp"} & set(made.info)
     # The same file gives the same bytes, even read afresh from another path.
-    again = tmp_path / f"copy{extension}"
-    again.write_bytes(data)
-    assert fit_width(again, target) == picture
+    assert fit_width(saved(tmp_path, "copy", source), target) == picture
 
 
 def test_a_photo_too_large_for_email_is_scaled_and_compressed(tmp_path: Path):
@@ -97,14 +105,11 @@ def test_a_tiled_image_is_opaque_with_a_margin(tmp_path: Path):
         assert rgba.getpixel((200, picture.height // 2))[:3] != (255, 255, 255)  # the stroke survives
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@EACH_IMAGE
 @given(source=image_files(), target=st.integers(1, 700))
 def test_a_tiled_image_of_any_size_is_opaque_and_never_wider_than_asked(tmp_path: Path, source, target: int):
     # A partner's logo may be a one-pixel spacer or a thin rule shown a few pixels wide.
-    data, extension, width, _height = source
-    file = tmp_path / f"logo{extension}"
-    file.write_bytes(data)
-    picture = fit_width(file, target, tile="#FFFFFF")
+    picture = fit_width(saved(tmp_path, "logo", source), target, tile="#FFFFFF")
     assert picture is not None and 1 <= picture.width <= target
     with Image.open(io.BytesIO(picture.data)) as made:
         assert made.convert("RGBA").getchannel("A").getextrema() == (255, 255)
