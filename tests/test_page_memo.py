@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsletter.build import BuildOptions, BuildResult, build_project
 from newsletter.channels.feeds import renderer as feeds_renderer
 from newsletter.channels.web import renderer as web_renderer
+from newsletter.errors import NewsletterError
 from newsletter.templates import Templates
 
 from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
+from .strategies import projects
 
 NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
 DONOSTIA = "content/news/2024-10-17-general-meeting-donostia.md"
@@ -136,3 +141,42 @@ def test_pages_whose_templates_the_project_leaves_alone_are_still_remembered(tmp
     build(root, "output")
     assert "news/summer-school-paderborn/index.html" in rendered
     assert not [path for path in rendered if path.startswith("news/") and "summer-school" not in path]
+
+
+def _edited(root: Path, edit: str, which: int) -> None:
+    """One save to a generated project's items: text, a title, or another item's tags."""
+    news = sorted((root / "content/news").glob("*.md"))
+    path = news[which % len(news)]
+    text = path.read_text(encoding="utf-8")
+    if edit == "body":
+        path.write_text(text + "\nA sentence added later.\n", encoding="utf-8")
+    elif edit == "title":
+        path.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
+    elif edit == "tags":  # a tag spelled otherwise, or a new one: tag pages, names and feeds change
+        path.write_text(text.replace("\n---\n", "\ntags: [Battery, NEW TOPIC]\n---\n", 1)
+                        if "\ntags:" not in text else re.sub(r"\ntags:.*", "\ntags: [battery]", text, count=1),
+                        encoding="utf-8")
+
+
+@settings(max_examples=6, deadline=None)
+@given(spec=projects(hostile=False), edit=st.sampled_from(["body", "title", "tags", "next day"]),
+       which=st.integers(0, 3), days=st.integers(1, 120))
+def test_generated_projects_build_from_the_cache_what_they_build_cold(tmp_path_factory, spec, edit, which, days):
+    # Other languages, time zones, optional keys left out: each edit, then the next reference day.
+    root = tmp_path_factory.mktemp("generated") / "project"
+    spec.write(root)
+    as_of = spec.as_of
+
+    def outcome(out: str, **options: object) -> object:
+        try:
+            build_project(root, BuildOptions(out_dir=root / out, as_of=as_of, **options))  # type: ignore[arg-type]
+        except NewsletterError as exc:
+            return str(exc)
+        return tree_bytes(root / out)
+
+    outcome("output")
+    if edit == "next day":
+        as_of += timedelta(days=days)
+    elif any((root / "content/news").glob("*.md")):
+        _edited(root, edit, which)
+    assert outcome("output") == outcome("cold", use_cache=False)
