@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,7 +32,8 @@ ISSUE_1 = "content/issues/2023-12-20-issue-1.md"
 
 
 def build(root: Path, out: str, **options: object) -> BuildResult:
-    return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options))  # type: ignore[arg-type]
+    options.setdefault("as_of", EXAMPLE_AS_OF)
+    return build_project(root, BuildOptions(out_dir=root / out, **options))  # type: ignore[arg-type]
 
 
 def respell_tag(root: Path) -> None:
@@ -75,6 +76,18 @@ def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
         cached = build(root, "output")
         cold = build(root, f"cold-{step}", use_cache=False)
         assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
+
+
+def test_a_feed_with_no_entries_yet_is_dated_by_each_build_not_by_the_cache(tmp_path: Path):
+    # Before the first item is out, a feed's date is the reference day: the next day's feed carries the next day.
+    root = copy_example(tmp_path / "project")
+    before_everything = date(2023, 1, 1)
+    build(root, "output", as_of=before_everything)
+    for days in (1, 30):
+        as_of = before_everything + timedelta(days=days)
+        cached = build(root, "output", as_of=as_of)
+        assert tree_bytes(cached.out_dir) == tree_bytes(build(root, f"cold-{days}", as_of=as_of, use_cache=False).out_dir)
+        assert as_of.strftime("%d %b %Y") in (cached.out_dir / "feed.xml").read_text(encoding="utf-8")
 
 
 def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_again(tmp_path: Path, monkeypatch):
