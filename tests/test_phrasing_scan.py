@@ -37,3 +37,21 @@ def test_the_scan_restructures_exactly_what_the_parser_does(raw: str) -> None:
     fragment = nh3.clean(raw, tags=md.ALLOWED_TAGS, attributes=md.ALLOWED_ATTRIBUTES, url_schemes=md.URL_SCHEMES,
                          link_rel=None)
     assert md._blocks_out_of_phrasing(fragment) == md._restructured(fragment)
+
+
+@given(markup(), st.sampled_from(["keep", "rewrite", "drop"]))
+@settings(max_examples=300, deadline=None)
+@example("<em><p>a</p></em>", "rewrite")
+@example('<h2><a href="https://e.eu/">x<p>para</p></a></h2>', "drop")
+@example("text<dd>text<pre><dt>", "keep")  # parsed again, the term leaves the definition
+def test_relinking_a_sanitised_fragment_changes_its_links_alone(raw: str, how: str) -> None:
+    # Pages relink a body that sanitize made: moving blocks out of phrasing again would change nothing.
+    def rewrite(href: str) -> str | None:
+        return {"keep": href, "rewrite": f"../../{href}#moved", "drop": None}[how]
+
+    fragment = md.sanitize(raw)
+    relinked = md.relink(fragment, rewrite)
+    assert md._blocks_out_of_phrasing(relinked) == relinked
+    links = md.relink(fragment, lambda href: href).count(' href="')
+    assert relinked.count(' href="') == (0 if how == "drop" else links)
+    assert relinked.count('#moved"') == (links if how == "rewrite" else 0)

@@ -15,7 +15,14 @@ from markdown.treeprocessors import InlineProcessor
 from markdown.util import Registry
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
-# smarty's patterns by name, and what each needs in the source to match: a quote, two dashes, three dots.
+# Inline patterns by name (smarty's by prefix), and what each needs in the normalised source to match:
+# one of these strings. Nothing before inline parsing makes one that was not there.
+_INLINE_MARKS = {
+    "backtick": ("`",), "backslash_break": ("\\",), "escape": ("\\",), "footnote": ("[",), "reference": ("[",),
+    "link": ("[",), "image_link": ("[",), "image_reference": ("[",), "short_reference": ("[",),
+    "short_image_ref": ("[",), "autolink": ("<",), "automail": ("<",), "linebreak": ("  \n",),
+    "html": ("<",), "entity": ("&",), "em_strong": ("*", "_"),
+}
 _SMARTY_MARKS = {"smarty-quotes": ("'", '"'), "smarty-em-dashes": ("--",), "smarty-en-dashes": ("--",),
                  "smarty-ellipses": ("...",)}
 _EXTENSION_CONFIGS = {
@@ -80,31 +87,42 @@ class MarkdownRenderer:
         # <br>): Python-Markdown alone knows two trailing spaces, which editors strip. After code
         # spans (190), before escapes (180).
         self._md.inlinePatterns.register(SubstituteTagInlineProcessor(r"(?<!\\)\\\n", "br"), "backslash_break", 185)
-        # smarty walks the document once more, trying 18 patterns on every text; those whose
-        # character is nowhere in the source cannot match (nothing before them makes one).
-        self._smarty = cast(InlineProcessor, self._md.treeprocessors["smarty"])
-        self._all_smarty: Registry[Any] = self._smarty.inlinePatterns
-        self._smarty_subsets: dict[tuple[bool, ...], Registry[Any]] = {}
+        # Inline parsing tries every pattern on every text, and smarty walks the document once
+        # more with 18 of its own; a document gets only the patterns that can match in it.
+        self._inline = _PatternChooser(cast(InlineProcessor, self._md.treeprocessors["inline"]), _INLINE_MARKS)
+        self._smarty = _PatternChooser(cast(InlineProcessor, self._md.treeprocessors["smarty"]), _SMARTY_MARKS)
 
     def render(self, text: str) -> str:
         """Convert Markdown to sanitised HTML."""
         self._md.reset()
-        self._smarty.inlinePatterns = self._smarty_patterns(text)
+        # The text as inline parsing sees it: Markdown first drops STX and ETX and normalises line ends and tabs.
+        seen = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
+        seen = seen.expandtabs(self._md.tab_length)
+        self._inline.choose(seen)
+        self._smarty.choose(seen)
         return sanitize(self._md.convert(text))
 
-    def _smarty_patterns(self, text: str) -> Registry[Any]:
-        present = tuple(any(mark in text for mark in marks) for marks in _SMARTY_MARKS.values())
-        if all(present):
-            return self._all_smarty
-        if present not in self._smarty_subsets:
-            absent = [prefix for prefix, here in zip(_SMARTY_MARKS, present) if not here]
+
+class _PatternChooser:
+    """Gives a tree processor, for each document, its inline patterns less those that cannot match in it:
+    a pattern named (or prefixed) in `marks` needs one of its strings in the source."""
+
+    def __init__(self, processor: InlineProcessor, marks: dict[str, tuple[str, ...]]):
+        self.processor, self.marks = processor, marks
+        self.every: Registry[Any] = processor.inlinePatterns
+        self.subsets: dict[tuple[bool, ...], Registry[Any]] = {}
+
+    def choose(self, text: str) -> None:
+        present = tuple(any(mark in text for mark in marks) for marks in self.marks.values())
+        if present not in self.subsets:
+            absent = tuple(name for name, here in zip(self.marks, present) if not here)
             subset: Registry[Any] = Registry()
-            # The registry's own (name, priority) list: it has no public one.
-            for entry in getattr(self._all_smarty, "_priority"):
-                if not entry.name.startswith(tuple(absent)):
-                    subset.register(self._all_smarty[entry.name], entry.name, entry.priority)
-            self._smarty_subsets[present] = subset
-        return self._smarty_subsets[present]
+            # The registry's own (name, priority) list, copied: looking an item up sorts it in place.
+            for entry in list(getattr(self.every, "_priority")):
+                if not any(entry.name == name or entry.name.startswith(f"{name}-") for name in absent):
+                    subset.register(self.every[entry.name], entry.name, entry.priority)
+            self.subsets[present] = subset
+        self.processor.inlinePatterns = self.subsets[present]
 
 
 def too_deep(text: str) -> int | None:
@@ -134,15 +152,25 @@ def too_deep(text: str) -> int | None:
     return None
 
 
-def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) -> str:
-    """Drop scripts, event handlers and unknown tags; optionally rewrite every href/src (None drops it)."""
+def sanitize(fragment: str) -> str:
+    """Drop scripts, event handlers and unknown tags, and move blocks out of elements that hold phrasing alone."""
+    return _blocks_out_of_phrasing(_clean(fragment, None))
 
+
+def relink(fragment: str, rewrite: Callable[[str], str | None]) -> str:
+    """A fragment that `sanitize` made, with every href/src rewritten (None drops it) and nothing else changed.
+
+    Its blocks are already out of phrasing elements, and a link's value never moves one."""
+    return _clean(fragment, rewrite)
+
+
+def _clean(fragment: str, rewrite: Callable[[str], str | None] | None) -> str:
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if rewrite is not None and (tag, attribute) in _URL_ATTRIBUTES:
             return rewrite(value)
         return value
 
-    return _blocks_out_of_phrasing(nh3.clean(
+    return nh3.clean(
         fragment,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
@@ -150,7 +178,7 @@ def sanitize(fragment: str, rewrite: Callable[[str], str | None] | None = None) 
         attribute_filter=attribute_filter if rewrite is not None else None,
         url_schemes=URL_SCHEMES,
         link_rel=None,
-    ))
+    )
 
 
 def _blocks_out_of_phrasing(fragment: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from markupsafe import Markup
 
 from newsletter.assemble import Edition
-from newsletter.content.markdown import sanitize
+from newsletter.content.markdown import relink
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
@@ -148,7 +148,7 @@ def editorial_html(site: Site, edition: Edition) -> str:
     """The issue's editorial with every link absolute, or left out where the build writes nothing."""
     issue, web_version = edition.issue, site.url(site.issue_path(edition))
     # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
-    return sanitize(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+    return relink(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
 
 
 def wrap(text: str) -> str:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from newsletter.urls import is_web_address
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
-from newsletter.content.markdown import sanitize
+from newsletter.content.markdown import relink
 from newsletter.content.models import NewsItem
 from newsletter.site import Site
 from newsletter.slugs import slugify
@@ -70,7 +70,7 @@ def feed_entry(site: Site, item: NewsItem) -> Entry:
         guid=item_guid(site, item),
         link=site.item_url(item),
         published=feed_date(site, item),
-        content_html=sanitize(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
+        content_html=relink(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
         categories=_categories(site, item),
         image=_image(site, item.image) if item.image else None,
     )

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from newsletter.languages import text_direction
 from newsletter.confine import Boundary, Refused, read_project_file
-from newsletter.content.markdown import sanitize
+from newsletter.content.markdown import relink
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
@@ -165,7 +165,7 @@ class _PageRenderer:
                 self.files.add(link.path)
             return self.site.web_link(href, source, root)
 
-        return Markup(sanitize(fragment, rewrite))
+        return Markup(relink(fragment, rewrite))
 
     def linked_files(self) -> Iterator[Output]:
         """Files of content/ outside content/images/ that a page links to, at the same path under output/."""

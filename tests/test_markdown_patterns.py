@@ -1,0 +1,55 @@
+"""The Markdown renderer skips the inline and smarty patterns that cannot match, and gives the same bytes as with all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsletter.content.frontmatter import decode_document
+from newsletter.content.markdown import _INLINE_MARKS, MarkdownRenderer
+
+from .conftest import REPO
+
+# Pieces that make Markdown syntax and typography meet: quotes next to words, digits and
+# punctuation, dashes and dots of every length, code, emphasis, links, images, footnotes, HTML,
+# autolinks, entities, escapes, line breaks, and the whitespace Markdown normalises first.
+PIECES = ["'", '"', "-", "--", "---", ".", "...", "....", "`", "*", "_", "[", "](", ")", "<b>", "</b>", "&",
+          "\\", "\\'", '\\"', "\n", "\n\n", "\n- ", "\n1. ", "\n> ", "    ", " ", "word", "it's", "’", "80s",
+          "&quot;", "&#39;", "&mdash;", "x", "2024", "(", "!", "?", ",", ":", "<<", ">>", "\t", "![", "[^1]",
+          "\n[^1]: ", "[x]: https://e.eu/", "<https://e.eu/>", "<a@e.eu>", "  \n", " \r\n", "\r", "\x02", "\x03",
+          "\\\n", "**", "__"]
+
+
+RENDERER = MarkdownRenderer()
+EVERY_PATTERN = MarkdownRenderer()
+for chooser in (EVERY_PATTERN._inline, EVERY_PATTERN._smarty):  # every pattern on every text
+    chooser.marks = {}
+
+
+def every_pattern(text: str) -> str:
+    return EVERY_PATTERN.render(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
+def test_skipping_patterns_gives_the_same_bytes(text: str):
+    assert RENDERER.render(text) == every_pattern(text)
+
+
+def test_the_example_items_are_the_same():
+    paths = sorted((REPO / "content").rglob("*.md"))
+    assert paths
+    for path in paths:
+        body = decode_document(path.read_bytes(), Path(path.name)).body
+        assert RENDERER.render(body) == every_pattern(body), path
+
+
+def test_plain_text_skips_the_patterns_it_cannot_match():
+    RENDERER.render("plain words")
+    assert not [entry for entry in RENDERER._smarty.processor.inlinePatterns._priority if entry.name.startswith("smarty-")]
+    assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every) - len(_INLINE_MARKS)
+    RENDERER.render("it's -- done... with *emphasis*, a [link](https://e.eu/), `code`, <b>HTML</b> &amp; \\*  \n")
+    assert len(RENDERER._smarty.processor.inlinePatterns) == len(RENDERER._smarty.every)
+    assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every)
