@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import os
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from newsletter.build import BuildOptions, build_project
 from newsletter.cache import documents
 from newsletter.content import prepare
+from newsletter.content.models import NewsItem, ReportEntry
 from newsletter.cache import CACHE_DIR
 from newsletter.cache.documents import CACHE_FILE
 from newsletter.errors import NewsletterError
@@ -240,6 +242,30 @@ def test_render_keys_tell_values_apart_and_agree_on_equal_ones(first, second):
     assert input_digest("email", first) != input_digest("social", first)
     if first != second or type(first) is not type(second):
         assert input_digest("email", first) != input_digest("email", second)
+
+
+_ITEMS = st.builds(NewsItem, **{**{field.name: ... for field in dataclasses.fields(NewsItem)},
+                                 "source": st.builds(Path, st.text(max_size=4)),
+                                 "social": st.dictionaries(st.text(max_size=3), st.text(max_size=3), max_size=2)})
+
+
+@given(_ITEMS, _ITEMS, st.sampled_from([field.name for field in dataclasses.fields(NewsItem)]))
+@settings(max_examples=150, deadline=None)
+def test_render_keys_tell_records_apart_by_any_field(item, other, name):
+    # Keys hold frozen records (an item, the settings): one field changed is another key; equal records, one key.
+    from newsletter.cache.renders import input_digest
+
+    changed = dataclasses.replace(item, **{name: getattr(other, name)})
+    assert input_digest("page", (item,)) == input_digest("page", (copy.deepcopy(item),))
+    assert (input_digest("page", (item,)) == input_digest("page", (changed,))) == (item == changed)
+
+
+def test_render_keys_hold_records_that_json_cannot():
+    from newsletter.cache.renders import input_digest
+
+    huge = ReportEntry(audience_size=2**70)
+    assert input_digest("k", (huge,)) == input_digest("k", (ReportEntry(audience_size=2**70),))
+    assert input_digest("k", (huge,)) != input_digest("k", (ReportEntry(audience_size=2**70 + 1),))
 
 
 def test_render_keys_are_the_same_in_every_process():

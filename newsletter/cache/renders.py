@@ -16,6 +16,8 @@ from pathlib import Path, PurePath
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
+import orjson
+
 from newsletter.cache.freshness import code_fingerprint, files_below, tree_digest
 from newsletter.cache.store import MarshalStore
 
@@ -61,11 +63,62 @@ def memo_engine(root: Path) -> str:
 def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes]] | None = None) -> str:
     """A digest of the inputs' values, the same in every run (unlike hash() or some reprs).
 
-    `known` keeps the digest of each frozen record met, so one shared by many keys is walked once.
+    The inputs are written as JSON, what JSON has no type for tagged (`{"\\0date": ...}`), so values
+    of different types never meet; a list and a tuple of the same elements do (keys hold tuples).
+    What JSON cannot hold (integers beyond 64 bits, lone surrogates) is written by `_feed` instead.
+    `known` keeps the digest of each frozen record met, so one shared by many keys is written once.
     """
+    known = {} if known is None else known
     digest = hashlib.sha256(kind.encode() + b"\0")
-    _feed(digest, inputs, {} if known is None else known)
+    try:
+        digest.update(b"json\0" + _json(inputs, known, _KEY_JSON))
+    except orjson.JSONEncodeError:
+        digest.update(b"walk\0")
+        _feed(digest, inputs, known)
     return digest.hexdigest()
+
+
+# In a key, a record is its digest (kept in `known`); inside a record, a record is its fields.
+_KEY_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_RECORD_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+
+
+def _json(value: object, known: dict[int, tuple[object, bytes]], option: int) -> bytes:
+    return orjson.dumps(value, default=lambda other: _tagged(other, known), option=option)
+
+
+def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
+    """What JSON has no type for, as a JSON object tagged with its type."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"\0record": _record(value, known).hex()}
+    if isinstance(value, (date, time)):  # datetime is a date
+        return {f"\0{type(value).__name__}": f"{value.isoformat()}|{getattr(value, 'tzinfo', None)}"}
+    if isinstance(value, PurePath):
+        return {"\0path": value.as_posix()}
+    if isinstance(value, ZoneInfo):
+        return {"\0zone": value.key}
+    if isinstance(value, bytes):
+        return {"\0bytes": hashlib.sha256(value).hexdigest()}
+    if isinstance(value, (set, frozenset)):
+        return {"\0set": sorted(_json(element, known, _KEY_JSON).decode() for element in value)}
+    if isinstance(value, Mapping):
+        return dict(value)
+    raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _tagged this type")
+
+
+def _record(record: Any, known: dict[int, tuple[object, bytes]]) -> bytes:
+    """The digest of a frozen record (its type and every field), made once per record."""
+    if id(record) not in known:
+        digest = hashlib.sha256(type(record).__qualname__.encode() + b"\0")
+        try:
+            digest.update(b"json\0" + _json(record, known, _RECORD_JSON))
+        except orjson.JSONEncodeError:
+            digest.update(b"walk\0")
+            for field in dataclasses.fields(record):
+                digest.update(b"\0field\0" + field.name.encode())
+                _feed(digest, getattr(record, field.name), known)
+        known[id(record)] = (record, digest.digest())  # the value is kept, so its id is not reused
+    return known[id(record)][1]
 
 
 def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) -> None:
@@ -88,14 +141,7 @@ def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) ->
     elif isinstance(value, PurePath):
         atom(b"path", value.as_posix().encode())
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        if id(value) not in known:
-            record = hashlib.sha256(type(value).__qualname__.encode())
-            for field in dataclasses.fields(value):
-                if field.compare:  # what makes two values equal; not line numbers kept beside them
-                    record.update(b"\0field\0" + field.name.encode())
-                    _feed(record, getattr(value, field.name), known)
-            known[id(value)] = (value, record.digest())  # the value is kept, so its id is not reused
-        atom(b"dataclass", known[id(value)][1])
+        atom(b"dataclass", _record(value, known))
     elif isinstance(value, (tuple, list)):
         atom(b"seq", str(len(value)).encode())
         for element in value:
@@ -109,3 +155,4 @@ def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) ->
         atom(b"set", "".join(sorted(input_digest("", element, known) for element in value)).encode())
     else:
         raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _feed this type")
+
