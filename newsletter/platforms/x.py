@@ -29,9 +29,12 @@ _EMOJI_SINGLES = re.compile(
 )
 # Characters that start an emoji sequence: a text without any has no emoji but single ones.
 _EMOJI_STARTS = frozenset(sequence[0] for sequence in _EMOJI_SEQUENCES)
-# Where an emoji may be: a character that starts a sequence, or a single emoji.
+# Where an emoji may be: a character that starts a sequence and is followed by one that can come second
+# in one (a digit alone starts none, though "1\ufe0f\u20e3" is a keycap), or a single emoji.
 _EMOJI_CANDIDATE = re.compile(
-    "[" + "".join(re.escape(char) for char in sorted(_EMOJI_STARTS)) + "]|" + _EMOJI_SINGLES.pattern
+    "[" + "".join(re.escape(char) for char in sorted(_EMOJI_STARTS)) + "]"
+    "(?=[" + "".join(re.escape(char) for char in sorted({sequence[1] for sequence in _EMOJI_SEQUENCES})) + "])|"
+    + _EMOJI_SINGLES.pattern
 )
 _LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
 _HEAVY = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in LIGHT_RANGES) + "]")
