@@ -167,7 +167,7 @@ def _edited(root: Path, edit: str, which: int) -> None:
         path.write_text(text.replace("\ntitle: ", "\ntitle: Edited ", 1), encoding="utf-8")
     elif edit == "tags":  # a tag spelled otherwise, or a new one: tag pages, names and feeds change
         path.write_text(text.replace("\n---\n", "\ntags: [Battery, NEW TOPIC]\n---\n", 1)
-                        if "\ntags:" not in text else re.sub(r"\ntags:.*", "\ntags: [battery]", text, count=1),
+                        if "\ntags:" not in text else re.sub(r"\ntags:.*(\n- .*)*", "\ntags: [battery]", text, count=1),
                         encoding="utf-8")
 
 
