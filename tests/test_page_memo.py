@@ -78,6 +78,25 @@ def test_a_cached_build_writes_what_a_cold_build_writes(tmp_path: Path, edit):
         assert tree_bytes(cached.out_dir) == tree_bytes(cold.out_dir), (edit.__name__, step)
 
 
+def test_a_page_follows_where_its_links_lead_when_only_their_targets_change(tmp_path: Path):
+    # An item links to Nantes's file and to an agenda not there yet: Nantes moves, the agenda arrives.
+    root = copy_example(tmp_path / "project")
+    (root / "content/news/2024-12-01-links.md").write_text(
+        "---\ntitle: Links\ndate: 2024-12-01\n---\n"
+        "See [Nantes](2023-12-12-general-meeting-nantes.md) and [the agenda](../files/agenda.pdf).\n"
+    )
+    build(root, "output")
+    nantes = root / NANTES
+    nantes.write_text(nantes.read_text().replace("\ntype: news\n", "\ntype: news\nslug: nantes-2023\n", 1))
+    (root / "content/files").mkdir()
+    (root / "content/files/agenda.pdf").write_bytes(b"%PDF-1.4\n")
+    cached = build(root, "output")
+    assert tree_bytes(cached.out_dir) == tree_bytes(build(root, "cold", use_cache=False).out_dir)
+    page = (cached.out_dir / "news/links/index.html").read_text(encoding="utf-8")
+    assert 'href="../../news/nantes-2023/index.html"' in page and 'href="../../files/agenda.pdf"' in page
+    assert (cached.out_dir / "files/agenda.pdf").is_file()
+
+
 def test_a_feed_with_no_entries_yet_is_dated_by_each_build_not_by_the_cache(tmp_path: Path):
     # Before the first item is out, a feed's date is the reference day: the next day's feed carries the next day.
     root = copy_example(tmp_path / "project")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -42,20 +42,20 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
     for edition in site.editions:
         if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
             edition = replace(edition, next=None)
-        editorial = page.body(edition.issue.body_html, edition.issue.source)
+        links, editorial = page.body(memo, edition.issue.body_html, edition.issue.source)
         # What else of the site the default issue page reads: which of its items have their own page.
         pages = tuple(site.has_page(item) for item in edition.items)
         yield page.remembered(
-            memo, (edition, editorial, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
-            edition=edition, issue=edition.issue, editorial=editorial,
+            memo, (edition, links, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
+            {"editorial": editorial}, edition=edition, issue=edition.issue,
         )
     for item in site.published:
-        body, issue = page.body(item.body_html, item.source), issue_of.get(item.slug)
+        (links, body), issue = page.body(memo, item.body_html, item.source), issue_of.get(item.slug)
         # What else of the site the default item page reads: whether its tags have pages, and their names.
         tags = tuple((slug, site.tag_name(slug)) for slug in map(slugify, item.tags) if slug in site.tags)
         yield page.remembered(
-            memo, (item, body, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
-            item=item, body=body, issue_of_item=issue,
+            memo, (item, links, issue, tags), f"{site.item_path(item)}index.html", "web/item.html",
+            {"body": body}, item=item, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
         yield page.remembered(memo, (tag, site.tag_name(tag), items), f"{site.tag_path(tag)}index.html",
@@ -111,12 +111,13 @@ class _PageRenderer:
         )
         return text_output(path, "web-page", html)
 
-    def remembered(self, memo: Memo, inputs: tuple[object, ...], path: str, template: str, **context: Any) -> Output:
+    def remembered(self, memo: Memo, inputs: tuple[object, ...], path: str, template: str,
+                   later: Mapping[str, Callable[[], object]] | None = None, **context: Any) -> Output:
         """The page, remembered between builds by `inputs` (what it reads besides the site's settings, language,
-        the page's translations and its link preview).
+        the page's translations and its link preview); `later`: context made only when the page is rendered.
 
         The files its template links to are remembered with it, so a remembered page still has them copied.
-        (Links in a body are not: the body is rendered every build, for the key.)"""
+        (The files a body links to are found every build, for its links' part of the key.)"""
         if self.templates.uses_project_files(template):
             memo = no_memo  # the project's own templates may read anything of the site
 
@@ -125,7 +126,8 @@ class _PageRenderer:
 
         def render() -> tuple[bytes, tuple[str, ...]]:
             self.linking = []
-            data = self(path, template, share=share, **context).data
+            made = {name: make() for name, make in (later or {}).items()}
+            data = self(path, template, share=share, **context, **made).data
             linked, self.linking = tuple(self.linking), []
             return data, linked
 
@@ -155,8 +157,11 @@ class _PageRenderer:
         self.linking.append(path)
         return self.root + url_path(path)
 
-    def body(self, fragment: str, source: Path) -> Markup:
-        """The Markdown body of `source` with its links made relative to the item or issue page."""
+    def body(self, memo: Memo, fragment: str, source: Path) -> tuple[tuple[str | None, ...], Callable[[], Markup]]:
+        """The Markdown body of `source` with its links made relative to the item or issue page, made when
+        asked, and what its links lead to (with the fragment, all the body depends on: a key for its page).
+
+        The links a fragment has are remembered by the fragment: found while relinking it the first time."""
         root = "../" * 2  # item and issue pages sit two folders down
 
         def rewrite(href: str) -> str | None:
@@ -165,7 +170,22 @@ class _PageRenderer:
                 self.files.add(link.path)
             return self.site.web_link(href, source, root)
 
-        return Markup(relink(fragment, rewrite))
+        made: list[str] = []
+
+        def first_relinking() -> list[str]:
+            found: list[str] = []
+
+            def noting(href: str) -> str | None:
+                found.append(href)
+                return rewrite(href)
+
+            made.append(relink(fragment, noting))
+            return found
+
+        links: list[str] = memo("body-links", (fragment,), first_relinking, pack=lambda found: found,
+                                unpack=lambda packed: [str(href) for href in packed])
+        leads = tuple(rewrite(href) for href in links)
+        return leads, lambda: Markup(made[0] if made else relink(fragment, rewrite))
 
     def linked_files(self) -> Iterator[Output]:
         """Files of content/ outside content/images/ that a page links to, at the same path under output/."""
