@@ -314,3 +314,17 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
 
     monkeypatch.setattr(freshness.os, "scandir", scandir)
     assert freshness.files_below(tmp_path) == [path for path in expected if "private" not in path.parts]
+
+
+def test_a_file_rewritten_with_its_size_and_time_kept_has_a_new_digest(tmp_path: Path):
+    # Digests are remembered by a file's signature; a save that keeps size and mtime still shows.
+    from newsletter.cache.freshness import file_digest
+
+    path = tmp_path / "item.md"
+    path.write_text("first\n")
+    before, times = file_digest(path), os.stat(path)
+    path.write_text("other\n")
+    os.utime(path, ns=(times.st_atime_ns, times.st_mtime_ns))
+    assert file_digest(path) != before
+    assert file_digest(path) == file_digest(path)
+    assert file_digest(tmp_path) is None and file_digest(tmp_path / "gone.md") is None

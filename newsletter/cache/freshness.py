@@ -15,6 +15,7 @@ import os
 import re
 import sys
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from newsletter.confine import read_json_state, relative_path
@@ -84,9 +85,33 @@ def tree_digest(root: Path, paths: list[Path]) -> bytes:
     """Hash of the names (relative to `root`) and bytes of the files given."""
     digest = hashlib.sha256()
     for path in paths:
-        if path.is_file():
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+        if (found := file_digest(path)) is not None:
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + found)
     return digest.digest()
+
+
+# Each file's digest with the file's signature when it was read. A build takes its inputs' digest
+# more than once (the replay check, the fingerprint, the replay key), the preview once per save:
+# a file is read again only when its signature changed. Writing a file changes its ctime, which
+# no tool sets back.
+_digests: dict[str, tuple[tuple[int, ...], bytes]] = {}
+
+
+def file_digest(path: Path) -> bytes | None:
+    """The SHA-256 of a regular file's bytes; None when it is not one or cannot be read."""
+    try:
+        stat = path.stat()
+        if not S_ISREG(stat.st_mode):
+            return None
+        signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
+        known = _digests.get(os.fspath(path))
+        if known is not None and known[0] == signature:
+            return known[1]
+        found = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+    _digests[os.fspath(path)] = (signature, found)
+    return found
 
 
 def _libraries() -> list[str]:
