@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+from typing import Any
+
 from lxml import etree
 
 Element = tuple[str, dict[str, str]]
@@ -12,16 +15,23 @@ def elements(document: str) -> list[Element]:
 
     None in comments or raw text; libxml2 adds the `html` and `body` a fragment leaves out.
     """
-    if not document.strip():
-        return []
-    root = etree.fromstring(document.encode("utf-8"), etree.HTMLParser(encoding="utf-8", no_network=True))
+    root = _parsed(document)
     if root is None:
         return []
     return [(str(element.tag), {str(name): str(value) for name, value in element.attrib.items()})
             for element in root.iter(tag=etree.Element)]
 
 
-def image_sources(document: str) -> list[str]:
+@functools.lru_cache(maxsize=8)  # an email's MIME message and its ESP zip both ask
+def image_sources(document: str) -> tuple[str, ...]:
     """The distinct `src` of the document's images, in order."""
-    return list(dict.fromkeys(attributes["src"] for tag, attributes in elements(document)
-                              if tag == "img" and attributes.get("src")))
+    root = _parsed(document)
+    if root is None:
+        return ()
+    return tuple(dict.fromkeys(str(src) for element in root.iter("img") if (src := element.get("src"))))
+
+
+def _parsed(document: str) -> Any:
+    if not document.strip():
+        return None
+    return etree.fromstring(document.encode("utf-8"), etree.HTMLParser(encoding="utf-8", no_network=True))
