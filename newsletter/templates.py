@@ -48,6 +48,7 @@ class Templates:
         self.cache_dir = cache_dir
         self._languages: dict[str, Templates] = {}
         self._project_shaped: dict[str, bool] = {}
+        self._any_project_file: bool | None = None
         if cache_dir is not None:
             from newsletter.cache.templates import TemplateCache
 
@@ -76,8 +77,15 @@ class Templates:
         """Whether the project's own template files take part in rendering `name`: it, or a template it
         extends, includes or imports, at any depth (also when a name is computed and cannot be told)."""
         if name not in self._project_shaped:
-            self._project_shaped[name] = self._uses_project_files(name, set())
+            self._project_shaped[name] = self._has_project_files() and self._uses_project_files(name, set())
         return self._project_shaped[name]
+
+    def _has_project_files(self) -> bool:
+        """Whether the project's templates/ folder has any file: without one, no template need be read."""
+        if self._any_project_file is None:
+            folder = self.project_templates
+            self._any_project_file = folder is not None and any(path.is_file() for path in folder.rglob("*"))
+        return self._any_project_file
 
     def _uses_project_files(self, name: str, seen: set[str]) -> bool:
         if name in seen:
