@@ -27,14 +27,12 @@ _LONGEST_EMOJI = max(map(len, _EMOJI_SEQUENCES))
 _EMOJI_SINGLES = re.compile(
     "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in data()["emoji_ranges"]) + "]"
 )
-# Characters that start an emoji sequence: a text without any has no emoji but single ones.
+# Characters that start an emoji sequence.
 _EMOJI_STARTS = frozenset(sequence[0] for sequence in _EMOJI_SEQUENCES)
-# Where an emoji may be: a character that starts a sequence and is followed by one that can come second
-# in one (a digit alone starts none, though "1\ufe0f\u20e3" is a keycap), or a single emoji.
-_EMOJI_CANDIDATE = re.compile(
-    "[" + "".join(re.escape(char) for char in sorted(_EMOJI_STARTS)) + "]"
-    "(?=[" + "".join(re.escape(char) for char in sorted({sequence[1] for sequence in _EMOJI_SEQUENCES})) + "])|"
-    + _EMOJI_SINGLES.pattern
+# A sequence starts with one of these characters and goes on with one of those: a digit starts none
+# unless a variation selector or keycap follows ("1\ufe0f\u20e3").
+_EMOJI_SECONDS = re.compile(
+    "[" + "".join(re.escape(char) for char in sorted({sequence[1] for sequence in _EMOJI_SEQUENCES})) + "]"
 )
 _LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
 _HEAVY = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in LIGHT_RANGES) + "]")
@@ -44,25 +42,25 @@ __all__ = ["LIGHT_RANGES", "LIMIT", "URL_LENGTH", "extract_urls", "url_entities"
 
 def emoji_entities(text: str) -> Iterator[tuple[int, int]]:
     """Find the emoji X counts as 2, as (start, end): the longest known sequence, else one."""
-    if not _EMOJI_STARTS.intersection(text):
-        for match in _EMOJI_SINGLES.finditer(text):
-            yield match.start(), match.end()
-        return
-    position, length = 0, len(text)
-    while (candidate := _EMOJI_CANDIDATE.search(text, position)) is not None:
-        position = candidate.start()
-        if text[position] not in _EMOJI_STARTS:  # a single emoji, no sequence starts here
-            yield position, position + 1
-            position += 1
-            continue
-        for size in range(min(_LONGEST_EMOJI, length - position), 1, -1):
-            if text[position : position + size] in _EMOJI_SEQUENCES:
-                yield position, position + size
-                position += size
-                break
+    starts = {found.start() - 1 for found in _EMOJI_SECONDS.finditer(text, 1) if text[found.start() - 1] in _EMOJI_STARTS}
+    singles = {found.start() for found in _EMOJI_SINGLES.finditer(text)}
+    position = 0
+    for candidate in sorted(starts | singles):
+        if candidate < position:
+            continue  # inside the sequence just found
+        position = candidate
+        if position in starts:
+            for size in range(min(_LONGEST_EMOJI, len(text) - position), 1, -1):
+                if text[position : position + size] in _EMOJI_SEQUENCES:
+                    yield position, position + size
+                    position += size
+                    break
+            else:
+                if position in singles:
+                    yield position, position + 1
+                position += 1
         else:
-            if _EMOJI_SINGLES.match(text, position):
-                yield position, position + 1
+            yield position, position + 1
             position += 1
 
 
