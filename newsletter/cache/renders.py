@@ -155,4 +155,3 @@ def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) ->
         atom(b"set", "".join(sorted(input_digest("", element, known) for element in value)).encode())
     else:
         raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _feed this type")
-
