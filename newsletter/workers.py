@@ -2,17 +2,23 @@
 
 Rendering Markdown and rendering the channels are most of a big build's cost, and both split
 into tasks that share nothing but what the build has loaded. A forked worker inherits that
-(nothing is sent to it), runs its task and sends back the task's result; the results come back
-in task order, so a build gives the same bytes with workers or without.
+(nothing is sent to it), runs its task and hands back the task's result through a temporary
+file; the results come back in task order, so a build gives the same bytes with workers or without.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
+import pickle
+import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 T = TypeVar("T")
 
@@ -56,6 +62,7 @@ def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     # What the build holds stays out of the workers' garbage collection, which would otherwise
     # write to (and so copy) every page they share with this process.
     gc.freeze()
+    futures: dict[int, Future[str]] = {}
     try:
         with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1),
                                  mp_context=multiprocessing.get_context("fork")) as pool:
@@ -63,14 +70,38 @@ def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
             results[0] = tasks[0]()
             for index, future in futures.items():
                 try:
-                    results[index] = future.result()
+                    results[index] = _read_result(future.result())
                 except Exception:  # the task's own error, or a worker that died: run it here
                     results[index] = tasks[index]()
     finally:
         _tasks = ()
         gc.unfreeze()
+        for future in futures.values():  # results not read (a task here failed): their files go too
+            if future.done() and not future.cancelled() and future.exception() is None:
+                with contextlib.suppress(OSError):
+                    os.unlink(future.result())
     return results
 
 
-def _run(index: int) -> Any:
-    return _tasks[index]()
+def _run(index: int) -> str:
+    """Run a task in a worker and pickle its result into a temporary file, whose path comes back.
+
+    A result (a channel's pages) is written and read a frame at a time, so neither process holds it
+    twice, as a pickled copy beside the objects; through the pool's pipe the whole copy would be."""
+    result = _tasks[index]()
+    handle, name = tempfile.mkstemp(prefix="newsletter-result-", suffix=".pickle")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        os.unlink(name)
+        raise
+    return name
+
+
+def _read_result(name: str) -> Any:
+    try:
+        with open(name, "rb") as stream:
+            return pickle.load(stream)
+    finally:
+        os.unlink(name)

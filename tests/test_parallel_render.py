@@ -48,6 +48,22 @@ def test_a_task_failing_in_a_worker_raises_its_own_error_here():
         workers.spread([lambda: 1, failing], 2)
 
 
+def test_results_come_back_through_files_that_are_gone_afterwards(tmp_path: Path, monkeypatch):
+    # A worker's result goes through a temporary file: large results whole, and none left behind,
+    # also when a task fails here or in a worker.
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pages = [lambda index=index: [bytes([index]) * 3_000_000, "é" * index] for index in range(4)]
+    assert workers.spread(pages, 3) == [task() for task in pages]
+
+    def failing() -> None:
+        raise NewsletterError("a task failed")
+
+    for tasks in ([failing, *pages], [*pages, failing]):
+        with pytest.raises(NewsletterError, match="a task failed"):
+            workers.spread(tasks, 3)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_example_is_the_same_rendered_in_workers(example_project: Path, monkeypatch):
     monkeypatch.setenv("NEWSLETTER_JOBS", "1")
     serial = build(example_project, "serial", use_cache=False)
