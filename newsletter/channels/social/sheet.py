@@ -52,7 +52,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
     ]
     # In a further language, an item not translated into it has its posts in the original's sheet only.
     untranslated = [item for item in edition.items if item.slug in site.foreign]
-    # The posts as their plain data, in one piece: a digest walking every draft's fields costs what rendering does.
+    # The posts as their plain data, in one piece: as records in the key, each draft would write its whole item again.
     posts = orjson.dumps([pack_posts(entry.posts) for entry in entries])
     shown = tuple((entry.item, entry.published, entry.link, entry.image_url) for entry in entries)
     text = memo(
