@@ -72,11 +72,15 @@ def check_collisions(outputs: Sequence[Output]) -> None:
             raise OutputError(f"two outputs claim '{key}' ({seen.get(key, 'manifest')} and {output.kind})",
                               hint="give one of the items or issues another slug")
         seen[key] = output.kind
+    folders: set[str] = set()  # checked already, with all of theirs
     for key in seen:
-        for parent in PurePosixPath(key).parents:
-            if parent.as_posix() in seen:
-                raise OutputError(f"'{parent}' is both a file and a folder in the output",
+        cut = key.rfind("/")
+        while cut > 0 and (folder := key[:cut]) not in folders:
+            if folder in seen:
+                raise OutputError(f"'{folder}' is both a file and a folder in the output",
                                   hint="give one of the items or issues another slug")
+            folders.add(folder)
+            cut = key.rfind("/", 0, cut)
 
 
 def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
@@ -133,7 +137,9 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     sweep_temporary_files(out_dir, recursive=True, known={*previous, *(pending or ()), MANIFEST})
     ours = set(previous) | (pending or set())
     entries = [_entry(output) for output in outputs]
-    changed = [output for output in outputs if not _same(out_dir, output)]
+    vouched = _manifest_time(out_dir) if previous else None
+    changed = [output for output, entry in zip(outputs, entries)
+               if not _same(out_dir, output, entry, previous.get(entry.path), vouched)]
     for output in changed:
         target = out_dir / output.path
         if output.path.as_posix() not in ours and os.path.lexists(target) and _bytes(target) != output.data:
@@ -141,7 +147,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
                               SourceLocation(target), "move it away, or build into another folder with --out")
     current = {entry.path for entry in entries}
     keep = set(keep)
-    kept = [previous[path] for path in sorted(keep) if path in previous and path not in current]
+    kept = [_as_found(out_dir, previous[path], vouched) for path in sorted(keep) if path in previous and path not in current]
     stale = sorted(path for path in ours if path not in current and path not in keep)
     manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
     if changed or stale or pending is not None:
@@ -202,13 +208,48 @@ def _entry(output: Output) -> ManifestEntry:
     return ManifestEntry(output.path.as_posix(), output.kind, hashlib.sha256(output.data).hexdigest(), len(output.data))
 
 
-def _same(out_dir: Path, output: Output) -> bool:
-    # Leave identical files untouched: faster rebuilds, and mtimes stay meaningful for uploads.
+def _same(out_dir: Path, output: Output, entry: ManifestEntry, before: ManifestEntry | None,
+          vouched: int | None) -> bool:
+    """Whether the file holds the output's bytes already; identical files are left untouched
+    (faster rebuilds, and mtimes stay meaningful for uploads).
+
+    The last manifest is written after every file, and writing, renaming or touching a file sets
+    its ctime: a file whose ctime is older than the manifest's (`vouched`) is as the manifest
+    lists it. A file changed in the manifest's own clock tick is compared byte by byte, as git
+    does with its index."""
     target = out_dir / output.path
     try:
-        return target.stat().st_size == len(output.data) and _bytes(target) == output.data
+        found = os.stat(target)
     except OSError:
         return False
+    if not stat.S_ISREG(found.st_mode) or found.st_size != entry.size:
+        return False
+    if before is not None and vouched is not None and before.sha256 == entry.sha256 and found.st_ctime_ns < vouched:
+        return True
+    return _bytes(target) == output.data
+
+
+def _as_found(out_dir: Path, entry: ManifestEntry, vouched: int | None) -> ManifestEntry:
+    """A file a partial build keeps, listed as it is now: changed since the last manifest, it is read again,
+    so the new manifest vouches only for what is there."""
+    target = out_dir / entry.path
+    try:
+        found = os.stat(target)
+    except OSError:
+        return entry
+    if vouched is not None and found.st_ctime_ns < vouched and found.st_size == entry.size:
+        return entry
+    data = _bytes(target)
+    return entry if data is None else ManifestEntry(entry.path, entry.kind, hashlib.sha256(data).hexdigest(), len(data))
+
+
+def _manifest_time(out_dir: Path) -> int | None:
+    """When the last build's manifest was written (its ctime), or None when it is not a regular file."""
+    try:
+        found = os.lstat(out_dir / MANIFEST)
+    except OSError:
+        return None
+    return found.st_ctime_ns if stat.S_ISREG(found.st_mode) else None
 
 
 def _bytes(target: Path) -> bytes | None:

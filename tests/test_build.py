@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
+from dataclasses import replace
 from datetime import date, datetime, timezone
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -13,6 +15,7 @@ import pytest
 import time_machine
 
 from newsletter import build as build_module
+from newsletter import write as write_module
 from newsletter.build import BuildOptions, BuildResult, build_project
 from newsletter.errors import OutputError, RenderError
 from newsletter.outputs import Output
@@ -159,6 +162,60 @@ def test_a_file_we_did_not_write_is_never_overwritten(make_project):
     with pytest.raises(OutputError, match="exists but was not written by newsletter"):
         build_project(root, AS_OF)
     assert foreign.read_text() == "hand made"
+
+
+RENDER_ALL = BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False)  # renders and writes, never replays
+
+
+def _later_tick() -> None:
+    """Wait out the file system's clock tick, so the next file written has a later ctime."""
+    time.sleep(0.05)
+
+
+def _same_size_edit(path: Path) -> bytes:
+    data = path.read_bytes()
+    edited = data.replace(b"<title>", b"<TITLE>", 1)
+    assert edited != data
+    path.write_bytes(edited)
+    return edited
+
+
+def test_an_output_changed_by_hand_is_written_again_even_at_its_size(example_project: Path):
+    first = build_project(example_project, RENDER_ALL)
+    page = first.out_dir / "index.html"
+    wanted = page.read_bytes()
+    _later_tick()
+    _same_size_edit(page)
+    again = build_project(example_project, RENDER_ALL)
+    assert again.report.written == ("index.html",)
+    assert page.read_bytes() == wanted
+
+
+def test_files_older_than_the_manifest_are_not_read_again(example_project: Path, monkeypatch):
+    build_project(example_project, RENDER_ALL)
+    _later_tick()
+    build_project(example_project, RENDER_ALL)  # a manifest written after every file
+    read: list[Path] = []
+    real = write_module._bytes
+    monkeypatch.setattr(write_module, "_bytes", lambda target: read.append(target) or real(target))
+    again = build_project(example_project, RENDER_ALL)
+    assert again.report.written == ()
+    assert read == []
+
+
+def test_a_partial_build_lists_a_kept_file_as_it_finds_it(example_project: Path):
+    full = build_project(example_project, RENDER_ALL)
+    slug = full.site.editions[0].slug
+    page = full.out_dir / "index.html"
+    wanted = page.read_bytes()
+    _later_tick()
+    edited = _same_size_edit(page)
+    build_project(example_project, replace(RENDER_ALL, issue=slug))
+    listed = {entry["path"]: entry for entry in json.loads((full.out_dir / "manifest.json").read_text())["files"]}
+    assert listed["index.html"]["sha256"] == hashlib.sha256(edited).hexdigest()
+    _later_tick()
+    build_project(example_project, RENDER_ALL)
+    assert page.read_bytes() == wanted
 
 
 def test_issue_option_builds_only_that_issue_and_keeps_the_rest(example_project: Path):
