@@ -121,14 +121,14 @@ def local_file(site: Site, url: str) -> Path | None:
         return None  # "..", an absolute path: never a file of ours
     if relative.startswith("static/"):
         name = relative.removeprefix("static/")
-        candidates = [site.root / "templates" / "static" / name, THEME_DIR / "static" / name]
+        candidates = [(site.root / "templates" / "static" / name, False), (THEME_DIR / "static" / name, True)]
     elif site.publishable(relative):
-        candidates = [site.root / "content" / relative]
+        candidates = [(site.root / "content" / relative, False)]
     else:
         return None
-    # Nothing from outside the project (a link in content/images/) is ever attached to the email.
-    return next((path for path in candidates
-                 if path.is_file() and (THEME_DIR in path.parents or inside(site.root, path))), None)
+    # Nothing from outside the project (a link in content/images/) is ever attached to the email;
+    # the theme's own files are ours.
+    return next((path for path, ours in candidates if path.is_file() and (ours or inside(site.root, path))), None)
 
 
 def cards(site: Site, edition: Edition, make_image: ImageMaker) -> tuple[Group, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import mimetypes
@@ -72,14 +73,24 @@ def build_message(site: Site, edition: Edition, document: str, text: str,
     message.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     message.add_alternative(document, subtype="html", charset="utf-8", cte="quoted-printable")
     html_part = next(part for part in message.iter_parts() if part.get_content_type() == "text/html")
-    for cid, (data, mime_type, name) in attachments.items():
-        maintype, subtype = mime_type.split("/", 1)
-        html_part.add_related(data, maintype, subtype, cid=f"<{cid}>", disposition="inline", filename=name)
     if attachments:
+        html_part.make_related()
         html_part.set_param("type", "text/html")  # the root part's type, which RFC 2387 requires
+    for cid, (data, mime_type, name) in attachments.items():
+        html_part.attach(_inline_part(data, mime_type, cid, name))
     content = hashlib.sha256("\0".join([issue.subject, text, document, *attachments]).encode("utf-8"))
     _fix_boundaries(message, content.hexdigest()[:24])
     return message
+
+
+@functools.lru_cache(maxsize=128)
+def _inline_part(data: bytes, mime_type: str, cid: str, name: str) -> EmailMessage:
+    """An image as an inline part, as `add_related` makes it; made once for every issue that shows it
+    (a partner's logo is in each). The part is attached as it is: nothing changes a part once made."""
+    part = EmailMessage(policy=BODY_POLICY)
+    maintype, subtype = mime_type.split("/", 1)
+    part.set_content(data, maintype, subtype, cid=f"<{cid}>", disposition="inline", filename=name)
+    return part
 
 
 def _list_unsubscribe(site: Site, message: EmailMessage) -> None:
