@@ -212,6 +212,11 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         memo.save()
     result = BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))
     if fingerprint:
-        record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest],
-                     replay.record(summary_record(result)) if replay is not None else None)
+        def record() -> None:
+            record_build(cache_dir, out_dir, fingerprint, [entry.path for entry in report.manifest],
+                         replay.record(summary_record(result)) if replay is not None else None)
+        if warm is not None:
+            warm.later(record)
+        else:
+            record()
     return result

@@ -128,3 +128,26 @@ def test_a_store_carries_what_a_finished_build_used_and_all_after_a_broken_one(
     kept = {key: entries[key] for key in used} | new
     assert store.entries == (kept if finished else entries | new)
     assert store.used == {} and not store.finished
+
+
+def test_the_memo_and_the_record_wait_for_settle_and_then_serve_a_build_on_its_own(example_project: Path,
+                                                                                   monkeypatch):
+    from newsletter.cache.renders import MEMO_FILE
+    from newsletter.cache.replay import replayable
+
+    warm = WarmCache()
+    build(example_project, "preview", warm)
+    memo = example_project / CACHE_DIR / MEMO_FILE
+    out = (example_project / "preview").resolve()
+    assert not memo.exists()  # the preview answers first
+    assert replayable(example_project, out, False, EXAMPLE_AS_OF) is None
+    warm.settle()
+    assert memo.is_file()
+    assert replayable(example_project, out, False, EXAMPLE_AS_OF) is not None
+    # A build in a process of its own renders nothing the preview rendered.
+    shutil.rmtree(out)
+    rendered = []
+    store = MarshalStore.put
+    monkeypatch.setattr(MarshalStore, "put", lambda self, key, value: rendered.append(key) or store(self, key, value))
+    again = build(example_project, "preview")
+    assert again.report.written and rendered == []

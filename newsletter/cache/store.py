@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import marshal
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ class MarshalStore:
         self.entries: dict[str, Any] = self._read(path) if path is not None else {}
         self.used: dict[str, Any] = {}
         self.finished = False  # whether save() was called: the build got to its end
+        # Set by an owner that writes the file later (the preview, after its pages have reloaded).
+        self.defer: Callable[[Callable[[], None]], None] | None = None
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -64,8 +67,14 @@ class MarshalStore:
         self.finished = False
 
     def save(self) -> None:
-        """Write the entries this build used (older ones drop out), atomically."""
+        """Write the entries this build used (older ones drop out), atomically; now, or when the owner says."""
         self.finished = True
+        if self.defer is not None:
+            self.defer(self._write)
+        else:
+            self._write()
+
+    def _write(self) -> None:
         if self.path is None or self.used == self.entries:
             return
         try:

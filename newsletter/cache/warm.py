@@ -4,7 +4,9 @@ A build on its own reads the prepared documents and the render memo from `.newsl
 and makes a template environment; the preview builds after every save, so it keeps all three
 in memory instead: the templates while the project's templates/ folder is unchanged, the
 memo while its engine (program, templates, images) is, and the documents by their bytes as
-always. Each store carries the entries the last build used into the next one.
+always. Each store carries the entries the last build used into the next one. What only the next
+build needs, writing the render memo to disk and recording the build, waits until the preview has
+told its pages to reload (`settle`).
 """
 
 from __future__ import annotations
@@ -26,8 +28,20 @@ class WarmCache:
         self._documents: DocumentCache | None = None
         self._memo: RenderMemo | None = None
         self._templates: tuple[object, Templates] | None = None
+        self._later: list[Callable[[], None]] = []
+
+    def later(self, step: Callable[[], None]) -> None:
+        """Keep a step that only the next build needs (writing the memo, recording the build) for `settle`."""
+        self._later.append(step)
+
+    def settle(self) -> None:
+        """Do what the last build left for later; the next build does it first if nobody did."""
+        steps, self._later = self._later, []
+        for step in steps:
+            step()
 
     def documents(self, root: Path) -> DocumentCache:
+        self.settle()
         if self._documents is None:
             self._documents = DocumentCache(root / CACHE_DIR)
         else:
@@ -35,9 +49,11 @@ class WarmCache:
         return self._documents
 
     def memo(self, root: Path) -> RenderMemo:
+        self.settle()
         engine = memo_engine(root)
         if self._memo is None or self._memo.engine != engine:
             self._memo = RenderMemo(root, root / CACHE_DIR, engine)
+            self._memo.defer = self.later
         else:
             self._memo.carry_over()
         return self._memo

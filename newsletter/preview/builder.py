@@ -70,6 +70,7 @@ class PreviewBuilder:
                 if error != before.error:
                     self._generation += 1
                 self._state = BuildState(self._version(), before.result, error, seconds, 0)
+                self._warm.settle()
                 return self._state
             # The build rewrites only files whose bytes changed; a save that changes nothing
             # (or only files no page shows) leaves the version alone, so open pages don't flicker.
@@ -80,6 +81,7 @@ class PreviewBuilder:
                 self._generation += 1
             self._state = BuildState(self._version(), result, None, seconds, changed)
             self.log(f"built in {seconds:.2f} s ({changed} file{'s' * (changed != 1)} changed)")
+            self._warm.settle()  # the pages reload meanwhile
             return self._state
 
     def checks(self) -> list[Diagnostic]:
