@@ -97,6 +97,18 @@ def test_settings_are_frozen(tmp_path: Path):
         settings.project.name = "Q"  # type: ignore[misc]
 
 
+def test_the_same_bytes_are_parsed_once_and_an_edit_is_read_at_once(tmp_path: Path):
+    (tmp_path / "newsletter.toml").write_text('[project]\nname = "P"\nsite_url = "https://x.eu/"\n', encoding="utf-8")
+    first = load_settings(tmp_path)
+    assert load_settings(tmp_path) is first  # the preview loads them after every save
+    (tmp_path / "newsletter.toml").write_text('[project]\nname = "Q"\nsite_url = "https://x.eu/"\n', encoding="utf-8")
+    assert load_settings(tmp_path).project.name == "Q"
+    (tmp_path / "newsletter.toml").write_text('[project]\nname = "Q"\nsite_url = "x"\n', encoding="utf-8")
+    for _ in range(2):  # a problem is reported every time, not remembered as settings
+        with pytest.raises(SettingsError, match="site_url"):
+            load_settings(tmp_path)
+
+
 # Where keys are written: tomllib gives no lines, so newsletter/toml_lines.py finds them in the text.
 
 _NAMES = st.from_regex(r"[a-z][a-z0-9_]{0,11}", fullmatch=True)

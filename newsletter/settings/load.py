@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from collections.abc import Mapping
@@ -91,8 +92,14 @@ class SettingsProblems(SettingsError):
 def load_settings(root: Path) -> Settings:
     """Parse `root/newsletter.toml`; raise SettingsError naming every bad key."""
     path = root / SETTINGS_FILE
+    return _parsed(path, path.read_bytes())
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(path: Path, raw: bytes) -> Settings:
+    """The settings in `raw`, parsed once per process for the same bytes (the preview builds after every
+    save; Settings is immutable). An error is raised each time: lru_cache keeps no exception."""
     where = SourceLocation(Path(SETTINGS_FILE))
-    raw = path.read_bytes()
     try:
         text = raw.decode("utf-8-sig")  # a byte-order mark, as some Windows editors write, is no error
         data = tomllib.loads(text)
