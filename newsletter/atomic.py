@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Collection
 from pathlib import Path
 
@@ -42,6 +41,8 @@ def replace_file(target: Path, data: bytes) -> None:
 
 def stage_file(target: Path, data: bytes) -> Path:
     """Write `data` to a temporary file beside `target`; on failure remove it again."""
+    import tempfile  # here: a build that writes nothing (it replays) never loads it
+
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
     try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -52,6 +51,8 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     difflib's ratio finds most; its greedy matching misses some one-key slips of short words
     ("nene" for "none"), so a choice one edit away counts too.
     """
+    import difflib  # here: a build with nothing misspelt, and a no-change build, need none of it
+
     options = {choice.lower(): choice for choice in sorted(choices, key=str)}
     typed = word.lower()
     found = difflib.get_close_matches(typed, list(options), n=1, cutoff=0.6)

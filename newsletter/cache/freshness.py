@@ -50,12 +50,14 @@ def code_fingerprint() -> str:
 def package_stamp() -> bytes:
     """Hash of the package's files by name, size and modification time (once per process)."""
     digest = hashlib.sha256()
+    start = len(os.fspath(_PACKAGE)) + 1  # each path's part below the package, as Path.relative_to gives it
     for path in files_below(_PACKAGE):
+        text = os.fspath(path)
         try:
-            stat = path.stat()
+            stat = os.stat(text)
         except OSError:
             continue
-        digest.update(f"{path.relative_to(_PACKAGE)}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+        digest.update(f"{text[start:]}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
     return digest.digest()
 
 
