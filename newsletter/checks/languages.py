@@ -23,13 +23,15 @@ TRANSLATION_RECORD = "translations.marshal"
 
 def missing_translations(root: Path, settings: Settings) -> list[Diagnostic]:
     """A warning per published language that writes theme strings in English for want of a translation."""
+    translated = [language for language in settings.project.languages
+                  if language.split("-")[0] != "en"]  # the theme is written in English
+    if not translated:
+        return []
     templates = root / "templates"
     project_ids = theme_message_ids([templates]) if templates.is_dir() else frozenset()
     wanted = _theme_ids() | project_ids
     findings = []
-    for language in settings.project.languages:
-        if language.split("-")[0] == "en":
-            continue  # the theme is written in English
+    for language in translated:
         missing = sorted(wanted - translated_ids(language, templates))
         if not missing:
             continue
