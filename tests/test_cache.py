@@ -328,3 +328,67 @@ def test_a_file_rewritten_with_its_size_and_time_kept_has_a_new_digest(tmp_path:
     assert file_digest(path) != before
     assert file_digest(path) == file_digest(path)
     assert file_digest(tmp_path) is None and file_digest(tmp_path / "gone.md") is None
+
+
+@st.composite
+def _builds(draw: st.DrawFn) -> list[tuple[set[str], set[str]]]:
+    """Builds of one project: the first makes many entries, each later one drops a few and makes a few."""
+    known = {f"k{index}" for index in range(draw(st.integers(8, 60)))}
+    builds = [(set(), set(known))]
+    for _ in range(draw(st.integers(1, 8))):
+        dropped = draw(st.sets(st.sampled_from(sorted(known)), max_size=6)) if known else set()
+        new = {f"n{len(known) + index}" for index in range(draw(st.integers(0, 6)))}
+        builds.append((known - dropped, new))
+        known = (known - dropped) | new
+    return builds
+
+
+@settings(max_examples=80, deadline=None)
+@given(_builds())
+def test_a_store_read_back_holds_what_the_last_build_used_and_stays_small(tmp_path_factory, builds):
+    """Each build reads the store, uses some entries it finds, makes others, and saves; whatever file
+    the save wrote, the next build finds every entry the last one used, and little else."""
+    from newsletter.cache.store import MarshalStore
+
+    path = tmp_path_factory.mktemp("store") / "values.marshal"
+    for used, new in builds:
+        store = MarshalStore(path, "engine")
+        assert all(value == f"value of {key}" for key, value in store.entries.items())
+        for key in sorted(used):
+            assert store.get(key) is not None
+        for key in sorted(new):
+            store.put(key, f"value of {key}")
+        wanted = dict(store.used)
+        whole = len(MarshalStore(path, "engine")._whole) if path.exists() else 0
+        store.save()
+        again = MarshalStore(path, "engine")
+        assert {key: again.entries.get(key) for key in wanted} == wanted
+        if store.recent_path is not None and store.recent_path.exists():
+            # Only a few recent entries, and few unused ones, stay beside an unchanged file.
+            assert len(again._whole) == whole
+            assert (len(again.entries) - len(again._whole)) * 4 < len(again._whole)
+            assert (len(again._whole) - len(wanted.keys() & again._whole)) * 4 < len(again._whole)
+        else:
+            assert again.entries == wanted
+
+
+def test_an_edit_writes_only_the_recent_entries_beside_the_memo(example_project: Path, monkeypatch):
+    from newsletter.cache.renders import MEMO_FILE, RenderMemo
+
+    build_project(example_project, BuildOptions(as_of=EXAMPLE_AS_OF))
+    memo = example_project / CACHE_DIR / MEMO_FILE
+    written = memo.read_bytes()
+    item = example_project / "content/news/2023-12-12-general-meeting-nantes.md"
+    item.write_text(item.read_text(encoding="utf-8") + "\nOne line more.\n", encoding="utf-8")
+    cached = build_project(example_project, BuildOptions(as_of=EXAMPLE_AS_OF))
+    assert memo.read_bytes() == written
+    assert 0 < memo.with_name("renders.recent.marshal").stat().st_size < len(written) / 2
+    shutil.rmtree(cached.out_dir)  # built again from both files, it renders nothing
+    made = []
+    monkeypatch.setattr(RenderMemo, "put", lambda self, key, value: made.append(key))
+    build_project(example_project, BuildOptions(as_of=EXAMPLE_AS_OF))
+    assert made == []
+    monkeypatch.undo()
+    cold = build_project(example_project, BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False, out_dir=cached.out_dir))
+    again = build_project(example_project, BuildOptions(as_of=EXAMPLE_AS_OF, out_dir=example_project / "again"))
+    assert tree_bytes(again.out_dir) == tree_bytes(cold.out_dir)

@@ -5,6 +5,11 @@ made from the identity of the cache folder on this machine (its device and inode
 cache file made elsewhere (copied in, unpacked from an archive, crafted with a valid checksum)
 fails the check and is ignored as if it were missing, like a torn write or one by other code
 (another `engine`). What it holds is still only a hint: readers check each value they take.
+
+A build that changes little (one edit of a big project) would rewrite the whole file for a few
+entries: it writes them to a second, small file beside it instead (`<name>.recent.marshal`), read
+with the first. When the recent entries, or the entries no build uses any more, reach a quarter of
+the first file's, the next save writes the first file afresh with what the build used.
 """
 
 from __future__ import annotations
@@ -28,11 +33,18 @@ class MarshalStore:
     def __init__(self, path: Path | None, engine: str):
         self.path = path
         self.engine = engine
-        self.entries: dict[str, Any] = self._read(path) if path is not None else {}
+        whole = self._read(path) if path is not None else {}
+        self.entries: dict[str, Any] = {**whole, **(self._read(self.recent_path) if self.recent_path else {})}
+        self._whole = set(whole)  # the keys the file itself holds
         self.used: dict[str, Any] = {}
         self.finished = False  # whether save() was called: the build got to its end
         # Set by an owner that writes the file later (the preview, after its pages have reloaded).
         self.defer: Callable[[Callable[[], None]], None] | None = None
+
+    @property
+    def recent_path(self) -> Path | None:
+        """The small file of entries added since the file itself was written."""
+        return self.path.with_name(f"{self.path.stem}.recent{self.path.suffix}") if self.path is not None else None
 
     def _read(self, path: Path) -> dict[str, Any]:
         try:
@@ -75,15 +87,25 @@ class MarshalStore:
             self._write()
 
     def _write(self) -> None:
-        if self.path is None or self.used == self.entries:
+        if self.path is None or self.recent_path is None or self.used == self.entries:
             return
+        recent = {key: value for key, value in self.used.items() if key not in self._whole}
+        unused = len(self._whole) - (len(self.used) - len(recent))
         try:
-            payload = marshal.dumps((self.engine, self.used))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             sweep_temporary_files(self.path.parent)  # left by a build killed while saving
-            replace_file(self.path, _signature(self.path.parent, payload) + payload)
+            if self._whole and max(len(recent), unused) * 4 < len(self._whole):
+                self._replace(self.recent_path, recent)
+            else:
+                self._replace(self.path, self.used)
+                self._whole = set(self.used)
+                self.recent_path.unlink(missing_ok=True)  # its entries are in the file now
         except (OSError, ValueError):
             pass  # a cache that cannot be written (or a value marshal refuses) only makes the next build slower
+
+    def _replace(self, path: Path, entries: dict[str, Any]) -> None:
+        payload = marshal.dumps((self.engine, entries))
+        replace_file(path, _signature(path.parent, payload) + payload)
 
 
 def _signature(folder: Path, payload: bytes) -> bytes:
