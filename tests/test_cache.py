@@ -180,18 +180,23 @@ def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatc
 def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, monkeypatch):
     from newsletter.channels.email import renderer as email_module
     from newsletter.channels.social import compose as social_compose
+    from newsletter.channels.social import renderer as social_renderer
 
     reference = build(example_project, "ref", use_cache=False)
     build(example_project, "out")
     path = example_project / NANTES
     path.write_text(path.read_text().replace("summary: ", "summary: Edited. ", 1))
-    emails, posts = [], []
+    emails, posts, records = [], [], []
     real_email, real_posts = email_module.render_email, social_compose.Composer.posts
+    real_records = social_renderer._item_records
     monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
     monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: posts.append(item.slug) or real_posts(self, item))
+    monkeypatch.setattr(social_renderer, "_item_records",
+                        lambda site, drafts, made: records.append({d.item.slug for d in drafts}) or real_records(site, drafts, made))
     result = build(example_project, "out")
     assert emails == ["issue-1"]
     assert posts == ["general-meeting-nantes"]
+    assert records == [{"general-meeting-nantes"}]  # the other items' drafts.json records and CSV rows: remembered
     fresh = build(example_project, "fresh", use_cache=False)
     assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
     assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)

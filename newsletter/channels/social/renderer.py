@@ -6,6 +6,7 @@ first, then platform, then thread part); each issue gets a review sheet, `social
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -46,10 +47,23 @@ class SocialRenderer:
                 )
             return posts[item.slug]
 
-        drafts = [draft for item in site.published for post in posts_of(item) for draft in post.drafts]
         records = Records(site)
-        yield text_output(JSON_PATH, "social-json", drafts_json(site, drafts, records))
-        yield text_output(CSV_PATH, "social-csv", drafts_csv(site, drafts))
+        drafts: list[Draft] = []
+        json_records: list[dict[str, Any]] = []
+        csv_rows: list[str] = []
+        for item in site.published:
+            # An item's records and CSV rows, remembered: one edit does not write 5,000 rows again.
+            own = [draft for post in posts_of(item) for draft in post.drafts]
+            made, rows = memo("social-records", (item, site.settings, site.as_of),
+                              functools.partial(_item_records, site, own, records), pack=_pack_records,
+                              unpack=functools.partial(_unpack_records, len(own)))
+            for draft, record in zip(own, made):
+                records.keep(draft, record)
+            drafts.extend(own)
+            json_records.extend(made)
+            csv_rows.append(rows)
+        yield text_output(JSON_PATH, "social-json", json_text(json_records))
+        yield text_output(CSV_PATH, "social-csv", csv_text(CSV_HEADER, ()) + "".join(csv_rows))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, memo)
@@ -69,6 +83,10 @@ class Records:
         if id(draft) not in self._records:
             self._records[id(draft)] = draft_record(self.site, draft, self.card)
         return dict(self._records[id(draft)])
+
+    def keep(self, draft: Draft, record: dict[str, Any]) -> None:
+        """Take the draft's record as remembered from an earlier build."""
+        self._records[id(draft)] = record
 
     def card(self, item: NewsItem) -> ShareImage:
         if item.slug not in self._cards:
@@ -101,12 +119,6 @@ def draft_record(site: Site, draft: Draft, card: Callable[[NewsItem], ShareImage
     return record
 
 
-def drafts_json(site: Site, drafts: list[Draft], records: Records | None = None) -> str:
-    """Every draft as a JSON list, in the order given."""
-    record = records or Records(site)
-    return json_text([record(draft) for draft in drafts])
-
-
 def plan_json(site: Site, posts: list[Post], records: Records | None = None) -> str:
     """An issue's posting plan for review: every draft of its items, also those not published yet,
     in time order, each with `published` and the reviewer's `notes`."""
@@ -122,14 +134,29 @@ def plan_json(site: Site, posts: list[Post], records: Records | None = None) -> 
     return json_text(plan)
 
 
-def drafts_csv(site: Site, drafts: list[Draft]) -> str:
-    """Every draft as CSV rows for a bulk scheduler: RFC 4180, a header row, CRLF line ends, no formulas."""
-    rows = []
+def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:
     for draft in drafts:
         image_url, alt = draft_image(site, draft) or ("", "")
-        rows.append((draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
-                     image_url, alt, draft.item.slug, draft.part or "", draft.kind, draft.scheduled_at))
-    return csv_text(CSV_HEADER, rows)
+        yield (draft.platform, scheduled_date(site, draft.item), draft.text, draft.url,
+               image_url, alt, draft.item.slug, draft.part or "", draft.kind, draft.scheduled_at)
+
+
+def _item_records(site: Site, drafts: list[Draft], records: Records) -> tuple[list[dict[str, Any]], str]:
+    """One item's drafts: their drafts.json records and their drafts.csv rows (without the header)."""
+    return [records(draft) for draft in drafts], csv_text(None, _csv_rows(site, drafts))
+
+
+def _pack_records(made: tuple[list[dict[str, Any]], str]) -> tuple[list[dict[str, Any]], str]:
+    return made
+
+
+def _unpack_records(count: int, packed: Any) -> tuple[list[dict[str, Any]], str]:
+    """Remembered records and rows, checked to be of the shape `_item_records` makes for `count` drafts."""
+    made, rows = packed
+    if not (isinstance(made, list) and len(made) == count and all(isinstance(record, dict) for record in made)
+            and isinstance(rows, str)):
+        raise ValueError("not the records of these drafts")
+    return [dict(record) for record in made], rows
 
 
 def scheduled_date(site: Site, item: NewsItem) -> str:
