@@ -134,7 +134,8 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     check_collisions(outputs)
     previous, warnings = load_manifest(out_dir)
     pending = _read_journal(out_dir)  # a build that broke off halfway: what it may have added
-    sweep_temporary_files(out_dir, recursive=True, known={*previous, *(pending or ()), MANIFEST})
+    # Files are staged below the top folder only while the journal is there: a finished build leaves none.
+    sweep_temporary_files(out_dir, recursive=pending is not None, known={*previous, *(pending or ()), MANIFEST})
     ours = set(previous) | (pending or set())
     entries = [_entry(output) for output in outputs]
     vouched = _manifest_time(out_dir) if previous else None
