@@ -27,12 +27,19 @@ def _date_locale(tag: str) -> Locale:
 
 def longdate(value: date | datetime, language: str = "en") -> str:
     """A date as readers of `language` write it in full: 7 December 2023, 7. Dezember 2023, 7 décembre 2023."""
+    return _long_day(value.date() if isinstance(value, datetime) else value, language)
+
+
+# Every channel writes the same days again and again (an item's date on its page, its issue, its
+# tags, the email, each post): Babel formats each day once. Days and events are values.
+@lru_cache(maxsize=4096)
+def _long_day(day: date, language: str) -> str:
     from babel.dates import format_date
 
-    day = value.date() if isinstance(value, datetime) else value
     return format_date(day, "long", locale=_date_locale(language))
 
 
+@lru_cache(maxsize=1024)
 def date_range(start: date, end: date, language: str = "en") -> str:
     """Two days as one range, month names in full: 9–13 September 2024, 9.–13. September 2024."""
     from babel.dates import format_interval, match_skeleton, parse_pattern
@@ -73,6 +80,7 @@ def isodate(value: date | datetime) -> str:
     return value.isoformat()
 
 
+@lru_cache(maxsize=1024)
 def event_when(event: Event, tz: ZoneInfo, language: str = "en") -> str:
     """`5 February 2025, 14:00–15:30 CET, Online` or `9–13 September 2024, Paderborn`, in the project's zone
     and in the forms of `language`."""
