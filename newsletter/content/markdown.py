@@ -243,9 +243,13 @@ def _restructured(fragment: str) -> str:
     return soup.decode(formatter=serialise) if changed else fragment
 
 
+def _space_before(match: re.Match[str]) -> str:
+    return " " + match.group(0)  # as r" \g<0>" writes it, without expanding a template per match
+
+
 def plain_text(fragment: str) -> str:
     """Return the text of an HTML fragment, whitespace collapsed; a line break or block ends a word."""
-    text = html.unescape(nh3.clean(_BREAKS.sub(r" \g<0>", fragment), tags=set()))
+    text = html.unescape(nh3.clean(_BREAKS.sub(_space_before, fragment), tags=set()))
     return " ".join(text.split())
 
 

@@ -187,6 +187,9 @@ class Composer:
         self.templates = templates
         self.platforms = drafted_platforms(site.settings)
         self._partners = [(partner, _names_pattern(partner)) for partner in site.settings.partners]
+        # The same for each of an item's posts on a platform (announce, reminder, ...): made once.
+        self._links: dict[tuple[str, str], str] = {}
+        self._hashtags: dict[str, tuple[str, ...]] = {}
 
     def posts(self, item: NewsItem) -> tuple[Post, ...]:
         """The item's posts on every platform the project uses, each kind in the plan; none for `social: false`."""
@@ -203,7 +206,9 @@ class Composer:
              facts: EventFacts | None) -> Post | None:
         """The item's post of one kind on one platform; None when its own text for it is empty."""
         limit = post_limit(self.site.settings, platform)
-        url = tagged_link(self.site, item, platform)
+        if (item.slug, platform) not in self._links:
+            self._links[item.slug, platform] = tagged_link(self.site, item, platform)
+        url = self._links[item.slug, platform]
         kind = slot.kind if slot is not None else "post"
         own = item.social_kinds.get(platform, {})
         if item.social.get(platform) == "" and not own:
@@ -222,7 +227,9 @@ class Composer:
                   slot: Slot | None, facts: EventFacts | None) -> Post:
         """Fill the platform's template and shorten it until it fits (`facts`: the item's event_facts)."""
         settings = self.site.settings
-        hashtags = project_and_item_hashtags(settings, item)[: settings.social.hashtags_max.get(platform, 5)]
+        if item.slug not in self._hashtags:
+            self._hashtags[item.slug] = project_and_item_hashtags(settings, item)
+        hashtags = self._hashtags[item.slug][: settings.social.hashtags_max.get(platform, 5)]
         full = Pieces(item.title, " ".join(item.summary.split()), hashtags, tuple(m.text for m in mentions))
         name = f"social/{platform}.txt"
         kind = slot.kind if slot is not None else "post"
