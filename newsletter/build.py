@@ -28,7 +28,8 @@ from newsletter.site import Site
 from newsletter.summary import summary_record
 from newsletter.templates import Templates
 from newsletter.workers import PARALLEL_THRESHOLD, spread, worker_count
-from newsletter.write import WriteReport, check_out_dir, read_manifest, write_outputs
+from newsletter.manifest import read_manifest
+from newsletter.write import WriteReport, check_out_dir, write_outputs
 
 Progress = Callable[[str], None]
 

@@ -33,7 +33,8 @@ def summary_record(result: BuildResult) -> dict[str, Any]:
 
 def replayed_summary(record: dict[str, Any], out_dir: Path, cwd: Path) -> str | None:
     """The summary a no-change rebuild prints, from `summary_record` and the output's manifest."""
-    from newsletter.write import WriteReport, read_manifest
+    from newsletter.manifest import read_manifest
+    from newsletter.write import WriteReport
 
     editions, published, findings = record.get("editions"), record.get("published"), record.get("findings")
     if not (isinstance(editions, int) and isinstance(published, int) and isinstance(findings, list)

@@ -23,7 +23,8 @@ from newsletter.checks.links import Link
 from newsletter.errors import SourceLocation
 from newsletter.cache.renders import MEMO_FILE, RenderMemo
 from newsletter.cache.store import MarshalStore
-from newsletter.write import JOURNAL, MANIFEST, write_outputs
+from newsletter.manifest import JOURNAL, MANIFEST
+from newsletter.write import write_outputs
 
 from .conftest import PUBLISHABLE_SETTINGS
 

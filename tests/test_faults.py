@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.write import JOURNAL
+from newsletter.manifest import JOURNAL
 
 from .conftest import REPO, tree_bytes
 

@@ -22,7 +22,7 @@ from newsletter.channels.feeds.renderer import FeedsRenderer
 from newsletter.channels.social.renderer import SocialRenderer
 from newsletter.channels.web.renderer import WebRenderer
 from newsletter.settings.load import load_settings
-from newsletter.write import read_manifest
+from newsletter.manifest import read_manifest
 
 from .conftest import MINIMAL_SETTINGS, REPO, copy_example, tree_bytes
 from .test_preview_app import Client

@@ -19,7 +19,7 @@ from stat import S_ISREG
 from typing import Any
 
 from newsletter.confine import read_json_state, relative_path
-from newsletter.write import MANIFEST, interrupted
+from newsletter.manifest import MANIFEST, interrupted
 from newsletter.atomic import replace_file
 
 STATE_FILE = "build-state.json"

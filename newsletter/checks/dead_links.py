@@ -20,7 +20,7 @@ from newsletter.content.models import Issue, NewsItem
 from newsletter.diagnostics import Diagnostic, error
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.urls import is_merge_tag
-from newsletter.write import MANIFEST
+from newsletter.manifest import MANIFEST
 
 if TYPE_CHECKING:
     from newsletter.site import Site

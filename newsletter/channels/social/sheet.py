@@ -22,7 +22,7 @@ from newsletter.channels.social.compose import Draft, Post, is_past, pack_posts
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
-from newsletter.dates import longdate, moment
+from newsletter.dates import moment
 from newsletter.templates import Templates
 
 SHEET_TEMPLATE = "social/sheet.md"

@@ -1,0 +1,103 @@
+"""What a build keeps in its output folder about itself: manifest.json, which lists every file it wrote
+with its kind, SHA-256 and size, and the journal a build leaves until it has finished.
+
+Both are read back from disk, where anyone may have changed them: an entry that does not name a
+file inside the output folder is never followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file
+from newsletter.confine import read_json_state, relative_path
+from newsletter.diagnostics import Diagnostic, warning
+from newsletter.errors import OutputError, SourceLocation
+from newsletter.outputs import json_text
+
+MANIFEST = "manifest.json"
+JOURNAL = ".newsletter-journal.json"
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class ManifestEntry:
+    path: str
+    kind: str
+    sha256: str
+    size: int
+
+
+
+def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
+    """The previous build's manifest: its entries that name a file inside `out_dir`."""
+    return load_manifest(out_dir)[0]
+
+
+def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagnostic, ...]]:
+    """The previous build's manifest, and a warning when it is damaged: bad entries are never followed."""
+    path = out_dir / MANIFEST
+    if not os.path.lexists(path):
+        return {}, ()
+    where = SourceLocation(path)
+    data = read_json_state(path)
+    files = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files, list):
+        return {}, (warning("damaged-manifest", where, "the manifest of the last build cannot be read; it is ignored",
+                            "this build writes a new one"),)
+    entries: dict[str, ManifestEntry] = {}
+    refused: list[str] = []
+    for raw in files:
+        entry = _manifest_entry(raw)
+        if entry is None:
+            refused.append(repr(raw.get("path") if isinstance(raw, dict) else raw)[:80])
+        else:
+            entries[entry.path] = entry
+    if not refused:
+        return entries, ()
+    more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
+    return entries, (warning(
+        "damaged-manifest", where,
+        f"the manifest names {refused[0]}{more}, not a file inside {out_dir.name}/; ignored, nothing there is removed",
+        "this build writes a new manifest"),)
+
+
+def _manifest_entry(raw: object) -> ManifestEntry | None:
+    if not isinstance(raw, dict):
+        return None
+    path, kind, sha256, size = raw.get("path"), raw.get("kind"), raw.get("sha256"), raw.get("size")
+    if relative_path(path) is None or path in (MANIFEST, JOURNAL) or not isinstance(kind, str):
+        return None
+    if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        return None
+    return ManifestEntry(str(path), kind, sha256, size)
+
+
+def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
+    data = {
+        "generator": "newsletter",
+        "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],
+    }
+    text = json_text(data)
+    try:
+        replace_file(out_dir / MANIFEST, text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",
+                          SourceLocation(out_dir / MANIFEST), WRITE_HINT + "; the next build finishes the job") from None
+
+
+def interrupted(out_dir: Path) -> bool:
+    """Whether a build into `out_dir` broke off: its journal, or a temporary file of a dead process, is there."""
+    if os.path.lexists(out_dir / JOURNAL):
+        return True
+    try:
+        names = os.listdir(out_dir)
+    except OSError:
+        return False
+    return any((match := TEMP_NAME.fullmatch(name)) and not is_running(int(match.group(1))) for name in names)
