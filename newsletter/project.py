@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from newsletter.errors import ProjectNotFoundError
-from newsletter.settings.reader import SETTINGS_FILE
+from newsletter.settings import SETTINGS_FILE
 
 
 def find_project(start: Path, explicit: Path | None = None) -> Path:

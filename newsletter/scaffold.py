@@ -17,7 +17,7 @@ from newsletter.cache import CACHE_DIR
 from newsletter.errors import UsageError
 from newsletter.settings.doc import TableDoc, settings_file
 from newsletter.settings.load import TABLES, SettingsProblems, load_settings, parse_settings
-from newsletter.settings.reader import SETTINGS_FILE
+from newsletter.settings import SETTINGS_FILE
 from newsletter.slugs import slugify
 
 

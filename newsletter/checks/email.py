@@ -19,7 +19,7 @@ from newsletter.channels.email.renderer import email_context
 from newsletter.channels.email.context import esp_preset, local_file
 from newsletter.checks.email_css import check_template_css
 from newsletter.htmltree import elements, image_sources
-from newsletter.settings.reader import SETTINGS_FILE
+from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
 
 SIZE_WARNING = 90 * 1024

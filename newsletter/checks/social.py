@@ -32,7 +32,7 @@ from newsletter.channels.social.compose import (
     post_limit,
     project_and_item_hashtags,
 )
-from newsletter.settings.reader import SETTINGS_FILE
+from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
 from newsletter.platforms.counting import (
     fits,

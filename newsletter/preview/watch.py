@@ -8,7 +8,7 @@ from pathlib import Path
 
 import watchfiles
 
-from newsletter.settings.reader import SETTINGS_FILE
+from newsletter.settings import SETTINGS_FILE
 
 OnChange = Callable[[set[str]], None]
 WATCHED_FOLDERS = ("content", "templates")

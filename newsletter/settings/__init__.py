@@ -4,3 +4,5 @@ A new table is a module here (its frozen dataclass, its `DOC = TableDoc(...)` fo
 `newsletter init` writes, and a `TABLE = SettingsTable(..., doc=DOC)`) plus one line in load.py's
 TABLES and one field of Settings.
 """
+
+SETTINGS_FILE = "newsletter.toml"  # the project's settings; finding a project needs no more of the package

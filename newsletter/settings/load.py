@@ -23,7 +23,8 @@ from newsletter.settings.languages import language_funding
 from newsletter.settings.lines import key_line, key_lines
 from newsletter.settings.partners import Partner, partner_keys
 from newsletter.settings.project import ProjectSettings
-from newsletter.settings.reader import SETTINGS_FILE, SettingsTable, TableReader
+from newsletter.settings import SETTINGS_FILE
+from newsletter.settings.reader import SettingsTable, TableReader
 from newsletter.settings.publish import PublishSettings
 from newsletter.settings.report import ReportSettings
 from newsletter.settings.smtp import SmtpSettings

@@ -13,7 +13,6 @@ from newsletter.diagnostics import closest
 from newsletter.settings.doc import TableDoc
 from newsletter.urls import MERGE_TAG, WEB, encoded_url, link_problem
 
-SETTINGS_FILE = "newsletter.toml"
 
 
 class TableReader:
