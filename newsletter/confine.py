@@ -12,7 +12,7 @@ import os
 import re
 import stat
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeGuard
 
 # Longest name most file systems take for one path segment (NAME_MAX on Linux, NTFS, APFS).
 NAME_MAX = 255
@@ -27,20 +27,23 @@ class Refused(Exception):
 
 
 def relative_path(text: object) -> PurePosixPath | None:
-    """`text` as a plain relative POSIX path that stays in its folder, or None.
+    """`text` as a plain relative POSIX path that stays in its folder, or None."""
+    return PurePosixPath(text) if is_relative_path(text) else None
+
+
+def is_relative_path(text: object) -> TypeGuard[str]:
+    """Whether `text` is a plain relative POSIX path that stays in its folder (what `relative_path` takes).
 
     Refused: absolute paths, `..` and `.` segments, empty segments, backslashes, drive letters,
     NUL, and segments too long for a file system.
     """
     if not isinstance(text, str) or not text or text.startswith("/") or "\\" in text or "\0" in text:
-        return None
+        return False
     segments = text.split("/")
     for segment in segments:
         if segment in ("", ".", "..") or len(segment.encode("utf-8", "surrogatepass")) > NAME_MAX:
-            return None
-    if _DRIVE.match(segments[0]):
-        return None  # C:foo on Windows
-    return PurePosixPath(text)
+            return False
+    return not _DRIVE.match(segments[0])  # C:foo on Windows
 
 
 class Boundary:

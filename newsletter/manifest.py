@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file
-from newsletter.confine import read_json_state, relative_path
+from newsletter.confine import is_relative_path, read_json_state
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation
 from newsletter.outputs import json_text
@@ -70,7 +70,7 @@ def _manifest_entry(raw: object) -> ManifestEntry | None:
     if not isinstance(raw, dict):
         return None
     path, kind, sha256, size = raw.get("path"), raw.get("kind"), raw.get("sha256"), raw.get("size")
-    if relative_path(path) is None or path in (MANIFEST, JOURNAL) or not isinstance(kind, str):
+    if not is_relative_path(path) or path in (MANIFEST, JOURNAL) or not isinstance(kind, str):
         return None
     if not isinstance(sha256, str) or not _SHA256.fullmatch(sha256):
         return None

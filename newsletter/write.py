@@ -21,7 +21,7 @@ from pathlib import Path
 
 from newsletter.atomic import WRITE_HINT, replace_file, stage_file, sweep_temporary_files
 from newsletter.cache import CACHE_DIR
-from newsletter.confine import Boundary, Refused, read_json_state, read_regular, relative_path
+from newsletter.confine import Boundary, Refused, is_relative_path, read_json_state, read_regular
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.manifest import JOURNAL, MANIFEST, ManifestEntry, load_manifest, read_manifest, write_manifest
@@ -211,7 +211,7 @@ def _read_journal(out_dir: Path) -> set[str] | None:
     paths = data.get("adding") if isinstance(data, dict) else None
     if not isinstance(paths, list):
         return set()
-    return {path for path in paths if relative_path(path) is not None and path not in (MANIFEST, JOURNAL)}
+    return {path for path in paths if is_relative_path(path) and path not in (MANIFEST, JOURNAL)}
 
 
 def _write_journal(out_dir: Path, adding: Sequence[str]) -> None:

@@ -18,7 +18,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
-from newsletter.confine import read_json_state, relative_path
+from newsletter.confine import is_relative_path, read_json_state
 from newsletter.manifest import MANIFEST, interrupted
 from newsletter.atomic import replace_file
 
@@ -86,9 +86,13 @@ def _normal_name(name: str) -> str:
 def tree_digest(root: Path, paths: list[Path]) -> bytes:
     """Hash of the names (relative to `root`) and bytes of the files given."""
     digest = hashlib.sha256()
+    prefix = os.path.join(root, "")
     for path in paths:
         if (found := file_digest(path)) is not None:
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + found)
+            text = os.fspath(path)
+            # The name below root, as Path.relative_to(root).as_posix() writes it (the no-change build takes thousands).
+            name = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
+            digest.update(name.encode() + b"\0" + found)
     return digest.digest()
 
 
@@ -158,7 +162,7 @@ def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:
     if not isinstance(files, dict) or MANIFEST not in files or interrupted(out_dir):
         return False
     # The state file is read back from disk: follow only paths that stay inside out_dir.
-    return all(relative_path(path) is not None and _signature(out_dir / path) == signature
+    return all(is_relative_path(path) and _signature(os.path.join(out_dir, path)) == signature
                for path, signature in files.items())
 
 
@@ -171,7 +175,7 @@ def record_build(cache_dir: Path, out_dir: Path, fingerprint: str, paths: list[s
     state = {folder: entry for folder, entry in read_state(cache_dir).items() if Path(folder).is_dir()}
     state[str(out_dir)] = {
         "fingerprint": fingerprint,
-        "files": {path: _signature(out_dir / path) for path in [*paths, MANIFEST]},
+        "files": {path: _signature(os.path.join(out_dir, path)) for path in [*paths, MANIFEST]},
         **({"replay": replay} if replay is not None else {}),
     }
     try:
@@ -186,9 +190,9 @@ def read_state(cache_dir: Path) -> dict[str, Any]:
     return state if isinstance(state, dict) else {}
 
 
-def _signature(path: Path) -> list[int] | None:
+def _signature(path: str) -> list[int] | None:
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns]
