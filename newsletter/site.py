@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
-from newsletter.urls import is_absolute, is_web_address, url_path
+from newsletter.urls import is_absolute, is_web_address, site_join, url_path
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.content.translations import original_path
@@ -130,12 +130,12 @@ class Site:
         try:
             return self._urls[path]
         except KeyError:
-            url = self._urls[path] = urljoin(self.settings.project.site_url, url_path(path))
+            url = self._urls[path] = site_join(self.settings.project.site_url, url_path(path))
             return url
 
     @cached_property
     def _urls(self) -> dict[str, str]:
-        # Every page asks for the same feed and page addresses; urljoin is slow enough to matter.
+        # Every page asks for the same feed and page addresses.
         return {}
 
     def item_url(self, item: NewsItem) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Mapping
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 WEB = ("http", "https")
 WEB_AND_MAIL = ("http", "https", "mailto")
@@ -150,6 +150,21 @@ def strip_tracking(url: str) -> str:
     if len(kept) == len(pairs):
         return url
     return urlunsplit(parts._replace(query=urlencode(kept)))
+
+
+def site_join(site_url: str, path: str) -> str:
+    """`urljoin(site_url, path)` for a percent-encoded path inside the site (`url_path`'s), quick when
+    neither has an empty, `.` or `..` segment to resolve: then it is the two written one after the other."""
+    if _plain_segments(path) and _plain_segments(urlsplit(site_url).path[1:]):
+        return site_url + path
+    return urljoin(site_url, path)
+
+
+def _plain_segments(path: str) -> bool:
+    """Whether a relative path has no segment urljoin would resolve or drop: `.`, `..`, or an empty one
+    before its last (a path ending in a slash is plain; a leading slash is an empty first segment)."""
+    segments = path.split("/")
+    return "" not in segments[:-1] and "." not in segments and ".." not in segments
 
 
 def url_path(path: str) -> str:

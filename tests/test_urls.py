@@ -258,3 +258,17 @@ url = {toml_text(partner)}
 def same(url: str) -> str:
     """`url` decoded, without an empty query or fragment (`a?#` leads where `a` does)."""
     return unquote(urlunsplit(urlsplit(url)))
+
+
+_SEGMENT = st.sampled_from(["", ".", "..", "a", "news", "é", "x y", "%", "?", "#", ":", "a:b", "...", "%2F", "\\", "ü.md"])
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(["https://x.eu", "http://héllo.example:8080", "https://x.eu:8443"]),
+       st.lists(_SEGMENT, max_size=4), st.lists(_SEGMENT, max_size=5), st.booleans())
+def test_a_site_address_joins_a_path_as_urljoin_does(host, base_segments, segments, folder):
+    from newsletter.urls import site_join
+
+    site_url = host + "/" + "".join(quote(segment) + "/" for segment in base_segments)
+    path = url_path("/".join(segments) + ("/" if folder else ""))
+    assert site_join(site_url, path) == urljoin(site_url, path)
