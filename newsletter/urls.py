@@ -97,6 +97,8 @@ def ascii_host(netloc: str) -> str:
 
 def is_absolute(url: str) -> bool:
     """Whether `url` leads somewhere by itself: it names a scheme (`https:`, `mailto:`) or a host (`//host/`)."""
+    if ":" not in url:  # no scheme without one: most paths, checked for every item, need no parse
+        return url.startswith("//")
     return bool(urlsplit(url).scheme) or url.startswith("//")
 
 
