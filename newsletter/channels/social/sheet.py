@@ -12,13 +12,12 @@ from datetime import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
-import orjson
 import regex
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.channels.social.compose import Draft, Post, is_past, pack_posts
+from newsletter.channels.social.compose import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
@@ -52,11 +51,11 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
     ]
     # In a further language, an item not translated into it has its posts in the original's sheet only.
     untranslated = [item for item in edition.items if item.slug in site.foreign]
-    # The posts as their plain data, in one piece: as records in the key, each draft would write its whole item again.
-    posts = orjson.dumps([pack_posts(entry.posts) for entry in entries])
+    # An item's posts are made from the item and the settings alone (that is their own key): the
+    # sheet's key holds those, not the posts; and the issue, not its edition (the items are here).
     shown = tuple((entry.item, entry.published, entry.link, entry.image_url) for entry in entries)
     text = memo(
-        "social-sheet", (edition, shown, posts, untranslated, site.settings, site.as_of, templates.language),
+        "social-sheet", (edition.issue, shown, untranslated, site.settings, site.as_of, templates.language),
         lambda: templates.render(
             SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
             entries=entries, untranslated=untranslated, fence=fence, bar=bar,
