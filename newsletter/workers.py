@@ -47,9 +47,9 @@ _tasks: Sequence[Callable[[], Any]] = ()
 def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Run every task and return their results in task order.
 
-    The first task runs in this process while `workers - 1` forked processes run the others;
-    put the largest first. A task that fails in a worker runs again here, so that its error is
-    raised here with its own type and message.
+    The first task runs in this process while `workers - 1` forked processes run the others, then
+    this process runs those no worker has started yet; put the largest first. A task that fails in
+    a worker runs again here, so that its error is raised here with its own type and message.
     """
     global _tasks
     if workers < 2 or len(tasks) < 2 or not can_fork():
@@ -68,7 +68,14 @@ def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
                                  mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {index: pool.submit(_run, index) for index in range(1, len(tasks))}
             results[0] = tasks[0]()
+            # Then this process takes the tasks no worker has started, the last first, while the
+            # workers go on from the first: a small edit's cheap channels are not left to one worker.
+            for index in reversed(futures):
+                if futures[index].cancel():
+                    results[index] = tasks[index]()
             for index, future in futures.items():
+                if future.cancelled():
+                    continue
                 try:
                     results[index] = _read_result(future.result())
                 except Exception:  # the task's own error, or a worker that died: run it here

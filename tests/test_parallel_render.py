@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -32,12 +34,28 @@ def build(root: Path, out: str, **options) -> object:
     return build_project(root, BuildOptions(out_dir=root / out, as_of=EXAMPLE_AS_OF, **options))
 
 
+def _timed_task(index: int, seconds: float) -> tuple[int, int]:
+    time.sleep(seconds)
+    return index, os.getpid()
+
+
 def test_spread_runs_tasks_in_other_processes_and_keeps_their_order():
-    tasks = [lambda index=index: (index, os.getpid()) for index in range(5)]
+    # The first task lasts long enough for the workers to have started the others.
+    tasks = [functools.partial(_timed_task, index, 0.5 if index == 0 else 0.01) for index in range(5)]
     results = workers.spread(tasks, 3)
     assert [index for index, _pid in results] == list(range(5))
     assert results[0][1] == os.getpid()  # the first task runs here
     assert {pid for _index, pid in results[1:]} - {os.getpid()}  # the others in workers
+
+
+def test_this_process_takes_the_tasks_no_worker_has_started():
+    tasks = [functools.partial(_timed_task, index, 0.3) for index in range(6)]
+    results = workers.spread(tasks, 2)
+    assert [index for index, _pid in results] == list(range(6))
+    here = [index for index, pid in results if pid == os.getpid()]
+    # One worker, with one task running and one queued, cannot have started the last ones.
+    assert here[0] == 0 and 5 in here
+    assert len(here) < 6  # and the worker ran the others
 
 
 def test_a_task_failing_in_a_worker_raises_its_own_error_here():
