@@ -272,3 +272,11 @@ def test_a_site_address_joins_a_path_as_urljoin_does(host, base_segments, segmen
     site_url = host + "/" + "".join(quote(segment) + "/" for segment in base_segments)
     path = url_path("/".join(segments) + ("/" if folder else ""))
     assert site_join(site_url, path) == urljoin(site_url, path)
+
+
+@settings(max_examples=300)
+@given(st.text(st.sampled_from("ab:/?#.%é 1+-"), max_size=12))
+def test_an_address_is_told_from_a_path_as_urlsplit_tells_them(text):
+    from newsletter.urls import is_absolute
+
+    assert is_absolute(text) == (bool(urlsplit(text).scheme) or text.startswith("//"))
