@@ -158,16 +158,19 @@ def _same(out_dir: Path, output: Output, entry: ManifestEntry, before: ManifestE
     The last manifest is written after every file, and writing, renaming or touching a file sets
     its ctime: a file whose ctime is older than the manifest's (`vouched`) is as the manifest
     lists it. A file changed in the manifest's own clock tick is compared byte by byte, as git
-    does with its index."""
+    does with its index; so is a symbolic link, whose ctime is not its target's."""
     target = out_dir / output.path
     try:
-        found = os.stat(target)
+        found = os.lstat(target)
+        if stat.S_ISLNK(found.st_mode):
+            found = os.stat(target)
+        elif (before is not None and vouched is not None and stat.S_ISREG(found.st_mode)
+              and found.st_size == entry.size and before.sha256 == entry.sha256 and found.st_ctime_ns < vouched):
+            return True
     except OSError:
         return False
     if not stat.S_ISREG(found.st_mode) or found.st_size != entry.size:
         return False
-    if before is not None and vouched is not None and before.sha256 == entry.sha256 and found.st_ctime_ns < vouched:
-        return True
     return _bytes(target) == output.data
 
 
@@ -176,9 +179,11 @@ def _as_found(out_dir: Path, entry: ManifestEntry, vouched: int | None) -> Manif
     so the new manifest vouches only for what is there."""
     target = out_dir / entry.path
     try:
-        found = os.stat(target)
+        found = os.lstat(target)
     except OSError:
         return entry
+    if not stat.S_ISREG(found.st_mode):
+        return entry  # a link or a folder: listed as before, never followed to be read
     if vouched is not None and found.st_ctime_ns < vouched and found.st_size == entry.size:
         return entry
     data = _bytes(target)

@@ -203,6 +203,20 @@ def test_files_older_than_the_manifest_are_not_read_again(example_project: Path,
     assert read == []
 
 
+def test_an_output_replaced_by_a_link_to_an_older_file_is_written_again(example_project: Path, tmp_path: Path):
+    first = build_project(example_project, RENDER_ALL)
+    page = first.out_dir / "index.html"
+    wanted = page.read_bytes()
+    outside = tmp_path / "older.html"
+    outside.write_bytes(wanted.replace(b"<title>", b"<TITLE>", 1))  # the page's size, other bytes
+    _later_tick()
+    build_project(example_project, RENDER_ALL)  # a manifest newer than the file outside
+    page.unlink()
+    page.symlink_to(outside)
+    build_project(example_project, RENDER_ALL)
+    assert not page.is_symlink() and page.read_bytes() == wanted
+
+
 def test_a_partial_build_lists_a_kept_file_as_it_finds_it(example_project: Path):
     full = build_project(example_project, RENDER_ALL)
     slug = full.site.editions[0].slug
