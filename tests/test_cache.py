@@ -202,6 +202,23 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)
 
 
+@pytest.mark.parametrize("note", ["# a note for the team\n", "\n\n"])
+def test_a_comment_or_blank_line_in_the_settings_renders_nothing_again(example_project: Path, monkeypatch, note: str):
+    """Every setting's line moves, and a key holds what the settings are, not where they are written."""
+    from newsletter.channels.email import renderer as email_module
+    from newsletter.channels.social import compose as social_compose
+
+    build(example_project, "out")
+    settings = example_project / "newsletter.toml"
+    settings.write_text(note + settings.read_text(encoding="utf-8"), encoding="utf-8")
+    rendered = []
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: rendered.append(e.slug))
+    monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: rendered.append(item.slug))
+    result = build(example_project, "out")
+    assert rendered == []
+    assert result.report.written == ()
+
+
 def test_own_email_templates_are_never_served_from_the_cache(example_project: Path, monkeypatch):
     from newsletter.channels.email import renderer as email_module
 

@@ -71,20 +71,19 @@ def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes
     known = {} if known is None else known
     digest = hashlib.sha256(kind.encode() + b"\0")
     try:
-        digest.update(b"json\0" + _json(inputs, known, _KEY_JSON))
+        digest.update(b"json\0" + _json(inputs, known))
     except orjson.JSONEncodeError:
         digest.update(b"walk\0")
         _feed(digest, inputs, known)
     return digest.hexdigest()
 
 
-# In a key, a record is its digest (kept in `known`); inside a record, a record is its fields.
-_KEY_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
-_RECORD_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+# A record, in a key or in another record, is its digest (kept in `known`).
+_JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def _json(value: object, known: dict[int, tuple[object, bytes]], option: int) -> bytes:
-    return orjson.dumps(value, default=lambda other: _tagged(other, known), option=option)
+def _json(value: object, known: dict[int, tuple[object, bytes]]) -> bytes:
+    return orjson.dumps(value, default=lambda other: _tagged(other, known), option=_JSON)
 
 
 def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
@@ -100,23 +99,25 @@ def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
     if isinstance(value, bytes):
         return {"\0bytes": hashlib.sha256(value).hexdigest()}
     if isinstance(value, (set, frozenset)):
-        return {"\0set": sorted(_json(element, known, _KEY_JSON).decode() for element in value)}
+        return {"\0set": sorted(_json(element, known).decode() for element in value)}
     if isinstance(value, Mapping):
         return dict(value)
     raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _tagged this type")
 
 
 def _record(record: Any, known: dict[int, tuple[object, bytes]]) -> bytes:
-    """The digest of a frozen record (its type and every field), made once per record."""
+    """The digest of a frozen record (its type and the fields that make two equal), made once per record."""
     if id(record) not in known:
         digest = hashlib.sha256(type(record).__qualname__.encode() + b"\0")
+        # The fields that make two records equal: not those kept beside them (a setting's line number).
+        names = [field.name for field in dataclasses.fields(record) if field.compare]
         try:
-            digest.update(b"json\0" + _json(record, known, _RECORD_JSON))
+            digest.update(b"json\0" + _json({name: getattr(record, name) for name in names}, known))
         except orjson.JSONEncodeError:
             digest.update(b"walk\0")
-            for field in dataclasses.fields(record):
-                digest.update(b"\0field\0" + field.name.encode())
-                _feed(digest, getattr(record, field.name), known)
+            for name in names:
+                digest.update(b"\0field\0" + name.encode())
+                _feed(digest, getattr(record, name), known)
         known[id(record)] = (record, digest.digest())  # the value is kept, so its id is not reused
     return known[id(record)][1]
 
