@@ -83,7 +83,7 @@ def build_message(site: Site, edition: Edition, document: str, text: str,
     return message
 
 
-@functools.lru_cache(maxsize=128)
+@functools.lru_cache(maxsize=32)  # the logos every issue shows stay; an issue's own photos pass
 def _inline_part(data: bytes, mime_type: str, cid: str, name: str) -> EmailMessage:
     """An image as an inline part, as `add_related` makes it; made once for every issue that shows it
     (a partner's logo is in each). The part is attached as it is: nothing changes a part once made."""
