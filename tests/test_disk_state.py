@@ -211,6 +211,23 @@ def test_a_cache_file_made_elsewhere_is_ignored_even_with_a_valid_checksum(built
     assert b"<script>" not in (again.out_dir / "news/first-item/index.html").read_bytes()
 
 
+def test_a_recent_entries_file_made_elsewhere_is_ignored_beside_a_good_store(built):
+    import hashlib
+
+    root, _result = built
+    cache = root / CACHE_DIR
+    documents = DocumentCache(cache)
+    kept = dict(documents.entries)
+    evil = "<script>alert(1)</script>"
+    crafted = {key: (path, meta, body, fm, line, evil) for key, (path, meta, body, fm, line, _html) in kept.items()}
+    payload = marshal.dumps((documents.engine, crafted))
+    assert documents.recent_path is not None
+    documents.recent_path.write_bytes(hashlib.sha256(payload).digest() + payload)  # a checksum, not our signature
+    assert DocumentCache(cache).entries == kept
+    again = build_project(root, BuildOptions(as_of=date(2024, 12, 31), out_dir=root / "again"))
+    assert b"<script>" not in (again.out_dir / "news/first-item/index.html").read_bytes()
+
+
 def test_a_copied_cache_folder_is_not_trusted(built, tmp_path: Path):
     import shutil
 
