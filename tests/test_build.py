@@ -142,6 +142,21 @@ def test_two_outputs_claiming_one_path_are_refused(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("file, inside", [("a/b", "a/b/c.html"), ("x", "x/y/z/w.html"), ("t/u/v", "t/u/v/w/x")])
+def test_an_output_that_is_another_outputs_folder_is_refused(tmp_path: Path, file: str, inside: str):
+    for paths in ([file, inside], [inside, file]):
+        outputs = [Output(PurePosixPath(path), "a", b"1") for path in paths]
+        with pytest.raises(OutputError, match=f"'{file}' is both a file and a folder"):
+            write_outputs(tmp_path, outputs)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_that_only_share_a_prefix_are_written(tmp_path: Path):
+    paths = ["a/b.html", "a/bc/d.html", "ab/c"]
+    write_outputs(tmp_path, [Output(PurePosixPath(path), "a", b"1") for path in paths])
+    assert all((tmp_path / path).read_bytes() == b"1" for path in paths)
+
+
 def test_stale_files_of_ours_are_removed_and_others_kept(example_project: Path):
     result = build_project(example_project, AS_OF)
     out = result.out_dir
