@@ -5,25 +5,11 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from newsletter import __version__
 from newsletter.cli_support import NewsletterGroup, as_of_option, project_root
-
-if TYPE_CHECKING:
-    from datetime import date
-
-
-def replayed(root: Path, out: Path | None, drafts: bool, as_of: date | None) -> str | None:
-    """What `newsletter build` says when its output is already current, or None to build."""
-    from newsletter.cache.replay import replayable
-    from newsletter.summary import replayed_summary
-
-    out_dir = (out or root / "output").resolve()
-    record = replayable(root, out_dir, drafts, as_of)
-    return replayed_summary(record, out_dir, Path.cwd()) if record is not None else None
 
 
 @click.group(cls=NewsletterGroup, invoke_without_command=True,
@@ -122,6 +108,8 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     Example:
       newsletter build --as-of 2024-12-31
     """
+    from newsletter.cache.replay import replayed
+
     if not no_cache and issue is None and (text := replayed(project_root(ctx), out, drafts, as_of_option(as_of))):
         click.echo(text)  # nothing changed since the last build: its summary, without loading the build
         return
@@ -305,5 +293,5 @@ def publish(ctx: click.Context, dry_run: bool, to: str | None, force: bool) -> N
 
 
 def main() -> None:
-    """Entry point of the `newsletter` console script."""
+    """Run the command line (the console script starts at `newsletter.console.main`)."""
     cli(prog_name="newsletter")

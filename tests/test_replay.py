@@ -81,3 +81,52 @@ def test_a_damaged_output_or_another_folder_builds_again(project: Path, tmp_path
     assert "(1 written" in build(project)
     assert (project / "output" / "index.html").is_file()
     assert "(0 written" not in build(project, "--out", str(tmp_path / "elsewhere"))
+
+
+# The console script, as `newsletter build` runs it; then the modules it loaded.
+CONSOLE = """
+import sys
+from newsletter.console import main
+sys.argv = ["newsletter", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print("LOADED", sorted(name for name in ("click", "newsletter.cli", "newsletter.build") if name in sys.modules))
+"""
+
+
+def console(root: Path, *args: str) -> tuple[str, list[str]]:
+    """Run the console script in `root`; what it printed and the modules it loaded."""
+    run = subprocess.run([sys.executable, "-c", CONSOLE, *args], cwd=root, capture_output=True, text=True)
+    printed, _, loaded = run.stdout.partition("LOADED")
+    assert run.returncode == 0, run.stderr
+    return printed, json.loads(loaded.strip().replace("'", '"'))
+
+
+def test_the_console_script_answers_a_no_change_build_before_loading_the_command_line(
+        project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)  # the summary names output/ from where the command runs
+    first = CliRunner().invoke(cli, ["--project", str(project), "build"])  # today, as the script builds
+    assert first.exit_code == 0, first.output
+    printed, loaded = console(project, "build")
+    assert loaded == []
+    again = CliRunner().invoke(cli, ["--project", str(project), "build"])
+    assert "(0 written" in printed and printed == again.stdout
+
+
+def test_the_console_script_builds_after_a_change_and_runs_every_other_command(project: Path) -> None:
+    CliRunner().invoke(cli, ["--project", str(project), "build"])
+    item = sorted((project / "content" / "news").glob("*.md"))[0]
+    item.write_text(item.read_text(encoding="utf-8") + "\nAnother line.\n", encoding="utf-8")
+    printed, loaded = console(project, "build")
+    assert "newsletter.build" in loaded and "(0 written" not in printed
+    assert console(project, "build")[1] == []
+    assert "newsletter.cli" in console(project, "build", "--drafts")[1]
+    assert console(project, "--version")[0].startswith("newsletter, version")
+
+
+def test_the_console_script_outside_a_project_says_so_in_one_line(tmp_path: Path) -> None:
+    run = subprocess.run([sys.executable, "-m", "newsletter", "build"], cwd=tmp_path, capture_output=True, text=True)
+    assert run.returncode != 0
+    assert run.stderr.startswith("error: no newsletter.toml") and len(run.stderr.splitlines()) == 1

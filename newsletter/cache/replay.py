@@ -85,3 +85,12 @@ def replayable(root: Path, out_dir: Path, drafts: bool, as_of: date | None) -> d
         return None
     summary = record.get("summary")
     return summary if isinstance(summary, dict) else None
+
+
+def replayed(root: Path, out: Path | None, drafts: bool, as_of: date | None) -> str | None:
+    """What `newsletter build` says when its output is already current, or None to build."""
+    from newsletter.summary import replayed_summary
+
+    out_dir = (out or root / "output").resolve()
+    record = replayable(root, out_dir, drafts, as_of)
+    return replayed_summary(record, out_dir, Path.cwd()) if record is not None else None
