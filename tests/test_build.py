@@ -113,26 +113,25 @@ def test_failure_mid_render_leaves_output_as_it_was(example_project: Path, monke
     assert tree_bytes(result.out_dir) == before
 
 
-def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypatch):
+@pytest.mark.parametrize("count", [2, 200])  # staged one by one, and side by side in threads
+def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypatch, count: int):
     out = tmp_path / "out"
     write_outputs(out, [Output(PurePosixPath("a/one.txt"), "test", b"1")])
     before = tree_bytes(out)
-    calls = {"n": 0}
-    import newsletter.write as write_module
-
     real_stage = write_module.stage_file
+    failing = f"b{count // 2}.txt"
 
     def flaky_stage(target, data):
-        calls["n"] += 1
-        if calls["n"] == 2:
+        if target.name == failing:
             raise OSError(28, "No space left on device")
         return real_stage(target, data)
 
     monkeypatch.setattr(write_module, "stage_file", flaky_stage)
-    outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"), Output(PurePosixPath("b.txt"), "test", b"2")]
+    outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"),
+               *(Output(PurePosixPath(f"f{n % 7}/b{n}.txt"), "test", b"2") for n in range(1, count))]
     with pytest.raises(OutputError, match="No space left on device"):
         write_outputs(out, outputs)
-    assert tree_bytes(out) == before
+    assert tree_bytes(out) == before  # no file changed, none left behind
 
 
 def test_two_outputs_claiming_one_path_are_refused(tmp_path: Path):
