@@ -107,7 +107,7 @@ class _Patterns(Registry[Any]):
     """A registry of inline patterns, fixed once filled, that finds a pattern by position without sorting.
 
     Inline parsing looks each pattern up by its position, once for every text it tries it on; a
-    plain registry sorts itself on each look-up, a tenth of all the time Markdown takes.
+    plain registry sorts itself on each look-up, some 4 % of all the time Markdown takes.
     """
 
     def freeze(self) -> None:
