@@ -53,3 +53,20 @@ def test_plain_text_skips_the_patterns_it_cannot_match():
     RENDERER.render("it's -- done... with *emphasis*, a [link](https://e.eu/), `code`, <b>HTML</b> &amp; \\*  \n")
     assert len(RENDERER._smarty.processor.inlinePatterns) == len(RENDERER._smarty.every)
     assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every)
+
+
+def test_each_text_is_tried_only_on_the_patterns_whose_marks_it_holds():
+    renderer = MarkdownRenderer()
+    processor = renderer._inline.processor
+    tried: list[tuple[str, str]] = []
+    apply = processor._InlineProcessor__applyPattern
+
+    def counting(pattern, data, *rest):
+        tried.append((type(pattern).__name__, data))
+        return apply(pattern, data, *rest)
+
+    processor._InlineProcessor__applyPattern = counting
+    html = renderer.render("A `code` span and *emphasis*.\n\nPlain words only.")
+    assert "<code>code</code>" in html and "<p>Plain words only.</p>" in html
+    assert ("BacktickInlineProcessor", "A `code` span and *emphasis*.") in tried
+    assert not [data for _name, data in tried if "Plain" in data]
