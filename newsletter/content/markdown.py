@@ -106,7 +106,7 @@ class MarkdownRenderer:
 
 class _Patterns(Registry[Any]):
     """A registry of inline patterns, fixed once filled, that finds a pattern by position without sorting,
-    and knows by position the marks a text needs for each pattern to match in it (None: no such marks).
+    and knows by position how to find the marks a text needs for each pattern to match in it.
 
     Inline parsing looks each pattern up by its position, once for every text it tries it on; a
     plain registry sorts itself on each look-up, some 4 % of all the time Markdown takes.
@@ -114,7 +114,11 @@ class _Patterns(Registry[Any]):
 
     def freeze(self, marks: dict[str, tuple[str, ...]]) -> None:
         self._in_order = list(self)
-        self.marks = [_marks_of(entry.name, marks) for entry in getattr(self, "_priority")]
+        # For each pattern, what finds one of its marks in a text (a regular expression: one call in C).
+        self.finders = [_finder(_marks_of(entry.name, marks)) for entry in getattr(self, "_priority")]
+        # What finds a mark of any of them, when each has marks: a text without one is left as it is.
+        every = [_marks_of(entry.name, marks) for entry in getattr(self, "_priority")]
+        self.any_mark = _finder(tuple(mark for some in every for mark in some or ())) if None not in every else None
 
     def __getitem__(self, key: Any) -> Any:
         return self._in_order[key] if type(key) is int else super().__getitem__(key)
@@ -124,6 +128,10 @@ def _marks_of(name: str, marks: dict[str, tuple[str, ...]]) -> tuple[str, ...] |
     """The marks of the pattern called `name` (smarty's are named by prefix), or None."""
     key = _marked_as(name, marks)
     return marks[key] if key is not None else None
+
+
+def _finder(marks: tuple[str, ...] | None) -> Callable[[str], object] | None:
+    return re.compile("|".join(re.escape(mark) for mark in marks)).search if marks is not None else None
 
 
 def _marked_as(name: str, marks: dict[str, tuple[str, ...]]) -> str | None:
@@ -142,11 +150,13 @@ class _SkippingInlineProcessor(InlineProcessor):
         patterns = self.inlinePatterns
         if isinstance(data, AtomicString) or not isinstance(patterns, _Patterns):
             return cast(Callable[..., str], _handle_inline)(self, data, patternIndex)
+        if patterns.any_mark is not None and not patterns.any_mark(data):
+            return data
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start, count = 0, len(patterns)
         while patternIndex < count:
-            needed = patterns.marks[patternIndex]
-            if needed is not None and not any(mark in data for mark in needed):
+            finds = patterns.finders[patternIndex]
+            if finds is not None and not finds(data):
                 start, patternIndex = 0, patternIndex + 1  # as the pattern, tried, would have said
                 continue
             data, matched, start = apply(patterns[patternIndex], data, patternIndex, start)
