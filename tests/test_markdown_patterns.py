@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +37,19 @@ def every_pattern(text: str) -> str:
 @given(st.lists(st.sampled_from(PIECES), max_size=40).map("".join))
 def test_skipping_patterns_gives_the_same_bytes(text: str):
     assert RENDERER.render(text) == every_pattern(text)
+
+
+# Each construct alone in its text, so that a text holds one pattern's marks and no other's.
+ALONE = ["a `b` c", "a \\\nb", "a \\*b c", "a [x](https://e.eu/) b", "a ![x](i.png) b", "a [x][r] b\n\n[r]: https://e.eu/",
+         "a <https://e.eu/> b", "a <a@e.eu> b", "a  \nb", "a <b>x</b> c", "a &amp; b", "a *b* c", "a _b_ c",
+         "a **b** c", "it's", 'a "q" b', "a -- b", "a --- b", "a... b", "a[^1] b\n\n[^1]: x"]
+
+
+@pytest.mark.parametrize("text", ALONE)
+def test_each_construct_alone_is_the_same(text: str):
+    assert RENDERER.render(text) == every_pattern(text)
+    among = f"plain\n\n{text}\n\nwords, `code` and *emphasis*, &amp; <https://e.eu/> -- it's..."  # other marks too
+    assert RENDERER.render(among) == every_pattern(among)
 
 
 def test_the_example_items_are_the_same():
