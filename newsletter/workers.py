@@ -2,23 +2,19 @@
 
 Rendering Markdown and rendering the channels are most of a big build's cost, and both split
 into tasks that share nothing but what the build has loaded. A forked worker inherits that
-(nothing is sent to it), runs its task and hands back the task's result through a temporary
-file; the results come back in task order, so a build gives the same bytes with workers or without.
+(nothing is sent to it), runs tasks and hands back each result through a temporary file; the
+results come back in task order, so a build gives the same bytes with workers or without.
 """
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import pickle
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -47,68 +43,89 @@ _tasks: Sequence[Callable[[], Any]] = ()
 def spread(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     """Run every task and return their results in task order.
 
-    The first task runs in this process while `workers - 1` forked processes run the others, then
-    this process runs those no worker has started yet; put the largest first. A task that fails in
-    a worker runs again here, so that its error is raised here with its own type and message.
+    The first task runs in this process while `workers - 1` forked processes take the others;
+    every process, this one included, takes the next task nobody has taken when it is free, so
+    that one slow task never leaves the others queued behind it. Put the largest first. A task that
+    fails in a worker runs again here, so that its error is raised here with its own type and message.
     """
     global _tasks
     if workers < 2 or len(tasks) < 2 or not can_fork():
         return [task() for task in tasks]
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import shutil
 
+    context = multiprocessing.get_context("fork")
+    taken = context.Value("i", 1)  # the next task nobody has taken; this process has the first
+    folder = tempfile.mkdtemp(prefix="newsletter-results-")
     results: list[Any] = [None] * len(tasks)
+    here: set[int] = {0}
     _tasks = tasks
     # What the build holds stays out of the workers' garbage collection, which would otherwise
     # write to (and so copy) every page they share with this process.
     gc.freeze()
-    futures: dict[int, Future[str]] = {}
+    processes = [context.Process(target=_work, args=(taken, folder), daemon=True)
+                 for _ in range(min(workers - 1, len(tasks) - 1))]
     try:
-        with ProcessPoolExecutor(max_workers=min(workers - 1, len(tasks) - 1),
-                                 mp_context=multiprocessing.get_context("fork")) as pool:
-            futures = {index: pool.submit(_run, index) for index in range(1, len(tasks))}
-            results[0] = tasks[0]()
-            # Then this process takes the tasks no worker has started, the last first, while the
-            # workers go on from the first: a small edit's cheap channels are not left to one worker.
-            for index in reversed(futures):
-                if futures[index].cancel():
-                    results[index] = tasks[index]()
-            for index, future in futures.items():
-                if future.cancelled():
-                    continue
-                try:
-                    results[index] = _read_result(future.result())
-                except Exception:  # the task's own error, or a worker that died: run it here
-                    results[index] = tasks[index]()
+        for process in processes:
+            process.start()
+        results[0] = tasks[0]()
+        while (index := _take(taken, len(tasks))) is not None:
+            here.add(index)
+            results[index] = tasks[index]()
+        for process in processes:
+            process.join()
+        for index in range(len(tasks)):
+            if index not in here:
+                # A task that failed in a worker, or whose worker died, runs here.
+                found = _read_result(os.path.join(folder, f"{index}.pickle"))
+                results[index] = found[0] if found else tasks[index]()
     finally:
         _tasks = ()
         gc.unfreeze()
-        for future in futures.values():  # results not read (a task here failed): their files go too
-            if future.done() and not future.cancelled() and future.exception() is None:
-                with contextlib.suppress(OSError):
-                    os.unlink(future.result())
+        with taken.get_lock():
+            taken.value = len(tasks)  # a task here failed: the workers take no more
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
+        shutil.rmtree(folder, ignore_errors=True)
     return results
 
 
-def _run(index: int) -> str:
-    """Run a task in a worker and pickle its result into a temporary file, whose path comes back.
+def _take(taken: Any, count: int) -> int | None:
+    """Take the next task nobody has taken: its index, or None when all are taken."""
+    with taken.get_lock():
+        index = int(taken.value)
+        if index >= count:
+            return None
+        taken.value = index + 1
+    return index
 
-    A result (a channel's pages) is written and read a frame at a time, so neither process holds it
-    twice, as a pickled copy beside the objects; through the pool's pipe the whole copy would be."""
-    result = _tasks[index]()
-    handle, name = tempfile.mkstemp(prefix="newsletter-result-", suffix=".pickle")
+
+def _work(taken: Any, folder: str) -> None:
+    """A worker: take tasks until none is left, and pickle each result into `folder`.
+
+    A result (a channel's pages) is written a frame at a time, so neither process holds it twice,
+    as a pickled copy beside the objects. A task that fails leaves no file: it runs again in the
+    process that started the worker, which raises its error."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
-    except BaseException:
-        os.unlink(name)
-        raise
-    return name
+        while (index := _take(taken, len(_tasks))) is not None:
+            partial = os.path.join(folder, f"{index}.part")
+            try:
+                result = _tasks[index]()
+                with open(partial, "wb") as stream:
+                    pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(partial, os.path.join(folder, f"{index}.pickle"))
+            except Exception:
+                continue  # the folder, partial files and all, goes when the build is done with it
+    except KeyboardInterrupt:
+        pass  # Ctrl-C reaches every process of the build: the one that started this one says so
 
 
-def _read_result(name: str) -> Any:
+def _read_result(name: str) -> tuple[Any] | None:
+    """The result a worker left in the file `name`, in a tuple; None when there is none."""
     try:
         with open(name, "rb") as stream:
-            return pickle.load(stream)
-    finally:
-        os.unlink(name)
+            return (pickle.load(stream),)
+    except FileNotFoundError:
+        return None

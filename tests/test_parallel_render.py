@@ -48,14 +48,45 @@ def test_spread_runs_tasks_in_other_processes_and_keeps_their_order():
     assert {pid for _index, pid in results[1:]} - {os.getpid()}  # the others in workers
 
 
-def test_this_process_takes_the_tasks_no_worker_has_started():
-    tasks = [functools.partial(_timed_task, index, 0.3) for index in range(6)]
+def _waiting_task(index: int, wait_for: Path | None, leave: Path | None,
+                  announce: Path | None = None) -> tuple[int, int]:
+    """Leave the file `announce`, wait (at most 20 s) until `wait_for` exists, then leave the file `leave`;
+    the task and its process."""
+    if announce is not None:
+        announce.touch()
+    deadline = time.monotonic() + 20
+    while wait_for is not None and not wait_for.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if leave is not None:
+        leave.touch()
+    return index, os.getpid()
+
+
+def test_a_worker_takes_every_task_while_this_process_is_busy(tmp_path: Path):
+    # The first task waits for the last, which the worker reaches only by taking all the others.
+    last = tmp_path / "last"
+    tasks = [functools.partial(_waiting_task, 0, last, None),
+             *(functools.partial(_waiting_task, index, None, None) for index in range(1, 5)),
+             functools.partial(_waiting_task, 5, None, last)]
     results = workers.spread(tasks, 2)
     assert [index for index, _pid in results] == list(range(6))
+    assert results[0][1] == os.getpid()
+    assert {pid for _index, pid in results[1:]} == {results[1][1]} != {os.getpid()}
+
+
+def test_this_process_takes_the_tasks_a_busy_worker_has_not(tmp_path: Path):
+    # The worker's task waits for the last, which this process reaches only by taking all the others
+    # (once the worker has taken its task).
+    last, taken = tmp_path / "last", tmp_path / "taken"
+    tasks = [functools.partial(_waiting_task, 0, taken, None), functools.partial(_waiting_task, 1, last, None, taken),
+             *(functools.partial(_waiting_task, index, None, None) for index in range(2, 5)),
+             functools.partial(_waiting_task, 5, None, last)]
+    started = time.monotonic()
+    results = workers.spread(tasks, 2)
+    assert time.monotonic() - started < 15
+    assert [index for index, _pid in results] == list(range(6))
     here = [index for index, pid in results if pid == os.getpid()]
-    # One worker, with one task running and one queued, cannot have started the last ones.
-    assert here[0] == 0 and 5 in here
-    assert len(here) < 6  # and the worker ran the others
+    assert here == [0, 2, 3, 4, 5] and results[1][1] != os.getpid()
 
 
 def test_a_task_failing_in_a_worker_raises_its_own_error_here():
