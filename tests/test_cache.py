@@ -189,7 +189,7 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     emails, posts, records = [], [], []
     real_email, real_posts = email_module.render_email, social_compose.Composer.posts
     real_records = social_renderer._item_records
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
     monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: posts.append(item.slug) or real_posts(self, item))
     monkeypatch.setattr(social_renderer, "_item_records",
                         lambda site, drafts, made: records.append({d.item.slug for d in drafts}) or real_records(site, drafts, made))
@@ -212,7 +212,7 @@ def test_a_comment_or_blank_line_in_the_settings_renders_nothing_again(example_p
     settings = example_project / "newsletter.toml"
     settings.write_text(note + settings.read_text(encoding="utf-8"), encoding="utf-8")
     rendered = []
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: rendered.append(e.slug))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: rendered.append(e.slug))
     monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: rendered.append(item.slug))
     result = build(example_project, "out")
     assert rendered == []
@@ -227,7 +227,7 @@ def test_own_email_templates_are_never_served_from_the_cache(example_project: Pa
     override.write_text('{% extends "default:email/footer.mjml" %}\n')
     emails = []
     real_email = email_module.render_email
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
     build(example_project, "first")
     rendered = len(emails)
     build(example_project, "second")
@@ -242,7 +242,7 @@ def test_an_own_template_of_another_channel_keeps_the_email_cache(example_projec
     override.write_text("unused\n")
     build(example_project, "first")
     emails = []
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug))
     build(example_project, "second")
     assert emails == []
 

@@ -50,3 +50,10 @@ def test_a_new_item_outside_every_issue_loads_no_image_library(built: Path, body
     (root / "content/news/2024-12-30-late-news.md").write_text(
         f"---\ntitle: Late news\ndate: 2024-12-30\n---\n{body}\n", encoding="utf-8")
     assert loaded_by_rebuild(root) == []
+
+
+def test_an_edit_to_an_item_in_an_issue_makes_no_image_again(built: Path):
+    # Its issue's email is rendered again, with the images every issue shows: remembered, not made.
+    item = next(path for path in sorted((built / "content/news").glob("*.md")) if "image:" not in path.read_text())
+    item.write_text(item.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert loaded_by_rebuild(built) == []

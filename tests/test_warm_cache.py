@@ -81,7 +81,7 @@ def test_a_save_renders_only_its_parts_from_memory(example_project: Path, monkey
     path.write_text(path.read_text().replace("summary: ", "summary: Edited. ", 1))
     emails, compiled, cards = [], [], []
     real_email, real_compile, real_card = email_module.render_email, jinja2.Environment.compile, share_card.make_card
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
     monkeypatch.setattr(jinja2.Environment, "compile", lambda self, *a, **k: compiled.append(a) or real_compile(self, *a, **k))
     monkeypatch.setattr(share_card, "make_card", lambda site: cards.append(site) or real_card(site))
     result = build(example_project, "preview", warm)
@@ -105,7 +105,7 @@ def test_a_failed_build_keeps_what_was_remembered(example_project: Path, monkeyp
     shutil.rmtree(example_project / CACHE_DIR)
     emails = []
     real_email = email_module.render_email
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e: emails.append(e.slug) or real_email(s, t, e))
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
     result = build(example_project, "preview", warm)
     assert emails == ["issue-1"]
     assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "cold", use_cache=False).out_dir)

@@ -6,16 +6,19 @@ Outlook for Windows draws an <img> at its `width` attribute and ignores CSS, so 
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import html
 import re
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
 from newsletter.content.markdown import sanitize
 from newsletter.images import Picture, fit_width
+from newsletter.outputs import Memo, no_memo
 from newsletter.channels.email.context import EmailImage, local_file
 from newsletter.site import Site
 
@@ -32,6 +35,7 @@ class EmailImages:
 
     site: Site
     folder: str  # the issue's folder inside output/, e.g. "issues/issue-2/"
+    memo: Memo = no_memo  # remembers each image made, by the file's bytes, between builds
     made: dict[str, Picture] = field(default_factory=dict)
     origins: dict[str, str] = field(default_factory=dict)  # URL of a made file -> URL of the file it is made from
 
@@ -51,14 +55,17 @@ class EmailImages:
             # Another site's image keeps its address: the build downloads nothing.
             shown = min(width or max_width, max_width)
             return EmailImage(src, alt, shown, round(height * shown / width) if width and height else None)
-        import imagesize  # type: ignore[import-untyped]  # only for a local image: it loads urllib's HTTP client
-
-        natural_width, natural_height = (round(size) for size in imagesize.get(file))  # an SVG's are floats
+        data = file.read_bytes()
+        natural_width, natural_height, picture = self.memo(
+            "email-image", (hashlib.sha256(data).hexdigest(), file.suffix.lower(), width, max_width, tile),
+            lambda: _made(file, width, max_width, tile),
+            pack=lambda made: (*made[:2], None if made[2] is None else dataclasses.astuple(made[2])),
+            unpack=lambda packed: (packed[0], packed[1], None if packed[2] is None else Picture(*packed[2])),
+        )
         if natural_width > 0:
             shown = min(width or natural_width, natural_width, max_width)
         else:  # an SVG without a size in pixels: it scales to any width
             shown = min(width or max_width, max_width)
-        picture = fit_width(file, shown * SCALE, tile)
         if picture is None:
             # Not an image we can read or draw: the file as it is, for `check` to report.
             return EmailImage(src, alt, shown, round(natural_height * shown / natural_width) if natural_width > 0 else None)
@@ -102,6 +109,21 @@ class EmailImages:
         """URL -> (data, MIME type, file name) of every image made, for the .eml."""
         return {self.site.url(path): (picture.data, picture.mime_type, PurePosixPath(path).name)
                 for path, picture in self.made.items()}
+
+
+def _made(file: Path, width: int | None, max_width: int, tile: str | None) -> tuple[int, int, Picture | None]:
+    """The file's own size in pixels (0 where it has none) and the picture made of it for the email.
+
+    Both are remembered between builds by the file's bytes: a build that makes no new image
+    loads neither Pillow nor imagesize."""
+    import imagesize  # type: ignore[import-untyped]  # only for a local image: it loads urllib's HTTP client
+
+    natural_width, natural_height = (round(size) for size in imagesize.get(file))  # an SVG's are floats
+    if natural_width > 0:
+        shown = min(width or natural_width, natural_width, max_width)
+    else:  # an SVG without a size in pixels: it scales to any width
+        shown = min(width or max_width, max_width)
+    return natural_width, natural_height, fit_width(file, shown * SCALE, tile)
 
 
 def _pixels(value: str | None) -> int | None:

@@ -52,7 +52,7 @@ class EmailRenderer:
             editorial = editorial_html(site, edition)
             email, packed_zip = memo(
                 "email", (edition, site.settings, site.as_of, site.drafts, editorial),
-                lambda: _with_zip(site, render_email(site, templates, edition)),
+                lambda: _with_zip(site, render_email(site, templates, edition, memo)),
                 pack=lambda done: (done[0].html, done[0].text, done[0].eml, done[0].images, done[1]),
                 unpack=lambda packed: (RenderedEmail(edition, packed[0], packed[1], packed[2],
                                                      tuple((path, data) for path, data in packed[3])), packed[4]),
@@ -83,13 +83,15 @@ class RenderedEmail:
     images: tuple[tuple[str, bytes], ...] = ()
 
 
-def render_email(site: Site, templates: Templates, edition: Edition) -> RenderedEmail:
-    """Render an issue's HTML email, its plain-text alternative and the MIME message holding both."""
+def render_email(site: Site, templates: Templates, edition: Edition, memo: Memo = no_memo) -> RenderedEmail:
+    """Render an issue's HTML email, its plain-text alternative and the MIME message holding both.
+
+    `memo` remembers the images made for it."""
     tag = utm_tagger(
         utm_params(site.settings.email.utm, edition.slug) if site.settings.email.utm_enabled else {},
         site.settings.email.utm_exclude,
     )
-    context = email_context(site, edition, tag)
+    context = email_context(site, edition, tag, memo)
     try:
         compiled = compile_mjml(templates.render(HTML_TEMPLATE, **context))
     except RenderError as exc:
@@ -110,12 +112,12 @@ def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
     return RenderError(exc.message, SourceLocation(templates.file_of(HTML_TEMPLATE)), hint)
 
 
-def email_context(site: Site, edition: Edition, tag: Callable[[str], str]) -> dict[str, Any]:
+def email_context(site: Site, edition: Edition, tag: Callable[[str], str], memo: Memo = no_memo) -> dict[str, Any]:
     """Everything the email templates may use; see the theme's email/ folder for how."""
     settings = site.settings
     links = issue_links(site, edition)
     project = settings.project
-    images = EmailImages(site, site.issue_path(edition))
+    images = EmailImages(site, site.issue_path(edition), memo)
     editorial = images.editorial(editorial_html(site, edition), CONTENT_WIDTH)
     return {
         "site": site,
