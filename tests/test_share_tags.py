@@ -6,13 +6,17 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html
 from PIL import Image
 
 from newsletter.build import BuildOptions, load_site, project_templates
 from newsletter.outputs import Output
 from newsletter.channels.web.renderer import WebRenderer
-from newsletter.share_card import CARD_PATH, make_card
+from newsletter.channels.web.share import PageShare
+from newsletter.platforms.shortening import cuts
+from newsletter.share_card import CARD_PATH, ShareImage, make_card
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 
@@ -78,3 +82,11 @@ def test_the_card_is_1200_by_630_and_the_same_bytes_each_time(example: dict[str,
     with Image.open(io.BytesIO(other)) as picture:
         assert picture.size == (1200, 630)
     assert other != card
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("ab .!?…A\u00a0"), max_size=90), st.integers(1, 80))
+def test_a_short_text_is_the_longest_of_its_cuts_that_fits(text: str, most: int):
+    share = PageShare("t", "d", "https://e.eu/", "website", ShareImage("https://e.eu/c.png", 1200, 630, "alt"), "p")
+    fitting = [option for option in cuts(text, 1) if len(option) <= most]
+    assert share.short(text, most) == (fitting[-1] if fitting else text[: most - 1] + "…")

@@ -40,6 +40,8 @@ class PageShare:
 
     def short(self, text: str, most: int) -> str:
         """`text` cut to at most `most` characters, at a sentence or word, with "…"."""
+        if len(text) <= most:
+            return text  # the longest of its cuts: the text itself
         fitting = [option for option in cuts(text, 1) if len(option) <= most]
         return fitting[-1] if fitting else text[: most - 1] + "…"
 
