@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.content.frontmatter import decode_document
-from newsletter.content.markdown import _INLINE_MARKS, MarkdownRenderer
+from newsletter.content.inline_patterns import INLINE_MARKS
+from newsletter.content.markdown import MarkdownRenderer
 
 from .conftest import REPO
 
@@ -63,7 +64,7 @@ def test_the_example_items_are_the_same():
 def test_plain_text_skips_the_patterns_it_cannot_match():
     RENDERER.render("plain words")
     assert not [entry for entry in RENDERER._smarty.processor.inlinePatterns._priority if entry.name.startswith("smarty-")]
-    assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every) - len(_INLINE_MARKS)
+    assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every) - len(INLINE_MARKS)
     RENDERER.render("it's -- done... with *emphasis*, a [link](https://e.eu/), `code`, <b>HTML</b> &amp; \\*  \n")
     assert len(RENDERER._smarty.processor.inlinePatterns) == len(RENDERER._smarty.every)
     assert len(RENDERER._inline.processor.inlinePatterns) == len(RENDERER._inline.every)
