@@ -174,6 +174,30 @@ def test_linkedin_counts_utf16_code_units_of_what_members_see() -> None:
     assert not fits("linkedin", "\U0001f50b" * 1501)
 
 
+# Pieces of LinkedIn posts: API mentions and hashtag templates, whole and in parts, among text and URLs.
+_LITTLE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["@[", "@", "[", "]", "](", "(urn:li:organization:1)", "urn:li:person:a", ")", "\\", "\\]",
+                         "{hashtag|", "{", "}", "hashtag", "|", "\\#", "#", "＃", "Tag", "#Tag", "https://ex.eu/a#b",
+                         "ACME Corp", " ", "\n", "é", "@[ACME](urn:li:organization:1)", "{hashtag|\\#|Tag}"]),
+        st.text(max_size=3),
+    ),
+    max_size=14,
+).map("".join)
+
+
+@given(_LITTLE_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_linkedin_shows_text_without_mentions_or_templates_as_written(text: str) -> None:
+    from newsletter.platforms import linkedin
+
+    # `displayed_text` returns such text at once: no mention or template may be found in it.
+    kinds = {kind for match in linkedin._TOKEN.finditer(text) for kind, found in match.groupdict().items() if found}
+    if "@[" not in text and "{hashtag|" not in text:
+        assert not kinds & {"mention", "name", "template", "value"}
+        assert linkedin.displayed_text(text) == text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
