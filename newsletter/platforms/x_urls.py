@@ -50,8 +50,9 @@ _NOT_DOMAIN_CHARS = frozenset(
     "\ufffe\ufeff\uffff"  # invalid
     "\u202a\u202b\u202c\u202d\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"  # directional
 )
-# A run of the characters a domain label holds (`domain_end`'s first loop).
+# A character a domain label holds; a label is a run of them (`domain_end`).
 _DOMAIN_RUN_CHAR = "[^" + "".join(re.escape(char) for char in sorted(_NOT_DOMAIN_CHARS - set("-_"))) + "]"
+_DOMAIN_LABEL = re.compile(_DOMAIN_RUN_CHAR + "*")
 # A whole run of them (none just before) followed by a dot.
 _DOMAIN_RUN_BEFORE_DOT = re.compile(f"(?<!{_DOMAIN_RUN_CHAR}){_DOMAIN_RUN_CHAR}+(?=\\.)")
 _NOT_PRECEDING = frozenset("0123456789abcdefghijklmnopqrstuvwxyz@\uff20$#\uff03\ufffe\ufeff\uffff")
@@ -96,8 +97,9 @@ def _tld_end(text: str, start: int) -> int | None:
     followed by an ASCII letter or digit, `@`, `+` or `-`; else a punycode label.
     """
     folded = text[start : start + _LONGEST_TLD + 1].translate(_FOLD)
+    longest = _TLD_CHARS_RUN.match(folded).end()  # type: ignore[union-attr]  # a name is no longer
     for names in (_GTLDS, _CCTLDS):
-        for size in range(min(_LONGEST_TLD, len(folded)), 0, -1):
+        for size in range(min(_LONGEST_TLD, longest), 0, -1):
             if folded[:size] in names and folded[size : size + 1] not in _TLD_END_SET:
                 return start + size
     if text[start : start + 4].translate(_FOLD) == "xn--":
@@ -110,6 +112,8 @@ def _tld_end(text: str, start: int) -> int | None:
 
 
 _TLD_END_SET = frozenset(_TLD_END)
+# A run of characters the top-level domains are written with.
+_TLD_CHARS_RUN = re.compile("[" + "".join(re.escape(char) for char in sorted(set("".join(GTLDS + CCTLDS)))) + "]*")
 
 
 def domain_end(text: str, start: int) -> int | None:
@@ -121,9 +125,7 @@ def domain_end(text: str, start: int) -> int | None:
     labels: list[tuple[int, bool]] = []  # (position of the dot, has an underscore)
     position = start
     while True:
-        end = position
-        while end < len(text) and (_is_domain_char(text[end]) or text[end] in "-_"):
-            end += 1
+        end = _DOMAIN_LABEL.match(text, position).end()  # type: ignore[union-attr]  # it matches even nothing
         if end == position or end >= len(text) or text[end] != ".":
             break
         if not (_is_domain_char(text[position]) and _is_domain_char(text[end - 1])):
