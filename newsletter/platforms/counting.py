@@ -46,7 +46,7 @@ def grapheme_count(text: str) -> int:
     Finding the clusters takes three times as long as looking for such a character, which posts
     in Latin, Greek, Cyrillic or Chinese script, with typographic punctuation, seldom hold.
     """
-    if _MAY_JOIN.search(text) is None:
+    if text.isascii() or _MAY_JOIN.search(text) is None:  # no ASCII character may join another
         return len(text) - text.count("\r\n")
     return len(GRAPHEME.findall(text))
 
