@@ -111,7 +111,7 @@ def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Call
     """A function adding UTM parameters to http(s) URLs, leaving merge tags, mailto and excluded prefixes."""
 
     tagged: dict[str, str] = {}  # an issue links most URLs twice in its HTML and again in its text
-    only_params = urlencode(list(params.items()))
+    only_params = query_string(list(params.items()))
 
     def tag(url: str) -> str:
         if url in tagged:
@@ -125,11 +125,22 @@ def utm_tagger(params: Mapping[str, str], exclude: tuple[str, ...] = ()) -> Call
             query = parse_qsl(parts.query, keep_blank_values=True)
             present = {key for key, _value in query}
             query += [(key, value) for key, value in params.items() if key not in present]
-            result = urlunsplit(parts._replace(query=urlencode(query)))
+            result = urlunsplit(parts._replace(query=query_string(query)))
         tagged[url] = result
         return result
 
     return tag
+
+
+# The characters `urlencode` writes as they are (urllib's "always safe" ones).
+_UNQUOTED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
+
+
+def query_string(pairs: list[tuple[str, str]]) -> str:
+    """`urlencode(pairs)`: when no key or value needs quoting (slugs, names, UTM values), the pairs joined."""
+    if all(not key.rstrip(_UNQUOTED) and not value.rstrip(_UNQUOTED) for key, value in pairs):
+        return "&".join(f"{key}={value}" for key, value in pairs)
+    return urlencode(pairs)
 
 
 def utm_params(utm: Mapping[str, str], campaign: str) -> dict[str, str]:
@@ -151,7 +162,7 @@ def strip_tracking(url: str) -> str:
     kept = [(key, value) for key, value in pairs if not key.lower().startswith("utm_")]
     if len(kept) == len(pairs):
         return url
-    return urlunsplit(parts._replace(query=urlencode(kept)))
+    return urlunsplit(parts._replace(query=query_string(kept)))
 
 
 def site_join(site_url: str, path: str) -> str:

@@ -174,6 +174,30 @@ def test_linkedin_counts_utf16_code_units_of_what_members_see() -> None:
     assert not fits("linkedin", "\U0001f50b" * 1501)
 
 
+# Pieces of LinkedIn posts: API mentions and hashtag templates, whole and in parts, among text and URLs.
+_LITTLE_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(["@[", "@", "[", "]", "](", "(urn:li:organization:1)", "urn:li:person:a", ")", "\\", "\\]",
+                         "{hashtag|", "{", "}", "hashtag", "|", "\\#", "#", "＃", "Tag", "#Tag", "https://ex.eu/a#b",
+                         "ACME Corp", " ", "\n", "é", "@[ACME](urn:li:organization:1)", "{hashtag|\\#|Tag}"]),
+        st.text(max_size=3),
+    ),
+    max_size=14,
+).map("".join)
+
+
+@given(_LITTLE_TEXT)
+@settings(max_examples=300, deadline=None)
+def test_linkedin_shows_text_without_mentions_or_templates_as_written(text: str) -> None:
+    from newsletter.platforms import linkedin
+
+    # `displayed_text` returns such text at once: no mention or template may be found in it.
+    kinds = {kind for match in linkedin._TOKEN.finditer(text) for kind, found in match.groupdict().items() if found}
+    if "@[" not in text and "{hashtag|" not in text:
+        assert not kinds & {"mention", "name", "template", "value"}
+        assert linkedin.displayed_text(text) == text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -228,3 +252,28 @@ def test_loading_twitter_text_leaves_no_stand_in_behind() -> None:
 
     stand_in = sys.modules.get("pkg_resources")
     assert stand_in is None or hasattr(stand_in, "working_set")
+
+
+# One character of each kind that joins no neighbour: letter, pictograph, control, format, CR, LF, consonant.
+_LONE_KINDS = ["a", "\u00a9", "\x00", "\u200b", "\r", "\n", "\u0915"]
+
+
+@pytest.mark.parametrize("neighbour", _LONE_KINDS)
+def test_every_character_that_joins_no_neighbour_is_a_cluster_beside_any_such(neighbour: str) -> None:
+    from newsletter.platforms.counting import GRAPHEME, _MAY_JOIN
+
+    lone = _MAY_JOIN.sub("", "".join(map(chr, range(0x10000))))
+    assert _MAY_JOIN.search(neighbour) is None and len(lone) > 50000
+    assert _MAY_JOIN.search("".join(map(chr, range(128)))) is None  # ASCII text is counted without a look
+    text = neighbour + neighbour.join(lone) + neighbour
+    assert len(GRAPHEME.findall(text)) == len(text) - text.count("\r\n") == grapheme_count(text)
+
+
+@given(st.lists(st.one_of(st.sampled_from([*_LONE_KINDS, "\u0301", "\u094d", "\u1cf5", "\u200d", "\U0001f468", "\u1100",
+                                           "\u1161", "\U0001f1ea", "\U0001f3fd", "\ufe0f", "\u0600", "\u0903"]),
+                          st.text(max_size=3)), max_size=20).map("".join))
+@settings(max_examples=300, deadline=None)
+def test_grapheme_count_counts_the_clusters(text: str) -> None:
+    from newsletter.platforms.counting import GRAPHEME
+
+    assert grapheme_count(text) == len(GRAPHEME.findall(text))

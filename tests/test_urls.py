@@ -280,3 +280,16 @@ def test_an_address_is_told_from_a_path_as_urlsplit_tells_them(text):
     from newsletter.urls import is_absolute
 
     assert is_absolute(text) == (bool(urlsplit(text).scheme) or text.startswith("//"))
+
+
+_QUERY_TEXT = st.text(st.sampled_from("aZ09_.-~ +&=%/?#éü\u00a0"), max_size=6)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.tuples(_QUERY_TEXT, _QUERY_TEXT), max_size=4))
+def test_a_query_is_written_as_urlencode_writes_it(pairs):
+    from urllib.parse import urlencode
+
+    from newsletter.urls import query_string
+
+    assert query_string(pairs) == urlencode(pairs)

@@ -132,3 +132,21 @@ def test_mastodon_finds_the_urls_its_pattern_finds(text: str) -> None:
     from newsletter.platforms import mastodon
 
     assert list(mastodon.url_spans(text)) == _mastodon_reference_spans(text)
+
+
+@pytest.mark.parametrize(
+    "ranges", [[(0x41, 0x5A)], [(0x1F600, 0x1F64F)], [(0xFFF0, 0x10010), (0x20, 0x20)], data()["emoji_ranges"]]
+)
+def test_a_split_character_class_matches_what_one_class_matches(ranges: list[tuple[int, int]]) -> None:
+    from newsletter.platforms.x import _char_class
+
+    every = "".join(map(chr, range(0x110000)))  # each character at its code point
+    found = {match.start() for match in _char_class(ranges).finditer(every)}
+    assert found == {code for low, high in ranges for code in range(low, high + 1)}
+
+
+def test_schemes_are_found_from_their_colon_and_slashes() -> None:
+    from newsletter.platforms.x_urls import _FOLD
+
+    # `_scheme_starts` looks for `://` before case-folding: no character may fold to or from these.
+    assert not {ord(":"), ord("/")} & (set(_FOLD) | set(_FOLD.values()))

@@ -22,6 +22,16 @@ from newsletter.platforms import linkedin, mastodon
 from newsletter.platforms.x import weighted_length
 
 GRAPHEME = regex.compile(r"\X")
+# The characters that may make one grapheme cluster with a neighbour (UAX #29: extending and spacing
+# marks, joiners, prepended marks, Hangul jamo, regional indicators, conjunct linkers), and any
+# character beyond U+FFFF. In text without one, every character is a cluster, but for CR LF.
+_MAY_JOIN = regex.compile(
+    r"[\p{Grapheme_Cluster_Break=Extend}\p{Grapheme_Cluster_Break=ZWJ}\p{Grapheme_Cluster_Break=SpacingMark}"
+    r"\p{Grapheme_Cluster_Break=Prepend}\p{Grapheme_Cluster_Break=Regional_Indicator}\p{Grapheme_Cluster_Break=L}"
+    r"\p{Grapheme_Cluster_Break=V}\p{Grapheme_Cluster_Break=T}\p{Grapheme_Cluster_Break=LV}"
+    r"\p{Grapheme_Cluster_Break=LVT}\p{Indic_Conjunct_Break=Linker}\p{Indic_Conjunct_Break=Extend}"
+    r"\U00010000-\U0010FFFF]"
+)
 _EMOJI = regex.compile(r"[\p{Extended_Pictographic}\p{Regional_Indicator}\u20E3]")
 
 
@@ -31,7 +41,13 @@ def graphemes(text: str) -> list[str]:
 
 
 def grapheme_count(text: str) -> int:
-    """Count extended grapheme clusters."""
+    """Count extended grapheme clusters; at once for text without a character that may join another.
+
+    Finding the clusters takes three times as long as looking for such a character, which posts
+    in Latin, Greek, Cyrillic or Chinese script, with typographic punctuation, seldom hold.
+    """
+    if text.isascii() or _MAY_JOIN.search(text) is None:  # no ASCII character may join another
+        return len(text) - text.count("\r\n")
     return len(GRAPHEME.findall(text))
 
 

@@ -52,6 +52,8 @@ def commentary(text: str) -> str:
 
 def displayed_text(text: str) -> str:
     """Return what members see: API mentions as their name, templates as `#Tag`."""
+    if "@[" not in text and "{hashtag|" not in text:
+        return text  # neither a mention nor a template starts anywhere: every token stays as written
 
     def shown(match: regex.Match[str]) -> str:
         if match.group("mention"):

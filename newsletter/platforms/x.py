@@ -22,18 +22,34 @@ DEFAULT_WEIGHT = 200
 # v3 configuration: code points in these ranges weigh `SCALE`, all others `DEFAULT_WEIGHT`.
 LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 
+
+def _char_class(ranges: list[tuple[int, int]]) -> re.Pattern[str]:
+    """A pattern matching one character of the (low, high) code point ranges, quickly.
+
+    Python's `re` looks a character up in a table when a class stays within U+FFFF, but tries
+    the ranges one by one when it goes beyond. So the ranges are split: those within U+FFFF in one
+    class, those beyond in another, tried only for a character beyond U+FFFF (one range to test).
+    """
+
+    def one_class(part: list[tuple[int, int]]) -> str:
+        return "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in part) + "]"
+
+    within = [(low, min(high, 0xFFFF)) for low, high in ranges if low <= 0xFFFF]
+    beyond = [(max(low, 0x10000), high) for low, high in ranges if high > 0xFFFF]
+    options = [one_class(within)] if within else []
+    if beyond:
+        options.append("(?=[\\U00010000-\\U0010ffff])" + one_class(beyond))
+    return re.compile("|".join(options))
+
+
 _EMOJI_SEQUENCES: frozenset[str] = frozenset(data()["emoji_sequences"])
 _LONGEST_EMOJI = max(map(len, _EMOJI_SEQUENCES))
-_EMOJI_SINGLES = re.compile(
-    "[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in data()["emoji_ranges"]) + "]"
-)
+_EMOJI_SINGLES = _char_class(data()["emoji_ranges"])
 # Characters that start an emoji sequence.
 _EMOJI_STARTS = frozenset(sequence[0] for sequence in _EMOJI_SEQUENCES)
 # A sequence starts with one of these characters and goes on with one of those: a digit starts none
 # unless a variation selector or keycap follows ("1\ufe0f\u20e3").
-_EMOJI_SECONDS = re.compile(
-    "[" + "".join(re.escape(char) for char in sorted({sequence[1] for sequence in _EMOJI_SEQUENCES})) + "]"
-)
+_EMOJI_SECONDS = _char_class([(ord(char), ord(char)) for char in {sequence[1] for sequence in _EMOJI_SEQUENCES}])
 _LINE_ENDINGS = re.compile(r"\r\n|\r|\n")
 _HEAVY = re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in LIGHT_RANGES) + "]")
 
@@ -70,21 +86,30 @@ def normalize(text: str) -> str:
 
 
 def weighted_length(text: str) -> int:
-    """Return twitter-text's v3 weighted length of a post."""
+    """Return twitter-text's v3 weighted length of a post.
+
+    Left to right, a URL starting at the position weighs `URL_LENGTH`, else an emoji 2, and the
+    characters up to the next URL or emoji their own weights.
+    """
     text = normalize(text)
     urls = {start: len(url) for start, url in url_entities(text)}
     emoji = {start: end - start for start, end in emoji_entities(text)}
-    if not urls and not emoji:
-        return len(text) + len(_HEAVY.findall(text))
     total, position = 0, 0
-    while position < len(text):
-        if position in urls:
+    for start in sorted(urls.keys() | emoji.keys()):
+        if start < position:
+            continue  # inside the URL or emoji just counted
+        total += _characters_weight(text, position, start)
+        if start in urls:
             total += URL_LENGTH * SCALE
-            position += urls[position]
-        elif position in emoji:
-            total += DEFAULT_WEIGHT
-            position += emoji[position]
+            position = start + urls[start]
         else:
-            total += DEFAULT_WEIGHT if _HEAVY.match(text, position) else SCALE
-            position += 1
-    return total // SCALE
+            total += DEFAULT_WEIGHT
+            position = start + emoji[start]
+    return (total + _characters_weight(text, position, len(text))) // SCALE
+
+
+def _characters_weight(text: str, start: int, end: int) -> int:
+    """The weight of `text[start:end]` counted character by character: `SCALE` each, twice for heavy ones."""
+    if start >= end:
+        return 0
+    return (end - start) * SCALE + len(_HEAVY.findall(text, start, end)) * (DEFAULT_WEIGHT - SCALE)

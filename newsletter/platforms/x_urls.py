@@ -50,9 +50,16 @@ _NOT_DOMAIN_CHARS = frozenset(
     "\ufffe\ufeff\uffff"  # invalid
     "\u202a\u202b\u202c\u202d\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"  # directional
 )
-# A run of the characters a domain label holds (`domain_end`'s first loop).
-_DOMAIN_RUN = re.compile("[^" + "".join(re.escape(char) for char in sorted(_NOT_DOMAIN_CHARS - set("-_"))) + "]+")
+# A character a domain label holds; a label is a run of them (`domain_end`).
+_DOMAIN_RUN_CHAR = "[^" + "".join(re.escape(char) for char in sorted(_NOT_DOMAIN_CHARS - set("-_"))) + "]"
+_DOMAIN_LABEL = re.compile(_DOMAIN_RUN_CHAR + "*")
+# A whole run of them (none just before) followed by a dot.
+_DOMAIN_RUN_BEFORE_DOT = re.compile(f"(?<!{_DOMAIN_RUN_CHAR}){_DOMAIN_RUN_CHAR}+(?=\\.)")
 _NOT_PRECEDING = frozenset("0123456789abcdefghijklmnopqrstuvwxyz@\uff20$#\uff03\ufffe\ufeff\uffff")
+# The characters that case-fold into _NOT_PRECEDING, these included: tested without folding.
+_NOT_PRECEDING_ANY_CASE = frozenset(
+    char for char in _NOT_PRECEDING | set(data()["case_folds"][0]) if char.translate(_FOLD) in _NOT_PRECEDING
+)
 LATIN_ACCENT_CHARS = (
     r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
     r"\u026F\u0272\u0289\u028B\u02BB\u0300-\u036F\u1E00-\u1EFF"
@@ -90,8 +97,9 @@ def _tld_end(text: str, start: int) -> int | None:
     followed by an ASCII letter or digit, `@`, `+` or `-`; else a punycode label.
     """
     folded = text[start : start + _LONGEST_TLD + 1].translate(_FOLD)
+    longest = _TLD_CHARS_RUN.match(folded).end()  # type: ignore[union-attr]  # a name is no longer
     for names in (_GTLDS, _CCTLDS):
-        for size in range(min(_LONGEST_TLD, len(folded)), 0, -1):
+        for size in range(min(_LONGEST_TLD, longest), 0, -1):
             if folded[:size] in names and folded[size : size + 1] not in _TLD_END_SET:
                 return start + size
     if text[start : start + 4].translate(_FOLD) == "xn--":
@@ -104,6 +112,8 @@ def _tld_end(text: str, start: int) -> int | None:
 
 
 _TLD_END_SET = frozenset(_TLD_END)
+# A run of characters the top-level domains are written with.
+_TLD_CHARS_RUN = re.compile("[" + "".join(re.escape(char) for char in sorted(set("".join(GTLDS + CCTLDS)))) + "]*")
 
 
 def domain_end(text: str, start: int) -> int | None:
@@ -115,9 +125,7 @@ def domain_end(text: str, start: int) -> int | None:
     labels: list[tuple[int, bool]] = []  # (position of the dot, has an underscore)
     position = start
     while True:
-        end = position
-        while end < len(text) and (_is_domain_char(text[end]) or text[end] in "-_"):
-            end += 1
+        end = _DOMAIN_LABEL.match(text, position).end()  # type: ignore[union-attr]  # it matches even nothing
         if end == position or end >= len(text) or text[end] != ".":
             break
         if not (_is_domain_char(text[position]) and _is_domain_char(text[end - 1])):
@@ -183,21 +191,35 @@ def url_matches(
 def _candidate_begins(text: str, schemes: tuple[str, ...], scheme_required: bool) -> list[int]:
     """The positions `_match_at` may find a URL at, in order; it finds none at the others.
 
-    A URL starts right after `begin` (or at 0) either with a scheme, whose first letter the
-    case-folded text has there, or (when no scheme is required) with a label that runs up to a
-    dot, as `domain_end` needs.
+    A URL starts right after `begin` (or at 0) either with a scheme, which the case-folded text
+    has there, or (when no scheme is required) with a label that runs up to a dot, as
+    `domain_end` needs. And `begin` holds a character that may precede a URL, unless it is 0.
     """
-    starts = {match.start() for match in _scheme_starts(schemes).finditer(text.translate(_FOLD))}
+    starts = _scheme_starts(text, schemes)
     if not scheme_required:
-        for run in _DOMAIN_RUN.finditer(text):
-            if text[run.end() : run.end() + 1] == ".":
-                starts.update(range(run.start(), run.end()))
-    return sorted({start - 1 for start in starts if start} | ({0} if 0 in starts else set()))
+        for run in _DOMAIN_RUN_BEFORE_DOT.finditer(text):
+            starts.update(range(*run.span()))
+    begins = {start - 1 for start in starts if start and text[start - 1] not in _NOT_PRECEDING_ANY_CASE}
+    if 0 in starts or 1 in starts:
+        begins.add(0)
+    return sorted(begins)
 
 
-@functools.cache
-def _scheme_starts(schemes: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("[" + re.escape("".join(sorted({scheme[0] for scheme in schemes}))) + "]")
+def _scheme_starts(text: str, schemes: tuple[str, ...]) -> set[int]:
+    """Where the case-folded text has one of the schemes, each ending in `://`, found from that `://`.
+
+    No character folds to `:` or `/` nor the other way round, so the folded text has `://` where
+    the text has it.
+    """
+    longest = max(map(len, schemes))
+    starts: set[int] = set()
+    found = text.find("://")
+    while found != -1:
+        end = found + 3
+        head = text[max(0, end - longest) : end].translate(_FOLD)
+        starts.update(end - len(scheme) for scheme in schemes if head.endswith(scheme))
+        found = text.find("://", found + 1)
+    return starts
 
 
 def _match_at(
@@ -205,7 +227,7 @@ def _match_at(
 ) -> Candidate | None:
     before_options: list[int] = []
     char = text[begin]
-    if char.translate(_FOLD) not in _NOT_PRECEDING:
+    if char not in _NOT_PRECEDING_ANY_CASE:
         before_options.append(begin + 1)
     if begin == 0:
         before_options.append(0)

@@ -186,7 +186,7 @@ class Composer:
         self.site = site
         self.templates = templates
         self.platforms = drafted_platforms(site.settings)
-        self._partners = [(partner, _names_pattern(partner)) for partner in site.settings.partners]
+        self._partners = [(partner, _names(partner), _names_pattern(partner)) for partner in site.settings.partners]
         # The same for each of an item's posts on a platform (announce, reminder, ...): made once.
         self._links: dict[tuple[str, str], str] = {}
         self._hashtags: dict[str, tuple[str, ...]] = {}
@@ -221,7 +221,9 @@ class Composer:
     def named_partners(self, item: NewsItem) -> list[Partner]:
         """Partners the item names (by short or full name) in its title, summary or text, in table order."""
         text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
-        return [partner for partner, pattern in self._partners if pattern.search(text)]
+        # The pattern finds a name the text holds: most partners, named nowhere, need no pattern.
+        return [partner for partner, names, pattern in self._partners
+                if any(name in text for name in names) and pattern.search(text)]
 
     def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention],
                   slot: Slot | None, facts: EventFacts | None) -> Post:
@@ -253,10 +255,14 @@ class Composer:
         return Post(item, platform, (draft,), notes=tuple(notes), kind=kind)
 
 
+def _names(partner: Partner) -> list[str]:
+    """The partner's short and full names, longest first."""
+    return sorted({partner.short, partner.name} - {""}, key=len, reverse=True)
+
+
 def _names_pattern(partner: Partner) -> regex.Pattern[str]:
     """Find the partner's short or full name as a whole word; case matters ("LIST" is not "list")."""
-    names = sorted({partner.short, partner.name} - {""}, key=len, reverse=True)
-    return regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(name) for name in names) + r")(?!\w)")
+    return regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(name) for name in _names(partner)) + r")(?!\w)")
 
 
 def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:

@@ -62,7 +62,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition,
             label=lambda platform: platform_rules(platform).label,
             day=lambda item: local_day(item, site.settings.project.tz),
             kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
-            planned=lambda draft: planned(site, templates, draft),
+            planned=_remembered_by_time(lambda draft: planned(site, templates, draft)),
         ),
         pack=str, unpack=str,
     )
@@ -79,6 +79,19 @@ def planned(site: Site, templates: Templates, draft: Draft) -> str:
     if is_past(draft, site.as_of):
         return templates.gettext("%(when)s (past: schedule it anew or leave it out)") % {"when": text}
     return text
+
+
+def _remembered_by_time(said: Callable[[Draft], str]) -> Callable[[Draft], str]:
+    """`said` remembering its text for each planned time: an item's posts on every platform share their times,
+    and what `planned` says depends on the time alone."""
+    known: dict[str, str] = {}
+
+    def once(draft: Draft) -> str:
+        if draft.scheduled_at not in known:
+            known[draft.scheduled_at] = said(draft)
+        return known[draft.scheduled_at]
+
+    return once
 
 
 def fence(text: str, info: str = "text") -> str:
