@@ -11,7 +11,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from newsletter.platforms.x import extract_urls, url_entities, weighted_length
-from newsletter.platforms.x_urls import data
+from newsletter.platforms.x_domains import data
 from tests import twitter_oracle
 
 DATA = Path(__file__).parent / "data" / "twitter-text"
@@ -146,7 +146,7 @@ def test_a_split_character_class_matches_what_one_class_matches(ranges: list[tup
 
 
 def test_schemes_are_found_from_their_colon_and_slashes() -> None:
-    from newsletter.platforms.x_urls import _FOLD
+    from newsletter.platforms.x_domains import FOLD as _FOLD
 
     # `_scheme_starts` looks for `://` before case-folding: no character may fold to or from these.
     assert not {ord(":"), ord("/")} & (set(_FOLD) | set(_FOLD.values()))

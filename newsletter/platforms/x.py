@@ -13,7 +13,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from newsletter.platforms.x_urls import data, extract_urls, url_entities
+from newsletter.platforms.x_domains import data
+from newsletter.platforms.x_urls import extract_urls, url_entities
 
 LIMIT = 280
 URL_LENGTH = 23

@@ -1,11 +1,8 @@
 """Find the URLs X counts as 23 characters, as twitter-text 3's extractor does, without its library.
 
 The rules are twitter-text's own (`js/src/regexp/*.js`, as `twitter-text-parser` 3.0 ports them
-to Python). Its patterns hold alternations of every top-level domain, which take Python a
-quarter of a second to compile; here the domain part is matched by hand, exactly as those
-patterns backtrack (labels end at dots, so the only choice is how many are subdomains), and the
-names are looked up in sets. The path and query keep their patterns, compiled when first
-needed. Mastodon's counting reuses the domain rules with its own path rules. twitter-text:
+to Python). The domain part is matched by hand (x_domains.py); the path and query keep their
+patterns, compiled when first needed. Mastodon's counting reuses the domain rules with its own path rules. twitter-text:
 Copyright 2011 Twitter, Inc., Apache License 2.0; the data is in x_data.json.
 """
 
@@ -13,52 +10,20 @@ from __future__ import annotations
 
 import bisect
 import functools
-import json
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, Protocol
 
-
-@functools.cache
-def data() -> dict[str, Any]:
-    """The top-level domains, emoji and case folds twitter-text's rules use (x_data.json)."""
-    loaded: dict[str, Any] = json.loads(Path(__file__).with_name("x_data.json").read_text(encoding="ascii"))
-    return loaded
-
-
-GTLDS: tuple[str, ...] = tuple(data()["gtlds"])
-CCTLDS: tuple[str, ...] = tuple(data()["cctlds"])
+from newsletter.platforms.x_domains import DOMAIN_RUN_BEFORE_DOT, FOLD, data, domain_end, tld_end
 
 MAX_URL_LENGTH = 4096
 MAX_TCO_SLUG_LENGTH = 40
 DEFAULT_PROTOCOL = "https://"
 
-_TLD_END = "0123456789abcdefghijklmnopqrstuvwxyz@+-"
-_FOLD = str.maketrans(*data()["case_folds"])
-_GTLDS = frozenset(GTLDS)
-_CCTLDS = frozenset(CCTLDS)
-_LONGEST_TLD = max(map(len, GTLDS + CCTLDS))
-_PUNYCODE_CHARS = frozenset("-0123456789abcdefghijklmnopqrstuvwxyz")
-
-DIRECTIONAL_MARKERS = "\u202A-\u202E\u061C\u200E\u200F\u2066\u2067\u2068\u2069"
-INVALID_CHARS = "\uFFFE\uFEFF\uFFFF"
-_NOT_DOMAIN_CHARS = frozenset(
-    "!'#%&()*+,\\-./:;<=>?@[]^_{|}~$"  # punctuation
-    "\t\n\x0b\x0c\r \x85\xa0\u1680\u180e\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"  # spaces
-    "\ufffe\ufeff\uffff"  # invalid
-    "\u202a\u202b\u202c\u202d\u202e\u061c\u200e\u200f\u2066\u2067\u2068\u2069"  # directional
-)
-# A character a domain label holds; a label is a run of them (`domain_end`).
-_DOMAIN_RUN_CHAR = "[^" + "".join(re.escape(char) for char in sorted(_NOT_DOMAIN_CHARS - set("-_"))) + "]"
-_DOMAIN_LABEL = re.compile(_DOMAIN_RUN_CHAR + "*")
-# A whole run of them (none just before) followed by a dot.
-_DOMAIN_RUN_BEFORE_DOT = re.compile(f"(?<!{_DOMAIN_RUN_CHAR}){_DOMAIN_RUN_CHAR}+(?=\\.)")
 _NOT_PRECEDING = frozenset("0123456789abcdefghijklmnopqrstuvwxyz@\uff20$#\uff03\ufffe\ufeff\uffff")
 # The characters that case-fold into _NOT_PRECEDING, these included: tested without folding.
 _NOT_PRECEDING_ANY_CASE = frozenset(
-    char for char in _NOT_PRECEDING | set(data()["case_folds"][0]) if char.translate(_FOLD) in _NOT_PRECEDING
+    char for char in _NOT_PRECEDING | set(data()["case_folds"][0]) if char.translate(FOLD) in _NOT_PRECEDING
 )
 LATIN_ACCENT_CHARS = (
     r"\xC0-\xD6\xD8-\xF6\xF8-\xFF\u0100-\u024F\u0253\u0254\u0256\u0257\u0259\u025B\u0263\u0268"
@@ -86,62 +51,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(_AFTER_DOMAIN, re.IGNORECASE), re.compile(VALID_TCO_URL, re.IGNORECASE)
 
 
-def _is_domain_char(char: str) -> bool:
-    return char not in _NOT_DOMAIN_CHARS
-
-
-def _tld_end(text: str, start: int) -> int | None:
-    """Where a top-level domain starting at `start` ends, as twitter-text's pattern takes it.
-
-    The gTLDs are tried before the ccTLDs, longer names before shorter, and a name must not be
-    followed by an ASCII letter or digit, `@`, `+` or `-`; else a punycode label.
-    """
-    folded = text[start : start + _LONGEST_TLD + 1].translate(_FOLD)
-    longest = _TLD_CHARS_RUN.match(folded).end()  # type: ignore[union-attr]  # a name is no longer
-    for names in (_GTLDS, _CCTLDS):
-        for size in range(min(_LONGEST_TLD, longest), 0, -1):
-            if folded[:size] in names and folded[size : size + 1] not in _TLD_END_SET:
-                return start + size
-    if text[start : start + 4].translate(_FOLD) == "xn--":
-        end = start + 4
-        while end < len(text) and text[end].translate(_FOLD) in _PUNYCODE_CHARS:
-            end += 1
-        if end > start + 4:
-            return end
-    return None
-
-
-_TLD_END_SET = frozenset(_TLD_END)
-# A run of characters the top-level domains are written with.
-_TLD_CHARS_RUN = re.compile("[" + "".join(re.escape(char) for char in sorted(set("".join(GTLDS + CCTLDS)))) + "]*")
-
-
-def domain_end(text: str, start: int) -> int | None:
-    """Where twitter-text's domain pattern, matched at `start`, ends; None when it does not match.
-
-    Its labels are `subdomain* domain-name tld`: the labels end at dots, so the only choice is how
-    many are subdomains, tried from the most down, as a regular expression backtracks.
-    """
-    labels: list[tuple[int, bool]] = []  # (position of the dot, has an underscore)
-    position = start
-    while True:
-        end = _DOMAIN_LABEL.match(text, position).end()  # type: ignore[union-attr]  # it matches even nothing
-        if end == position or end >= len(text) or text[end] != ".":
-            break
-        if not (_is_domain_char(text[position]) and _is_domain_char(text[end - 1])):
-            break
-        labels.append((end, "_" in text[position:end]))
-        position = end + 1
-    for dot, underscore in reversed(labels):
-        if not underscore:
-            tld = _tld_end(text, dot + 1)
-            if tld is not None:
-                return tld
-    return None
-
-
 def _protocol_end(text: str, start: int, schemes: tuple[str, ...]) -> int | None:
-    head = text[start : start + 12].translate(_FOLD)
+    head = text[start : start + 12].translate(FOLD)
     for scheme in schemes:
         if head.startswith(scheme):
             return start + len(scheme)
@@ -197,7 +108,7 @@ def _candidate_begins(text: str, schemes: tuple[str, ...], scheme_required: bool
     """
     starts = _scheme_starts(text, schemes)
     if not scheme_required:
-        for run in _DOMAIN_RUN_BEFORE_DOT.finditer(text):
+        for run in DOMAIN_RUN_BEFORE_DOT.finditer(text):
             starts.update(range(*run.span()))
     begins = {start - 1 for start in starts if start and text[start - 1] not in _NOT_PRECEDING_ANY_CASE}
     if 0 in starts or 1 in starts:
@@ -216,7 +127,7 @@ def _scheme_starts(text: str, schemes: tuple[str, ...]) -> set[int]:
     found = text.find("://")
     while found != -1:
         end = found + 3
-        head = text[max(0, end - longest) : end].translate(_FOLD)
+        head = text[max(0, end - longest) : end].translate(FOLD)
         starts.update(end - len(scheme) for scheme in schemes if head.endswith(scheme))
         found = text.find("://", found + 1)
     return starts
@@ -281,7 +192,7 @@ def _ascii_domains(domain: str) -> Iterator[tuple[int, int]]:
                 dots.append(end)
                 position = end + 1
             found = next(
-                (tld for tld in (_tld_end(domain, dot + 1) for dot in reversed(dots)) if tld is not None), None
+                (tld for tld in (tld_end(domain, dot + 1) for dot in reversed(dots)) if tld is not None), None
             )
             if found is not None:
                 yield begin, found
