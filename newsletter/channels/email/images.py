@@ -62,10 +62,7 @@ class EmailImages:
             pack=lambda made: (*made[:2], None if made[2] is None else dataclasses.astuple(made[2])),
             unpack=lambda packed: (packed[0], packed[1], None if packed[2] is None else Picture(*packed[2])),
         )
-        if natural_width > 0:
-            shown = min(width or natural_width, natural_width, max_width)
-        else:  # an SVG without a size in pixels: it scales to any width
-            shown = min(width or max_width, max_width)
+        shown = _shown(natural_width, width, max_width)
         if picture is None:
             # Not an image we can read or draw: the file as it is, for `check` to report.
             return EmailImage(src, alt, shown, round(natural_height * shown / natural_width) if natural_width > 0 else None)
@@ -119,11 +116,14 @@ def _made(file: Path, width: int | None, max_width: int, tile: str | None) -> tu
     import imagesize  # type: ignore[import-untyped]  # only for a local image: it loads urllib's HTTP client
 
     natural_width, natural_height = (round(size) for size in imagesize.get(file))  # an SVG's are floats
+    return natural_width, natural_height, fit_width(file, _shown(natural_width, width, max_width) * SCALE, tile)
+
+
+def _shown(natural_width: int, width: int | None, max_width: int) -> int:
+    """The width an image is shown at: the author's (`width`) or its own, never wider than itself or the column."""
     if natural_width > 0:
-        shown = min(width or natural_width, natural_width, max_width)
-    else:  # an SVG without a size in pixels: it scales to any width
-        shown = min(width or max_width, max_width)
-    return natural_width, natural_height, fit_width(file, shown * SCALE, tile)
+        return min(width or natural_width, natural_width, max_width)
+    return min(width or max_width, max_width)  # an SVG without a size in pixels: it scales to any width
 
 
 def _pixels(value: str | None) -> int | None:
