@@ -7,7 +7,7 @@ import re
 from datetime import date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 if TYPE_CHECKING:
     from babel import Locale
@@ -19,6 +19,16 @@ _DATE_LOCALES = {"en": "en_150"}
 
 
 @lru_cache(maxsize=64)
+def time_zone(name: str) -> ZoneInfo | None:
+    """The IANA time zone called `name` (Europe/Brussels), or None when no zone has that name.
+
+    A name no file could have (too long, a NUL) is no zone either, rather than a file system error."""
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
 def _date_locale(tag: str) -> Locale:
     from babel import Locale
 

@@ -93,6 +93,12 @@ CASES = [
         1, id="bad-timezone",
     ),
     pytest.param(
+        {"newsletter.toml": '[project]\nname = "X"\nsite_url = "https://example.org/"\ntimezone = "' + "Z" * 300 + '"\n'},
+        "newsletter.toml:4: 'project.timezone' is not a known time zone (got '" + "Z" * 300 + "'); write e.g. "
+        "Europe/Brussels; fix these keys (see the README's settings section)",
+        1, id="timezone-no-file-could-be-named",
+    ),
+    pytest.param(
         {"newsletter.toml": '[project]\nname = "X"\nsite_url = "https://example.org/\n'},
         "newsletter.toml:3: not valid TOML: Illegal character '\\n' at column 33; fix the syntax at that line",
         1, id="toml-syntax",

@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from newsletter.build import BuildOptions, build_project
+from newsletter.cache import CACHE_DIR
+from newsletter.cache.freshness import STATE_FILE
 from newsletter.cli import cli
 from newsletter.summary import build_summary
 
@@ -130,3 +132,16 @@ def test_the_console_script_outside_a_project_says_so_in_one_line(tmp_path: Path
     run = subprocess.run([sys.executable, "-m", "newsletter", "build"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode != 0
     assert run.stderr.startswith("error: no newsletter.toml") and len(run.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("zone", ["Mars/Olympus", "Europe/" + "x" * 300, "\0", 7])
+def test_a_recorded_time_zone_that_is_none_builds_as_usual(project: Path, zone: object) -> None:
+    build(project)
+    state_file = project / CACHE_DIR / STATE_FILE
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    for record in state.values():
+        record["replay"]["timezone"] = zone
+    state_file.write_text(json.dumps(state), encoding="utf-8")
+    assert "(0 written" in build(project)  # the full build's own fingerprint finds it current
+    printed, loaded = console(project, "build")  # today: not replayed, built
+    assert printed.startswith("Built ") and "newsletter.build" in loaded

@@ -40,12 +40,10 @@ def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date) -> str:
 
 def today(timezone: str) -> date | None:
     """Today in the project's time zone, or None when the zone cannot be read."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    from newsletter.dates import time_zone
 
-    try:
-        return datetime.now(ZoneInfo(timezone)).date()
-    except (ZoneInfoNotFoundError, ValueError):
-        return None
+    zone = time_zone(timezone)
+    return datetime.now(zone).date() if zone is not None else None
 
 
 class ReplayKey:

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
+from newsletter.dates import time_zone
 from newsletter.settings.doc import SETTINGS_ANCHOR, KeyDoc, TableDoc
 from newsletter.settings.languages import MAIN, per_language, project_languages
 from newsletter.settings.reader import SettingsTable, TableReader
@@ -77,9 +78,7 @@ def _site_url(table: TableReader) -> str:
 
 def _timezone(table: TableReader) -> str:
     name = table.text("timezone", "UTC")
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    if time_zone(name) is None:
         table.problems.append(f"'project.timezone' is not a known time zone (got {name!r}); write e.g. Europe/Brussels")
         return "UTC"
     return str(name)

@@ -6,9 +6,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsletter import diagnostics
+from newsletter.dates import time_zone
 from newsletter.urls import is_web_address
 from newsletter.content.fields import EARLIEST, LATEST
 from newsletter.content.models import ItemType
@@ -62,10 +62,9 @@ def import_wordpress(
 
     `type_map` (casefolded category or tag -> item type) wins over the guesses from common names.
     """
-    try:
-        zone = ZoneInfo(timezone)
-    except (ZoneInfoNotFoundError, ValueError) as err:
-        raise SettingsError(f"unknown time zone {timezone!r}", hint="use an IANA name such as Europe/Brussels") from err
+    zone = time_zone(timezone)
+    if zone is None:
+        raise SettingsError(f"unknown time zone {timezone!r}", hint="use an IANA name such as Europe/Brussels")
     data = read_export(export, zone)
     images = None
     if copy_local_images:
