@@ -7,7 +7,6 @@ Outlook for Windows draws an <img> at its `width` attribute and ignores CSS, so 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 import lxml.html
 
+from newsletter.cache.freshness import file_digest
 from newsletter.content.markdown import sanitize
 from newsletter.images import Picture, fit_width
 from newsletter.outputs import Memo, no_memo
@@ -55,9 +55,9 @@ class EmailImages:
             # Another site's image keeps its address: the build downloads nothing.
             shown = min(width or max_width, max_width)
             return EmailImage(src, alt, shown, round(height * shown / width) if width and height else None)
-        data = file.read_bytes()
-        natural_width, natural_height, picture = self.memo(
-            "email-image", (hashlib.sha256(data).hexdigest(), file.suffix.lower(), width, max_width, tile),
+        digest = file_digest(file)  # read once per build, however many issues show the file
+        natural_width, natural_height, picture = _made(file, width, max_width, tile) if digest is None else self.memo(
+            "email-image", (digest.hex(), file.suffix.lower(), width, max_width, tile),
             lambda: _made(file, width, max_width, tile),
             pack=lambda made: (*made[:2], None if made[2] is None else dataclasses.astuple(made[2])),
             unpack=lambda packed: (packed[0], packed[1], None if packed[2] is None else Picture(*packed[2])),
