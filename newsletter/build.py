@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
 from newsletter.cache.store import MarshalStore
 from newsletter.cache.warm import WarmCache
-from newsletter.outputs import Memo, Output, Renderer, no_memo
+from newsletter.outputs import Divisible, Memo, Output, Renderer, no_memo
 from newsletter.settings.load import Settings, load_settings
 from newsletter.language_sites import in_language, language_sites
 from newsletter.site import Site
@@ -111,28 +112,32 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
     `memo` is the cache layer: channels ask it for a part before rendering it, and it keeps what they render.
     A big site renders its channels in worker processes (see workers.py); the outputs are the same.
     """
-    tasks: list[tuple[str, str, Callable[[], list[Output]]]] = []
-    for index, (language, each) in enumerate(language_sites(site)):
-        for renderer in channels or renderers():
-            name = renderer.name if not index else f"{renderer.name} ({language})"
-            tasks.append((renderer.name, name, _channel_task(renderer, each, templates.for_language(language), memo,
-                                              language if index else None)))
+    runs = [(renderer, each, templates.for_language(language), language if index else None)
+            for index, (language, each) in enumerate(language_sites(site)) for renderer in channels or renderers()]
     workers = worker_count() if len(site.published) >= PARALLEL_THRESHOLD else 1
     if workers < 2:
         outputs: list[Output] = []
-        for _channel, name, task in tasks:
+        for renderer, each, own, language in runs:
             if progress:
-                progress(name)
-            outputs.extend(task())
+                progress(f"{renderer.name} ({language})" if language else renderer.name)
+            outputs.extend(_channel_task(language, functools.partial(renderer.render, each, own, memo))())
         return outputs
     if progress:
-        progress(", ".join(dict.fromkeys(channel for channel, _name, _task in tasks)))
-    # The largest channel runs in this process, the others in workers; each hands back what its memo kept.
-    order = sorted(range(len(tasks)), key=lambda index: -_COST.get(tasks[index][0], 1.0))
+        progress(", ".join(dict.fromkeys(renderer.name for renderer, *_rest in runs)))
+    # A channel whose outputs fall into parts (the emails, an issue each) is rendered in several tasks, so that
+    # no process waits long for another at the end. The largest tasks go first; this process takes the first.
+    tasks: list[tuple[float, Callable[[], list[Output]]]] = []
+    for renderer, each, own, language in runs:
+        parts = _PARTS.get(renderer.name, 1) if isinstance(renderer, Divisible) else 1
+        for part in range(parts):
+            render = (functools.partial(renderer.render_part, each, own, memo, part, parts) if isinstance(renderer, Divisible)
+                      else functools.partial(renderer.render, each, own, memo))
+            tasks.append((_COST.get(renderer.name, 1.0) / parts, _channel_task(language, render)))
+    order = sorted(range(len(tasks)), key=lambda index: -tasks[index][0])
     # The cache's store behind `memo` (cache/store.py), if it is one.
     owner = getattr(memo, "__self__", None)
     store = owner if isinstance(owner, MarshalStore) else None
-    kept = spread([_keeping(tasks[index][2], store) for index in order], workers)
+    kept = spread([_keeping(tasks[index][1], store) for index in order], workers)
     results: list[list[Output]] = [[] for _ in tasks]
     for index, (outputs, (found, made)) in zip(order, kept):
         results[index] = outputs
@@ -142,14 +147,15 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
     return [output for outputs in results for output in outputs]
 
 
-# Each channel's share of a big build's rendering (CPU seconds at 1,000 items): the largest runs first.
-_COST = {"social": 11.0, "email": 4.0, "web": 2.0, "feeds": 0.5}
+# Each channel's share of a big build's rendering (CPU seconds at 1,000 items), and how many tasks it is
+# split into when its outputs fall into parts: the largest task runs first, in this process.
+_COST = {"social": 3.7, "email": 3.7, "web": 1.35, "feeds": 0.5}
+_PARTS = {"email": 4}
 
 
-def _channel_task(renderer: Renderer, site: Site, templates: Templates, memo: Memo,
-                  language: str | None) -> Callable[[], list[Output]]:
+def _channel_task(language: str | None, render: Callable[[], Iterable[Output]]) -> Callable[[], list[Output]]:
     def task() -> list[Output]:
-        rendered = list(renderer.render(site, templates, memo))
+        rendered = list(render())
         return in_language(language, rendered) if language else rendered
     return task
 

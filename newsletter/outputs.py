@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
 
 if TYPE_CHECKING:
     from newsletter.site import Site
@@ -56,6 +56,14 @@ class Renderer(Protocol):
     name: str
 
     def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]: ...
+
+
+@runtime_checkable
+class Divisible(Renderer, Protocol):
+    """A channel whose outputs fall into independent parts: part `part` of `parts` is rendered on its own
+    (in a worker), and the parts' outputs, one after another, are the channel's outputs in `render`'s order."""
+
+    def render_part(self, site: Site, templates: Templates, memo: Memo, part: int, parts: int) -> Iterator[Output]: ...
 
 
 def text_output(path: str, kind: str, text: str) -> Output:

@@ -18,6 +18,7 @@ from newsletter.build import BuildOptions, build_project
 from newsletter.cache import CACHE_DIR
 from newsletter.cache.renders import RenderMemo
 from newsletter.errors import NewsletterError
+from newsletter.outputs import no_memo
 
 from .conftest import EXAMPLE_AS_OF, tree_bytes
 from .strategies import projects
@@ -125,6 +126,19 @@ def test_the_example_is_the_same_rendered_in_workers(example_project: Path, monk
     assert started == [2]
     assert tree_bytes(parallel.out_dir) == tree_bytes(serial.out_dir)
     assert any(path.startswith("fr/") for path in tree_bytes(parallel.out_dir))  # every language rendered
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3, 5])
+def test_the_email_parts_one_after_another_are_the_channel(example_project: Path, parts: int):
+    # Parts may hold no issue at all (more parts than issues); none is left out or rendered twice.
+    from newsletter.build import load_site, project_templates
+    from newsletter.channels.email.renderer import EmailRenderer
+
+    site, templates = load_site(example_project, BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False)), project_templates(example_project)
+    renderer = EmailRenderer()
+    whole = list(renderer.render(site, templates))
+    assert len({output.path.parent for output in whole if output.kind == "email-html"}) == len(site.editions) >= 2
+    assert [output for part in range(parts) for output in renderer.render_part(site, templates, no_memo, part, parts)] == whole
 
 
 def test_parts_rendered_in_workers_are_kept_in_the_cache(example_project: Path, monkeypatch, forced_parallel):

@@ -45,9 +45,14 @@ class EmailRenderer:
     name = "email"
 
     def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
+        return self.render_part(site, templates, memo, 0, 1)
+
+    def render_part(self, site: Site, templates: Templates, memo: Memo, part: int, parts: int) -> Iterator[Output]:
+        """The emails of one run of issues: each issue's email is a part of its own."""
         if templates.overrides("email"):
             memo = no_memo  # the project's own email templates may read anything of the site
-        for edition in site.editions:
+        count = len(site.editions)
+        for edition in site.editions[count * part // parts: count * (part + 1) // parts]:
             # The editorial's links depend on other files too (an item it links to being published).
             editorial = editorial_html(site, edition)
             email, packed_zip = memo(
