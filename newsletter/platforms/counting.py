@@ -18,7 +18,7 @@ from types import MappingProxyType
 
 import regex
 
-from newsletter.platforms import linkedin, mastodon
+from newsletter.platforms import LABELS, linkedin, mastodon
 from newsletter.platforms.x import weighted_length
 
 GRAPHEME = regex.compile(r"\X")
@@ -104,13 +104,13 @@ def _remembered(length: Callable[[str], int]) -> Callable[[str], int]:
 
 PLATFORMS: Mapping[str, PlatformRules] = MappingProxyType(
     {
-        "x": PlatformRules("x", "X", 280, "weighted characters", True, _remembered(x_length)),
-        "mastodon": PlatformRules("mastodon", "Mastodon", 500, "characters", True, _remembered(mastodon_length)),
+        "x": PlatformRules("x", LABELS["x"], 280, "weighted characters", True, _remembered(x_length)),
+        "mastodon": PlatformRules("mastodon", LABELS["mastodon"], 500, "characters", True, _remembered(mastodon_length)),
         "bluesky": PlatformRules(
-            "bluesky", "Bluesky", 300, "graphemes", True, _remembered(grapheme_count), byte_limit=3000
+            "bluesky", LABELS["bluesky"], 300, "graphemes", True, _remembered(grapheme_count), byte_limit=3000
         ),
-        "linkedin": PlatformRules("linkedin", "LinkedIn", 3000, "characters", False, _remembered(linkedin_length)),
-        "threads": PlatformRules("threads", "Threads", 500, "characters", True, _remembered(threads_length)),
+        "linkedin": PlatformRules("linkedin", LABELS["linkedin"], 3000, "characters", False, _remembered(linkedin_length)),
+        "threads": PlatformRules("threads", LABELS["threads"], 500, "characters", True, _remembered(threads_length)),
     }
 )
 

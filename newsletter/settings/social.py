@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from newsletter.diagnostics import closest
+from newsletter.platforms import LABELS
 from newsletter.settings.doc import KeyDoc, TableDoc
 from newsletter.settings.reader import SettingsTable, TableReader, control_characters
 
-PLATFORMS = ("x", "mastodon", "bluesky", "linkedin", "threads")
+PLATFORMS = tuple(LABELS)
 
 # Hashtags per post that read as a post, not a tag cloud: X and Threads link few, LinkedIn and
 # Mastodon audiences follow tags. `[social] hashtags_max` changes any of them.

@@ -9,7 +9,7 @@ from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo
 
 from newsletter.dates import event_when
-from newsletter.platforms.counting import platform_rules
+from newsletter.platforms import LABELS
 from newsletter.urls import is_web_address
 from newsletter.assemble import Edition
 from newsletter.confine import inside, relative_path
@@ -174,7 +174,7 @@ def social_links(site: Site) -> tuple[SocialLink, ...]:
     for platform, handle in site.settings.social.accounts.items():
         url = profile_url(platform, handle)
         if url:
-            links.append(SocialLink(platform, platform_rules(platform).label, url))
+            links.append(SocialLink(platform, LABELS[platform], url))
     return tuple(links)
 
 
