@@ -190,7 +190,8 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     real_email, real_posts = email_module.render_email, social_compose.Composer.posts
     real_records = social_renderer._item_records
     monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
-    monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: posts.append(item.slug) or real_posts(self, item))
+    monkeypatch.setattr(social_compose.Composer, "posts",
+                        lambda self, item, *named: posts.append(item.slug) or real_posts(self, item, *named))
     monkeypatch.setattr(social_renderer, "_item_records",
                         lambda site, drafts, made: records.append({d.item.slug for d in drafts}) or real_records(site, drafts, made))
     result = build(example_project, "out")
@@ -200,6 +201,32 @@ def test_an_edited_item_renders_only_its_own_parts_again(example_project: Path, 
     fresh = build(example_project, "fresh", use_cache=False)
     assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
     assert tree_bytes(result.out_dir) != tree_bytes(reference.out_dir)
+
+
+@pytest.mark.parametrize(("added", "recomposes"), [
+    ("The consortium corrected a figure in this item.", False),  # posts read of the text only the partners it names
+    ("{partner} hosted the session.", True),  # now it names one more: its mentions change
+])
+def test_an_edit_of_the_text_composes_posts_again_only_when_it_names_another_partner(
+        example_project: Path, monkeypatch, added: str, recomposes: bool):
+    from newsletter.channels.social import compose as social_compose
+    from newsletter.settings.load import load_settings
+
+    build(example_project, "out")
+    # An item, and a partner it does not name yet.
+    path, text, partner = next(
+        (path, text, partner) for path in sorted((example_project / "content" / "news").glob("*.md"))
+        for text in [path.read_text(encoding="utf-8")] for partner in load_settings(example_project).partners
+        if partner.short not in text and partner.name not in text)
+    path.write_text(text + "\n" + added.format(partner=partner.short) + "\n", encoding="utf-8")
+    posts: list[str] = []
+    real_posts = social_compose.Composer.posts
+    monkeypatch.setattr(social_compose.Composer, "posts",
+                        lambda self, item, *named: posts.append(item.source.name) or real_posts(self, item, *named))
+    result = build(example_project, "out")
+    assert posts == ([path.name] if recomposes else [])
+    fresh = build(example_project, "fresh", use_cache=False)
+    assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
 
 
 @pytest.mark.parametrize("note", ["# a note for the team\n", "\n\n"])
@@ -213,7 +240,7 @@ def test_a_comment_or_blank_line_in_the_settings_renders_nothing_again(example_p
     settings.write_text(note + settings.read_text(encoding="utf-8"), encoding="utf-8")
     rendered = []
     monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: rendered.append(e.slug))
-    monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item: rendered.append(item.slug))
+    monkeypatch.setattr(social_compose.Composer, "posts", lambda self, item, *named: rendered.append(item.slug))
     result = build(example_project, "out")
     assert rendered == []
     assert result.report.written == ()

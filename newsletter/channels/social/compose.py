@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+import dataclasses
 from dataclasses import dataclass
 from typing import Any
 from datetime import date, datetime
@@ -186,16 +187,21 @@ class Composer:
         self.site = site
         self.templates = templates
         self.platforms = drafted_platforms(site.settings)
-        self._partners = [(partner, _names(partner), _names_pattern(partner)) for partner in site.settings.partners]
         # The same for each of an item's posts on a platform (announce, reminder, ...): made once.
         self._links: dict[tuple[str, str], str] = {}
         self._hashtags: dict[str, tuple[str, ...]] = {}
 
-    def posts(self, item: NewsItem) -> tuple[Post, ...]:
-        """The item's posts on every platform the project uses, each kind in the plan; none for `social: false`."""
+    @functools.cached_property
+    def _partners(self) -> list[tuple[Partner, list[str], regex.Pattern[str]]]:
+        return [(partner, _names(partner), _names_pattern(partner)) for partner in self.site.settings.partners]
+
+    def posts(self, item: NewsItem, named: Sequence[Partner] | None = None) -> tuple[Post, ...]:
+        """The item's posts on every platform the project uses, each kind in the plan; none for `social: false`.
+
+        `named`: the partners the item names, when the caller knows them (see `named_partners`)."""
         if item.social_skip:
             return ()
-        named = self.named_partners(item)
+        named = self.named_partners(item) if named is None else named
         settings = self.site.settings
         slots = posting_slots(item, settings.social.schedule, settings.project.tz)
         facts = event_facts(item, settings.project.tz, settings.social.schedule, settings.project.language)
@@ -219,7 +225,9 @@ class Composer:
         return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named], slot, facts)
 
     def named_partners(self, item: NewsItem) -> list[Partner]:
-        """Partners the item names (by short or full name) in its title, summary or text, in table order."""
+        """Partners the item names (by short or full name) in its title, summary or text, in table order.
+
+        This is all of the item's text its posts depend on: see `without_text`."""
         text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
         # The pattern finds a name the text holds: most partners, named nowhere, need no pattern.
         return [partner for partner, names, pattern in self._partners
@@ -253,6 +261,12 @@ class Composer:
         if by_hand:
             notes.append("tag by hand in LinkedIn's composer: " + ", ".join(by_hand))
         return Post(item, platform, (draft,), notes=tuple(notes), kind=kind)
+
+
+def without_text(item: NewsItem) -> NewsItem:
+    """The item as its posts read it: with the partners it names (`Composer.named_partners`), its posts depend
+    on everything of it but its text, so that a key made of both still holds when only the text changes."""
+    return dataclasses.replace(item, body_html="", body_markdown="")
 
 
 def _names(partner: Partner) -> list[str]:

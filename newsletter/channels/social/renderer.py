@@ -15,9 +15,18 @@ from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
 from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
-from newsletter.channels.social.compose import Composer, Draft, Post, is_past, pack_posts, unpack_posts
+from newsletter.channels.social.compose import (
+    Composer,
+    Draft,
+    Post,
+    is_past,
+    pack_posts,
+    unpack_posts,
+    without_text,
+)
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
+from newsletter.settings.load import Settings
 from newsletter.share_card import ShareImage, share_image
 from newsletter.site import Site
 from newsletter.templates import Templates
@@ -37,12 +46,25 @@ class SocialRenderer:
             memo = no_memo  # the project's own post templates may read anything of the site
         composer = Composer(site, templates)
         posts: dict[str, tuple[Post, ...]] = {}
+        partners = site.settings.partners
+        inputs: dict[str, tuple[NewsItem, tuple[int, ...], Settings]] = {}
+
+        def inputs_of(item: NewsItem) -> tuple[NewsItem, tuple[int, ...], Settings]:
+            """What the item's posts depend on: not its text, but the partners its text names (by their place in
+            the settings); so an edit of the text alone leaves its posts as they were."""
+            if item.slug not in inputs:
+                named = memo("social-named", (item.title, item.summary, item.body_html, partners),
+                             lambda: [partners.index(partner) for partner in composer.named_partners(item)],
+                             pack=list, unpack=functools.partial(_places, len(partners)))
+                inputs[item.slug] = (without_text(item), tuple(named), site.settings)
+            return inputs[item.slug]
 
         def posts_of(item: NewsItem) -> tuple[Post, ...]:
             # An item can be in the drafts and in an issue's sheet: compose it once.
             if item.slug not in posts:
+                known = inputs_of(item)
                 posts[item.slug] = memo(
-                    "social", (item, site.settings), lambda: composer.posts(item),
+                    "social", known, lambda: composer.posts(item, [partners[place] for place in known[1]]),
                     pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
                 )
             return posts[item.slug]
@@ -54,7 +76,7 @@ class SocialRenderer:
         for item in site.published:
             # An item's records and CSV rows, remembered: one edit does not write 5,000 rows again.
             own = [draft for post in posts_of(item) for draft in post.drafts]
-            made, rows = memo("social-records", (item, site.settings, site.as_of),
+            made, rows = memo("social-records", (*inputs_of(item), site.as_of),
                               functools.partial(_item_records, site, own, records), pack=_pack_records,
                               unpack=functools.partial(_unpack_records, len(own)))
             for draft, record in zip(own, made):
@@ -144,6 +166,13 @@ def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:
 def _item_records(site: Site, drafts: list[Draft], records: Records) -> tuple[list[dict[str, Any]], str]:
     """One item's drafts: their drafts.json records and their drafts.csv rows (without the header)."""
     return [records(draft) for draft in drafts], csv_text(None, _csv_rows(site, drafts))
+
+
+def _places(count: int, packed: Any) -> list[int]:
+    """Remembered places in the settings' partner table, checked to be places in a table of `count`."""
+    if not (isinstance(packed, list) and all(isinstance(place, int) and 0 <= place < count for place in packed)):
+        raise ValueError("not places in the partner table")
+    return packed
 
 
 def _pack_records(made: tuple[list[dict[str, Any]], str]) -> tuple[list[dict[str, Any]], str]:
