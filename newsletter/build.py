@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.assemble import assemble_editions
-from newsletter.checks.project import project_findings
 from newsletter.content.loader import load_catalog
 from newsletter.content.models import Catalog
 from newsletter.cache import CACHE_DIR
@@ -77,11 +76,21 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
         cache = warm.documents(root)
     else:
         cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
-    return assemble_site(root, settings, load_catalog(root, settings, cache), options)
+    return assemble_site(root, settings, load_catalog(root, settings, cache, meanwhile=_load_channels), options)
+
+
+def _load_channels() -> None:
+    """Load the code of the channels and of the checks on them, as workers render the content's Markdown."""
+    import importlib
+
+    importlib.import_module("newsletter.checks.project")
+    renderers()
 
 
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:
     """Assemble the editions of a loaded catalog into the Site every channel reads."""
+    from newsletter.checks.project import project_findings  # with the channels it checks: see _load_channels
+
     tz = settings.project.tz
     editions, diagnostics = assemble_editions(catalog, tz, drafts=options.drafts, root=root)
     if options.issue is not None and options.issue not in {edition.slug for edition in editions}:

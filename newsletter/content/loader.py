@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,21 +39,24 @@ def content_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.md")) if folder.is_dir() else []
 
 
-def load_catalog(root: Path, settings: Settings, cache: DocumentCache | None = None) -> Catalog:
-    """Load every item and issue; raise ContentProblems if any file is wrong."""
-    catalog, errors = collect_catalog(root, settings, cache)
+def load_catalog(root: Path, settings: Settings, cache: DocumentCache | None = None,
+                 meanwhile: Callable[[], object] | None = None) -> Catalog:
+    """Load every item and issue; raise ContentProblems if any file is wrong.
+
+    `meanwhile`: other work for this process while workers render the Markdown (when there are workers)."""
+    catalog, errors = collect_catalog(root, settings, cache, meanwhile)
     if errors:
         raise ContentProblems(errors)
     return catalog
 
 
 def collect_catalog(
-    root: Path, settings: Settings, cache: DocumentCache | None = None
+    root: Path, settings: Settings, cache: DocumentCache | None = None, meanwhile: Callable[[], object] | None = None,
 ) -> tuple[Catalog, list[NewsletterError]]:
     """Load what can be loaded and return it with every error found."""
     cache = cache or DocumentCache(None)
     news, issue_files = content_files(root / "content" / "news"), content_files(root / "content" / "issues")
-    prepared = prepare_documents(root, [*news, *issue_files], cache)
+    prepared = prepare_documents(root, [*news, *issue_files], cache, meanwhile)
     errors: list[NewsletterError] = []
     diagnostics: list[Diagnostic] = []
     languages = settings.project.languages

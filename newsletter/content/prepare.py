@@ -8,7 +8,8 @@ parsed again. Validation of the parsed values always runs, since it depends on o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.cache.documents import DocumentCache
-from newsletter.workers import PARALLEL_THRESHOLD, can_fork, worker_count
+from newsletter.workers import PARALLEL_THRESHOLD, can_fork, spread, worker_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,8 +29,11 @@ class Prepared:
     body_html: str
 
 
-def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -> dict[Path, Prepared | ContentError]:
-    """Prepare every file, from the cache where its bytes are known, else in parallel."""
+def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
+                      meanwhile: Callable[[], object] | None = None) -> dict[Path, Prepared | ContentError]:
+    """Prepare every file, from the cache where its bytes are known, else in parallel.
+
+    `meanwhile`: other work for this process while workers start on the files (when there are workers)."""
     results: dict[Path, Prepared | ContentError] = {}
     missing: list[tuple[Path, str, bytes]] = []
     project = Boundary(root)
@@ -53,7 +57,8 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
         else:
             cache.forget(key)
             missing.append((path, key, raw))
-    for (path, key, raw), packed in zip(missing, _prepare_many([(p.relative_to(root), raw) for p, _, raw in missing])):
+    made = _prepare_many([(path.relative_to(root), raw) for path, _key, raw in missing], meanwhile)
+    for (path, key, raw), packed in zip(missing, made):
         if isinstance(packed, ContentError):
             results[path] = packed
         else:
@@ -64,35 +69,50 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache) -
     return results
 
 
-def _prepare_many(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | ContentError]:
+def _prepare_many(files: list[tuple[Path, bytes]],
+                  meanwhile: Callable[[], object] | None = None) -> list[tuple[Any, ...] | ContentError]:
     workers = worker_count()
     if len(files) < PARALLEL_THRESHOLD or workers < 2 or not can_fork():
         return [_prepare_or_error(shown_as, raw) for shown_as, raw in files]
-    from concurrent.futures import ProcessPoolExecutor
+    _markdown_renderer()  # made once, here: the workers inherit it
+    # Runs of files, small enough that the processes end together; this process first does `meanwhile`.
+    size = max(1, len(files) // (workers * 8))
+    runs = [files[start:start + size] for start in range(0, len(files), size)]
 
-    chunk = max(1, len(files) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        packed = list(pool.map(_prepare_in_worker, files, chunksize=chunk))
+    def first() -> list[tuple[Any, ...] | None]:
+        if meanwhile is not None:
+            meanwhile()
+        return []
+
+    tasks: list[Callable[[], list[tuple[Any, ...] | None]]] = [first, *(functools.partial(_prepare_run, run) for run in runs)]
+    done = spread(tasks, workers)
+    packed = [result for results in done for result in results]
     # Errors are rare: redo those files here, so the exception is the real one with its location.
     return [p if p is not None else _prepare_or_error(*files[i]) for i, p in enumerate(packed)]
 
 
-def _prepare_in_worker(file: tuple[Path, bytes]) -> tuple[Any, ...] | None:
-    result = _prepare_or_error(*file)
-    return None if isinstance(result, ContentError) else result
+def _prepare_run(files: list[tuple[Path, bytes]]) -> list[tuple[Any, ...] | None]:
+    """Prepare a run of files, None for each that fails (to be prepared again where its error can be raised)."""
+    return [None if isinstance(result, ContentError) else result
+            for result in (_prepare_or_error(shown_as, raw) for shown_as, raw in files)]
 
 
 _renderer: Any = None
 
 
-def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentError:
+def _markdown_renderer() -> Any:
     global _renderer
-    from newsletter.content.markdown import MAX_NESTING, too_deep
-
     if _renderer is None:
         from newsletter.content.markdown import MarkdownRenderer
 
         _renderer = MarkdownRenderer()
+    return _renderer
+
+
+def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentError:
+    from newsletter.content.markdown import MAX_NESTING, too_deep
+
+    renderer = _markdown_renderer()
     try:
         document = decode_document(raw, shown_as)
     except ContentError as exc:
@@ -102,7 +122,7 @@ def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentEr
         return ContentError(f"lists or quotes are nested more than {MAX_NESTING} levels deep",
                             SourceLocation(shown_as, document.body_line + deep), "nest them less deeply")
     try:
-        html = _renderer.render(document.body)
+        html = renderer.render(document.body)
     except RecursionError:
         return ContentError("the text is nested too deeply to render", SourceLocation(shown_as, document.body_line),
                             "nest lists, quotes and HTML elements less deeply")
