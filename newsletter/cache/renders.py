@@ -109,8 +109,7 @@ def _record(record: Any, known: dict[int, tuple[object, bytes]]) -> bytes:
     """The digest of a frozen record (its type and the fields that make two equal), made once per record."""
     if id(record) not in known:
         digest = hashlib.sha256(type(record).__qualname__.encode() + b"\0")
-        # The fields that make two records equal: not those kept beside them (a setting's line number).
-        names = [field.name for field in dataclasses.fields(record) if field.compare]
+        names = _compared(type(record))
         try:
             digest.update(b"json\0" + _json({name: getattr(record, name) for name in names}, known))
         except orjson.JSONEncodeError:
@@ -120,6 +119,16 @@ def _record(record: Any, known: dict[int, tuple[object, bytes]]) -> bytes:
                 _feed(digest, getattr(record, name), known)
         known[id(record)] = (record, digest.digest())  # the value is kept, so its id is not reused
     return known[id(record)][1]
+
+
+_COMPARED: dict[type, tuple[str, ...]] = {}
+
+
+def _compared(kind: type) -> tuple[str, ...]:
+    """The fields that make two records of a type equal: not those kept beside them (a setting's line number)."""
+    if kind not in _COMPARED:
+        _COMPARED[kind] = tuple(field.name for field in dataclasses.fields(kind) if field.compare)
+    return _COMPARED[kind]
 
 
 def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) -> None:
