@@ -6,10 +6,14 @@ import html
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
+
+if TYPE_CHECKING:
+    from newsletter.outputs import Memo
 
 from newsletter.content.inline_patterns import INLINE_MARKS, SMARTY_MARKS, PatternChooser, skipping
 
@@ -128,6 +132,30 @@ def relink(fragment: str, rewrite: Callable[[str], str | None]) -> str:
 
     Its blocks are already out of phrasing elements, and a link's value never moves one."""
     return _clean(fragment, rewrite)
+
+
+def remembered_relink(memo: Memo, fragment: str,
+                      rewrite: Callable[[str], str | None]) -> tuple[tuple[str | None, ...], Callable[[], str]]:
+    """`relink`, for a part remembered between builds: what the fragment's links lead to (with the fragment,
+    all the relinked fragment depends on: a key for what shows it) and the relinked fragment, made when asked.
+
+    The links a fragment has are remembered by the fragment: found while relinking it the first time."""
+    made: list[str] = []
+
+    def first_relinking() -> list[str]:
+        found: list[str] = []
+
+        def noting(href: str) -> str | None:
+            found.append(href)
+            return rewrite(href)
+
+        made.append(relink(fragment, noting))
+        return found
+
+    links: list[str] = memo("body-links", (fragment,), first_relinking, pack=lambda found: found,
+                            unpack=lambda packed: [str(href) for href in packed])
+    leads = tuple(rewrite(href) for href in links)
+    return leads, lambda: made[0] if made else relink(fragment, rewrite)
 
 
 def _clean(fragment: str, rewrite: Callable[[str], str | None] | None) -> str:

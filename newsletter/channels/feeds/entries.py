@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import mimetypes
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -12,8 +13,9 @@ from urllib.parse import urlsplit
 from newsletter.urls import is_web_address
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
-from newsletter.content.markdown import relink
+from newsletter.content.markdown import remembered_relink
 from newsletter.content.models import NewsItem
+from newsletter.outputs import Memo, no_memo
 from newsletter.site import Site
 from newsletter.slugs import slugify
 
@@ -30,7 +32,11 @@ _IMAGE_TYPES = {
     ".bmp": "image/bmp", ".ico": "image/vnd.microsoft.icon", ".tif": "image/tiff", ".tiff": "image/tiff",
     ".heic": "image/heic", ".heif": "image/heif",
 }
-_DEFAULT_TYPES = mimetypes.MimeTypes()  # Python's built-in table only
+
+
+@functools.cache  # made when a feed first shows an image of a type the table above lacks
+def _default_types() -> mimetypes.MimeTypes:
+    return mimetypes.MimeTypes()  # Python's built-in table only
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +68,16 @@ class Entry:
         return self.guid == self.link
 
 
-def feed_entry(site: Site, item: NewsItem) -> Entry:
-    """Gather what every feed says about one item."""
+def feed_entry(site: Site, item: NewsItem, memo: Memo = no_memo) -> Entry:
+    """Gather what every feed says about one item; `memo` remembers its text with absolute links."""
     page = site.url(site.item_path(item))
+    leads, make = remembered_relink(memo, item.body_html, lambda href: site.absolute_link(href, item.source, page))
     return Entry(
         item=item,
         guid=item_guid(site, item),
         link=site.item_url(item),
         published=feed_date(site, item),
-        content_html=relink(item.body_html, lambda href: site.absolute_link(href, item.source, page)),
+        content_html=memo("feed-content", (item.body_html, leads), make, pack=str, unpack=str),
         categories=_categories(site, item),
         image=_image(site, item.image) if item.image else None,
     )
@@ -121,7 +128,7 @@ def _image(site: Site, path: str) -> Image:
     url = site.asset_url(path)
     suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
     # No type rather than a wrong one: a file without a suffix, or one no table knows.
-    mime = _IMAGE_TYPES.get(suffix) or _DEFAULT_TYPES.guess_type(url)[0]
+    mime = _IMAGE_TYPES.get(suffix) or _default_types().guess_type(url)[0]
     if is_web_address(path):
         return Image(url, mime)
     try:

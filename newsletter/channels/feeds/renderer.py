@@ -29,7 +29,7 @@ def render_feeds(site: Site, memo: Memo = no_memo) -> Iterator[Output]:
     def entries_of(items: Sequence[NewsItem]) -> list[Entry]:
         for item in items[:limit]:
             if item.slug not in known:
-                known[item.slug] = feed_entry(site, item)
+                known[item.slug] = feed_entry(site, item, memo)
         return [known[item.slug] for item in items[:limit]]
 
     def feed(path: str, kind: str, entries: list[Entry], inputs: tuple[object, ...], write: Callable[[], bytes]) -> Output:

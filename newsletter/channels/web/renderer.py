@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from newsletter.languages import text_direction
 from newsletter.confine import Boundary, Refused, read_project_file
-from newsletter.content.markdown import relink
+from newsletter.content.markdown import remembered_relink
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
@@ -159,9 +159,7 @@ class _PageRenderer:
 
     def body(self, memo: Memo, fragment: str, source: Path) -> tuple[tuple[str | None, ...], Callable[[], Markup]]:
         """The Markdown body of `source` with its links made relative to the item or issue page, made when
-        asked, and what its links lead to (with the fragment, all the body depends on: a key for its page).
-
-        The links a fragment has are remembered by the fragment: found while relinking it the first time."""
+        asked, and what its links lead to (with the fragment, all the body depends on: a key for its page)."""
         root = "../" * 2  # item and issue pages sit two folders down
 
         def rewrite(href: str) -> str | None:
@@ -170,22 +168,8 @@ class _PageRenderer:
                 self.files.add(link.path)
             return self.site.web_link(href, source, root)
 
-        made: list[str] = []
-
-        def first_relinking() -> list[str]:
-            found: list[str] = []
-
-            def noting(href: str) -> str | None:
-                found.append(href)
-                return rewrite(href)
-
-            made.append(relink(fragment, noting))
-            return found
-
-        links: list[str] = memo("body-links", (fragment,), first_relinking, pack=lambda found: found,
-                                unpack=lambda packed: [str(href) for href in packed])
-        leads = tuple(rewrite(href) for href in links)
-        return leads, lambda: Markup(made[0] if made else relink(fragment, rewrite))
+        leads, make = remembered_relink(memo, fragment, rewrite)
+        return leads, lambda: Markup(make())
 
     def linked_files(self) -> Iterator[Output]:
         """Files of content/ outside content/images/ that a page links to, at the same path under output/."""
