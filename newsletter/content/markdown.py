@@ -83,6 +83,9 @@ class MarkdownRenderer:
         # Each document, and each text in it, is tried only on the inline patterns that can match in it.
         self._inline = PatternChooser(skipping(self._md, "inline"), INLINE_MARKS)
         self._smarty = PatternChooser(skipping(self._md, "smarty"), SMARTY_MARKS)
+        # Asked of every element, more than once: the extensions have added their tags, and the list becomes a set.
+        blocks = frozenset(self._md.block_level_elements)
+        self._md.is_block_level = lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in blocks  # type: ignore[method-assign]
 
     def render(self, text: str) -> str:
         """Convert Markdown to sanitised HTML."""
