@@ -29,6 +29,7 @@ def time_zone(name: str) -> ZoneInfo | None:
         return None
 
 
+@lru_cache(maxsize=64)  # a day is formatted in one language or a few: the locale is looked up once each
 def _date_locale(tag: str) -> Locale:
     from babel import Locale
 
