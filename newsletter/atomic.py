@@ -39,13 +39,11 @@ def replace_file(target: Path, data: bytes) -> None:
         raise
 
 
-def stage_file(target: Path, data: bytes, make_folder: bool = True) -> Path:
-    """Write `data` to a temporary file beside `target`, making its folder unless told it is made; on failure
-    remove the file again."""
+def stage_file(target: Path, data: bytes) -> Path:
+    """Write `data` to a temporary file beside `target`; on failure remove it again."""
     import tempfile  # here: a build that writes nothing (it replays) never loads it
 
-    if make_folder:
-        target.parent.mkdir(parents=True, exist_ok=True)
+    target.parent.mkdir(parents=True, exist_ok=True)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
     try:
         with os.fdopen(handle, "wb") as stream:

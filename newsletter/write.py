@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import posixpath
 import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -111,8 +110,7 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
     """Stage every changed file, then rename them all into place and remove the stale ones."""
     # A folder of output/ replaced by a link leading out would take the files elsewhere: checked first.
     confined = Boundary(out_dir)
-    folders = sorted({out_dir.joinpath(posixpath.dirname(output.path.as_posix())) for output in changed})
-    for folder in folders:
+    for folder in sorted({(out_dir / output.path).parent for output in changed}):
         if not confined.holds(folder):
             raise OutputError(f"'{folder.relative_to(out_dir)}' leads outside {out_dir.name}/ through a symbolic link",
                               SourceLocation(folder), "remove the link; the build writes only inside its folder")
@@ -120,7 +118,7 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
         _write_journal(out_dir, adding)
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=WRITE_HINT) from None
-    results = _stage_all(out_dir, changed, folders)
+    results = _stage_all(out_dir, changed)
     staged = [result for result in results if not isinstance(result, OSError)]
     refused = [result for result in results if isinstance(result, OSError)]
     if refused:
@@ -141,27 +139,16 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
         _remove(out_dir, path, confined)
 
 
-def _stage_all(out_dir: Path, changed: Sequence[Output], folders: Sequence[Path]) -> list[tuple[Path, Path] | OSError]:
+def _stage_all(out_dir: Path, changed: Sequence[Output]) -> list[tuple[Path, Path] | OSError]:
     """Stage each changed file beside its target: (temporary file, target), or the error that refused it.
 
-    `folders` are the targets' folders, made first (each once). Creating files is mostly the system's
-    work, which Python's threads do side by side: a cold build's thousands of small files are staged on
-    every core the machine has free.
+    Creating files and folders is mostly the system's work, which Python's threads do side by side:
+    a cold build's thousands of small files are staged on every core the machine has free.
     """
-    made: dict[Path, OSError | None] = {}
-    for folder in folders:
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            made[folder] = exc
-
     def stage(output: Output) -> tuple[Path, Path] | OSError:
         target = out_dir / output.path
-        refused = made.get(target.parent)
-        if refused is not None:
-            return refused
         try:
-            return stage_file(target, output.data, make_folder=False), target
+            return stage_file(target, output.data), target
         except OSError as exc:
             return exc
 
