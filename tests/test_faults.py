@@ -24,18 +24,21 @@ OPTIONS = BuildOptions(as_of=date(2026, 1, 1))
 SEED = 13
 # Run in a subprocess: count calls of one function and SIGKILL the build at the chosen one.
 KILLER = """
-import os, signal, sys, tempfile
+import os, signal, sys, tempfile, threading
 kind, target = sys.argv[1], int(sys.argv[2])
 calls = 0
+counting = threading.Lock()  # files are staged in threads: each call takes its own number
 
 def hooked(original, after):
     def call(*args, **kwargs):
         global calls
-        calls += 1
-        if calls == target and not after:
+        with counting:
+            calls += 1
+            number = calls
+        if number == target and not after:
             os.kill(os.getpid(), signal.SIGKILL)
         result = original(*args, **kwargs)
-        if calls == target and after:
+        if number == target and after:
             os.kill(os.getpid(), signal.SIGKILL)
         return result
     return call
