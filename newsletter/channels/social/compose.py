@@ -8,9 +8,9 @@ becomes a numbered thread where the platform has threads.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 from datetime import date, datetime
