@@ -142,22 +142,25 @@ def remembered_relink(memo: Memo, fragment: str,
     """`relink`, for a part remembered between builds: what the fragment's links lead to (with the fragment,
     all the relinked fragment depends on: a key for what shows it) and the relinked fragment, made when asked.
 
-    The links a fragment has are remembered by the fragment: found while relinking it the first time."""
+    The links a fragment has are remembered by the fragment: found while relinking it the first time,
+    when what they lead to is noted as well, so that no link is rewritten twice."""
     made: list[str] = []
+    led: list[str | None] = []
 
     def first_relinking() -> list[str]:
         found: list[str] = []
 
         def noting(href: str) -> str | None:
             found.append(href)
-            return rewrite(href)
+            led.append(rewrite(href))
+            return led[-1]
 
         made.append(relink(fragment, noting))
         return found
 
     links: list[str] = memo("body-links", (fragment,), first_relinking, pack=lambda found: found,
                             unpack=lambda packed: [str(href) for href in packed])
-    leads = tuple(rewrite(href) for href in links)
+    leads = tuple(led) if made else tuple(rewrite(href) for href in links)
     return leads, lambda: made[0] if made else relink(fragment, rewrite)
 
 
