@@ -53,9 +53,10 @@ class SocialRenderer:
             """What the item's posts depend on: not its text, but the partners its text names (by their place in
             the settings); so an edit of the text alone leaves its posts as they were."""
             if item.slug not in inputs:
-                named = memo("social-named", (item.title, item.summary, item.body_html, partners),
-                             lambda: [partners.index(partner) for partner in composer.named_partners(item)],
-                             pack=list, unpack=functools.partial(_places, len(partners)))
+                named = [] if item.social_skip else memo(  # `social: false`: no posts, no names to look for
+                    "social-named", (item.title, item.summary, item.body_html, partners),
+                    lambda: [partners.index(partner) for partner in composer.named_partners(item)],
+                    pack=list, unpack=functools.partial(_places, len(partners)))
                 inputs[item.slug] = (without_text(item), tuple(named), site.settings)
             return inputs[item.slug]
 
