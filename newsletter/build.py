@@ -139,8 +139,8 @@ def render_site(site: Site, templates: Templates, progress: Progress | None = No
     for renderer, each, own, language in runs:
         parts = _PARTS.get(renderer.name, 1) if isinstance(renderer, Divisible) else 1
         for part in range(parts):
-            render = (functools.partial(renderer.render_part, each, own, memo, part, parts) if isinstance(renderer, Divisible)
-                      else functools.partial(renderer.render, each, own, memo))
+            render = (functools.partial(renderer.render_part, each, own, memo, part, parts)
+                      if isinstance(renderer, Divisible) else functools.partial(renderer.render, each, own, memo))
             tasks.append((_COST.get(renderer.name, 1.0) / parts, _channel_task(language, render)))
     order = sorted(range(len(tasks)), key=lambda index: -tasks[index][0])
     # The cache's store behind `memo` (cache/store.py), if it is one.

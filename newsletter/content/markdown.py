@@ -85,7 +85,8 @@ class MarkdownRenderer:
         self._smarty = PatternChooser(skipping(self._md, "smarty"), SMARTY_MARKS)
         # Asked of every element, more than once: the extensions have added their tags, and the list becomes a set.
         blocks = frozenset(self._md.block_level_elements)
-        self._md.is_block_level = lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in blocks  # type: ignore[method-assign]
+        self._md.is_block_level = (  # type: ignore[method-assign]
+            lambda tag: isinstance(tag, str) and tag.lower().rstrip("/") in blocks)
 
     def render(self, text: str) -> str:
         """Convert Markdown to sanitised HTML."""

@@ -84,7 +84,8 @@ def _prepare_many(files: list[tuple[Path, bytes]],
             meanwhile()
         return []
 
-    tasks: list[Callable[[], list[tuple[Any, ...] | None]]] = [first, *(functools.partial(_prepare_run, run) for run in runs)]
+    tasks: list[Callable[[], list[tuple[Any, ...] | None]]] = [first]
+    tasks += [functools.partial(_prepare_run, run) for run in runs]
     done = spread(tasks, workers)
     packed = [result for results in done for result in results]
     # Errors are rare: redo those files here, so the exception is the real one with its location.

@@ -48,7 +48,7 @@ class EmailRenderer:
         return self.render_part(site, templates, memo, 0, 1)
 
     def render_part(self, site: Site, templates: Templates, memo: Memo, part: int, parts: int) -> Iterator[Output]:
-        """The emails of part `part` of `parts`: a run of consecutive issues (an issue's email depends on no other's)."""
+        """The emails of part `part` of `parts`: a run of consecutive issues (no issue's email reads another's)."""
         if templates.overrides("email"):
             memo = no_memo  # the project's own email templates may read anything of the site
         count = len(site.editions)
