@@ -163,6 +163,33 @@ def test_an_upgraded_library_means_a_full_build(example_project: Path, tmp_path:
         freshness.code_fingerprint.cache_clear()
 
 
+def test_the_program_is_the_libraries_its_metadata_declares_at_their_installed_versions(tmp_path: Path, monkeypatch):
+    from newsletter.cache import freshness
+
+    site = tmp_path / "site-packages"
+    (site / "newsletter-9.9.dist-info").mkdir(parents=True)
+    (site / "newsletter-9.9.dist-info" / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: newsletter\nVersion: 9.9\nRequires-Dist: Jinja2>=3.1\n"
+        'Requires-Dist: tzdata>=2023.3; platform_system == "Windows"\nRequires-Dist: pytest>=8; extra == "test"\n'
+        "Provides-Extra: test\n\nThe description, which is not a header.\nRequires-Dist: not-a-header\n")
+    (site / "jinja2-3.1.0.dist-info").mkdir()
+    monkeypatch.syspath_prepend(str(site))
+    assert freshness._libraries(freshness._installed()["newsletter"]) == ["Jinja2", "tzdata"]
+
+    def program() -> str:
+        freshness.code_fingerprint.cache_clear()
+        try:
+            return freshness.code_fingerprint()
+        finally:
+            freshness.code_fingerprint.cache_clear()
+
+    before = program()
+    (site / "pytest-99.0.dist-info").mkdir()  # a library of the tests only
+    assert program() == before
+    (site / "jinja2-3.1.0.dist-info").rename(site / "jinja2-3.2.0.dist-info")
+    assert program() != before
+
+
 def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatch):
     monkeypatch.setattr(prepare, "PARALLEL_THRESHOLD", 2)
     monkeypatch.setenv("NEWSLETTER_JOBS", "1")
