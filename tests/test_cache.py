@@ -253,6 +253,23 @@ def test_an_edit_of_the_text_composes_posts_again_only_when_it_names_another_par
     assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
 
 
+
+def test_an_edit_of_an_items_text_renders_no_email_again(example_project: Path, monkeypatch):
+    from newsletter.channels.email import renderer as email_module
+
+    build(example_project, "out")
+    path = example_project / NANTES
+    path.write_text(path.read_text(encoding="utf-8") + "\nThe minutes are [online](https://example.org/minutes).\n",
+                    encoding="utf-8")
+    emails: list[str] = []
+    real_email = email_module.render_email
+    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
+    result = build(example_project, "out")
+    assert emails == []
+    assert any(path.startswith("news/") for path in result.report.written)  # the item's page has the text
+    fresh = build(example_project, "fresh", use_cache=False)
+    assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
+
 @pytest.mark.parametrize("note", ["# a note for the team\n", "\n\n"])
 def test_a_comment_or_blank_line_in_the_settings_renders_nothing_again(example_project: Path, monkeypatch, note: str):
     """Every setting's line moves, and a key holds what the settings are, not where they are written."""

@@ -60,6 +60,22 @@ def test_every_issue_has_the_three_files(example: Path, example_editions):
             assert (folder / name).stat().st_size > 1000, name
 
 
+
+def test_the_email_shows_no_items_text(example: Path, tmp_path: Path):
+    """Each item is a card (title, summary, image, dates, links), never its text: the email's memo key leaves
+    the text out (renderer.py), so a default theme that showed it would be served stale emails."""
+    root = copy_example(tmp_path / "example")
+    for path in (root / "content" / "news").glob("*.md"):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(f"{text}\nA closing paragraph with [a link](https://example.org/more) and an image:\n\n"
+                        f"![A chart](../images/summer-school.png)\n", encoding="utf-8")
+    out = build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False)).out_dir
+
+    def emails(folder: Path) -> dict[str, bytes]:
+        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.glob("issues/*/email*"))}
+
+    assert emails(example) and emails(out) == emails(example)
+
 def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path, example_editions):
     site, editions = example_editions
     for edition in editions:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import Enum
@@ -98,6 +99,14 @@ class NewsItem:
     body_line: int = 1  # line of the file where the Markdown body starts
     body_markdown: str = ""
     language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
+
+
+
+def without_text(item: NewsItem) -> NewsItem:
+    """The item with its text (its body) left out, for the key of a part that reads everything of an item
+    but its text (an email's card; the posts, with the partners the text names): such a part stays
+    remembered while only the text changes."""
+    return dataclasses.replace(item, body_html="", body_markdown="")
 
 
 @dataclass(frozen=True, slots=True)

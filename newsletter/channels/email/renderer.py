@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from newsletter.assemble import Edition
 from newsletter.content.markdown import relink
+from newsletter.content.models import without_text
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
@@ -55,8 +56,11 @@ class EmailRenderer:
         for edition in site.editions[count * part // parts: count * (part + 1) // parts]:
             # The editorial's links depend on other files too (an item it links to being published).
             editorial = editorial_html(site, edition)
+            # The email shows each item as a card (title, summary, image, dates, links), never its text: an
+            # edit of an item's text alone leaves the email remembered.
+            cards_of = replace(edition, items=tuple(without_text(item) for item in edition.items))
             email, packed_zip = memo(
-                "email", (edition, site.settings, site.as_of, site.drafts, editorial),
+                "email", (cards_of, site.settings, site.as_of, site.drafts, editorial),
                 lambda: _with_zip(site, render_email(site, templates, edition, memo)),
                 pack=lambda done: (done[0].html, done[0].text, done[0].eml, done[0].images, done[1]),
                 unpack=lambda packed: (RenderedEmail(edition, packed[0], packed[1], packed[2],

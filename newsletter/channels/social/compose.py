@@ -8,7 +8,6 @@ becomes a numbered thread where the platform has threads.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -227,7 +226,7 @@ class Composer:
     def named_partners(self, item: NewsItem) -> list[Partner]:
         """Partners the item names (by short or full name) in its title, summary or text, in table order.
 
-        This is all of the item's text its posts depend on: see `without_text`."""
+        This is all of the item's text its posts depend on: see `content.models.without_text`."""
         text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
         # The pattern finds a name the text holds: most partners, named nowhere, need no pattern.
         return [partner for partner, names, pattern in self._partners
@@ -261,12 +260,6 @@ class Composer:
         if by_hand:
             notes.append("tag by hand in LinkedIn's composer: " + ", ".join(by_hand))
         return Post(item, platform, (draft,), notes=tuple(notes), kind=kind)
-
-
-def without_text(item: NewsItem) -> NewsItem:
-    """The item as its posts read it: with the partners it names (`Composer.named_partners`), its posts depend
-    on everything of it but its text, so that a key made of both still holds when only the text changes."""
-    return dataclasses.replace(item, body_html="", body_markdown="")
 
 
 def _names(partner: Partner) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
-from newsletter.content.models import NewsItem
+from newsletter.content.models import NewsItem, without_text
 from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
 from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
 from newsletter.channels.social.compose import (
@@ -22,7 +22,6 @@ from newsletter.channels.social.compose import (
     is_past,
     pack_posts,
     unpack_posts,
-    without_text,
 )
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
