@@ -12,7 +12,7 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from newsletter.urls import is_absolute, is_web_address, site_join, url_path
 from newsletter.assemble import Edition, local_day
-from newsletter.content.models import Catalog, Issue, NewsItem
+from newsletter.content.models import Catalog, Issue, NewsItem, without_text
 from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
 from newsletter.settings.load import Settings
@@ -60,6 +60,19 @@ class Site:
     # language; they have no page and no feed entry here. And each page's versions in every language.
     foreign: frozenset[str] = frozenset()
     alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
+
+    def without_text(self, item: NewsItem) -> NewsItem:
+        """The item without its text (`content.models.without_text`), made once per item and build: the keys of
+        the parts that never show an item's text (its email card, the issue and tag pages, its posts) share it,
+        and so its digest."""
+        made = self._without_text.get(id(item))
+        if made is None or made[0] is not item:
+            made = self._without_text[id(item)] = (item, without_text(item))  # holding the item keeps its id unique
+        return made[1]
+
+    @cached_property
+    def _without_text(self) -> dict[int, tuple[NewsItem, NewsItem]]:
+        return {}
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:

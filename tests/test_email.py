@@ -61,9 +61,10 @@ def test_every_issue_has_the_three_files(example: Path, example_editions):
 
 
 
-def test_the_email_shows_no_items_text(example: Path, tmp_path: Path):
-    """Each item is a card (title, summary, image, dates, links), never its text: the email's memo key leaves
-    the text out (renderer.py), so a default theme that showed it would be served stale emails."""
+def test_the_email_the_pages_listing_items_and_the_social_files_show_no_items_text(example: Path, tmp_path: Path):
+    """Each item is a card (title, summary, image, dates, links) or a line, never its text: the memo keys of the
+    emails, of the issue and tag pages and of the social files leave the text out (posts read of it only the
+    partners it names, and this text names none), so a default theme that showed it would be served stale files."""
     root = copy_example(tmp_path / "example")
     for path in (root / "content" / "news").glob("*.md"):
         text = path.read_text(encoding="utf-8")
@@ -71,10 +72,14 @@ def test_the_email_shows_no_items_text(example: Path, tmp_path: Path):
                         f"![A chart](../images/summer-school.png)\n", encoding="utf-8")
     out = build_project(root, BuildOptions(as_of=EXAMPLE_AS_OF, use_cache=False)).out_dir
 
-    def emails(folder: Path) -> dict[str, bytes]:
-        return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.glob("issues/*/email*"))}
+    def listing(folder: Path) -> dict[str, bytes]:
+        return {path.relative_to(folder).as_posix(): path.read_bytes()
+                for pattern in ("issues/*/email*", "issues/*/index.html", "issues/*/social*", "tags/*/index.html",
+                                "index.html", "social/*")
+                for path in sorted(folder.glob(pattern))}
 
-    assert emails(example) and emails(out) == emails(example)
+    assert {path.split("/")[0] for path in listing(example)} == {"issues", "tags", "index.html", "social"}
+    assert listing(out) == listing(example)
 
 def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path, example_editions):
     site, editions = example_editions

@@ -109,7 +109,22 @@ def test_a_feed_with_no_entries_yet_is_dated_by_each_build_not_by_the_cache(tmp_
         assert as_of.strftime("%d %b %Y") in (cached.out_dir / "feed.xml").read_text(encoding="utf-8")
 
 
-def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_again(tmp_path: Path, monkeypatch):
+def retitle_item(root: Path) -> None:
+    path = root / "content/news/2024-07-10-summer-school-paderborn.md"
+    path.write_text(path.read_text().replace('title: "', 'title: "Revised: ', 1))
+
+
+# Paths inside each language's site: issue 3 has a French edition, which shows the item untranslated.
+EVERY_LIST = ["issues/issue-3/index.html", "issues/issue-3/index.html",
+              "tags/events/index.html", "tags/summer-school/index.html", "tags/training/index.html"]
+
+
+@pytest.mark.parametrize(("edit", "lists", "sheets"), [
+    (edit_another_item, [], []),  # its text: on its page and in the feeds only
+    (retitle_item, EVERY_LIST, ["issue-3", "issue-3"]),  # its title: wherever it is listed
+], ids=["text", "title"])
+def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_again(
+        tmp_path: Path, monkeypatch, edit, lists: list[str], sheets: list[str]):
     root = copy_example(tmp_path / "project")
     build(root, "output")
     rendered: list[str] = []
@@ -120,12 +135,12 @@ def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_aga
         return original(self, path, template, **context)
 
     monkeypatch.setattr(web_renderer._PageRenderer, "__call__", spy)
-    sheets: list[str] = []
+    rendered_sheets: list[str] = []
     real_render = Templates.render
 
     def render(self, name: str, **context):
         if name == "social/sheet.md":
-            sheets.append(context["issue"].slug)
+            rendered_sheets.append(context["issue"].slug)
         return real_render(self, name, **context)
 
     monkeypatch.setattr(Templates, "render", render)
@@ -133,19 +148,16 @@ def test_an_edited_item_renders_only_the_pages_feeds_and_sheets_that_show_it_aga
     real_rss = feeds_renderer.rss_feed
     monkeypatch.setattr(feeds_renderer, "rss_feed",
                         lambda site, entries, tag_slug=None: feeds.append(tag_slug) or real_rss(site, entries, tag_slug))
-    edit_another_item(root)  # the summer school in Paderborn: in issue 3, tagged Events, Training, Summer School
-    build(root, "output")
-    # Paths inside each language's site: issue 3 has a French edition, which shows the item untranslated.
-    assert sorted(rendered) == [
+    edit(root)  # the summer school in Paderborn: in issue 3, tagged Events, Training, Summer School
+    cached = build(root, "output")
+    assert sorted(rendered) == sorted([
         "index.html", "index.html",  # each language's archive is rendered every build
-        "issues/issue-3/index.html", "issues/issue-3/index.html",
         "news/summer-school-paderborn/index.html",
-        "tags/events/index.html",
-        "tags/summer-school/index.html",
-        "tags/training/index.html",
-    ]
-    assert sheets == ["issue-3", "issue-3"]  # its issue's social review sheet, in English and in French
+        *lists,
+    ])
+    assert rendered_sheets == sheets  # its issue's social review sheet, in English and in French
     assert sorted(feeds, key=str) == [None, "events", "summer-school", "training"]  # the English feeds that list it
+    assert tree_bytes(cached.out_dir) == tree_bytes(build(root, "cold", use_cache=False).out_dir)
 
 
 def test_a_page_made_with_the_projects_own_templates_is_rendered_afresh(tmp_path: Path):

@@ -12,7 +12,6 @@ from markupsafe import Markup
 
 from newsletter.assemble import Edition
 from newsletter.content.markdown import relink
-from newsletter.content.models import without_text
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
@@ -58,7 +57,7 @@ class EmailRenderer:
             editorial = editorial_html(site, edition)
             # The email shows each item as a card (title, summary, image, dates, links), never its text: an
             # edit of an item's text alone leaves the email remembered.
-            cards_of = replace(edition, items=tuple(without_text(item) for item in edition.items))
+            cards_of = replace(edition, items=tuple(map(site.without_text, edition.items)))
             email, packed_zip = memo(
                 "email", (cards_of, site.settings, site.as_of, site.drafts, editorial),
                 lambda: _with_zip(site, render_email(site, templates, edition, memo)),

@@ -12,7 +12,7 @@ from typing import Any
 
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
-from newsletter.content.models import NewsItem, without_text
+from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
 from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
 from newsletter.channels.social.compose import (
@@ -56,7 +56,7 @@ class SocialRenderer:
                     "social-named", (item.title, item.summary, item.body_html, partners),
                     lambda: [partners.index(partner) for partner in composer.named_partners(item)],
                     pack=list, unpack=functools.partial(_places, len(partners)))
-                inputs[item.slug] = (without_text(item), tuple(named), site.settings)
+                inputs[item.slug] = (site.without_text(item), tuple(named), site.settings)
             return inputs[item.slug]
 
         def posts_of(item: NewsItem) -> tuple[Post, ...]:
@@ -88,7 +88,7 @@ class SocialRenderer:
         yield text_output(CSV_PATH, "social-csv", csv_text(CSV_HEADER, ()) + "".join(csv_rows))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
-            yield render_sheet(site, templates, edition, posts_of, memo)
+            yield render_sheet(site, templates, edition, posts_of, memo, inputs_of)
             yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
                               plan_json(site, [post for item in edition.items for post in posts_of(item)], records))
 

@@ -43,10 +43,12 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
         if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
             edition = replace(edition, next=None)
         links, editorial = page.body(memo, edition.issue.body_html, edition.issue.source)
-        # What else of the site the default issue page reads: which of its items have their own page.
+        # What else of the site the default issue page reads: which of its items have their own page. Its
+        # cards, like the email's, never show an item's text: an edit of the text leaves the page remembered.
         pages = tuple(site.has_page(item) for item in edition.items)
+        cards = replace(edition, items=tuple(map(site.without_text, edition.items)))
         yield page.remembered(
-            memo, (edition, links, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
+            memo, (cards, links, pages), f"{site.issue_path(edition)}index.html", "web/issue.html",
             {"editorial": editorial}, edition=edition, issue=edition.issue,
         )
     for item in site.published:
@@ -58,7 +60,8 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
             {"body": body}, item=item, issue_of_item=issue,
         )
     for tag, items in site.tags.items():
-        yield page.remembered(memo, (tag, site.tag_name(tag), items), f"{site.tag_path(tag)}index.html",
+        listed = tuple(map(site.without_text, items))  # a tag page lists titles and dates
+        yield page.remembered(memo, (tag, site.tag_name(tag), listed), f"{site.tag_path(tag)}index.html",
                               "web/tag.html", tag=tag, tag_name=site.tag_name(tag), items=items)
     yield from copy_tree(site.root / "content" / "images", "images", "image", within=site.root)
     # The email's partner strip shows the partners' logos from the site.
