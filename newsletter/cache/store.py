@@ -49,7 +49,8 @@ class MarshalStore:
     def _read(self, path: Path) -> dict[str, Any]:
         try:
             data = read_regular(path, follow_links=False)
-            digest, payload = data[:_DIGEST_SIZE], data[_DIGEST_SIZE:]
+            # A view, not a copy: the render memo of a big project is tens of megabytes.
+            digest, payload = data[:_DIGEST_SIZE], memoryview(data)[_DIGEST_SIZE:]
             if not hmac.compare_digest(_signature(path.parent, payload), digest):
                 return {}  # torn, tampered or made elsewhere: start afresh
             engine, entries = marshal.loads(payload)
@@ -108,7 +109,7 @@ class MarshalStore:
         replace_file(path, _signature(path.parent, payload) + payload)
 
 
-def _signature(folder: Path, payload: bytes) -> bytes:
+def _signature(folder: Path, payload: bytes | memoryview) -> bytes:
     """HMAC-SHA256 of the payload, keyed by the cache folder's identity on this machine."""
     info = folder.stat()
     key = hashlib.sha256(f"newsletter-cache\0{info.st_dev}\0{info.st_ino}".encode()).digest()
