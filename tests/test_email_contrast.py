@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsletter.cli import cli
-from newsletter.channels.email.renderer import contrast, palette
+from newsletter.channels.email.palette import contrast, palette
 from newsletter.checks.contrast import check_contrast, colour_pairs
 from newsletter.settings.brand import BrandSettings
 from newsletter.settings.load import Settings, load_settings

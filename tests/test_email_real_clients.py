@@ -20,7 +20,7 @@ import pytest
 from PIL import Image, ImageStat
 
 from newsletter.build import BuildOptions, build_project
-from newsletter.channels.email.renderer import contrast
+from newsletter.channels.email.palette import contrast
 from newsletter.send import prepare_test_message
 
 from .conftest import EXAMPLE_AS_OF, copy_example

@@ -1,4 +1,5 @@
-"""A rebuild loads Pillow only when a part it renders again makes an image."""
+"""A rebuild loads Pillow only when a part it renders again makes an image, and what makes an email only for an
+email it renders again."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from newsletter.build import BuildOptions, build_project
 from .conftest import EXAMPLE_AS_OF, copy_example
 
 IMAGE_LIBRARIES = ("PIL",)
+EMAIL_LIBRARIES = ("mjml", "css_inline", "inscriptis", "email.headerregistry")
 PROBE = """
 import sys
 from pathlib import Path
@@ -27,9 +29,9 @@ print("LOADED", " ".join(sorted(name for name in sys.argv[2:] if name in sys.mod
 """
 
 
-def loaded_by_rebuild(root: Path) -> list[str]:
-    """Build `root` in a process of its own; the image libraries it imported."""
-    run = subprocess.run([sys.executable, "-c", PROBE, EXAMPLE_AS_OF.isoformat(), *IMAGE_LIBRARIES],
+def loaded_by_rebuild(root: Path, libraries: tuple[str, ...] = IMAGE_LIBRARIES) -> list[str]:
+    """Build `root` in a process of its own; which of `libraries` it imported."""
+    run = subprocess.run([sys.executable, "-c", PROBE, EXAMPLE_AS_OF.isoformat(), *libraries],
                          cwd=root, capture_output=True, text=True, check=True)
     assert "WROTE 0" not in run.stdout  # it did rebuild
     return run.stdout.split("LOADED", 1)[1].split()
@@ -53,7 +55,15 @@ def test_a_new_item_outside_every_issue_loads_no_image_library(built: Path, body
 
 
 def test_an_edit_to_an_item_in_an_issue_makes_no_image_again(built: Path):
-    # Its issue's email is rendered again, with the images every issue shows: remembered, not made.
-    item = next(path for path in sorted((built / "content/news").glob("*.md")) if "image:" not in path.read_text())
+    # Its summary is on its issue's email, rendered again with the images every issue shows: remembered, not made.
+    item = next(path for path in sorted((built / "content/news").glob("*.md"))
+                if "image:" not in path.read_text() and "\nsummary: " in path.read_text())
+    item.write_text(item.read_text(encoding="utf-8").replace("\nsummary: ", "\nsummary: Revised. ", 1), encoding="utf-8")
+    assert loaded_by_rebuild(built, (*IMAGE_LIBRARIES, "mjml")) == ["mjml"]  # an email was made, no image
+
+
+def test_an_edit_of_an_items_text_loads_nothing_that_makes_an_email(built: Path):
+    # The email shows the item's card, not its text: every email is remembered.
+    item = next(path for path in sorted((built / "content/news").glob("*.md")))
     item.write_text(item.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
-    assert loaded_by_rebuild(built) == []
+    assert loaded_by_rebuild(built, EMAIL_LIBRARIES) == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from newsletter.diagnostics import Diagnostic, error
-from newsletter.channels.email.renderer import Palette, contrast, mix, palette
+from newsletter.channels.email.palette import Palette, contrast, mix, palette
 from newsletter.settings.load import Settings
 
 BODY = 4.5  # WCAG 2 AA (1.4.3) for text under 24 px, or under 18.66 px bold

@@ -18,6 +18,7 @@ from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
 CONTENT_WIDTH = 552  # the 600px column minus 24px padding on each side
+TEXT_WIDTH = 72  # the plain-text part's lines
 EMBLEM = "static/eu-emblem@2x.png"  # shown 75 px wide: twice that for sharp phone screens
 
 

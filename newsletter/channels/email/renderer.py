@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -17,22 +17,24 @@ from newsletter.outputs import Memo, Output, no_memo, text_output
 from newsletter.channels.email.context import (
     CONTENT_WIDTH,
     EMBLEM,
+    TEXT_WIDTH,
     cards,
     esp_preset,
     issue_links,
     partners,
     social_links,
 )
-from newsletter.channels.email.mjml import compile_mjml, tag_links
+from newsletter.channels.email.palette import palette
 from newsletter.urls import utm_params, utm_tagger
-from newsletter.channels.email.esp_zip import email_zip
-from newsletter.channels.email.images import EmailImages
-from newsletter.channels.email.mime import build_message, message_bytes
-from newsletter.channels.email.text import TEXT_WIDTH, html_text
 from newsletter.languages import N_, text_direction, theme_text
-from newsletter.settings.brand import BrandSettings
 from newsletter.site import Site
 from newsletter.templates import Templates
+
+if TYPE_CHECKING:
+    from newsletter.channels.email.images import EmailImages
+
+# What makes an email (MJML, CSS inlining, MIME, the plain text, the zip) is imported by the functions that make
+# one: a rebuild that finds every email remembered loads none of it.
 
 HTML_TEMPLATE = "email/issue.mjml"
 LOGO_WIDTH = 200
@@ -76,6 +78,8 @@ class EmailRenderer:
 
 def _with_zip(site: Site, email: RenderedEmail) -> tuple[RenderedEmail, bytes]:
     """The email and its zip for an email service, remembered together."""
+    from newsletter.channels.email.esp_zip import email_zip
+
     made = {site.url(path): data for path, data in email.images}
     return email, email_zip(site, email.html, made)
 
@@ -95,6 +99,9 @@ def render_email(site: Site, templates: Templates, edition: Edition, memo: Memo 
     """Render an issue's HTML email, its plain-text alternative and the MIME message holding both.
 
     `memo` remembers the images made for it."""
+    from newsletter.channels.email.mime import build_message, message_bytes
+    from newsletter.channels.email.mjml import compile_mjml, tag_links
+
     tag = utm_tagger(
         utm_params(site.settings.email.utm, edition.slug) if site.settings.email.utm_enabled else {},
         site.settings.email.utm_exclude,
@@ -122,6 +129,9 @@ def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
 
 def email_context(site: Site, edition: Edition, tag: Callable[[str], str], memo: Memo = no_memo) -> dict[str, Any]:
     """Everything the email templates may use; see the theme's email/ folder for how."""
+    from newsletter.channels.email.images import EmailImages
+    from newsletter.channels.email.text import html_text
+
     settings = site.settings
     links = issue_links(site, edition)
     project = settings.project
@@ -170,71 +180,3 @@ def underline(text: str, mark: str) -> str:
     """A heading for plain text: the text over a line of `mark` as long as it."""
     text = wrap(text)
     return f"{text}\n{mark * min(max(len(line) for line in text.splitlines()), TEXT_WIDTH)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Palette:
-    """The email's colours, light and dark, derived from the brand."""
-
-    page: str
-    card: str
-    text: str
-    muted: str
-    heading: str
-    link: str
-    rule: str
-    band_text: str
-    footer_text: str
-    dark_page: str = "#0F1115"
-    dark_card: str = "#1A1D23"
-    dark_text: str = "#E6E8EB"
-    dark_muted: str = "#A9B1BC"
-    dark_link: str = "#8AB4F8"
-    dark_rule: str = "#343A44"
-
-
-def palette(brand: BrandSettings) -> Palette:
-    return Palette(
-        page=mix(brand.background_color, brand.secondary_color, 0.06),
-        card=brand.background_color,
-        text=brand.text_color,
-        muted=mix(brand.text_color, brand.background_color, 0.3),
-        heading=brand.secondary_color,
-        link=brand.primary_color,
-        rule=mix(brand.background_color, brand.secondary_color, 0.15),
-        band_text=readable_on(brand.primary_color),
-        footer_text=readable_on(brand.secondary_color),
-        # A lighter tint of the brand colour keeps links recognisable and readable on dark grey.
-        dark_link=mix(brand.primary_color, "#FFFFFF", 0.55),
-    )
-
-
-def _rgb(colour: str) -> tuple[int, int, int]:
-    digits = colour.lstrip("#")
-    if len(digits) == 3:
-        digits = "".join(c * 2 for c in digits)
-    return int(digits[0:2], 16), int(digits[2:4], 16), int(digits[4:6], 16)
-
-
-def mix(colour: str, other: str, amount: float) -> str:
-    """`colour` moved `amount` (0..1) of the way towards `other`."""
-    pairs = zip(_rgb(colour), _rgb(other))
-    return "#" + "".join(f"{round(a + (b - a) * amount):02X}" for a, b in pairs)
-
-
-def luminance(colour: str) -> float:
-    """Relative luminance as WCAG defines it."""
-    channels = [c / 255 for c in _rgb(colour)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-
-
-def contrast(colour: str, other: str) -> float:
-    """The WCAG 2 contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
-    lighter, darker = sorted((luminance(colour), luminance(other)), reverse=True)
-    return (lighter + 0.05) / (darker + 0.05)
-
-
-def readable_on(background: str) -> str:
-    """White or near-black, whichever contrasts more with `background`."""
-    return "#FFFFFF" if contrast("#FFFFFF", background) >= contrast("#111111", background) else "#111111"

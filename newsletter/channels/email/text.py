@@ -15,7 +15,8 @@ import lxml.html
 from inscriptis import Inscriptis
 from inscriptis.model.config import ParserConfig
 
-TEXT_WIDTH = 72
+from newsletter.channels.email.context import TEXT_WIDTH
+
 _BULLET = re.compile(r"^(\s*(?:\*|\d+\.)?\s*)")
 
 
