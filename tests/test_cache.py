@@ -76,6 +76,19 @@ def test_an_edited_item_is_rebuilt_and_others_come_from_the_cache(example_projec
     assert "two busy days" in (result.out_dir / "news/general-meeting-nantes/index.html").read_text()
 
 
+
+def test_a_rebuild_reads_again_only_the_content_files_that_changed(example_project: Path, monkeypatch):
+    build(example_project, "out")
+    path = example_project / NANTES
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    read: list[str] = []
+    real_read = prepare.read_project_file
+    monkeypatch.setattr(prepare, "read_project_file",
+                        lambda project, file: read.append(file.relative_to(example_project).as_posix()) or real_read(project, file))
+    result = build(example_project, "out")
+    assert read == [NANTES]  # the others are known by the digest the fingerprint took
+    assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "fresh", use_cache=False).out_dir)
+
 def test_a_rebuild_with_nothing_changed_writes_nothing(example_project: Path):
     first = build(example_project, "out")
     again = build(example_project, "out")

@@ -38,7 +38,8 @@ class DocumentCache(MarshalStore):
         super().__init__(folder / CACHE_FILE if folder is not None else None,
                          engine_fingerprint() if folder is not None else "")
 
-    def key(self, shown_as: Path, raw: bytes) -> str:
-        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + raw).hexdigest()
+    def key(self, shown_as: Path, digest: bytes) -> str:
+        """The key of a file shown as `shown_as` whose bytes have the SHA-256 `digest`."""
+        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + digest).hexdigest()
 
 

@@ -9,6 +9,7 @@ parsed again. Validation of the parsed values always runs, since it depends on o
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.cache.documents import DocumentCache
+from newsletter.cache.freshness import file_digest
 from newsletter.workers import PARALLEL_THRESHOLD, can_fork, spread, worker_count
 
 
@@ -31,7 +33,7 @@ class Prepared:
 
 def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
                       meanwhile: Callable[[], object] | None = None) -> dict[Path, Prepared | ContentError]:
-    """Prepare every file, from the cache where its bytes are known, else in parallel.
+    """Prepare every file, from the cache where its bytes are known (by their digest), else in parallel.
 
     `meanwhile`: other work for this process while workers start on the files (when there are workers)."""
     results: dict[Path, Prepared | ContentError] = {}
@@ -39,6 +41,14 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
     project = Boundary(root)
     for path in paths:
         shown_as = path.relative_to(root)
+        # A file known by its digest (which the build's fingerprint took already) is not read again.
+        if cache.path is not None and project.holds(path) and (digest := file_digest(path)) is not None:
+            key = cache.key(shown_as, digest)
+            found = cache.get(key)
+            if found is not None and (prepared := _unpack(found)) is not None:
+                results[path] = prepared
+                continue
+            cache.forget(key)
         try:
             raw = read_project_file(project, path)
         except Refused as exc:
@@ -49,14 +59,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
             results[path] = ContentError(f"cannot read the file ({exc.strerror or exc})", SourceLocation(shown_as),
                                          "check that it is a file you may read")
             continue
-        key = cache.key(shown_as, raw)
-        found = cache.get(key)
-        prepared = _unpack(found) if found is not None else None
-        if prepared is not None:
-            results[path] = prepared
-        else:
-            cache.forget(key)
-            missing.append((path, key, raw))
+        missing.append((path, cache.key(shown_as, hashlib.sha256(raw).digest()), raw))
     made = _prepare_many([(path.relative_to(root), raw) for path, _key, raw in missing], meanwhile)
     for (path, key, raw), packed in zip(missing, made):
         if isinstance(packed, ContentError):
