@@ -419,6 +419,37 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
     assert freshness.files_below(tmp_path) == [path for path in expected if "private" not in path.parts]
 
 
+
+def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Path):
+    from newsletter.cache import freshness
+
+    for name in ("project/content/a.md", "project/shared/b.md", "outside/c.md"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(name)
+    root = tmp_path / "project"
+    (root / "content/linked").symlink_to(root / "shared", target_is_directory=True)
+    (root / "content/again").symlink_to(root / "shared", target_is_directory=True)  # the same folder: listed once
+    (root / "content/loop").symlink_to(root / "content", target_is_directory=True)
+    (root / "content/out").symlink_to(tmp_path / "outside", target_is_directory=True)
+    listed = [path.relative_to(root).as_posix() for path in freshness.files_below(root / "content", root)]
+    assert listed in (["content/a.md", "content/again/b.md"], ["content/a.md", "content/linked/b.md"])
+    assert freshness.files_below(root / "content") == [root / "content/a.md"]  # without a project: links skipped
+
+
+def test_an_edit_through_a_linked_content_folder_is_built(example_project: Path):
+    from newsletter.cache.replay import replayed
+
+    news = example_project / "content" / "news"
+    news.rename(example_project / "shared-news")
+    news.symlink_to(example_project / "shared-news", target_is_directory=True)
+    build(example_project, "output")
+    edited = example_project / "shared-news" / Path(NANTES).name
+    edited.write_text(edited.read_text(encoding="utf-8").replace('title: "', 'title: "Revised ', 1), encoding="utf-8")
+    assert replayed(example_project, None, False, EXAMPLE_AS_OF) is None
+    result = build(example_project, "output")
+    assert not result.fresh
+    assert any("Revised" in item.title for item in result.site.catalog.items)
+
 def test_a_file_rewritten_with_its_size_and_time_kept_has_a_new_digest(tmp_path: Path):
     # Digests are remembered by a file's signature; a save that keeps size and mtime still shows.
     from newsletter.cache.freshness import file_digest

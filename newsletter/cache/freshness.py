@@ -30,8 +30,13 @@ def input_fingerprint(root: Path, options: Any) -> str:
     """Hash of everything a build reads, the code that reads it and how it was asked to."""
     digest = hashlib.sha256(repr(options).encode())
     digest.update(code_fingerprint().encode())
-    digest.update(tree_digest(root, [root / "newsletter.toml", *files_below(root / "content"), *files_below(root / "templates")]))
+    digest.update(tree_digest(root, project_inputs(root)))
     return digest.hexdigest()
+
+
+def project_inputs(root: Path) -> list[Path]:
+    """The files of the project a build reads: its settings, content and templates (through links inside it)."""
+    return [root / "newsletter.toml", *files_below(root / "content", root), *files_below(root / "templates", root)]
 
 
 @functools.cache
@@ -144,19 +149,32 @@ def _libraries(package: tuple[str, str] | None) -> list[str]:
     return sorted({match.group(0) for r in runtime if (match := re.match(r"[A-Za-z0-9_.-]+", r))})
 
 
-def files_below(folder: Path) -> list[Path]:
-    """Every file below `folder`, sorted; none when it does not exist. Symbolic links to folders,
-    `__pycache__` and folders this user may not read are skipped, as `Path.rglob` skips them.
+def files_below(folder: Path, within: Path | None = None) -> list[Path]:
+    """Every file below `folder`, sorted; none when it does not exist. `__pycache__` and folders this user may
+    not read are skipped. A symbolic link to a folder is followed when it leads inside `within` (the project, whose
+    files a build reads through such links), once per folder it leads to; other links to folders are skipped, as
+    `Path.rglob` skips them.
 
     One `scandir` per folder: the no-change build takes it for the package's 250 files and each input."""
     found: list[Path] = []
+    boundary = os.path.join(os.path.realpath(within), "") if within is not None else None
+    walked: set[str] = set()
     folders = [os.fspath(folder)]
     while folders:
+        current = folders.pop()
+        if boundary is not None:
+            real = os.path.realpath(current)
+            if real in walked:
+                continue  # a link back to a folder listed already
+            walked.add(real)
         try:
-            with os.scandir(folders.pop()) as entries:
+            with os.scandir(current) as entries:
                 for entry in entries:
                     if entry.is_dir(follow_symlinks=False):
                         if entry.name != "__pycache__":
+                            folders.append(entry.path)
+                    elif entry.is_dir():  # a link to a folder
+                        if boundary is not None and os.path.join(os.path.realpath(entry.path), "").startswith(boundary):
                             folders.append(entry.path)
                     elif entry.is_file():
                         found.append(Path(entry.path))

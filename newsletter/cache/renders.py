@@ -56,7 +56,7 @@ def memo_engine(root: Path) -> str:
     """What every remembered part depends on besides its inputs: the program, the project's templates and images."""
     templates, images = root / "templates", root / "content" / "images"
     engine = hashlib.sha256(code_fingerprint().encode())
-    engine.update(tree_digest(root, [*files_below(templates), *files_below(images)]))
+    engine.update(tree_digest(root, [*files_below(templates, root), *files_below(images, root)]))
     return engine.hexdigest()
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.cache import CACHE_DIR
-from newsletter.cache.freshness import STATE_FILE, files_below, is_fresh, package_stamp, read_state, tree_digest
+from newsletter.cache.freshness import STATE_FILE, is_fresh, package_stamp, project_inputs, read_state, tree_digest
 
 REPLAY = "replay"
 
@@ -27,8 +27,7 @@ REPLAY = "replay"
 def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date) -> str:
     """Hash of the inputs, the options, the package and the installed libraries, quick to take."""
     digest = hashlib.sha256(repr((str(out_dir), drafts, as_of.isoformat(), sys.version)).encode())
-    digest.update(tree_digest(root, [root / "newsletter.toml", *files_below(root / "content"),
-                                     *files_below(root / "templates")]))
+    digest.update(tree_digest(root, project_inputs(root)))
     digest.update(package_stamp())
     for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
         try:

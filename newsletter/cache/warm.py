@@ -60,7 +60,7 @@ class WarmCache:
 
     def templates(self, root: Path, use_cache: bool, make: Callable[[], Templates]) -> Templates:
         """The templates made by `make`, or the ones made before while templates/ holds the same files."""
-        key = (use_cache, tree_digest(root, files_below(root / "templates")))
+        key = (use_cache, tree_digest(root, files_below(root / "templates", root)))
         if self._templates is None or self._templates[0] != key:
             self._templates = (key, make())
         return self._templates[1]
