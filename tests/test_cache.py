@@ -83,8 +83,8 @@ def test_a_rebuild_reads_again_only_the_content_files_that_changed(example_proje
     path.write_text(path.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     read: list[str] = []
     real_read = prepare.read_project_file
-    monkeypatch.setattr(prepare, "read_project_file",
-                        lambda project, file: read.append(file.relative_to(example_project).as_posix()) or real_read(project, file))
+    monkeypatch.setattr(prepare, "read_project_file", lambda project, file: read.append(
+        file.relative_to(example_project).as_posix()) or real_read(project, file))
     result = build(example_project, "out")
     assert read == [NANTES]  # the others are known by the digest the fingerprint took
     assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "fresh", use_cache=False).out_dir)
@@ -276,7 +276,8 @@ def test_an_edit_of_an_items_text_renders_no_email_again(example_project: Path, 
                     encoding="utf-8")
     emails: list[str] = []
     real_email = email_module.render_email
-    monkeypatch.setattr(email_module, "render_email", lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
+    monkeypatch.setattr(email_module, "render_email",
+                        lambda s, t, e, *memo: emails.append(e.slug) or real_email(s, t, e, *memo))
     result = build(example_project, "out")
     assert emails == []
     assert any(path.startswith("news/") for path in result.report.written)  # the item's page has the text

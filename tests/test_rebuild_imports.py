@@ -58,7 +58,8 @@ def test_an_edit_to_an_item_in_an_issue_makes_no_image_again(built: Path):
     # Its summary is on its issue's email, rendered again with the images every issue shows: remembered, not made.
     item = next(path for path in sorted((built / "content/news").glob("*.md"))
                 if "image:" not in path.read_text() and "\nsummary: " in path.read_text())
-    item.write_text(item.read_text(encoding="utf-8").replace("\nsummary: ", "\nsummary: Revised. ", 1), encoding="utf-8")
+    text = item.read_text(encoding="utf-8")
+    item.write_text(text.replace("\nsummary: ", "\nsummary: Revised. ", 1), encoding="utf-8")
     assert loaded_by_rebuild(built, (*IMAGE_LIBRARIES, "mjml")) == ["mjml"]  # an email was made, no image
 
 

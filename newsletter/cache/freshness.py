@@ -133,10 +133,10 @@ def _libraries(package: tuple[str, str] | None) -> list[str]:
     loading importlib.metadata (a twentieth of a small project's rebuild); other kinds of install through it."""
     if package is None:
         return []
+    from email.parser import BytesHeaderParser
+
     try:
         with open(os.path.join(package[1], "METADATA"), "rb") as stream:
-            from email.parser import BytesHeaderParser
-
             requirements = BytesHeaderParser().parse(stream).get_all("Requires-Dist") or []
     except OSError:
         from importlib import metadata

@@ -21,7 +21,10 @@ from newsletter.content.inline_patterns import INLINE_MARKS, SMARTY_MARKS, Patte
 # Python-Markdown's "extra" (its extensions, in its order), then lists as written and typography. Made from
 # their modules: an extension given by name is first looked up among every installed package's entry points,
 # which loads importlib.metadata (a twentieth of a small project's rebuild) and lets a plugin stand in for it.
-_EXTENSIONS = ["fenced_code", "footnotes", "attr_list", "def_list", "tables", "abbr", "md_in_html", "sane_lists", "smarty"]
+_EXTENSIONS = [
+    "fenced_code", "footnotes", "attr_list", "def_list", "tables", "abbr", "md_in_html",
+    "sane_lists", "smarty",
+]
 _EXTENSION_CONFIGS = {
     # Smart quotes and dashes, but leave "<<" and ">>" alone: they are often literal.
     "smarty": {"smart_angled_quotes": False},
@@ -79,9 +82,10 @@ class MarkdownRenderer:
     """A reusable Markdown converter (building one per file is slow)."""
 
     def __init__(self) -> None:
-        extensions = [importlib.import_module(f"markdown.extensions.{name}").makeExtension(**_EXTENSION_CONFIGS.get(name, {}))
-                      for name in _EXTENSIONS]
-        self._md = markdown.Markdown(extensions=extensions)
+        self._md = markdown.Markdown(extensions=[
+            importlib.import_module(f"markdown.extensions.{name}").makeExtension(**_EXTENSION_CONFIGS.get(name, {}))
+            for name in _EXTENSIONS
+        ])
         # A backslash that ends a line breaks it, as in CommonMark (and as imported posts write a
         # <br>): Python-Markdown alone knows two trailing spaces, which editors strip. After code
         # spans (190), before escapes (180).

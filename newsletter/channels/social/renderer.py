@@ -88,7 +88,7 @@ class SocialRenderer:
         yield text_output(CSV_PATH, "social-csv", csv_text(CSV_HEADER, ()) + "".join(csv_rows))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
-            yield render_sheet(site, templates, edition, posts_of, memo, inputs_of)
+            yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
             yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
                               plan_json(site, [post for item in edition.items for post in posts_of(item)], records))
 

@@ -41,11 +41,10 @@ class SheetEntry:
 
 
 def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: Callable[[NewsItem], tuple[Post, ...]],
-                 memo: Memo = no_memo, inputs_of: Callable[[NewsItem], object] | None = None) -> Output:
+                 inputs_of: Callable[[NewsItem], object], memo: Memo = no_memo) -> Output:
     """Render the review sheet of one issue (remembered between builds by what it shows).
 
-    `inputs_of`: what an item's posts are made from (their own key), when the caller keys them by less than the
-    whole item; the sheet shows nothing else of an item's text."""
+    `inputs_of`: what an item's posts are made from (their own key), which is all the sheet shows of its text."""
     published = {item.slug for item in site.published}
     entries = [
         SheetEntry(item, posts_of(item), item.slug in published, site.item_url(item),
@@ -56,8 +55,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: C
     untranslated = [item for item in edition.items if item.slug in site.foreign]
     # The sheet's key holds what an item's posts are made from (that is their own key), not the posts; and
     # the issue, not its edition (the items are here). Of an untranslated item, it shows the title and file.
-    made_of = inputs_of or (lambda item: item)
-    shown = tuple((made_of(entry.item), entry.published, entry.link, entry.image_url) for entry in entries)
+    shown = tuple((inputs_of(entry.item), entry.published, entry.link, entry.image_url) for entry in entries)
     listed = tuple(map(site.without_text, untranslated))
     text = memo(
         "social-sheet", (edition.issue, shown, listed, site.settings, site.as_of, templates.language),
