@@ -437,6 +437,29 @@ def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Pa
     assert freshness.files_below(root / "content") == [root / "content/a.md"]  # without a project: links skipped
 
 
+
+def test_a_link_that_loops_hides_none_of_the_other_inputs(tmp_path: Path, monkeypatch):
+    from newsletter.cache import freshness
+
+    for name in ("a.md", "b.md", "z.png"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "loop").symlink_to(tmp_path / "loop")  # following it fails with "too many levels of links"
+    real_scandir = os.scandir
+
+    class Listing:  # the loop listed first, as a folder's order may put it
+        def __init__(self, path):
+            with real_scandir(path) as found:
+                self.entries = sorted(found, key=lambda entry: entry.name != "loop")
+
+        def __enter__(self):
+            return iter(self.entries)
+
+        def __exit__(self, *exc):
+            return False
+
+    monkeypatch.setattr(freshness.os, "scandir", Listing)
+    assert freshness.files_below(tmp_path) == [tmp_path / "a.md", tmp_path / "b.md", tmp_path / "z.png"]
+
 def test_an_edit_through_a_linked_content_folder_is_built(example_project: Path):
     from newsletter.cache.replay import replayed
 

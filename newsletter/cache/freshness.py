@@ -168,18 +168,22 @@ def files_below(folder: Path, within: Path | None = None) -> list[Path]:
                 continue  # a link back to a folder listed already
             walked.add(real)
         try:
-            with os.scandir(current) as entries:
-                for entry in entries:
-                    if entry.is_dir(follow_symlinks=False):
-                        if entry.name != "__pycache__":
-                            folders.append(entry.path)
-                    elif entry.is_dir():  # a link to a folder
-                        if boundary is not None and os.path.join(os.path.realpath(entry.path), "").startswith(boundary):
-                            folders.append(entry.path)
-                    elif entry.is_file():
-                        found.append(Path(entry.path))
+            with os.scandir(current) as listing:
+                entries = list(listing)
         except OSError:
             continue  # missing, not a folder, or not readable: it holds nothing a build reads
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    if entry.name != "__pycache__":
+                        folders.append(entry.path)
+                elif entry.is_dir():  # a link to a folder
+                    if boundary is not None and os.path.join(os.path.realpath(entry.path), "").startswith(boundary):
+                        folders.append(entry.path)
+                elif entry.is_file():
+                    found.append(Path(entry.path))
+            except OSError:
+                continue  # a link that loops: nothing a build can read, and the folder's other files still count
     return sorted(found, key=lambda path: path.parts)
 
 
