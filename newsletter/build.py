@@ -85,10 +85,10 @@ def _load_channels() -> None:
 
     importlib.import_module("newsletter.checks.project")
     renderers()
-    # What makes an email loads with the first email rendered, as a rebuild seldom renders one; a build this big
-    # renders many, in every process: loaded here, it is loaded once, before the channels' workers start.
-    for name in ("mjml", "mime", "text", "images", "esp_zip"):
-        importlib.import_module(f"newsletter.channels.email.{name}")
+    # A build this big renders emails in every process: what makes them is loaded once, before workers start.
+    from newsletter.channels.email.renderer import load_makers
+
+    load_makers()
 
 
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:

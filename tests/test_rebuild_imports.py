@@ -68,3 +68,22 @@ def test_an_edit_of_an_items_text_loads_nothing_that_makes_an_email(built: Path)
     item = next(path for path in sorted((built / "content/news").glob("*.md")))
     item.write_text(item.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
     assert loaded_by_rebuild(built, EMAIL_LIBRARIES) == []
+
+
+def test_what_makes_an_email_is_all_loaded_ahead_by_load_makers(built: Path):
+    # A big build loads it before its workers start: the emails rendered after that import none of our modules.
+    probe = """
+import sys
+from pathlib import Path
+from datetime import date
+from newsletter.build import BuildOptions, load_site, project_templates
+from newsletter.channels.email.renderer import EmailRenderer, load_makers
+site = load_site(Path.cwd(), BuildOptions(as_of=date.fromisoformat(sys.argv[1]), use_cache=False))
+load_makers()
+before = set(sys.modules)
+list(EmailRenderer().render(site, project_templates(Path.cwd())))
+print(" ".join(sorted(name for name in set(sys.modules) - before if name.startswith("newsletter"))))
+"""
+    run = subprocess.run([sys.executable, "-c", probe, EXAMPLE_AS_OF.isoformat()], cwd=built,
+                         capture_output=True, text=True, check=True)
+    assert run.stdout.split() == []
