@@ -188,6 +188,7 @@ def test_the_program_is_the_libraries_its_metadata_declares_at_their_installed_v
     (site / "jinja2-3.1.0.dist-info").mkdir()
     monkeypatch.syspath_prepend(str(site))
     assert freshness._libraries(freshness._installed()["newsletter"]) == ["Jinja2", "tzdata"]
+    assert freshness._libraries(None) == ["Jinja2", "tzdata"]  # not seen in a folder: as importlib.metadata finds it
 
     def program() -> str:
         freshness.code_fingerprint.cache_clear()

@@ -131,14 +131,16 @@ def _libraries(package: tuple[str, str] | None) -> list[str]:
 
     A wheel's METADATA is read as importlib.metadata reads it, with the email package's parser, without
     loading importlib.metadata (a twentieth of a small project's rebuild); other kinds of install through it."""
-    if package is None:
-        return []
     from email.parser import BytesHeaderParser
 
-    try:
-        with open(os.path.join(package[1], "METADATA"), "rb") as stream:
-            requirements = BytesHeaderParser().parse(stream).get_all("Requires-Dist") or []
-    except OSError:
+    requirements: list[str] | None = None
+    if package is not None:
+        try:
+            with open(os.path.join(package[1], "METADATA"), "rb") as stream:
+                requirements = BytesHeaderParser().parse(stream).get_all("Requires-Dist") or []
+        except OSError:
+            pass  # an egg-info folder, or none that can be read
+    if requirements is None:  # found otherwise (a zip on sys.path, an egg): as importlib.metadata finds it
         from importlib import metadata
 
         try:
