@@ -85,10 +85,19 @@ def _load_channels() -> None:
 
     importlib.import_module("newsletter.checks.project")
     renderers()
-    # A build this big renders emails in every process: what makes them is loaded once, before workers start.
-    from newsletter.channels.email.renderer import load_makers
+    load_makers()  # a build this big renders emails and posts in every process
 
-    load_makers()
+
+def load_makers() -> None:
+    """Import what makes an email and composes a post, which the channels import only when they do: ahead of doing
+    it many times (before a big build's workers start, so that they do not each import it)."""
+    import importlib
+
+    from newsletter.channels.email.renderer import MAKERS as EMAIL_MAKERS
+    from newsletter.channels.social.renderer import MAKERS as SOCIAL_MAKERS
+
+    for name in (*EMAIL_MAKERS, *SOCIAL_MAKERS):
+        importlib.import_module(name)
 
 
 def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:

@@ -1,5 +1,5 @@
-"""A rebuild loads Pillow only when a part it renders again makes an image, and what makes an email only for an
-email it renders again."""
+"""A rebuild loads Pillow only when a part it renders again makes an image, what makes an email only for an
+email it renders again, and what composes a post only for a post it composes again."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from .conftest import EXAMPLE_AS_OF, copy_example
 
 IMAGE_LIBRARIES = ("PIL",)
 EMAIL_LIBRARIES = ("mjml", "css_inline", "inscriptis", "email.headerregistry")
+POST_MAKERS = ("newsletter.channels.social.compose", "newsletter.channels.social.fit", "newsletter.platforms.x",
+               "newsletter.platforms.mastodon", "newsletter.platforms.splitting")
 PROBE = """
 import sys
 from pathlib import Path
@@ -70,18 +72,27 @@ def test_an_edit_of_an_items_text_loads_nothing_that_makes_an_email(built: Path)
     assert loaded_by_rebuild(built, EMAIL_LIBRARIES) == []
 
 
-def test_what_makes_an_email_is_all_loaded_ahead_by_load_makers(built: Path):
-    # A big build loads it before its workers start: the emails rendered after that import none of our modules.
-    probe = """
+def test_an_edit_of_an_items_text_loads_nothing_that_composes_a_post(built: Path):
+    # The posts read of the text only the partners it names: every post is remembered, none is counted again.
+    item = next(path for path in sorted((built / "content/news").glob("*.md")))
+    item.write_text(item.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8")
+    assert loaded_by_rebuild(built, POST_MAKERS) == []
+
+
+@pytest.mark.parametrize("channel", ["email.renderer.EmailRenderer", "social.renderer.SocialRenderer"])
+def test_what_makes_emails_and_posts_is_all_loaded_ahead_by_load_makers(built: Path, channel: str):
+    # A big build loads it before its workers start: the channel rendered after that imports none of our modules.
+    module, name = channel.rsplit(".", 1)
+    probe = f"""
 import sys
 from pathlib import Path
 from datetime import date
-from newsletter.build import BuildOptions, load_site, project_templates
-from newsletter.channels.email.renderer import EmailRenderer, load_makers
+from newsletter.build import BuildOptions, load_makers, load_site, project_templates
+from newsletter.channels.{module} import {name}
 site = load_site(Path.cwd(), BuildOptions(as_of=date.fromisoformat(sys.argv[1]), use_cache=False))
 load_makers()
 before = set(sys.modules)
-list(EmailRenderer().render(site, project_templates(Path.cwd())))
+list({name}().render(site, project_templates(Path.cwd())))
 print(" ".join(sorted(name for name in set(sys.modules) - before if name.startswith("newsletter"))))
 """
     run = subprocess.run([sys.executable, "-c", probe, EXAMPLE_AS_OF.isoformat()], cwd=built,

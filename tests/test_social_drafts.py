@@ -21,7 +21,7 @@ from newsletter.channels.social.compose import Composer, camel_hashtag
 from newsletter.channels.social.fit import cuts
 from newsletter.channels.social.sheet import fence
 from newsletter.platforms.counting import PLATFORMS, api_text, fits, measure, platform_rules
-from newsletter.platforms.splitting import ELLIPSIS
+from newsletter.platforms.shortening import ELLIPSIS
 
 from .conftest import EXAMPLE_AS_OF, MINIMAL_SETTINGS, REPO, MakeProject
 

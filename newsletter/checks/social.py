@@ -26,12 +26,8 @@ from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
 from newsletter.outputs import Output
 from newsletter.channels.social.renderer import JSON_PATH
-from newsletter.channels.social.compose import (
-    camel_hashtag,
-    drafted_platforms,
-    post_limit,
-    project_and_item_hashtags,
-)
+from newsletter.channels.social.compose import camel_hashtag, project_and_item_hashtags
+from newsletter.channels.social.posts import drafted_platforms, post_limit
 from newsletter.settings import SETTINGS_FILE
 from newsletter.site import Site
 from newsletter.platforms.counting import (

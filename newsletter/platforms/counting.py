@@ -18,8 +18,10 @@ from types import MappingProxyType
 
 import regex
 
-from newsletter.platforms import LABELS, linkedin, mastodon
-from newsletter.platforms.x import weighted_length
+from newsletter.platforms import LABELS
+
+# Each platform's own rules (X's URL and domain tables above all) load when a text is first measured by them:
+# a rebuild whose posts are remembered measures only Bluesky's graphemes, for the schedulers' files.
 
 GRAPHEME = regex.compile(r"\X")
 # The characters that may make one grapheme cluster with a neighbour (UAX #29: extending and spacing
@@ -63,16 +65,22 @@ def utf16_length(text: str) -> int:
 
 def x_length(text: str) -> int:
     """Return twitter-text's v3 weighted length."""
+    from newsletter.platforms.x import weighted_length
+
     return weighted_length(text)
 
 
 def mastodon_length(text: str) -> int:
     """Return the length Mastodon's server checks against its limit."""
+    from newsletter.platforms import mastodon
+
     return grapheme_count(mastodon.countable_text(text))
 
 
 def linkedin_length(text: str) -> int:
     """Return the UTF-16 length of the text a LinkedIn post shows."""
+    from newsletter.platforms import linkedin
+
     return utf16_length(linkedin.displayed_text(text))
 
 
@@ -139,5 +147,7 @@ def fits(platform: str, text: str, limit: int | None = None) -> bool:
 
 def api_text(platform: str, text: str) -> str:
     """Return the text as the platform's API takes it: LinkedIn little text, else unchanged."""
+    from newsletter.platforms import linkedin
+
     platform_rules(platform)
     return linkedin.commentary(text) if platform == "linkedin" else text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import regex
 
-from newsletter.platforms.splitting import ELLIPSIS
+ELLIPSIS = "…"  # what a text cut inside its first sentence ends with
 
 # Words for cutting: no-break spaces join words on purpose ("10 km", French punctuation).
 _WORD = regex.compile(r"(?:[^\s]|[\u00a0\u2007\u202f])+")

@@ -19,9 +19,9 @@ import regex
 
 from newsletter.errors import RenderError
 from newsletter.platforms.counting import GRAPHEME, fits, measure, platform_rules
+from newsletter.platforms.shortening import ELLIPSIS
 from newsletter.platforms.x import extract_urls
 
-ELLIPSIS = "…"
 # No-break spaces join words on purpose (French punctuation, "10 km").
 _NO_BREAK = frozenset("\u00a0\u2007\u202f\u2060")
 _SENTENCE_END = regex.compile(r"[.!?…‽。！？][\"'”’»)\]]*$")

@@ -16,7 +16,7 @@ from typing import Any
 
 import regex
 
-from newsletter.channels.social.compose import Draft
+from newsletter.channels.social.posts import Draft
 from newsletter.share_card import ShareImage
 from newsletter.site import Site
 from newsletter.platforms.counting import grapheme_count, utf8_length

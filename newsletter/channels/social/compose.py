@@ -11,26 +11,18 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
-from datetime import date, datetime
 
 import regex
 
-from newsletter.content.markdown import plain_text
 from newsletter.content.models import NewsItem
 from newsletter.urls import utm_params, utm_tagger
 from newsletter.channels.social.fit import Meter, Pieces, fit, tidy
+from newsletter.channels.social.posts import Draft, PartnerFinder, Post, drafted_platforms, post_limit
 from newsletter.settings.load import Settings
 from newsletter.settings.partners import Partner
 from newsletter.site import Site
 from newsletter.platforms import linkedin
-from newsletter.platforms.counting import (
-    PLATFORMS,
-    api_text,
-    fits,
-    platform_rules,
-    utf8_length,
-)
+from newsletter.platforms.counting import api_text, fits, platform_rules, utf8_length
 from newsletter.channels.social.plan import EventFacts, Slot, event_facts, posting_slots
 from newsletter.platforms.splitting import UnsplittableTextError, split_thread
 from newsletter.templates import Templates
@@ -39,17 +31,6 @@ from newsletter.templates import Templates
 WHOLE_SENTENCES = frozenset({"x"})
 _TAG_WORD = regex.compile(r"[\p{L}\p{M}\p{N}]+")
 _LETTER = regex.compile(r"\p{L}")
-
-
-def drafted_platforms(settings: Settings) -> tuple[str, ...]:
-    """The platforms the project posts on: those in `[social] accounts`, or all of them when none is set."""
-    accounts = settings.social.accounts
-    return tuple(name for name in PLATFORMS if name in accounts) or tuple(PLATFORMS)
-
-
-def post_limit(settings: Settings, platform: str) -> int:
-    """The platform's limit, or the project's own from `[social] limits`."""
-    return settings.social.limits.get(platform, platform_rules(platform).limit)
 
 
 def camel_hashtag(tag: str) -> str | None:
@@ -100,40 +81,6 @@ def mention(partner: Partner, platform: str) -> Mention:
     return Mention(partner, partner.short)
 
 
-@dataclass(frozen=True, slots=True)
-class Draft:
-    """One post as a scheduler takes it: a whole post, or one part of a thread."""
-
-    item: NewsItem
-    platform: str
-    text: str  # what readers see
-    length: int  # as the platform counts it
-    limit: int
-    url: str
-    thread: str | None = None
-    part: int | None = None
-    api_text: str | None = None  # only where the platform's API takes other text (LinkedIn)
-    over_limit: bool = False
-    kind: str = "post"  # post; for events announce, reminder, today
-    scheduled_at: str = ""  # ISO 8601 with offset, in the project's time zone
-
-
-@dataclass(frozen=True, slots=True)
-class Post:
-    """What an item says on one platform: one draft or a thread, and what a reviewer should know."""
-
-    item: NewsItem
-    platform: str
-    drafts: tuple[Draft, ...]
-    override: bool = False
-    notes: tuple[str, ...] = ()
-    kind: str = "post"
-
-    @property
-    def over_limit(self) -> bool:
-        return any(draft.over_limit for draft in self.drafts)
-
-
 def make_draft(item: NewsItem, platform: str, written: str, limit: int, url: str,
                thread: str | None = None, part: int | None = None, slot: Slot | None = None) -> Draft:
     """A draft from text as written (on LinkedIn possibly with API mentions), counted by the platform's rules."""
@@ -145,11 +92,6 @@ def make_draft(item: NewsItem, platform: str, written: str, limit: int, url: str
     kind, when = (slot.kind, slot.at.isoformat()) if slot is not None else ("post", "")
     return Draft(item, platform, shown, length, limit, url, thread, part, for_api if for_api != shown else None, over,
                  kind, when)
-
-
-def is_past(draft: Draft, as_of: date) -> bool:
-    """Whether the draft is planned for a day before the build's reference day: too late as planned."""
-    return bool(draft.scheduled_at) and datetime.fromisoformat(draft.scheduled_at).date() < as_of
 
 
 def thread_id(item: NewsItem, platform: str, kind: str) -> str:
@@ -186,13 +128,10 @@ class Composer:
         self.site = site
         self.templates = templates
         self.platforms = drafted_platforms(site.settings)
+        self.named_partners = PartnerFinder(site.settings.partners)  # which partners an item names
         # The same for each of an item's posts on a platform (announce, reminder, ...): made once.
         self._links: dict[tuple[str, str], str] = {}
         self._hashtags: dict[str, tuple[str, ...]] = {}
-
-    @functools.cached_property
-    def _partners(self) -> list[tuple[Partner, list[str], regex.Pattern[str]]]:
-        return [(partner, _names(partner), _names_pattern(partner)) for partner in self.site.settings.partners]
 
     def posts(self, item: NewsItem, named: Sequence[Partner] | None = None) -> tuple[Post, ...]:
         """The item's posts on every platform the project uses, each kind in the plan; none for `social: false`.
@@ -223,15 +162,6 @@ class Composer:
             return override_post(item, platform, text, limit, url, slot) if text else None
         return self.generated(item, platform, limit, url, [mention(partner, platform) for partner in named], slot, facts)
 
-    def named_partners(self, item: NewsItem) -> list[Partner]:
-        """Partners the item names (by short or full name) in its title, summary or text, in table order.
-
-        This is all of the item's text its posts depend on: see `content.models.without_text`."""
-        text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
-        # The pattern finds a name the text holds: most partners, named nowhere, need no pattern.
-        return [partner for partner, names, pattern in self._partners
-                if any(name in text for name in names) and pattern.search(text)]
-
     def generated(self, item: NewsItem, platform: str, limit: int, url: str, mentions: list[Mention],
                   slot: Slot | None, facts: EventFacts | None) -> Post:
         """Fill the platform's template and shorten it until it fits (`facts`: the item's event_facts)."""
@@ -260,34 +190,3 @@ class Composer:
         if by_hand:
             notes.append("tag by hand in LinkedIn's composer: " + ", ".join(by_hand))
         return Post(item, platform, (draft,), notes=tuple(notes), kind=kind)
-
-
-def _names(partner: Partner) -> list[str]:
-    """The partner's short and full names, longest first."""
-    return sorted({partner.short, partner.name} - {""}, key=len, reverse=True)
-
-
-def _names_pattern(partner: Partner) -> regex.Pattern[str]:
-    """Find the partner's short or full name as a whole word; case matters ("LIST" is not "list")."""
-    return regex.compile(r"(?<![\w@#])(?:" + "|".join(regex.escape(name) for name in _names(partner)) + r")(?!\w)")
-
-
-def pack_posts(posts: tuple[Post, ...]) -> tuple[Any, ...]:
-    """Posts as plain data for the build cache (the item is known to whoever asks)."""
-    return tuple(
-        (post.platform, tuple(_draft_fields(draft) for draft in post.drafts), post.override, post.notes, post.kind)
-        for post in posts
-    )
-
-
-def unpack_posts(item: NewsItem, packed: tuple[Any, ...]) -> tuple[Post, ...]:
-    """Posts back from `pack_posts`, for `item`."""
-    return tuple(
-        Post(item, platform, tuple(Draft(item, *fields) for fields in drafts), override, tuple(notes), kind)
-        for platform, drafts, override, notes, kind in packed
-    )
-
-
-def _draft_fields(draft: Draft) -> tuple[Any, ...]:
-    return (draft.platform, draft.text, draft.length, draft.limit, draft.url, draft.thread, draft.part,
-            draft.api_text, draft.over_limit, draft.kind, draft.scheduled_at)

@@ -8,27 +8,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
-from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
-from newsletter.channels.social.compose import (
-    Composer,
-    Draft,
-    Post,
-    is_past,
-    pack_posts,
-    unpack_posts,
-)
+from newsletter.channels.social.posts import Draft, PartnerFinder, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
 from newsletter.settings.load import Settings
 from newsletter.share_card import ShareImage, share_image
 from newsletter.site import Site
 from newsletter.templates import Templates
+
+if TYPE_CHECKING:
+    from newsletter.channels.social.compose import Composer
+
+# What composes and counts a post (each platform's rules, shortening, threads, Bluesky's facets) is imported when a
+# post is composed: a rebuild that finds every post remembered loads none of it. A build that composes many loads
+# it first (`build.load_makers`).
+MAKERS = ("newsletter.channels.social.compose", "newsletter.channels.social.bluesky", "newsletter.platforms.x",
+          "newsletter.platforms.mastodon", "newsletter.platforms.linkedin")
 
 JSON_PATH = "social/drafts.json"
 CSV_PATH = "social/drafts.csv"
@@ -43,7 +44,8 @@ class SocialRenderer:
     def render(self, site: Site, templates: Templates, memo: Memo = no_memo) -> Iterator[Output]:
         if templates.overrides("social"):
             memo = no_memo  # the project's own post templates may read anything of the site
-        composer = Composer(site, templates)
+        composer = functools.cache(functools.partial(_composer, site, templates))  # made for a post not remembered
+        named_partners = PartnerFinder(site.settings.partners)
         posts: dict[str, tuple[Post, ...]] = {}
         partners = site.settings.partners
         inputs: dict[str, tuple[NewsItem, tuple[int, ...], Settings]] = {}
@@ -54,7 +56,7 @@ class SocialRenderer:
             if item.slug not in inputs:
                 named = [] if item.social_skip else memo(  # `social: false`: no posts, no names to look for
                     "social-named", (item.title, item.summary, item.body_html, partners),
-                    lambda: [partners.index(partner) for partner in composer.named_partners(item)],
+                    lambda: [partners.index(partner) for partner in named_partners(item)],
                     pack=list, unpack=functools.partial(_places, len(partners)))
                 inputs[item.slug] = (site.without_text(item), tuple(named), site.settings)
             return inputs[item.slug]
@@ -64,7 +66,7 @@ class SocialRenderer:
             if item.slug not in posts:
                 known = inputs_of(item)
                 posts[item.slug] = memo(
-                    "social", known, lambda: composer.posts(item, [partners[place] for place in known[1]]),
+                    "social", known, lambda: composer().posts(item, [partners[place] for place in known[1]]),
                     pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
                 )
             return posts[item.slug]
@@ -111,6 +113,8 @@ class Records:
         self._records[id(draft)] = record
 
     def card(self, item: NewsItem) -> ShareImage:
+        from newsletter.channels.social.bluesky import THUMB_MAX_BYTES
+
         if item.slug not in self._cards:
             self._cards[item.slug] = share_image(self.site, item, max_bytes=THUMB_MAX_BYTES)
         return self._cards[item.slug]
@@ -136,6 +140,8 @@ def draft_record(site: Site, draft: Draft, card: Callable[[NewsItem], ShareImage
         record.update(image=image[0], image_alt=image[1])
     record.update(kind=draft.kind, scheduled_at=draft.scheduled_at, past=is_past(draft, site.as_of))
     if draft.platform == "bluesky":
+        from newsletter.channels.social.bluesky import THUMB_MAX_BYTES, bluesky_fields
+
         thumb = card(draft.item) if card else share_image(site, draft.item, max_bytes=THUMB_MAX_BYTES)
         record.update(bluesky_fields(site, draft, thumb))
     return record
@@ -166,6 +172,13 @@ def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:
 def _item_records(site: Site, drafts: list[Draft], records: Records) -> tuple[list[dict[str, Any]], str]:
     """One item's drafts: their drafts.json records and their drafts.csv rows (without the header)."""
     return [records(draft) for draft in drafts], csv_text(None, _csv_rows(site, drafts))
+
+
+def _composer(site: Site, templates: Templates) -> Composer:
+    """The composer of posts: loaded with what fills and counts them only when a post is composed."""
+    from newsletter.channels.social.compose import Composer
+
+    return Composer(site, templates)
 
 
 def _places(count: int, packed: Any) -> list[int]:

@@ -25,7 +25,7 @@ from collections.abc import Iterator, Sequence
 
 from newsletter.csvfiles import csv_text
 from newsletter.outputs import Output, text_output
-from newsletter.channels.social.compose import Draft, drafted_platforms, is_past, post_limit
+from newsletter.channels.social.posts import Draft, drafted_platforms, is_past, post_limit
 from newsletter.site import Site
 from newsletter.platforms.counting import fits
 

@@ -17,7 +17,7 @@ import regex
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.channels.social.compose import Draft, Post, is_past
+from newsletter.channels.social.posts import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
 from newsletter.platforms.counting import platform_rules
