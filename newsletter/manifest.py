@@ -17,7 +17,7 @@ from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file
 from newsletter.confine import is_relative_path, read_json_state
 from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation
-from newsletter.outputs import json_text
+from newsletter.outputs import json_bytes
 
 MANIFEST = "manifest.json"
 JOURNAL = ".newsletter-journal.json"
@@ -84,9 +84,8 @@ def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
         "generator": "newsletter",
         "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],
     }
-    text = json_text(data)
     try:
-        replace_file(out_dir / MANIFEST, text.encode("utf-8"))
+        replace_file(out_dir / MANIFEST, json_bytes(data))
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",
                           SourceLocation(out_dir / MANIFEST), WRITE_HINT + "; the next build finishes the job") from None

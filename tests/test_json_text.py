@@ -12,7 +12,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.outputs import json_text
+from newsletter.outputs import json_bytes
 
 # Any code point a file read as UTF-8 can hold (lone surrogates it cannot).
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
@@ -25,11 +25,11 @@ VALUES = st.recursive(
 
 @settings(max_examples=200)
 @given(value=VALUES)
-def test_json_text_is_what_the_json_module_writes(value: object) -> None:
-    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+def test_json_bytes_are_what_the_json_module_writes(value: object) -> None:
+    assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def test_control_characters_quotes_and_separators_are_escaped_as_json_escapes_them() -> None:
     value = {"a\"b\\c": ["\x00\x1f\x7f\u2028\u2029\n\t", "Ünïcödé 🔋", "", 0, -1, True, None], "": {}}
-    assert json_text(value) == json.dumps(value, ensure_ascii=False, indent=2) + "\n"
-    assert json.loads(json_text(value)) == value
+    assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    assert json.loads(json_bytes(value)) == value

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsletter.languages import N_, theme_text
-from newsletter.outputs import json_text
+from newsletter.outputs import json_bytes
 
 if TYPE_CHECKING:
     from newsletter.channels.feeds.entries import Entry, Image
@@ -33,7 +33,7 @@ def render_json_feed(site: Site, entries: Sequence[Entry], feed_url: str, logo: 
     feed["language"] = project.language
     feed["authors"] = [{"name": project.name, "url": site.url()}]
     feed["items"] = [_item(entry) for entry in entries]
-    return json_text(feed).encode("utf-8")
+    return json_bytes(feed)
 
 
 def _item(entry: Entry) -> dict[str, Any]:

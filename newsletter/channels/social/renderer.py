@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from newsletter.assemble import local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, json_text, no_memo, text_output
+from newsletter.outputs import Memo, Output, json_output, no_memo
 from newsletter.channels.social.posts import Draft, PartnerFinder, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
@@ -74,7 +75,7 @@ class SocialRenderer:
         records = Records(site)
         drafts: list[Draft] = []
         json_records: list[dict[str, Any]] = []
-        csv_rows: list[str] = []
+        csv_rows: list[bytes] = []
         for item in site.published:
             # An item's records and CSV rows, remembered: one edit does not write 5,000 rows again.
             own = [draft for post in posts_of(item) for draft in post.drafts]
@@ -86,13 +87,14 @@ class SocialRenderer:
             drafts.extend(own)
             json_records.extend(made)
             csv_rows.append(rows)
-        yield text_output(JSON_PATH, "social-json", json_text(json_records))
-        yield text_output(CSV_PATH, "social-csv", csv_text(CSV_HEADER, ()) + "".join(csv_rows))
+        yield json_output(JSON_PATH, "social-json", json_records)
+        header = csv_text(CSV_HEADER, ()).encode("utf-8")
+        yield Output(PurePosixPath(CSV_PATH), "social-csv", header + b"".join(csv_rows))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
-            yield text_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
-                              plan_json(site, [post for item in edition.items for post in posts_of(item)], records))
+            yield json_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
+                              posting_plan(site, [post for item in edition.items for post in posts_of(item)], records))
 
 
 class Records:
@@ -147,19 +149,19 @@ def draft_record(site: Site, draft: Draft, card: Callable[[NewsItem], ShareImage
     return record
 
 
-def plan_json(site: Site, posts: list[Post], records: Records | None = None) -> str:
+def posting_plan(site: Site, posts: list[Post], records: Records | None = None) -> list[dict[str, Any]]:
     """An issue's posting plan for review: every draft of its items, also those not published yet,
     in time order, each with `published` and the reviewer's `notes`."""
     published = {item.slug for item in site.published}
     record_of = records or Records(site)
-    plan = []
+    entries = []
     for post in posts:
         for draft in post.drafts:
             record = record_of(draft)
             record.update(published=draft.item.slug in published, notes=list(post.notes) if draft.part in (None, 1) else [])
-            plan.append(record)
-    plan.sort(key=lambda record: (record["scheduled_at"], record["item"], record["platform"], record.get("part") or 0))
-    return json_text(plan)
+            entries.append(record)
+    entries.sort(key=lambda record: (record["scheduled_at"], record["item"], record["platform"], record.get("part") or 0))
+    return entries
 
 
 def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:
@@ -169,9 +171,9 @@ def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:
                image_url, alt, draft.item.slug, draft.part or "", draft.kind, draft.scheduled_at)
 
 
-def _item_records(site: Site, drafts: list[Draft], records: Records) -> tuple[list[dict[str, Any]], str]:
-    """One item's drafts: their drafts.json records and their drafts.csv rows (without the header)."""
-    return [records(draft) for draft in drafts], csv_text(None, _csv_rows(site, drafts))
+def _item_records(site: Site, drafts: list[Draft], records: Records) -> tuple[list[dict[str, Any]], bytes]:
+    """One item's drafts: their drafts.json records and their drafts.csv rows (without the header, in UTF-8)."""
+    return [records(draft) for draft in drafts], csv_text(None, _csv_rows(site, drafts)).encode("utf-8")
 
 
 def _composer(site: Site, templates: Templates) -> Composer:
@@ -188,15 +190,15 @@ def _places(count: int, packed: Any) -> list[int]:
     return packed
 
 
-def _pack_records(made: tuple[list[dict[str, Any]], str]) -> tuple[list[dict[str, Any]], str]:
+def _pack_records(made: tuple[list[dict[str, Any]], bytes]) -> tuple[list[dict[str, Any]], bytes]:
     return made
 
 
-def _unpack_records(count: int, packed: Any) -> tuple[list[dict[str, Any]], str]:
+def _unpack_records(count: int, packed: Any) -> tuple[list[dict[str, Any]], bytes]:
     """Remembered records and rows, checked to be of the shape `_item_records` makes for `count` drafts."""
     made, rows = packed
     if not (isinstance(made, list) and len(made) == count and all(isinstance(record, dict) for record in made)
-            and isinstance(rows, str)):
+            and isinstance(rows, bytes)):
         raise ValueError("not the records of these drafts")
     return [dict(record) for record in made], rows
 
