@@ -176,19 +176,12 @@ def test_an_upgraded_library_means_a_full_build(example_project: Path, tmp_path:
         freshness.code_fingerprint.cache_clear()
 
 
-def test_the_program_is_the_libraries_its_metadata_declares_at_their_installed_versions(tmp_path: Path, monkeypatch):
+def test_the_program_is_every_installed_library_at_its_version(tmp_path: Path, monkeypatch):
     from newsletter.cache import freshness
 
     site = tmp_path / "site-packages"
-    (site / "newsletter-9.9.dist-info").mkdir(parents=True)
-    (site / "newsletter-9.9.dist-info" / "METADATA").write_text(
-        "Metadata-Version: 2.4\nName: newsletter\nVersion: 9.9\nRequires-Dist: Jinja2>=3.1\n"
-        'Requires-Dist: tzdata>=2023.3; platform_system == "Windows"\nRequires-Dist: pytest>=8; extra == "test"\n'
-        "Provides-Extra: test\n\nThe description, which is not a header.\nRequires-Dist: not-a-header\n")
-    (site / "jinja2-3.1.0.dist-info").mkdir()
+    (site / "MarkupSafe-2.1.0.dist-info").mkdir(parents=True)  # a library of a library (Jinja's)
     monkeypatch.syspath_prepend(str(site))
-    assert freshness._libraries(freshness._installed()["newsletter"]) == ["Jinja2", "tzdata"]
-    assert freshness._libraries(None) == ["Jinja2", "tzdata"]  # not seen in a folder: as importlib.metadata finds it
 
     def program() -> str:
         freshness.code_fingerprint.cache_clear()
@@ -198,10 +191,19 @@ def test_the_program_is_the_libraries_its_metadata_declares_at_their_installed_v
             freshness.code_fingerprint.cache_clear()
 
     before = program()
-    (site / "pytest-99.0.dist-info").mkdir()  # a library of the tests only
     assert program() == before
-    (site / "jinja2-3.1.0.dist-info").rename(site / "jinja2-3.2.0.dist-info")
-    assert program() != before
+    (site / "newsletter.egg-info").mkdir()  # the package's own metadata, as a checkout holds it: its files count
+    assert program() == before
+    (site / "MarkupSafe-2.1.0.dist-info").rename(site / "MarkupSafe-2.1.5.dist-info")  # upgraded
+    upgraded = program()
+    assert upgraded != before
+    (site / "Some_Tool-1.0.egg-info").mkdir()  # one more, installed the older way
+    added = program()
+    assert added != upgraded
+    later = tmp_path / "later"
+    (later / "some_tool-0.9.dist-info").mkdir(parents=True)  # the same library further down the path: not imported
+    monkeypatch.setattr(sys, "path", [*sys.path, str(later)])
+    assert program() == added
 
 
 def test_newsletter_jobs_one_turns_workers_off(example_project: Path, monkeypatch):

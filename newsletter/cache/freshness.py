@@ -41,14 +41,17 @@ def project_inputs(root: Path) -> list[Path]:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """Hash of the program: the package's files and the versions of the libraries it runs on.
+    """Hash of the program: the package's files and every library installed beside it, at its version.
 
-    Taken once per process: the code a process runs is the code it imported."""
+    Every library, not only those the package declares: what they run on (lxml under feedgen, MarkupSafe
+    under Jinja) shapes the output too. Installing or upgrading any library means one full build, as it
+    means for the no-change build's replay (see cache/replay.py). Taken once per process: the code a
+    process runs is the code it imported."""
     digest = hashlib.sha256(package_stamp())
-    installed = _installed()
-    for name in _libraries(installed.get("newsletter")):
-        version = installed[key][0] if (key := _normal_name(name)) in installed else "?"
-        digest.update(f"{name}={version}\0".encode())
+    for name, version in sorted(_installed().items()):
+        # Not the package's own metadata: its files are in the stamp, and a checkout may list it twice (an egg-info).
+        if name != "newsletter":
+            digest.update(f"{name}={version}\0".encode())
     return digest.hexdigest()
 
 
@@ -67,11 +70,11 @@ def package_stamp() -> bytes:
     return digest.digest()
 
 
-def _installed() -> dict[str, tuple[str, str]]:
-    """Installed distributions by normalised name: their version and metadata folder (first on sys.path wins).
+def _installed() -> dict[str, str]:
+    """Installed distributions by normalised name, with their version (the first on sys.path wins).
 
     One listing per folder instead of reading each library's metadata."""
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, str] = {}
     for folder in sys.path:
         try:
             entries = sorted(entry.name for entry in os.scandir(folder or "."))
@@ -81,7 +84,7 @@ def _installed() -> dict[str, tuple[str, str]]:
             stem, dot, suffix = entry.rpartition(".")
             if dot and suffix in ("dist-info", "egg-info"):
                 name, _, version = stem.partition("-")
-                found.setdefault(_normal_name(name), (version, os.path.join(folder or ".", entry)))
+                found.setdefault(_normal_name(name), version)
     return found
 
 
@@ -124,31 +127,6 @@ def file_digest(path: Path) -> bytes | None:
         return None
     _digests[os.fspath(path)] = (signature, found)
     return found
-
-
-def _libraries(package: tuple[str, str] | None) -> list[str]:
-    """The names of the libraries the package runs on, as its metadata (`package`: version, folder) declares them.
-
-    A wheel's METADATA is read as importlib.metadata reads it, with the email package's parser, without
-    loading importlib.metadata (a twentieth of a small project's rebuild); other kinds of install through it."""
-    from email.parser import BytesHeaderParser
-
-    requirements: list[str] | None = None
-    if package is not None:
-        try:
-            with open(os.path.join(package[1], "METADATA"), "rb") as stream:
-                requirements = BytesHeaderParser().parse(stream).get_all("Requires-Dist") or []
-        except OSError:
-            pass  # an egg-info folder, or none that can be read
-    if requirements is None:  # found otherwise (a zip on sys.path, an egg): as importlib.metadata finds it
-        from importlib import metadata
-
-        try:
-            requirements = metadata.requires("newsletter") or []
-        except metadata.PackageNotFoundError:
-            return []
-    runtime = [r for r in requirements if "extra ==" not in r]
-    return sorted({match.group(0) for r in runtime if (match := re.match(r"[A-Za-z0-9_.-]+", r))})
 
 
 def files_below(folder: Path, within: Path | None = None) -> list[Path]:
