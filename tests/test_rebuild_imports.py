@@ -17,7 +17,7 @@ from newsletter.build import BuildOptions, build_project
 from .conftest import EXAMPLE_AS_OF, copy_example
 
 IMAGE_LIBRARIES = ("PIL",)
-EMAIL_LIBRARIES = ("mjml", "css_inline", "inscriptis", "email.headerregistry")
+EMAIL_LIBRARIES = ("mjml", "css_inline", "inscriptis", "email.headerregistry", "newsletter.channels.email.context")
 POST_MAKERS = ("newsletter.channels.social.compose", "newsletter.channels.social.fit", "newsletter.platforms.x",
                "newsletter.platforms.mastodon", "newsletter.platforms.splitting")
 PROBE = """

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
@@ -13,17 +12,7 @@ from markupsafe import Markup
 from newsletter.assemble import Edition
 from newsletter.content.markdown import relink
 from newsletter.errors import RenderError, SourceLocation
-from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.channels.email.context import (
-    CONTENT_WIDTH,
-    EMBLEM,
-    TEXT_WIDTH,
-    cards,
-    esp_preset,
-    issue_links,
-    partners,
-    social_links,
-)
+from newsletter.outputs import Memo, Output, no_memo
 from newsletter.channels.email.palette import palette
 from newsletter.urls import utm_params, utm_tagger
 from newsletter.languages import N_, text_direction, theme_text
@@ -33,10 +22,11 @@ from newsletter.templates import Templates
 if TYPE_CHECKING:
     from newsletter.channels.email.images import EmailImages
 
-# What makes an email (MJML, CSS inlining, MIME, the plain text, the zip) is imported by the functions that make
-# one: a rebuild that finds every email remembered loads none of it. A build that renders many loads it first
-# (`build.load_makers`).
-MAKERS = tuple(f"newsletter.channels.email.{name}" for name in ("mjml", "mime", "text", "images", "esp_zip"))
+# What makes an email (its context, MJML, CSS inlining, MIME, the plain text, the zip) is imported by
+# the functions that make one: a rebuild that finds every email remembered loads none of it. A build that renders
+# many loads it first (`build.load_makers`).
+MAKERS = tuple(f"newsletter.channels.email.{name}"
+               for name in ("context", "mjml", "mime", "text", "images", "esp_zip"))
 
 HTML_TEMPLATE = "email/issue.mjml"
 LOGO_WIDTH = 200
@@ -62,28 +52,40 @@ class EmailRenderer:
             # The email shows each item as a card (title, summary, image, dates, links), never its text: an
             # edit of an item's text alone leaves the email remembered.
             cards_of = replace(edition, items=tuple(map(site.without_text, edition.items)))
-            email, packed_zip = memo(
+            html, text, eml, images, packed_zip = memo(
                 "email", (cards_of, site.settings, site.as_of, site.drafts, editorial),
-                lambda: _with_zip(site, render_email(site, templates, edition, memo)),
-                pack=lambda done: (done[0].html, done[0].text, done[0].eml, done[0].images, done[1]),
-                unpack=lambda packed: (RenderedEmail(edition, packed[0], packed[1], packed[2],
-                                                     tuple((path, data) for path, data in packed[3])), packed[4]),
+                lambda: _files(site, render_email(site, templates, edition, memo)), pack=lambda files: files,
+                unpack=_unpack_files,
             )
             folder = site.issue_path(edition)
-            for path, data in email.images:
+            for path, data in images:
                 yield Output(PurePosixPath(path), "email-image", data)
-            yield text_output(f"{folder}email.html", "email-html", email.html)
-            yield text_output(f"{folder}email.txt", "email-text", email.text)
-            yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", email.eml)
+            yield Output(PurePosixPath(f"{folder}email.html"), "email-html", html)
+            yield Output(PurePosixPath(f"{folder}email.txt"), "email-text", text)
+            yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", eml)
             yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", packed_zip)
 
 
-def _with_zip(site: Site, email: RenderedEmail) -> tuple[RenderedEmail, bytes]:
-    """The email and its zip for an email service, remembered together."""
+# An issue's email files, as remembered together: the HTML and the plain text (in UTF-8), the .eml, the images made
+# for it (output path, bytes) and the zip for an email service.
+EmailFiles = tuple[bytes, bytes, bytes, tuple[tuple[str, bytes], ...], bytes]
+
+
+def _files(site: Site, email: RenderedEmail) -> EmailFiles:
+    """The email's files, with its zip for an email service."""
     from newsletter.channels.email.esp_zip import email_zip
 
     made = {site.url(path): data for path, data in email.images}
-    return email, email_zip(site, email.html, made)
+    return (email.html.encode("utf-8"), email.text.encode("utf-8"), email.eml, email.images,
+            email_zip(site, email.html, made))
+
+
+def _unpack_files(packed: Any) -> EmailFiles:
+    """Remembered email files, checked to be of the shape `_files` makes."""
+    html, text, eml, images, packed_zip = packed
+    if not all(isinstance(data, bytes) for data in (html, text, eml, packed_zip)):
+        raise ValueError("not an email's files")
+    return html, text, eml, tuple((str(path), bytes(data)) for path, data in images), packed_zip
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +133,17 @@ def _mjml_error(templates: Templates, exc: RenderError) -> RenderError:
 
 def email_context(site: Site, edition: Edition, tag: Callable[[str], str], memo: Memo = no_memo) -> dict[str, Any]:
     """Everything the email templates may use; see the theme's email/ folder for how."""
+    from newsletter.channels.email.context import (
+        CONTENT_WIDTH,
+        EMBLEM,
+        cards,
+        esp_preset,
+        issue_links,
+        partners,
+        social_links,
+    )
     from newsletter.channels.email.images import EmailImages
-    from newsletter.channels.email.text import html_text
+    from newsletter.channels.email.text import html_text, underline, wrap
 
     settings = site.settings
     links = issue_links(site, edition)
@@ -171,14 +182,3 @@ def editorial_html(site: Site, edition: Edition) -> str:
     issue, web_version = edition.issue, site.url(site.issue_path(edition))
     # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
     return relink(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
-
-
-def wrap(text: str) -> str:
-    """Fill a paragraph to the plain-text width without breaking words or URLs."""
-    return textwrap.fill(" ".join(str(text).split()), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
-
-
-def underline(text: str, mark: str) -> str:
-    """A heading for plain text: the text over a line of `mark` as long as it."""
-    text = wrap(text)
-    return f"{text}\n{mark * min(max(len(line) for line in text.splitlines()), TEXT_WIDTH)}"

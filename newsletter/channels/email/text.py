@@ -56,3 +56,14 @@ def fill(text: str, width: int = TEXT_WIDTH) -> str:
         lines.append(textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
                                    break_on_hyphens=False))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def wrap(text: str) -> str:
+    """Fill a paragraph to the plain-text width without breaking words or URLs."""
+    return textwrap.fill(" ".join(str(text).split()), TEXT_WIDTH, break_long_words=False, break_on_hyphens=False)
+
+
+def underline(text: str, mark: str) -> str:
+    """A heading for plain text: the text over a line of `mark` as long as it."""
+    text = wrap(text)
+    return f"{text}\n{mark * min(max(len(line) for line in text.splitlines()), TEXT_WIDTH)}"
