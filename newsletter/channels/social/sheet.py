@@ -10,13 +10,14 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from dataclasses import dataclass
 
 import regex
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.outputs import Memo, Output, no_memo
 from newsletter.channels.social.posts import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
@@ -57,7 +58,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: C
     # the issue, not its edition (the items are here). Of an untranslated item, it shows the title and file.
     shown = tuple((inputs_of(entry.item), entry.published, entry.link, entry.image_url) for entry in entries)
     listed = tuple(map(site.without_text, untranslated))
-    text = memo(
+    data = memo(
         "social-sheet", (edition.issue, shown, listed, site.settings, site.as_of, templates.language),
         lambda: templates.render(
             SHEET_TEMPLATE, site=site, settings=site.settings, edition=edition, issue=edition.issue,
@@ -66,10 +67,10 @@ def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: C
             day=lambda item: local_day(item, site.settings.project.tz),
             kind_name=lambda kind: templates.gettext(KIND_NAMES[kind]),
             planned=_remembered_by_time(lambda draft: planned(site, templates, draft)),
-        ),
-        pack=str, unpack=str,
+        ).encode("utf-8"),
+        pack=bytes, unpack=bytes,
     )
-    return text_output(f"{site.issue_path(edition)}social.md", "social-sheet", text)
+    return Output(PurePosixPath(f"{site.issue_path(edition)}social.md"), "social-sheet", data)
 
 
 def planned(site: Site, templates: Templates, draft: Draft) -> str:
