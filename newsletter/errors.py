@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class SourceLocation:
-    """A place in a project file; `line` is 1-based, None when unknown."""
+class SourceLocation(NamedTuple):
+    """A place in a project file; `line` is 1-based, None when unknown.
+
+    A named tuple, not a dataclass: every command imports it, and a no-change build loads nothing that
+    would need `dataclasses` (see cache/replay.py)."""
 
     path: Path
     line: int | None = None

@@ -10,22 +10,25 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file
 from newsletter.confine import is_relative_path, read_json_state
-from newsletter.diagnostics import Diagnostic, warning
 from newsletter.errors import OutputError, SourceLocation
-from newsletter.outputs import json_bytes
+
+if TYPE_CHECKING:
+    from newsletter.diagnostics import Diagnostic
+
+# A no-change build reads the manifest to say what the output holds, and loads no dataclass to do it
+# (see cache/replay.py): the entries are named tuples, and what writes or warns is imported where it does.
 
 MANIFEST = "manifest.json"
 JOURNAL = ".newsletter-journal.json"
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
+class ManifestEntry(NamedTuple):
     path: str
     kind: str
     sha256: str
@@ -43,12 +46,11 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagno
     path = out_dir / MANIFEST
     if not os.path.lexists(path):
         return {}, ()
-    where = SourceLocation(path)
     data = read_json_state(path)
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
-        return {}, (warning("damaged-manifest", where, "the manifest of the last build cannot be read; it is ignored",
-                            "this build writes a new one"),)
+        return {}, _damaged(path, "the manifest of the last build cannot be read; it is ignored",
+                            "this build writes a new one")
     entries: dict[str, ManifestEntry] = {}
     refused: list[str] = []
     for raw in files:
@@ -60,10 +62,14 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagno
     if not refused:
         return entries, ()
     more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
-    return entries, (warning(
-        "damaged-manifest", where,
-        f"the manifest names {refused[0]}{more}, not a file inside {out_dir.name}/; ignored, nothing there is removed",
-        "this build writes a new manifest"),)
+    return entries, _damaged(path, f"the manifest names {refused[0]}{more}, not a file inside {out_dir.name}/; "
+                                   "ignored, nothing there is removed", "this build writes a new manifest")
+
+
+def _damaged(path: Path, message: str, hint: str) -> tuple[Diagnostic, ...]:
+    from newsletter.diagnostics import warning
+
+    return (warning("damaged-manifest", SourceLocation(path), message, hint),)
 
 
 def _manifest_entry(raw: object) -> ManifestEntry | None:
@@ -80,6 +86,8 @@ def _manifest_entry(raw: object) -> ManifestEntry | None:
 
 
 def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
+    from newsletter.outputs import json_bytes
+
     data = {
         "generator": "newsletter",
         "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsletter.diagnostics import Diagnostic, Severity, errors_of
-
 if TYPE_CHECKING:
     from newsletter.build import BuildResult
-    from newsletter.write import WriteReport
+    from newsletter.diagnostics import Diagnostic
+    from newsletter.manifest import ManifestEntry
 
 SHOWN_FINDINGS = 5  # a build names the first few; `newsletter check` lists them all
 
@@ -22,7 +21,9 @@ def build_summary(result: BuildResult, cwd: Path) -> str:
     built = _built_issues(result)
     what = (f"the issue '{built[0]}'" if len(built) == 1 and len(result.site.editions) > 1
             else f"{_count(len(built), 'issue')} and {_count(len(result.site.published), 'published item')}")
-    return _summary(what, result.out_dir, result.report, findings_summary(result.diagnostics), cwd)
+    report = result.report
+    return _summary(what, result.out_dir, (len(report.written), len(report.unchanged), len(report.removed)),
+                    report.manifest, findings_summary(result.diagnostics), cwd)
 
 
 def summary_record(result: BuildResult) -> dict[str, Any]:
@@ -34,30 +35,30 @@ def summary_record(result: BuildResult) -> dict[str, Any]:
 def replayed_summary(record: dict[str, Any], out_dir: Path, cwd: Path) -> str | None:
     """The summary a no-change rebuild prints, from `summary_record` and the output's manifest."""
     from newsletter.manifest import read_manifest
-    from newsletter.write import WriteReport
 
     editions, published, findings = record.get("editions"), record.get("published"), record.get("findings")
     if not (isinstance(editions, int) and isinstance(published, int) and isinstance(findings, list)
             and all(isinstance(line, str) for line in findings)):
         return None
     manifest = read_manifest(out_dir)
-    report = WriteReport((), tuple(sorted(manifest)), (), tuple(manifest[path] for path in sorted(manifest)))
-    return _summary(f"{_count(editions, 'issue')} and {_count(published, 'published item')}", out_dir, report,
-                    findings, cwd)
+    return _summary(f"{_count(editions, 'issue')} and {_count(published, 'published item')}", out_dir,
+                    (0, len(manifest), 0), [manifest[path] for path in sorted(manifest)], findings, cwd)
 
 
-def _summary(what: str, out_dir: Path, report: WriteReport, findings: list[str], cwd: Path) -> str:
-    kinds = Counter(entry.kind for entry in report.manifest)
+def _summary(what: str, out_dir: Path, counts: tuple[int, int, int], manifest: Sequence[ManifestEntry],
+             findings: list[str], cwd: Path) -> str:
+    """`counts`: the files written, unchanged and removed; `manifest`: what the output folder holds."""
+    written, unchanged, removed = counts
+    kinds = Counter(entry.kind for entry in manifest)
     try:
         where = os.path.relpath(out_dir, cwd)
     except ValueError:  # another drive on Windows
         where = str(out_dir)
     lines = [
-        f"Built {what} into {where}/ ({len(report.written)} written, {len(report.unchanged)} unchanged, "
-        f"{len(report.removed)} removed).",
+        f"Built {what} into {where}/ ({written} written, {unchanged} unchanged, {removed} removed).",
         "  " + ", ".join(f"{count} {kind}" for kind, count in sorted(kinds.items())),
     ]
-    emails = sorted((entry for entry in report.manifest if entry.kind == "email-html"), key=lambda e: e.size)
+    emails = sorted((entry for entry in manifest if entry.kind == "email-html"), key=lambda e: e.size)
     if len(emails) > 5:  # a long archive: the extremes tell whether any email is near Gmail's clipping
         smallest, largest = emails[0], emails[-1]
         lines.append(f"  {len(emails)} emails from {smallest.size / 1024:.1f} KB to {largest.size / 1024:.1f} KB "
@@ -84,6 +85,8 @@ def _built_issues(result: BuildResult) -> list[str]:
 
 def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
     """The count of what the build found, errors first, the first few of them, and where to see the rest."""
+    from newsletter.diagnostics import Severity, errors_of  # here: a no-change build replays these lines
+
     if not findings:
         return []
     ordered = sorted(findings, key=lambda finding: finding.severity is not Severity.ERROR)

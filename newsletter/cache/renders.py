@@ -102,6 +102,8 @@ def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
         return {"\0set": sorted(_json(element, known).decode() for element in value)}
     if isinstance(value, Mapping):
         return dict(value)
+    if isinstance(value, tuple):  # a named tuple (a source location): its fields, as a tuple's
+        return list(value)
     raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _tagged this type")
 
 
