@@ -5,8 +5,9 @@ said. The quick key is cheap to take again: the bytes of every input (as the fin
 them), the build's options with the day it counts as today, the package's files by size and time,
 and the folders libraries are installed in (site-packages) by their time (installing or upgrading one changes
 them). When the key matches and the output is intact, `newsletter build` prints the summary
-without importing Markdown, Jinja or any channel. Any doubt leaves it to the full build, whose
-own fingerprint stays the judge.
+without importing Markdown, Jinja or any channel, nor `dataclasses` (with `inspect` under it, a fifth of
+this answer's time): what it reads, source locations and manifest entries, are named tuples. Any doubt
+leaves it to the full build, whose own fingerprint stays the judge.
 """
 
 from __future__ import annotations
