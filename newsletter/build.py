@@ -16,7 +16,7 @@ from newsletter.cache import CACHE_DIR
 from newsletter.cache.documents import DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
-from newsletter.cache.freshness import input_fingerprint, is_fresh, record_build
+from newsletter.cache.freshness import input_fingerprint, is_fresh, project_inputs, record_build, tree_digest
 from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
 from newsletter.cache.store import MarshalStore
@@ -210,9 +210,12 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     settings = load_settings(root)
     given_as_of = options.as_of
     options = replace(options, as_of=options.as_of or datetime.now(settings.project.tz).date())
-    # Taken before reading content: a file saved during the build makes the next build a full one.
-    fingerprint = input_fingerprint(root, (options, out_dir)) if options.use_cache and not options.issue else None
-    replay = ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone) if fingerprint else None
+    # Taken before reading content: a file saved during the build makes the next build a full one. The inputs'
+    # digest is taken once for both keys (a walk of the project and a look at every file, 26 ms at 1,000 items).
+    inputs = tree_digest(root, project_inputs(root)) if options.use_cache and not options.issue else None
+    fingerprint = input_fingerprint(root, (options, out_dir), inputs) if inputs is not None else None
+    replay = (ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone, inputs)
+              if fingerprint else None)
     site = load_site(root, options, settings, warm)
     cache_dir = root / CACHE_DIR
     if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):

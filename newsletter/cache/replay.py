@@ -25,10 +25,12 @@ from newsletter.cache.freshness import STATE_FILE, is_fresh, package_stamp, proj
 REPLAY = "replay"
 
 
-def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date) -> str:
-    """Hash of the inputs, the options, the package and the installed libraries, quick to take."""
+def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date, inputs: bytes | None = None) -> str:
+    """Hash of the inputs, the options, the package and the installed libraries, quick to take.
+
+    `inputs`: the project's inputs' `tree_digest`, when the caller took it already."""
     digest = hashlib.sha256(repr((str(out_dir), drafts, as_of.isoformat(), sys.version)).encode())
-    digest.update(tree_digest(root, project_inputs(root)))
+    digest.update(inputs if inputs is not None else tree_digest(root, project_inputs(root)))
     digest.update(package_stamp())
     for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
         try:
@@ -49,10 +51,11 @@ def today(timezone: str) -> date | None:
 class ReplayKey:
     """The quick key of one build, taken before it reads its inputs, and what to record with it."""
 
-    def __init__(self, root: Path, out_dir: Path, drafts: bool, as_of: date | None, timezone: str):
+    def __init__(self, root: Path, out_dir: Path, drafts: bool, as_of: date | None, timezone: str,
+                 inputs: bytes | None = None):
         day = as_of or today(timezone)
         self.timezone = timezone
-        self.key = quick_key(root, out_dir, drafts, day) if day is not None else None
+        self.key = quick_key(root, out_dir, drafts, day, inputs) if day is not None else None
         self.out_dir = out_dir
 
     def record(self, summary: dict[str, Any]) -> dict[str, Any] | None:
