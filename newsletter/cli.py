@@ -11,6 +11,8 @@ import click
 from newsletter import __version__
 from newsletter.cli_support import NewsletterGroup, as_of_option, project_root
 
+REPLAY_ASKED = "replay asked"  # in the context's object: see `main`
+
 
 @click.group(cls=NewsletterGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
@@ -110,9 +112,12 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     """
     from newsletter.cache.replay import replayed
 
-    if not no_cache and issue is None and (text := replayed(project_root(ctx), out, drafts, as_of_option(as_of))):
-        click.echo(text)  # nothing changed since the last build: its summary, without loading the build
-        return
+    asked = isinstance(ctx.obj, dict) and ctx.obj.get(REPLAY_ASKED)  # the console script looked a moment ago
+    if not (no_cache or issue is not None or asked):
+        text = replayed(project_root(ctx), out, drafts, as_of_option(as_of))
+        if text:
+            click.echo(text)  # nothing changed since the last build: its summary, without loading the build
+            return
     from newsletter.build import BuildOptions, build_project
     from newsletter.progress import StageProgress
     from newsletter.summary import build_summary
@@ -292,6 +297,8 @@ def publish(ctx: click.Context, dry_run: bool, to: str | None, force: bool) -> N
     click.echo("\n".join(report.describe()))
 
 
-def main() -> None:
-    """Run the command line (the console script starts at `newsletter.console.main`)."""
-    cli(prog_name="newsletter")
+def main(replay_asked: bool = False) -> None:
+    """Run the command line (the console script starts at `newsletter.console.main`).
+
+    `replay_asked`: the console script found that `newsletter build` has no replay, a moment ago."""
+    cli(prog_name="newsletter", obj={REPLAY_ASKED: replay_asked})

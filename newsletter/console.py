@@ -14,13 +14,14 @@ import sys
 
 def main() -> None:
     """Entry point of the `newsletter` console script (and of `python -m newsletter`)."""
-    if sys.argv[1:] == ["build"] and (text := _unchanged_build()) is not None:
+    asked = sys.argv[1:] == ["build"]
+    if asked and (text := _unchanged_build()) is not None:
         sys.stdout.write(text + "\n")
         return
     from newsletter.cli import main as command_line
 
     try:
-        command_line()
+        command_line(replay_asked=asked)
     finally:
         # The process ends here. What the command made is freed on the way out either way; frozen, it is not
         # walked by the garbage collector first, which takes a fifth of a second after a big build.

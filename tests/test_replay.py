@@ -129,6 +129,28 @@ def test_the_console_script_builds_after_a_change_and_runs_every_other_command(p
     assert console(project, "--version")[0].startswith("newsletter, version")
 
 
+def test_the_console_script_looks_for_a_replay_once_before_it_builds(project: Path) -> None:
+    CliRunner().invoke(cli, ["--project", str(project), "build"])
+    item = sorted((project / "content" / "news").glob("*.md"))[1]
+    item.write_text(item.read_text(encoding="utf-8") + "\nOne line more.\n", encoding="utf-8")
+    counting = """
+import sys
+from newsletter.cache import replay
+from newsletter.console import main
+asked = []
+real = replay.replayed
+replay.replayed = lambda *args: asked.append(args) or real(*args)
+sys.argv = ["newsletter", "build"]
+try:
+    main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print("ASKED", len(asked))
+"""
+    run = subprocess.run([sys.executable, "-c", counting], cwd=project, capture_output=True, text=True, check=True)
+    assert "(0 written" not in run.stdout and run.stdout.split("ASKED")[1].split() == ["1"]
+
+
 def test_the_console_script_outside_a_project_says_so_in_one_line(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "newsletter", "build"], cwd=tmp_path, capture_output=True, text=True)
     assert run.returncode != 0
