@@ -77,18 +77,23 @@ class PartnerFinder:
     This is all of the item's text its posts depend on: see `content.models.without_text`."""
 
     def __init__(self, partners: Sequence[Partner]):
+        self.partners = tuple(partners)
+        self._names = [_names(partner) for partner in self.partners]
         # The pattern is made for a name the text holds: most partners, named nowhere, need none.
-        self._partners = [(partner, _names(partner)) for partner in partners]
         self._patterns: dict[int, regex.Pattern[str]] = {}
 
     def __call__(self, item: NewsItem) -> list[Partner]:
+        return [self.partners[place] for place in self.places(item)]
+
+    def places(self, item: NewsItem) -> list[int]:
+        """The places in the partner table of the partners the item names."""
         text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
-        return [partner for place, (partner, names) in enumerate(self._partners)
+        return [place for place, names in enumerate(self._names)
                 if any(name in text for name in names) and self._pattern(place).search(text)]
 
     def _pattern(self, place: int) -> regex.Pattern[str]:
         if place not in self._patterns:
-            self._patterns[place] = _names_pattern(self._partners[place][1])
+            self._patterns[place] = _names_pattern(self._names[place])
         return self._patterns[place]
 
 

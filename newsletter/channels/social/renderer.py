@@ -46,9 +46,9 @@ class SocialRenderer:
         if templates.overrides("social"):
             memo = no_memo  # the project's own post templates may read anything of the site
         composer = functools.cache(functools.partial(_composer, site, templates))  # made for a post not remembered
-        named_partners = PartnerFinder(site.settings.partners)
+        finder = PartnerFinder(site.settings.partners)
         posts: dict[str, tuple[Post, ...]] = {}
-        partners = site.settings.partners
+        partners = finder.partners
         inputs: dict[str, tuple[NewsItem, tuple[int, ...], Settings]] = {}
 
         def inputs_of(item: NewsItem) -> tuple[NewsItem, tuple[int, ...], Settings]:
@@ -57,7 +57,7 @@ class SocialRenderer:
             if item.slug not in inputs:
                 named = [] if item.social_skip else memo(  # `social: false`: no posts, no names to look for
                     "social-named", (item.title, item.summary, item.body_html, partners),
-                    lambda: [partners.index(partner) for partner in named_partners(item)],
+                    functools.partial(finder.places, item),
                     pack=list, unpack=functools.partial(_places, len(partners)))
                 inputs[item.slug] = (site.without_text(item), tuple(named), site.settings)
             return inputs[item.slug]
