@@ -35,7 +35,6 @@ class ManifestEntry(NamedTuple):
     size: int
 
 
-
 def read_manifest(out_dir: Path) -> dict[str, ManifestEntry]:
     """The previous build's manifest: its entries that name a file inside `out_dir`."""
     return load_manifest(out_dir)[0]

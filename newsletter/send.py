@@ -20,8 +20,7 @@ from newsletter.build import BuildOptions, load_site, project_templates, render_
 from newsletter.errors import SendError
 from newsletter.language_sites import language_edition
 from newsletter.outputs import Output, Renderer
-from newsletter.channels.email.context import TEXT_WIDTH
-from newsletter.channels.email.context import esp_preset
+from newsletter.channels.email.context import TEXT_WIDTH, esp_preset
 from newsletter.channels.email.mime import set_text_body
 from newsletter.site import Site
 from newsletter.settings.smtp import SmtpSettings

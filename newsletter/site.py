@@ -287,6 +287,7 @@ def _suffix(parts: SplitResult) -> str:
     """The query and fragment of a split URL, as written but percent-encoded."""
     return encoded_url((f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else ""))
 
+
 def tag_uses(items: Sequence[NewsItem]) -> dict[str, dict[str, list[NewsItem]]]:
     """Each tag slug's spellings, each with the items that write it so, in the order of `items`."""
     uses: dict[str, dict[str, list[NewsItem]]] = {}

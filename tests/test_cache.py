@@ -76,7 +76,6 @@ def test_an_edited_item_is_rebuilt_and_others_come_from_the_cache(example_projec
     assert "two busy days" in (result.out_dir / "news/general-meeting-nantes/index.html").read_text()
 
 
-
 def test_a_rebuild_reads_again_only_the_content_files_that_changed(example_project: Path, monkeypatch):
     build(example_project, "out")
     path = example_project / NANTES
@@ -88,6 +87,7 @@ def test_a_rebuild_reads_again_only_the_content_files_that_changed(example_proje
     result = build(example_project, "out")
     assert read == [NANTES]  # the others are known by the digest the fingerprint took
     assert tree_bytes(result.out_dir) == tree_bytes(build(example_project, "fresh", use_cache=False).out_dir)
+
 
 def test_a_rebuild_with_nothing_changed_writes_nothing(example_project: Path):
     first = build(example_project, "out")
@@ -269,7 +269,6 @@ def test_an_edit_of_the_text_composes_posts_again_only_when_it_names_another_par
     assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
 
 
-
 def test_an_edit_of_an_items_text_renders_no_email_again(example_project: Path, monkeypatch):
     from newsletter.channels.email import renderer as email_module
 
@@ -286,6 +285,7 @@ def test_an_edit_of_an_items_text_renders_no_email_again(example_project: Path, 
     assert any(path.startswith("news/") for path in result.report.written)  # the item's page has the text
     fresh = build(example_project, "fresh", use_cache=False)
     assert tree_bytes(result.out_dir) == tree_bytes(fresh.out_dir)
+
 
 @pytest.mark.parametrize("note", ["# a note for the team\n", "\n\n"])
 def test_a_comment_or_blank_line_in_the_settings_renders_nothing_again(example_project: Path, monkeypatch, note: str):
@@ -423,7 +423,6 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
     assert freshness.files_below(tmp_path) == [path for path in expected if "private" not in path.parts]
 
 
-
 def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Path):
     from newsletter.cache import freshness
 
@@ -438,7 +437,6 @@ def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Pa
     listed = [path.relative_to(root).as_posix() for path in freshness.files_below(root / "content", root)]
     assert listed in (["content/a.md", "content/again/b.md"], ["content/a.md", "content/linked/b.md"])
     assert freshness.files_below(root / "content") == [root / "content/a.md"]  # without a project: links skipped
-
 
 
 def test_a_link_that_loops_hides_none_of_the_other_inputs(tmp_path: Path, monkeypatch):
@@ -463,6 +461,7 @@ def test_a_link_that_loops_hides_none_of_the_other_inputs(tmp_path: Path, monkey
     monkeypatch.setattr(freshness.os, "scandir", Listing)
     assert freshness.files_below(tmp_path) == [tmp_path / "a.md", tmp_path / "b.md", tmp_path / "z.png"]
 
+
 def test_an_edit_through_a_linked_content_folder_is_built(example_project: Path):
     from newsletter.cache.replay import replayed
 
@@ -476,6 +475,7 @@ def test_an_edit_through_a_linked_content_folder_is_built(example_project: Path)
     result = build(example_project, "output")
     assert not result.fresh
     assert any("Revised" in item.title for item in result.site.catalog.items)
+
 
 def test_a_file_rewritten_with_its_size_and_time_kept_has_a_new_digest(tmp_path: Path):
     # Digests are remembered by a file's signature; a save that keeps size and mtime still shows.

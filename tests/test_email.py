@@ -60,7 +60,6 @@ def test_every_issue_has_the_three_files(example: Path, example_editions):
             assert (folder / name).stat().st_size > 1000, name
 
 
-
 def test_the_email_the_pages_listing_items_and_the_social_files_show_no_items_text(example: Path, tmp_path: Path):
     """Each item is a card (title, summary, image, dates, links) or a line, never its text: the memo keys of the
     emails, of the issue and tag pages and of the social files leave the text out (posts read of it only the
@@ -80,6 +79,7 @@ def test_the_email_the_pages_listing_items_and_the_social_files_show_no_items_te
 
     assert {path.split("/")[0] for path in listing(example)} == {"issues", "tags", "index.html", "social"}
     assert listing(out) == listing(example)
+
 
 def test_eml_is_multipart_alternative_with_headers_from_settings(example: Path, example_editions):
     site, editions = example_editions

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
@@ -101,12 +100,11 @@ class NewsItem:
     language: str = ""  # a translation's language (`name.fr.md`); "" for the main language's file
 
 
-
 def without_text(item: NewsItem) -> NewsItem:
     """The item with its text (its body) left out, for the key of a part that reads everything of an item
     but its text (an email's card; the posts, with the partners the text names): such a part stays
     remembered while only the text changes."""
-    return dataclasses.replace(item, body_html="", body_markdown="")
+    return replace(item, body_html="", body_markdown="")
 
 
 @dataclass(frozen=True, slots=True)

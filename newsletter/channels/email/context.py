@@ -155,8 +155,6 @@ def card(site: Site, item: NewsItem, tz: ZoneInfo, web_version: str, make_image:
     )
 
 
-
-
 def partners(site: Site, make_image: ImageMaker) -> tuple[PartnerLink, ...]:
     return tuple(
         PartnerLink(
@@ -177,8 +175,6 @@ def social_links(site: Site) -> tuple[SocialLink, ...]:
         if url:
             links.append(SocialLink(platform, LABELS[platform], url))
     return tuple(links)
-
-
 
 
 def profile_url(platform: str, handle: str) -> str | None:
