@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Collection
@@ -39,20 +40,46 @@ def replace_file(target: Path, data: bytes) -> None:
         raise
 
 
-def stage_file(target: Path, data: bytes) -> Path:
-    """Write `data` to a temporary file beside `target`; on failure remove it again."""
-    import tempfile  # here: a build that writes nothing (it replays) never loads it
+def stage_file(target: Path, data: bytes, folders: set[Path] | None = None) -> Path:
+    """Write `data` to a temporary file beside `target`; on failure remove it again.
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(dir=target.parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=TEMP_SUFFIX)
+    `folders`: the folders made (or found) already, which grows with the ones this call makes."""
+    folder = target.parent
+    if folders is None or folder not in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        if folders is not None:
+            folders.add(folder)
+    handle, name = _temporary(folder)
     try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        os.chmod(name, 0o644)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view):]
+        os.close(handle)
+        handle = -1
+        os.chmod(name, 0o644)  # what the umask took from the mode given at opening
     except BaseException:
+        if handle >= 0:
+            os.close(handle)
         os.unlink(name)
         raise
     return Path(name)
+
+
+_numbers = itertools.count()
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _temporary(folder: Path) -> tuple[int, str]:
+    """A new temporary file of ours in `folder`, open for writing: its handle and name.
+
+    The name holds this process's id and a number; O_EXCL makes it new (a link or a file left at that
+    name, by a killed process that had this id before, is passed over), so no other file is written."""
+    while True:
+        name = os.path.join(folder, f"{TEMP_PREFIX}{os.getpid()}-{next(_numbers)}{TEMP_SUFFIX}")
+        try:
+            return os.open(name, _FLAGS, 0o644), name
+        except FileExistsError:
+            continue
 
 
 def sweep_temporary_files(folder: Path, recursive: bool = False, known: Collection[str] = ()) -> list[Path]:

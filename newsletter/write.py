@@ -143,12 +143,13 @@ def _stage_all(out_dir: Path, changed: Sequence[Output]) -> list[tuple[Path, Pat
     """Stage each changed file beside its target: (temporary file, target), or the error that refused it.
 
     Creating files and folders is mostly the system's work, which Python's threads do side by side:
-    a cold build's thousands of small files are staged on every core the machine has free.
-    """
+    a cold build's thousands of small files are staged on every core the machine has free."""
+    folders: set[Path] = set()
+
     def stage(output: Output) -> tuple[Path, Path] | OSError:
         target = out_dir / output.path
         try:
-            return stage_file(target, output.data), target
+            return stage_file(target, output.data, folders), target
         except OSError as exc:
             return exc
 

@@ -121,10 +121,10 @@ def test_failure_while_writing_leaves_output_as_it_was(tmp_path: Path, monkeypat
     real_stage = write_module.stage_file
     failing = f"b{count // 2}.txt"
 
-    def flaky_stage(target, data):
+    def flaky_stage(target, data, *rest):
         if target.name == failing:
             raise OSError(28, "No space left on device")
-        return real_stage(target, data)
+        return real_stage(target, data, *rest)
 
     monkeypatch.setattr(write_module, "stage_file", flaky_stage)
     outputs = [Output(PurePosixPath("a/one.txt"), "test", b"changed"),

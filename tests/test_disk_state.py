@@ -307,3 +307,28 @@ def test_a_folder_of_output_replaced_by_a_link_out_is_never_written_through(buil
         build_project(root, BuildOptions(as_of=date(2024, 12, 31), use_cache=False))
     watch.assert_unchanged()
     assert list(elsewhere.iterdir()) == []
+
+
+@pytest.mark.parametrize("count", [1, 40])  # staged one by one, and in threads
+def test_a_link_or_file_at_a_temporary_name_is_passed_over_never_written_through(tmp_path: Path, monkeypatch,
+                                                                                    count: int):
+    """A file a killed build left, or a link planted where the next temporary name will be, stays as it is."""
+    import itertools
+    from pathlib import PurePosixPath
+
+    import newsletter.atomic as atomic
+    from newsletter.outputs import Output
+
+    out, victim = tmp_path / "out", tmp_path / "victim.txt"
+    victim.write_bytes(b"keep me")
+    (out / "a").mkdir(parents=True)
+    monkeypatch.setattr(atomic, "_numbers", itertools.count(7))
+    planted = [out / "a" / f"{atomic.TEMP_PREFIX}{os.getpid()}-{number}{atomic.TEMP_SUFFIX}" for number in range(7, 12)]
+    planted[0].symlink_to(victim)
+    planted[1].write_bytes(b"left")
+    outputs = [Output(PurePosixPath(f"a/page-{index}.html"), "test", f"page {index}".encode()) for index in range(count)]
+    write_outputs(out, outputs)
+    assert victim.read_bytes() == b"keep me"
+    assert os.readlink(planted[0]) == str(victim) and planted[1].read_bytes() == b"left"
+    assert {path.name: path.read_bytes() for path in (out / "a").glob("page-*")} == {
+        f"page-{index}.html": f"page {index}".encode() for index in range(count)}

@@ -24,7 +24,8 @@ OPTIONS = BuildOptions(as_of=date(2026, 1, 1))
 SEED = 13
 # Run in a subprocess: count calls of one function and SIGKILL the build at the chosen one.
 KILLER = """
-import os, signal, sys, tempfile, threading
+import os, signal, sys, threading
+import newsletter.atomic
 kind, target = sys.argv[1], int(sys.argv[2])
 calls = 0
 counting = threading.Lock()  # files are staged in threads: each call takes its own number
@@ -44,7 +45,7 @@ def hooked(original, after):
     return call
 
 if kind == "staging":  # just after a temporary file was made
-    tempfile.mkstemp = hooked(tempfile.mkstemp, after=True)
+    newsletter.atomic._temporary = hooked(newsletter.atomic._temporary, after=True)
 else:  # just before a staged file is renamed into place
     os.replace = hooked(os.replace, after=False)
 from newsletter.cli import main
