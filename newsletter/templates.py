@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import jinja2
 import jinja2.meta
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 from newsletter.confine import inside
 from newsletter.dates import date_range, isodate, longdate
@@ -15,6 +18,22 @@ from newsletter.languages import language_name, text_direction, translations
 
 THEME_DIR = Path(__file__).parent / "theme"
 _AUTOESCAPED = (".html", ".mjml", ".xml", ".svg")
+
+
+def _translate(gettext: Callable[[str], str]) -> Callable[..., str]:
+    """`_()` in a template: the i18n extension's newstyle gettext, in one call where the extension makes three.
+
+    The extension's `_` looks `gettext` up in the context and calls it, which calls the catalogue, each through
+    the context (a tenth of the time of composing a social post). The result is the same: the text translated,
+    marked safe where the template escapes, with `%(name)s` filled from the keyword arguments."""
+    @jinja2.pass_eval_context
+    def translate(eval_context: EvalContext, string: str, **variables: Any) -> str:
+        translated = gettext(string)
+        if eval_context.autoescape:
+            translated = Markup(translated)
+        return translated % variables  # a format string even without variables, as the extension's
+
+    return translate
 
 
 class Templates:
@@ -57,6 +76,7 @@ class Templates:
         self.env.policies["ext.i18n.trimmed"] = True
         self.translations = translations(language, project_templates)
         self.env.install_gettext_translations(self.translations, newstyle=True)  # type: ignore[attr-defined]
+        self.env.globals["_"] = _translate(self.translations.gettext)
         self.env.filters.update(
             longdate=lambda value: longdate(value, language),
             isodate=isodate,

@@ -78,3 +78,27 @@ def test_a_template_uses_the_projects_files_it_extends_or_includes_at_any_depth(
     templates = Templates(tmp_path)  # included by the base every page extends
     assert all(templates.uses_project_files(name) for name in ("web/item.html", "web/issue.html", "web/tag.html"))
     assert not Templates(None).uses_project_files("web/item.html")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.characters(codec="utf-8", exclude_characters="{}%#"), max_size=30),
+       value=st.text(max_size=20), language=st.sampled_from(["en", "fr", "de"]))
+def test_underscore_in_a_template_translates_as_jinjas_i18n_extension_does(tmp_path: Path, text: str, value: str,
+                                                                          language: str):
+    """`_()` is ours (one call instead of the extension's three): the same text, translation, escaping and filling."""
+    import jinja2
+
+    folder = tmp_path / "templates"
+    folder.mkdir(exist_ok=True)
+    source = ("{{ _('Read more') }}|{{ _('Hello %(name)s, ' ~ text, name=value) }}|"
+              "{{ _(text ~ ' %%') }}|{% trans %}Read more{% endtrans %}")
+    for suffix in (".html", ".txt"):  # escaped, and not
+        (folder / f"probe{suffix}").write_text(source, encoding="utf-8")
+    templates = Templates(folder, language=language)
+    reference = jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), extensions=["jinja2.ext.i18n"],
+                                   autoescape=jinja2.select_autoescape(["html"], default=False))
+    reference.install_gettext_translations(templates.translations, newstyle=True)  # type: ignore[attr-defined]
+    for suffix in (".html", ".txt"):
+        expected = reference.get_template(f"probe{suffix}").render(text=text, value=value)
+        assert templates.render(f"probe{suffix}", text=text, value=value) == expected
+    assert templates.env.globals["_"] is not reference.globals["_"]  # the subject is ours, not the extension's
