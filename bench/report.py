@@ -91,9 +91,14 @@ def render(
             "| what | wall (s) | CPU (s) | peak memory (MB) | wall vs Hugo cold build |",
             "| --- | ---: | ---: | ---: | ---: |",
         ]
-        for key, label in (("nochange", "no-change rebuild"), ("edit", "rebuild after editing one item"), ("help", "`newsletter --help`")):
+        for key, label in (("nochange", "no-change rebuild"), ("edit", "rebuild after editing one item"),
+                           ("preview", "preview save-to-reload after one edit (kept warm, server side)"),
+                           ("help", "`newsletter --help`")):
+            if key not in extras:
+                continue
             summary = extras[key]
-            lines.append(f"| {label} | {summary.wall:.3f} | {summary.cpu:.3f} | {summary.tree_mb:.0f} | {_ratio(summary.wall, hugo_wall)} |")
+            cpu, memory = (f"{summary.cpu:.3f}", f"{summary.tree_mb:.0f}") if key != "preview" else ("–", "–")
+            lines.append(f"| {label} | {summary.wall:.3f} | {cpu} | {memory} | {_ratio(summary.wall, hugo_wall)} |")
         lines.append("")
     small = small or {}
     if small:

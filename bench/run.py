@@ -172,10 +172,10 @@ def bench_small(work: Path, count: int, found: dict[str, Builder], cli: tools.Ne
     return summaries
 
 
-def bench_preview(work: Path, runs: int) -> Summary | None:
-    """Time the preview's save-to-reload on the example project, in a process of its own."""
+def bench_preview(work: Path, runs: int, project: Path = HERE.parent, label: str = "example project") -> Summary | None:
+    """Time the preview's save-to-reload on a project (the example's), in a process of its own."""
     result = subprocess.run(
-        [sys.executable, str(HERE / "preview_reload.py"), str(HERE.parent), str(work), "--runs", str(runs)],
+        [sys.executable, str(HERE / "preview_reload.py"), str(project), str(work), "--runs", str(runs)],
         capture_output=True, text=True, cwd=work,
     )
     if result.returncode != 0:
@@ -183,7 +183,7 @@ def bench_preview(work: Path, runs: int) -> Summary | None:
         return None
     seconds = json.loads(result.stdout)
     summary = Summary.of([Sample(wall=value, cpu=0.0, rss_mb=0.0, tree_mb=0.0) for value in seconds])
-    print(f"  preview save-to-reload: {summary.wall:.2f} s", flush=True)
+    print(f"  preview save-to-reload, {label}: {summary.wall:.2f} s", flush=True)
     return summary
 
 
@@ -251,6 +251,9 @@ def main() -> None:
         cold[count] = bench_cold(work, site, count, here, runs, warm_up=count == sizes[0])
         if count == args.items and cli and "newsletter" in cold[count]:
             extras = bench_newsletter_extras(work, site, cli, args.runs)
+            # What an edit takes in a process that keeps its work between builds, at this size.
+            if preview := bench_preview(work, args.runs, site / "newsletter", f"N = {count}"):
+                extras["preview"] = preview
         if count == args.items and cli and args.profile:
             profiling.profile_build(site / "newsletter", work)
     small: dict[str, Summary] = {}
