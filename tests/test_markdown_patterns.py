@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -85,3 +87,31 @@ def test_each_text_is_tried_only_on_the_patterns_whose_marks_it_holds():
     assert "<code>code</code>" in html and "<p>Plain words only.</p>" in html
     assert ("BacktickInlineProcessor", "A `code` span and *emphasis*.") in tried
     assert not [data for _name, data in tried if "Plain" in data]
+
+
+# Fences, whole and broken, and marks that become one when Markdown drops STX first.
+FENCE_PIECES = [*PIECES, "```", "~~~", "\n```\n", "\n~~~\n", "```python\n", "``\x02`", "~~\x03~", "``", "~~", "{.x}"]
+FENCED = MarkdownRenderer()
+FENCED.render("```\ncode\n```\n")  # fenced code added from now on
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(FENCE_PIECES), max_size=30).map("".join))
+def test_fenced_code_added_when_a_fence_first_shows_gives_the_same_bytes(text: str):
+    fresh = MarkdownRenderer()  # adds fenced code only if this text holds a fence
+    assert fresh.render(text) == FENCED.render(text)
+    assert fresh.render("after ```\nx\n```") == FENCED.render("after ```\nx\n```")
+
+
+def test_a_text_without_a_fence_loads_no_syntax_highlighter():
+    probe = """
+import sys
+from newsletter.content.markdown import MarkdownRenderer
+renderer = MarkdownRenderer()
+renderer.render("Plain *text*, a `span`, a [link](https://e.eu/) -- and ~~strike~~ or ``two``.")
+print("pygments" in sys.modules, "markdown.extensions.fenced_code" in sys.modules)
+renderer.render("~~~\\ncode\\n~~~\\n")
+print("pygments" in sys.modules, "markdown.extensions.fenced_code" in sys.modules)
+"""
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert run.stdout.split("\n")[:2] == ["False False", "True True"]

@@ -25,6 +25,9 @@ _EXTENSIONS = [
     "fenced_code", "footnotes", "attr_list", "def_list", "tables", "abbr", "md_in_html",
     "sane_lists", "smarty",
 ]
+# Fenced code is added when a text first holds a fence (three backticks or tildes): its module loads
+# Pygments through codehilite (14 ms), and without a fence it changes nothing.
+_ON_DEMAND = {"fenced_code": ("```", "~~~")}
 _EXTENSION_CONFIGS = {
     # Smart quotes and dashes, but leave "<<" and ">>" alone: they are often literal.
     "smarty": {"smart_angled_quotes": False},
@@ -82,10 +85,8 @@ class MarkdownRenderer:
     """A reusable Markdown converter (building one per file is slow)."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=[
-            importlib.import_module(f"markdown.extensions.{name}").makeExtension(**_EXTENSION_CONFIGS.get(name, {}))
-            for name in _EXTENSIONS
-        ])
+        self._md = markdown.Markdown(extensions=[_extension(name) for name in _EXTENSIONS if name not in _ON_DEMAND])
+        self._waiting = dict(_ON_DEMAND)  # the extensions not added yet, and the marks that call for each
         # A backslash that ends a line breaks it, as in CommonMark (and as imported posts write a
         # <br>): Python-Markdown alone knows two trailing spaces, which editors strip. After code
         # spans (190), before escapes (180).
@@ -104,9 +105,20 @@ class MarkdownRenderer:
         # The text as inline parsing sees it: Markdown first drops STX and ETX and normalises line ends and tabs.
         seen = text.replace("\x02", "").replace("\x03", "").replace("\r\n", "\n").replace("\r", "\n")
         seen = seen.expandtabs(self._md.tab_length)
+        for name, marks in list(self._waiting.items()):
+            if any(mark in seen for mark in marks):
+                self._md.registerExtensions([_extension(name)], {})
+                del self._waiting[name]
         self._inline.choose(seen)
         self._smarty.choose(seen)
         return sanitize(self._md.convert(text))
+
+
+def _extension(name: str) -> markdown.Extension:
+    """One of Python-Markdown's extensions, made from its module (see _EXTENSIONS) with our settings."""
+    extension: markdown.Extension = importlib.import_module(f"markdown.extensions.{name}").makeExtension(
+        **_EXTENSION_CONFIGS.get(name, {}))
+    return extension
 
 
 def too_deep(text: str) -> int | None:
