@@ -6,7 +6,8 @@ files are renamed into place in one tight loop, stale files are removed and mani
 written last. Before staging, a journal lists the paths the build is about to add, so that a
 build killed halfway leaves nothing the next one does not recognise: the next build removes the
 killed build's temporary files and finishes the switch. Paths read back from disk (the manifest,
-the journal) are followed only while they stay inside the output folder.
+the journal) are followed only while they stay inside the output folder. A build that turns a file
+of the last one into a folder, or a folder into a file, removes the old files in the way first.
 """
 
 from __future__ import annotations
@@ -87,18 +88,25 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     vouched = _manifest_time(out_dir) if previous else None
     changed = [output for output, entry in zip(outputs, entries)
                if not _same(out_dir, output, entry, previous.get(entry.path), vouched)]
-    for output in changed:
-        target = out_dir / output.path
-        if output.path.as_posix() not in ours and os.path.lexists(target) and _bytes(target) != output.data:
-            raise OutputError(f"the file exists but was not written by newsletter ({_why_unlisted(out_dir)})",
-                              SourceLocation(target), "move it away, or build into another folder with --out")
     current = {entry.path for entry in entries}
     keep = set(keep)
     kept = [_as_found(out_dir, previous[path], vouched) for path in sorted(keep) if path in previous and path not in current]
     stale = sorted(path for path in ours if path not in current and path not in keep)
+    stale_folders = {path[:cut] for path in stale for cut in range(len(path)) if path[cut] == "/"}
+    for output in changed:
+        target = out_dir / output.path
+        if output.path.as_posix() not in ours and os.path.lexists(target):
+            if os.path.isdir(target) and not os.path.islink(target):
+                if output.path.as_posix() not in stale_folders:  # else its files go first (see _in_the_way)
+                    raise _folder_in_the_way(target, output.path.as_posix())
+            elif _bytes(target) != output.data:
+                raise OutputError(f"the file exists but was not written by newsletter ({_why_unlisted(out_dir)})",
+                                  SourceLocation(target), "move it away, or build into another folder with --out")
+    in_the_way = _in_the_way(out_dir, changed, set(stale), stale_folders)
     manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
     if changed or stale or pending is not None:
-        _switch(out_dir, changed, stale, adding=sorted((current | (pending or set())) - set(previous)))
+        _switch(out_dir, changed, stale, adding=sorted((current | (pending or set())) - set(previous)),
+                first=in_the_way)
     write_manifest(out_dir, manifest)
     _remove_journal(out_dir)
     written = tuple(output.path.as_posix() for output in changed)
@@ -106,8 +114,52 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     return WriteReport(written, unchanged, tuple(stale), manifest, warnings)
 
 
-def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], adding: Sequence[str]) -> None:
-    """Stage every changed file, then rename them all into place and remove the stale ones."""
+def _in_the_way(out_dir: Path, changed: Sequence[Output], stale: set[str], stale_folders: set[str]) -> list[str]:
+    """The stale files of the last build where this one makes a folder, or inside a folder where it puts a file.
+
+    A build that turns a file into a folder (or back) cannot switch in one step: these go first. A folder
+    that also holds files newsletter did not write is refused before a file is written."""
+    found: set[str] = set()
+    for output in changed:
+        path = output.path.as_posix()
+        cut = path.rfind("/")
+        while cut > 0:  # the folders it goes into, deepest first
+            if path[:cut] in stale:
+                found.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
+        if path in stale_folders:
+            target = out_dir / output.path
+            inside = {(Path(folder) / name).relative_to(out_dir).as_posix()
+                      for folder, _folders, names in os.walk(target) for name in names}
+            if not inside <= stale:
+                raise _folder_in_the_way(target, path)
+            found |= inside
+    return sorted(found)
+
+
+def _folder_in_the_way(target: Path, path: str) -> OutputError:
+    return OutputError(f"'{path}' is a folder with files newsletter did not write, where the build puts a file",
+                       SourceLocation(target), "move the folder away, or build into another folder with --out")
+
+
+def _file_in_the_way(out_dir: Path, changed: Sequence[Output]) -> OutputError | None:
+    """A file not written by newsletter where the build makes a folder (found when staging failed), as an error."""
+    for output in changed:
+        parts = output.path.parts
+        for depth in range(1, len(parts)):
+            where = out_dir.joinpath(*parts[:depth])
+            if os.path.lexists(where) and not os.path.isdir(where):
+                folder = "/".join(parts[:depth])
+                return OutputError(f"'{folder}' is a file newsletter did not write, where the build makes a folder",
+                                   SourceLocation(where), "move it away, or build into another folder with --out")
+    return None
+
+
+def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], adding: Sequence[str],
+            first: Sequence[str] = ()) -> None:
+    """Stage every changed file, then rename them all into place and remove the stale ones.
+
+    `first`: stale files in the way of the new files (see _in_the_way), removed before any is staged."""
     # A folder of output/ replaced by a link leading out would take the files elsewhere: checked first.
     confined = Boundary(out_dir)
     for folder in sorted({(out_dir / output.path).parent for output in changed}):
@@ -118,6 +170,8 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
         _write_journal(out_dir, adding)
     except OSError as exc:
         raise OutputError(f"cannot write to {out_dir} ({exc.strerror or exc})", hint=WRITE_HINT) from None
+    for path in first:
+        _remove(out_dir, path, confined)
     results = _stage_all(out_dir, changed)
     staged = [result for result in results if not isinstance(result, OSError)]
     refused = [result for result in results if isinstance(result, OSError)]
@@ -125,6 +179,9 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
         for temp, _target in staged:
             temp.unlink(missing_ok=True)
         _remove_journal(out_dir)  # nothing was renamed: the old output and manifest stand as they were
+        blocked = isinstance(refused[0], (FileExistsError, NotADirectoryError))
+        if blocked and (found := _file_in_the_way(out_dir, changed)) is not None:
+            raise found
         raise OutputError(f"cannot write to {out_dir} ({refused[0].strerror or refused[0]})", hint=WRITE_HINT)
     # The switch itself: renames only, in one tight loop.
     for index, (temp, target) in enumerate(staged):
@@ -135,8 +192,10 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
                 left.unlink(missing_ok=True)
             raise OutputError(f"cannot write {target} ({exc.strerror or exc})", SourceLocation(target),
                               WRITE_HINT + "; the next build finishes the job") from None
+    gone = set(first)
     for path in stale:
-        _remove(out_dir, path, confined)
+        if path not in gone:
+            _remove(out_dir, path, confined)
 
 
 def _stage_all(out_dir: Path, changed: Sequence[Output]) -> list[tuple[Path, Path] | OSError]:
