@@ -178,7 +178,9 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
     if refused:
         for temp, _target in staged:
             temp.unlink(missing_ok=True)
-        _remove_journal(out_dir)  # nothing was renamed: the old output and manifest stand as they were
+        # Nothing was renamed: the old output and manifest stand as they were (but for stale files in the way
+        # of this build's, removed first).
+        _remove_journal(out_dir)
         blocked = isinstance(refused[0], (FileExistsError, NotADirectoryError))
         if blocked and (found := _file_in_the_way(out_dir, changed)) is not None:
             raise found
