@@ -25,7 +25,8 @@ from newsletter.cache import CACHE_DIR
 from newsletter.confine import Boundary, Refused, is_relative_path, read_json_state, read_regular
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation, UsageError
-from newsletter.manifest import JOURNAL, MANIFEST, ManifestEntry, load_manifest, read_manifest, write_manifest
+from newsletter.manifest import JOURNAL, MANIFEST, ManifestEntry, load_manifest, write_manifest
+from newsletter.obstacles import check_collisions, file_in_the_way, folder_in_the_way, in_the_way, why_unlisted
 from newsletter.outputs import Output
 
 
@@ -49,26 +50,6 @@ def check_out_dir(root: Path, out_dir: Path) -> None:
         if out_dir == folder or folder in out_dir.parents:
             raise UsageError(f"the output folder {out_dir} is inside {name}/, which the build reads",
                              hint=f"build into a folder outside {name}/, such as output/ (the default)")
-
-
-def check_collisions(outputs: Sequence[Output]) -> None:
-    """Refuse two outputs that claim one path (or a path that is another's folder)."""
-    seen: dict[str, str] = {}
-    for output in outputs:
-        key = output.path.as_posix()
-        if key in seen or key in (MANIFEST, JOURNAL):
-            raise OutputError(f"two outputs claim '{key}' ({seen.get(key, 'manifest')} and {output.kind})",
-                              hint="give one of the items or issues another slug")
-        seen[key] = output.kind
-    folders: set[str] = set()  # checked already, with all of theirs
-    for key in seen:
-        cut = key.rfind("/")
-        while cut > 0 and (folder := key[:cut]) not in folders:
-            if folder in seen:
-                raise OutputError(f"'{folder}' is both a file and a folder in the output",
-                                  hint="give one of the items or issues another slug")
-            folders.add(folder)
-            cut = key.rfind("/", 0, cut)
 
 
 # Staging many files, threads share the system calls; for a few, starting them costs more than it saves.
@@ -97,16 +78,16 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
         target = out_dir / output.path
         if output.path.as_posix() not in ours and os.path.lexists(target):
             if os.path.isdir(target) and not os.path.islink(target):
-                if output.path.as_posix() not in stale_folders:  # else its files go first (see _in_the_way)
-                    raise _folder_in_the_way(target, output.path.as_posix())
+                if output.path.as_posix() not in stale_folders:  # else its files go first (see in_the_way)
+                    raise folder_in_the_way(target, output.path.as_posix())
             elif _bytes(target) != output.data:
-                raise OutputError(f"the file exists but was not written by newsletter ({_why_unlisted(out_dir)})",
+                raise OutputError(f"the file exists but was not written by newsletter ({why_unlisted(out_dir)})",
                                   SourceLocation(target), "move it away, or build into another folder with --out")
-    in_the_way = _in_the_way(out_dir, changed, set(stale), stale_folders)
+    blocking = in_the_way(out_dir, changed, set(stale), stale_folders)
     manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
     if changed or stale or pending is not None:
         _switch(out_dir, changed, stale, adding=sorted((current | (pending or set())) - set(previous)),
-                first=in_the_way)
+                first=blocking)
     write_manifest(out_dir, manifest)
     _remove_journal(out_dir)
     written = tuple(output.path.as_posix() for output in changed)
@@ -114,52 +95,11 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     return WriteReport(written, unchanged, tuple(stale), manifest, warnings)
 
 
-def _in_the_way(out_dir: Path, changed: Sequence[Output], stale: set[str], stale_folders: set[str]) -> list[str]:
-    """The stale files of the last build where this one makes a folder, or inside a folder where it puts a file.
-
-    A build that turns a file into a folder (or back) cannot switch in one step: these go first. A folder
-    that also holds files newsletter did not write is refused before a file is written."""
-    found: set[str] = set()
-    for output in changed:
-        path = output.path.as_posix()
-        cut = path.rfind("/")
-        while cut > 0:  # the folders it goes into, deepest first
-            if path[:cut] in stale:
-                found.add(path[:cut])
-            cut = path.rfind("/", 0, cut)
-        if path in stale_folders:
-            target = out_dir / output.path
-            inside = {(Path(folder) / name).relative_to(out_dir).as_posix()
-                      for folder, _folders, names in os.walk(target) for name in names}
-            if not inside <= stale:
-                raise _folder_in_the_way(target, path)
-            found |= inside
-    return sorted(found)
-
-
-def _folder_in_the_way(target: Path, path: str) -> OutputError:
-    return OutputError(f"'{path}' is a folder with files newsletter did not write, where the build puts a file",
-                       SourceLocation(target), "move the folder away, or build into another folder with --out")
-
-
-def _file_in_the_way(out_dir: Path, changed: Sequence[Output]) -> OutputError | None:
-    """A file not written by newsletter where the build makes a folder (found when staging failed), as an error."""
-    for output in changed:
-        parts = output.path.parts
-        for depth in range(1, len(parts)):
-            where = out_dir.joinpath(*parts[:depth])
-            if os.path.lexists(where) and not os.path.isdir(where):
-                folder = "/".join(parts[:depth])
-                return OutputError(f"'{folder}' is a file newsletter did not write, where the build makes a folder",
-                                   SourceLocation(where), "move it away, or build into another folder with --out")
-    return None
-
-
 def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], adding: Sequence[str],
             first: Sequence[str] = ()) -> None:
     """Stage every changed file, then rename them all into place and remove the stale ones.
 
-    `first`: stale files in the way of the new files (see _in_the_way), removed before any is staged."""
+    `first`: stale files in the way of the new files (see in_the_way), removed before any is staged."""
     # A folder of output/ replaced by a link leading out would take the files elsewhere: checked first.
     confined = Boundary(out_dir)
     for folder in sorted({(out_dir / output.path).parent for output in changed}):
@@ -182,7 +122,7 @@ def _switch(out_dir: Path, changed: Sequence[Output], stale: Sequence[str], addi
         # of this build's, removed first).
         _remove_journal(out_dir)
         blocked = isinstance(refused[0], (FileExistsError, NotADirectoryError))
-        if blocked and (found := _file_in_the_way(out_dir, changed)) is not None:
+        if blocked and (found := file_in_the_way(out_dir, changed)) is not None:
             raise found
         raise OutputError(f"cannot write to {out_dir} ({refused[0].strerror or refused[0]})", hint=WRITE_HINT)
     # The switch itself: renames only, in one tight loop.
@@ -220,16 +160,6 @@ def _stage_all(out_dir: Path, changed: Sequence[Output]) -> list[tuple[Path, Pat
 
     with ThreadPoolExecutor(max_workers=min(_STAGING_THREADS, os.cpu_count() or 1)) as pool:
         return list(pool.map(stage, changed))
-
-
-def _why_unlisted(out_dir: Path) -> str:
-    manifest = out_dir / MANIFEST
-    shown = f"{out_dir.name}/{MANIFEST}"
-    if not os.path.lexists(manifest):
-        return f"there is no {shown} listing what the last build wrote"
-    if not read_manifest(out_dir) and read_json_state(manifest) is None:
-        return f"{shown} cannot be read"
-    return f"{shown} does not list it"
 
 
 def _entry(output: Output) -> ManifestEntry:
