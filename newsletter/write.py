@@ -75,11 +75,11 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     stale = sorted(path for path in ours if path not in current and path not in keep)
     stale_folders = {path[:cut] for path in stale for cut in range(len(path)) if path[cut] == "/"}
     for output in changed:
-        target = out_dir / output.path
-        if output.path.as_posix() not in ours and os.path.lexists(target):
+        target, path = out_dir / output.path, output.path.as_posix()
+        if path not in ours and os.path.lexists(target):
             if os.path.isdir(target) and not os.path.islink(target):
-                if output.path.as_posix() not in stale_folders:  # else its files go first (see in_the_way)
-                    raise folder_in_the_way(target, output.path.as_posix())
+                if path not in stale_folders:  # else its files go first (see in_the_way)
+                    raise folder_in_the_way(target, path)
             elif _bytes(target) != output.data:
                 raise OutputError(f"the file exists but was not written by newsletter ({why_unlisted(out_dir)})",
                                   SourceLocation(target), "move it away, or build into another folder with --out")

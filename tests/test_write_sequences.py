@@ -83,14 +83,19 @@ def test_each_build_leaves_exactly_its_tree_and_what_is_not_ours(tmp_path_factor
         current = tree
 
 
-@pytest.mark.parametrize("own, output, message", [
-    ("docs", "docs/index.html", "'docs' is a file newsletter did not write, where the build makes a folder"),
-    ("page/notes.txt", "page", "'page' is a folder with files newsletter did not write, where the build puts a file"),
+@pytest.mark.parametrize("earlier, own, output, message", [
+    ("kept.txt", "docs", "docs/index.html",
+     "'docs' is a file newsletter did not write, where the build makes a folder"),
+    ("kept.txt", "page/notes.txt", "page",
+     "'page' is a folder with files newsletter did not write, where the build puts a file"),
+    # The last build's folder, with the user's own file put beside ours: not removed to make room.
+    ("page/ours.txt", "page/notes.txt", "page",
+     "'page' is a folder with files newsletter did not write, where the build puts a file"),
 ])
 def test_what_is_not_ours_in_the_way_of_a_file_or_folder_is_refused_before_anything_is_written(
-        tmp_path: Path, own: str, output: str, message: str):
+        tmp_path: Path, earlier: str, own: str, output: str, message: str):
     out = tmp_path / "out"
-    write_outputs(out, outputs_of({"kept.txt": b"1"}))
+    write_outputs(out, outputs_of({"kept.txt": b"1", earlier: b"1"}))
     (out / own).parent.mkdir(parents=True, exist_ok=True)
     (out / own).write_bytes(b"the user's own")
     before = tree_bytes(out)

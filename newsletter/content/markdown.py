@@ -26,7 +26,7 @@ _EXTENSIONS = [
     "sane_lists", "smarty",
 ]
 # Fenced code is added when a text first holds a fence (three backticks or tildes): its module loads
-# Pygments through codehilite (14 ms), and without a fence it changes nothing.
+# Pygments through codehilite (about 15 ms), and without a fence it changes nothing.
 _ON_DEMAND = {"fenced_code": ("```", "~~~")}
 _EXTENSION_CONFIGS = {
     # Smart quotes and dashes, but leave "<<" and ">>" alone: they are often literal.
