@@ -7,14 +7,10 @@ import importlib
 import re
 import unicodedata
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 import markdown
 import nh3
 from markdown.inlinepatterns import SubstituteTagInlineProcessor
-
-if TYPE_CHECKING:
-    from newsletter.outputs import Memo
 
 from newsletter.content.inline_patterns import INLINE_MARKS, SMARTY_MARKS, PatternChooser, skipping
 
@@ -63,6 +59,10 @@ _OPENS_PHRASING = re.compile(rf"<(?:{'|'.join(sorted(_INLINE_ONLY | _HEADINGS | 
 # A start or end tag of the sanitiser's output, which quotes every attribute value and escapes `<` in text.
 _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _VOID = {"br", "hr", "img", "wbr"}
+# The start tags whose attribute `relink` rewrites, and one attribute of a tag (a quoted value read whole).
+_LINKING_TAG = re.compile(r"""<(a|img)(\s(?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_LINK_ATTRIBUTE = {"a": "href", "img": "src"}
 # Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
 # time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
 # Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
@@ -160,31 +160,35 @@ def relink(fragment: str, rewrite: Callable[[str], str | None]) -> str:
     return _clean(fragment, rewrite)
 
 
-def remembered_relink(memo: Memo, fragment: str,
-                      rewrite: Callable[[str], str | None]) -> tuple[tuple[str | None, ...], Callable[[], str]]:
-    """`relink`, for a part remembered between builds: what the fragment's links lead to (with the fragment,
-    all the relinked fragment depends on: a key for what shows it) and the relinked fragment, made when asked.
+def relinked(fragment: str, rewrite: Callable[[str], str | None]) -> tuple[tuple[str | None, ...], Callable[[], str]]:
+    """`relink`, lazily: what the fragment's links lead to (with the fragment, all the relinked fragment
+    depends on: a key for what shows it) and the relinked fragment, made when asked.
 
-    The links a fragment has are remembered by the fragment: found while relinking it the first time,
-    when what they lead to is noted as well, so that no link is rewritten twice."""
-    made: list[str] = []
-    led: list[str | None] = []
+    Each link is rewritten once. When every link leads where it is written (a body that links other
+    sites alone), the fragment is already the relinked one and is not parsed again (a parse could only
+    restructure it as every browser does when it reads it)."""
+    links = links_of(fragment)
+    leads = tuple(map(rewrite, links))
+    if leads == links:
+        return leads, lambda: fragment
+    led = dict(zip(links, leads))
+    return leads, lambda: relink(fragment, lambda href: led[href] if href in led else rewrite(href))
 
-    def first_relinking() -> list[str]:
-        found: list[str] = []
 
-        def noting(href: str) -> str | None:
-            found.append(href)
-            led.append(rewrite(href))
-            return led[-1]
+def links_of(fragment: str) -> tuple[str, ...]:
+    """The value of every link's href and image's src in a fragment that `sanitize` made, in order.
 
-        made.append(relink(fragment, noting))
-        return found
-
-    links: list[str] = memo("body-links", (fragment,), first_relinking, pack=lambda found: found,
-                            unpack=lambda packed: [str(href) for href in packed])
-    leads = tuple(led) if made else tuple(rewrite(href) for href in links)
-    return leads, lambda: made[0] if made else relink(fragment, rewrite)
+    Read from its tags alone, as `_has_block_in_phrasing` reads them: the sanitiser quotes every value."""
+    if "<a " not in fragment and "<img " not in fragment:
+        return ()
+    found = []
+    for tag in _LINKING_TAG.finditer(fragment):
+        wanted = _LINK_ATTRIBUTE[tag.group(1).lower()]
+        for attribute in _ATTRIBUTE.finditer(tag.group(2)):
+            if attribute.group(1).lower() == wanted:
+                found.append(html.unescape(next((value for value in attribute.groups()[1:] if value is not None), "")))
+                break  # the sanitiser writes each attribute once
+    return tuple(found)
 
 
 def _clean(fragment: str, rewrite: Callable[[str], str | None] | None) -> str:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from newsletter.assemble import Edition
-from newsletter.content.markdown import relink
+from newsletter.content.markdown import relinked
 from newsletter.errors import RenderError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo
 from newsletter.channels.email.palette import palette
@@ -180,5 +180,6 @@ def email_context(site: Site, edition: Edition, tag: Callable[[str], str], memo:
 def editorial_html(site: Site, edition: Edition) -> str:
     """The issue's editorial with every link absolute, or left out where the build writes nothing."""
     issue, web_version = edition.issue, site.url(site.issue_path(edition))
-    # Sanitised again: the links are rewritten, and nothing assembled here may skip nh3.
-    return relink(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+    # Sanitised when the issue was read; parsed again where a link changes.
+    _leads, make = relinked(issue.body_html, lambda href: site.absolute_link(href, issue.source, web_version))
+    return make()

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from newsletter.urls import is_web_address
 from newsletter.assemble import local_day
 from newsletter.confine import Refused, content_file
-from newsletter.content.markdown import remembered_relink
+from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, no_memo
 from newsletter.site import Site
@@ -71,7 +71,7 @@ class Entry:
 def feed_entry(site: Site, item: NewsItem, memo: Memo = no_memo) -> Entry:
     """Gather what every feed says about one item; `memo` remembers its text with absolute links."""
     page = site.url(site.item_path(item))
-    leads, make = remembered_relink(memo, item.body_html, lambda href: site.absolute_link(href, item.source, page))
+    leads, make = relinked(item.body_html, lambda href: site.absolute_link(href, item.source, page))
     return Entry(
         item=item,
         guid=item_guid(site, item),

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from newsletter.languages import text_direction
 from newsletter.confine import Boundary, Refused, read_project_file
-from newsletter.content.markdown import remembered_relink
+from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
@@ -42,7 +42,7 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
     for edition in site.editions:
         if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
             edition = replace(edition, next=None)
-        links, editorial = page.body(memo, edition.issue.body_html, edition.issue.source)
+        links, editorial = page.body(edition.issue.body_html, edition.issue.source)
         # What else of the site the default issue page reads: which of its items have their own page. Its
         # cards, like the email's, never show an item's text: an edit of the text leaves the page remembered.
         pages = tuple(site.has_page(item) for item in edition.items)
@@ -52,7 +52,7 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
             {"editorial": editorial}, edition=edition, issue=edition.issue,
         )
     for item in site.published:
-        (links, body), issue = page.body(memo, item.body_html, item.source), issue_of.get(item.slug)
+        (links, body), issue = page.body(item.body_html, item.source), issue_of.get(item.slug)
         # What else of the site the default item page reads: whether its tags have pages, and their names.
         tags = tuple((slug, site.tag_name(slug)) for slug in map(slugify, item.tags) if slug in site.tags)
         yield page.remembered(
@@ -160,7 +160,7 @@ class _PageRenderer:
         self.linking.append(path)
         return self.root + url_path(path)
 
-    def body(self, memo: Memo, fragment: str, source: Path) -> tuple[tuple[str | None, ...], Callable[[], Markup]]:
+    def body(self, fragment: str, source: Path) -> tuple[tuple[str | None, ...], Callable[[], Markup]]:
         """The Markdown body of `source` with its links made relative to the item or issue page, made when
         asked, and what its links lead to (with the fragment, all the body depends on: a key for its page)."""
         root = "../" * 2  # item and issue pages sit two folders down
@@ -171,7 +171,7 @@ class _PageRenderer:
                 self.files.add(link.path)
             return self.site.web_link(href, source, root)
 
-        leads, make = remembered_relink(memo, fragment, rewrite)
+        leads, make = relinked(fragment, rewrite)
         return leads, lambda: Markup(make())
 
     def linked_files(self) -> Iterator[Output]:
