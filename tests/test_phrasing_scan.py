@@ -110,3 +110,12 @@ def test_relinking_lazily_gives_what_a_parse_gives(raw: str, how: str) -> None:
     assert leads == tuple(map(rewrite, links))
     # Every link kept as written: the sanitised fragment itself, which a parse would at most restructure.
     assert make() == (fragment if leads == links else md.relink(fragment, rewrite))
+
+
+@given(linking_markup())
+@settings(max_examples=400, deadline=None)
+@example("<p>a<br>b</p><ul><li>c</li><li>d&nbsp;e &amp;lt;f&gt;</li></ul><img alt=g>h")
+@example("""<p><span title='x</p>y'>z</span></p>""")
+def test_the_text_read_from_the_tags_is_what_the_sanitiser_leaves(raw: str) -> None:
+    fragment = md.sanitize(raw)
+    assert md.sanitised_text(fragment) == md.plain_text(fragment)

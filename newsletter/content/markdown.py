@@ -280,6 +280,13 @@ def plain_text(fragment: str) -> str:
     return " ".join(text.split())
 
 
+def sanitised_text(fragment: str) -> str:
+    """`plain_text` of a fragment that `sanitize` made, read from its tags alone, as
+    `links_of` reads them: every `<` in its text is escaped, so each one starts a tag."""
+    text = html.unescape(_TAG.sub("", _BREAKS.sub(_space_before, fragment)))
+    return " ".join(text.split())
+
+
 def reader_text(text: str) -> str:
     """Text as a reader compares it: typographic quotes, dashes, compatibility forms and whitespace folded.
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import regex
 
-from newsletter.content.markdown import plain_text
+from newsletter.content.markdown import sanitised_text
 from newsletter.content.models import NewsItem
 from newsletter.platforms.counting import PLATFORMS, platform_rules
 from newsletter.settings.load import Settings
@@ -87,7 +87,7 @@ class PartnerFinder:
 
     def places(self, item: NewsItem) -> list[int]:
         """The places in the partner table of the partners the item names."""
-        text = "\n".join((item.title, item.summary, plain_text(item.body_html)))
+        text = "\n".join((item.title, item.summary, sanitised_text(item.body_html)))
         return [place for place, names in enumerate(self._names)
                 if any(name in text for name in names) and self._pattern(place).search(text)]
 
