@@ -57,3 +57,10 @@ def test_every_code_point_in_an_attribute_reaches_the_html_unchanged():
 def test_a_stylesheet_keeps_its_backslashes():
     compiled = compile_mjml(document("a\u00a0b", "t", "https://example.org/"))
     assert 'content: "\\201C"' in compiled
+
+
+def test_tabs_and_line_breaks_in_an_attribute_reach_the_html_unchanged():
+    # A template may write them in a value: ASCII, but no printable character.
+    alts, titles, _ = attributes(compile_mjml(document("a\tb\nc", "t\nu", "https://example.org/")))
+    assert alts == ["a\tb\nc", "a\tb\nc"]
+    assert titles == ["t\nu"] * len(titles)

@@ -52,6 +52,9 @@ def compile_mjml(source: str, template: str = "email/issue.mjml") -> str:
 
 def _referenced_values(tag: regex.Match[str]) -> str:
     """A start tag whose quoted values hold MRML's escaped characters as character references."""
+    if (text := tag.group()).isascii() and text.isprintable() and "\\" not in text:
+        return text  # printable ASCII alone, no backslash: nothing in it that _DEBUG_ESCAPED finds (most tags)
+
     def values(value: regex.Match[str]) -> str:
         return _DEBUG_ESCAPED.sub(lambda char: f"&#x{ord(char.group()):x};", value.group())
 
