@@ -11,21 +11,25 @@ from newsletter.content import markdown as md
 TAGS = ["p", "em", "strong", "a", "span", "code", "pre", "h2", "dt", "dd", "dl", "li", "ul", "div", "blockquote",
         "table", "tr", "td", "br", "hr", "img", "figure", "b", "i", "q"]
 WORDS = ["text", "a < b", "x > y", "&amp;", "é", " ", "\n", '"quoted"', "'"]
-TEXT = st.sampled_from(WORDS)
+
+
+ATTRIBUTES = ["", ' title="a>b"', " class='x'", ' href="https://e.eu/?a=1&b=2"']
 
 
 @st.composite
-def markup(draw: st.DrawFn, depth: int = 0) -> str:
+def markup(draw: st.DrawFn, depth: int = 0, tags: list[str] = TAGS, attributes: list[str] = ATTRIBUTES,
+           words: list[str] = WORDS, most: int = 1) -> str:
+    """Raw HTML nested up to four deep, tags left open or closed, with up to `most` attributes on a tag."""
     parts = []
     for _ in range(draw(st.integers(0, 4))):
         if depth < 4 and draw(st.booleans()):
-            tag = draw(st.sampled_from(TAGS))
-            attribute = draw(st.sampled_from(["", ' title="a>b"', " class='x'", ' href="https://e.eu/?a=1&b=2"']))
+            tag = draw(st.sampled_from(tags))
+            written = "".join(draw(st.lists(st.sampled_from(attributes), min_size=1, max_size=most)))
             closed = draw(st.booleans())  # raw HTML leaves tags open
-            inner = draw(markup(depth + 1))
-            parts.append(f"<{tag}{attribute}>{inner}" + (f"</{tag}>" if closed else ""))
+            inner = draw(markup(depth + 1, tags, attributes, words, most))
+            parts.append(f"<{tag}{written}>{inner}" + (f"</{tag}>" if closed else ""))
         else:
-            parts.append(draw(TEXT))
+            parts.append(draw(st.sampled_from(words)))
     return "".join(parts)
 
 
@@ -65,18 +69,9 @@ LINKING = ["", ' href="https://e.eu/?a=1&amp;b=2"', ' href="../news/2024-01-16-k
            ' title="a>b" href="files/r.pdf"', ' href="&quot;q&quot;"']
 
 
-@st.composite
-def linking_markup(draw: st.DrawFn, depth: int = 0) -> str:
-    parts = []
-    for _ in range(draw(st.integers(0, 4))):
-        if depth < 4 and draw(st.booleans()):
-            tag = draw(st.sampled_from(HOSTILE))
-            attributes = "".join(draw(st.lists(st.sampled_from(LINKING), max_size=2)))
-            inner = draw(linking_markup(depth + 1))
-            parts.append(f"<{tag}{attributes}>{inner}" + (f"</{tag}>" if draw(st.booleans()) else ""))
-        else:
-            parts.append(draw(st.sampled_from([*WORDS, ' href="x.md"', "<a href=y.md", "&lt;img src=z&gt;"])))
-    return "".join(parts)
+def linking_markup() -> st.SearchStrategy[str]:
+    return markup(tags=HOSTILE, attributes=LINKING, most=2,
+                  words=[*WORDS, ' href="x.md"', "<a href=y.md", "&lt;img src=z&gt;"])
 
 
 @given(linking_markup())
