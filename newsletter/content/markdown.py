@@ -165,8 +165,9 @@ def relinked(fragment: str, rewrite: Callable[[str], str | None]) -> tuple[tuple
     depends on: a key for what shows it) and the relinked fragment, made when asked.
 
     Each link is rewritten once. When every link leads where it is written (a body that links other
-    sites alone), the fragment is already the relinked one and is not parsed again (a parse could only
-    restructure it as every browser does when it reads it)."""
+    sites alone), the fragment is already the relinked one and is not parsed again: a parse would at most
+    restructure a hostile one into the tree a browser builds from it anyway (a link around a paragraph
+    inside a paragraph, cloned)."""
     links = links_of(fragment)
     leads = tuple(map(rewrite, links))
     if leads == links:
