@@ -111,6 +111,7 @@ def test_relinking_lazily_gives_what_a_parse_gives(raw: str, how: str) -> None:
 @settings(max_examples=400, deadline=None)
 @example("<p>a<br>b</p><ul><li>c</li><li>d&nbsp;e &amp;lt;f&gt;</li></ul><img alt=g>h")
 @example("""<p><span title='x</p>y'>z</span></p>""")
+@example("a<pre>\n\nx</pre>b")  # a parser drops the line break that starts a `pre`; a word ends before it anyway
 def test_the_text_read_from_the_tags_is_what_the_sanitiser_leaves(raw: str) -> None:
     fragment = md.sanitize(raw)
     assert md.sanitised_text(fragment) == md.plain_text(fragment)

@@ -72,7 +72,7 @@ _MARKER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=\s|$))[ \t]*")
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-_BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table))\b", re.I)
+_BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table|pre))\b", re.I)
 # What typography and invisible marks change in a text without changing what it says.
 _FOLD = str.maketrans({
     **dict.fromkeys("‘’‚‛′", "'"), **dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‐‑‒–—―−", "-"),
