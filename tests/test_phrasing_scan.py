@@ -66,7 +66,8 @@ HOSTILE = [*TAGS, "svg", "math", "template", "script", "style", "noscript", "tex
            "iframe", "form", "button", "image", "video", "source"]
 LINKING = ["", ' href="https://e.eu/?a=1&amp;b=2"', ' href="../news/2024-01-16-kick-off.md#x"', " src=images/a%20b.png",
            ' href="javascript:alert(1)"', ' src="data:image/png;base64,AA"', " href='mailto:a@e.eu'", ' href=""',
-           ' title="a>b" href="files/r.pdf"', ' href="&quot;q&quot;"']
+           ' title="a>b" href="files/r.pdf"', ' href="&quot;q&quot;"', ' href="files/rapport é.pdf"',
+           " src='images/&#233;t&eacute;.png'", ' href="a&nbsp;b.md"', ' href="/abs?x=&lt;1&gt;"']
 
 
 def linking_markup() -> st.SearchStrategy[str]:
