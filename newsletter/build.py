@@ -212,10 +212,11 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     options = replace(options, as_of=options.as_of or datetime.now(settings.project.tz).date())
     # Taken before reading content: a file saved during the build makes the next build a full one. The inputs'
     # digest is taken once for both keys (a walk of the project and a look at every file, 26 ms at 1,000 items).
-    inputs = tree_digest(root, project_inputs(root)) if options.use_cache and not options.issue else None
-    fingerprint = input_fingerprint(root, (options, out_dir), inputs) if inputs is not None else None
-    replay = (ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone, inputs)
-              if fingerprint else None)
+    fingerprint, replay = None, None
+    if options.use_cache and not options.issue:
+        inputs = tree_digest(root, project_inputs(root))
+        fingerprint = input_fingerprint((options, out_dir), inputs)
+        replay = ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone, inputs)
     site = load_site(root, options, settings, warm)
     cache_dir = root / CACHE_DIR
     if fingerprint and is_fresh(cache_dir, out_dir, fingerprint):

@@ -26,13 +26,13 @@ STATE_FILE = "build-state.json"
 _PACKAGE = Path(__file__).parents[1]
 
 
-def input_fingerprint(root: Path, options: Any, inputs: bytes | None = None) -> str:
+def input_fingerprint(options: Any, inputs: bytes) -> str:
     """Hash of everything a build reads, the code that reads it and how it was asked to.
 
-    `inputs`: the project's inputs' `tree_digest`, when the caller took it already."""
+    `inputs`: the `tree_digest` of the project's inputs (the caller takes it once, for the replay key too)."""
     digest = hashlib.sha256(repr(options).encode())
     digest.update(code_fingerprint().encode())
-    digest.update(inputs if inputs is not None else tree_digest(root, project_inputs(root)))
+    digest.update(inputs)
     return digest.hexdigest()
 
 

@@ -51,8 +51,7 @@ def today(timezone: str) -> date | None:
 class ReplayKey:
     """The quick key of one build, taken before it reads its inputs, and what to record with it."""
 
-    def __init__(self, root: Path, out_dir: Path, drafts: bool, as_of: date | None, timezone: str,
-                 inputs: bytes | None = None):
+    def __init__(self, root: Path, out_dir: Path, drafts: bool, as_of: date | None, timezone: str, inputs: bytes):
         day = as_of or today(timezone)
         self.timezone = timezone
         self.key = quick_key(root, out_dir, drafts, day, inputs) if day is not None else None
