@@ -59,10 +59,6 @@ _OPENS_PHRASING = re.compile(rf"<(?:{'|'.join(sorted(_INLINE_ONLY | _HEADINGS | 
 # A start or end tag of the sanitiser's output, which quotes every attribute value and escapes `<` in text.
 _TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""")
 _VOID = {"br", "hr", "img", "wbr"}
-# The start tags whose attribute `relink` rewrites, and one attribute of a tag (a quoted value read whole).
-_LINKING_TAG = re.compile(r"""<(a|img)(\s(?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
-_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
-_LINK_ATTRIBUTE = {"a": "href", "img": "src"}
 # Lists and block quotes nested deeper than this are refused before rendering: Python-Markdown's
 # time grows with the square of the depth (a list 800 levels deep takes 18 s, then overflows
 # Python's stack; 5,000 levels never finish). No reader follows more than a handful of levels.
@@ -71,6 +67,11 @@ _LIST_MARKER = re.compile(r"(?:[-*+]|\d{1,9}[.)])(?:\s|$)")
 _MARKER = re.compile(r"(?:>|(?:[-*+]|\d{1,9}[.)])(?=\s|$))[ \t]*")
 _FENCE = re.compile(r" {0,3}(?:```|~~~)")
 _URL_ATTRIBUTES = {("a", "href"), ("img", "src")}
+# The start tags whose attribute `relink` rewrites (read as _TAG reads tags), and one attribute of a tag (a
+# quoted value read whole, so that a value never passes for an attribute).
+_LINK_ATTRIBUTE = dict(_URL_ATTRIBUTES)
+_LINKING_TAG = re.compile(rf"""<({'|'.join(sorted(_LINK_ATTRIBUTE))})(\s(?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s+([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
 _FIRST_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _BREAKS = re.compile(r"<(?:br|/?(?:p|div|li|h[1-6]|td|th|tr|dd|dt|blockquote|figcaption|table|pre))\b", re.I)
 # What typography and invisible marks change in a text without changing what it says.
