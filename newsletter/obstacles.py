@@ -74,7 +74,13 @@ def file_in_the_way(out_dir: Path, changed: Sequence[Output]) -> OutputError | N
     return None
 
 
-def why_unlisted(out_dir: Path) -> str:
+def file_not_ours(out_dir: Path, target: Path) -> OutputError:
+    """A file not written by newsletter where the build puts one of different bytes, as an error."""
+    return OutputError(f"the file exists but was not written by newsletter ({_why_unlisted(out_dir)})",
+                       SourceLocation(target), "move it away, or build into another folder with --out")
+
+
+def _why_unlisted(out_dir: Path) -> str:
     manifest = out_dir / MANIFEST
     shown = f"{out_dir.name}/{MANIFEST}"
     if not os.path.lexists(manifest):

@@ -26,7 +26,7 @@ from newsletter.confine import Boundary, Refused, is_relative_path, read_json_st
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.manifest import JOURNAL, MANIFEST, ManifestEntry, load_manifest, write_manifest
-from newsletter.obstacles import check_collisions, file_in_the_way, folder_in_the_way, in_the_way, why_unlisted
+from newsletter.obstacles import check_collisions, file_in_the_way, file_not_ours, folder_in_the_way, in_the_way
 from newsletter.outputs import Output
 
 
@@ -81,8 +81,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
                 if path not in stale_folders:  # else its files go first (see in_the_way)
                     raise folder_in_the_way(target, path)
             elif _bytes(target) != output.data:
-                raise OutputError(f"the file exists but was not written by newsletter ({why_unlisted(out_dir)})",
-                                  SourceLocation(target), "move it away, or build into another folder with --out")
+                raise file_not_ours(out_dir, target)
     blocking = in_the_way(out_dir, changed, set(stale), stale_folders)
     manifest = tuple(sorted([*entries, *kept], key=lambda entry: entry.path))
     if changed or stale or pending is not None:
