@@ -89,8 +89,13 @@ def test_review_page_devices_dark_mode_tabs_and_live_reload(page: Page, server: 
 
     light_background = background(page)
     page.click("button[data-scheme=dark]")
-    expect(page.locator("#email-frame")).to_have_attribute("src", "/__preview/frame/dark/issues/issue-3/email.html")
-    email.locator("body").wait_for()
+    dark_frame = "/__preview/frame/dark/issues/issue-3/email.html"
+    expect(page.locator("#email-frame")).to_have_attribute("src", dark_frame)
+    # The attribute changes before the frame's new document arrives; wait for that document, fully loaded.
+    page.wait_for_function("""path => {
+        const document = window.document.getElementById('email-frame').contentDocument;
+        return document !== null && document.location.pathname === path && document.readyState === 'complete';
+    }""", arg=dark_frame)
     dark_background = background(page)
     assert dark_background != light_background
     assert luminance(dark_background) < 0.2, dark_background  # the dark-mode styles apply
