@@ -5,13 +5,18 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from newsletter import __version__
 from newsletter.cli_support import NewsletterGroup, as_of_option, project_root
 
+if TYPE_CHECKING:
+    from newsletter.cache.warm import WarmCache
+
 REPLAY_ASKED = "replay asked"  # in the context's object: see `main`
+WARM = "warm"  # in the context's object: the caches a build keeps in memory for the next (see `main`)
 
 
 @click.group(cls=NewsletterGroup, invoke_without_command=True,
@@ -101,10 +106,14 @@ def new(ctx: click.Context, title: str, item_type: str, when: str | None) -> Non
 @click.option("--drafts", is_flag=True, help="Include items marked draft: true.")
 @click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
 @click.option("--no-cache", is_flag=True, help="Parse and render every file afresh, ignoring .newsletter-cache/.")
+@click.option("--no-server", is_flag=True, help="Build in this process; stop the project's build server (see below).")
 @click.pass_context
 def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool, as_of: str | None,
-          no_cache: bool) -> None:
+          no_cache: bool, no_server: bool) -> None:
     """Build the web archive, emails, feeds and social drafts into output/.
+
+    After a rebuild, a build server keeps the project loaded for the next builds; it stops after 10
+    idle minutes (NEWSLETTER_SERVER_IDLE, in seconds). NEWSLETTER_SERVER=off turns it off.
 
     \b
     Example:
@@ -112,7 +121,12 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     """
     from newsletter.cache.replay import replayed
 
-    asked = isinstance(ctx.obj, dict) and ctx.obj.get(REPLAY_ASKED)  # the console script looked a moment ago
+    if no_server:
+        from newsletter.buildserver.client import stop
+
+        stop(project_root(ctx))
+    given = ctx.obj if isinstance(ctx.obj, dict) else {}
+    asked = given.get(REPLAY_ASKED)  # the console script looked a moment ago
     if not (no_cache or issue is not None or asked):
         text = replayed(project_root(ctx), out, drafts, as_of_option(as_of))
         if text:
@@ -124,7 +138,7 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
 
     options = BuildOptions(out_dir=out, issue=issue, drafts=drafts, as_of=as_of_option(as_of), use_cache=not no_cache)
     with StageProgress(sys.stderr) as progress:
-        result = build_project(project_root(ctx), options, progress)
+        result = build_project(project_root(ctx), options, progress, warm=given.get(WARM))
     click.echo(build_summary(result, Path.cwd()))
 
 
@@ -297,8 +311,9 @@ def publish(ctx: click.Context, dry_run: bool, to: str | None, force: bool) -> N
     click.echo("\n".join(report.describe()))
 
 
-def main(replay_asked: bool = False) -> None:
-    """Run the command line (the console script starts at `newsletter.console.main`).
+def main(replay_asked: bool = False, args: list[str] | None = None, warm: WarmCache | None = None) -> None:
+    """Run the command line (the console script starts at `newsletter.console.main`) on `args` (sys.argv's).
 
-    `replay_asked`: the console script found that `newsletter build` has no replay, a moment ago."""
-    cli(prog_name="newsletter", obj={REPLAY_ASKED: replay_asked})
+    `replay_asked`: the console script found that `newsletter build` has no replay, a moment ago. `warm`: the
+    caches a build keeps in memory, for a process that goes on to build again (newsletter.buildserver)."""
+    cli(args=args, prog_name="newsletter", obj={REPLAY_ASKED: replay_asked, WARM: warm})

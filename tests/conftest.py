@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -117,6 +117,15 @@ def example_project(tmp_path: Path) -> Path:
     if (REPO / "templates").is_dir():
         shutil.copytree(REPO / "templates", root / "templates")
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_build_servers() -> Iterator[None]:
+    """No `newsletter build` a test runs goes on as a build server, but where a test asks for one
+    (test_build_server.py, which stops every server it started)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NEWSLETTER_SERVER", "off")
+        yield
 
 
 @pytest.fixture

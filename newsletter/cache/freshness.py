@@ -72,6 +72,18 @@ def package_stamp() -> bytes:
     return digest.digest()
 
 
+def program_stamp() -> bytes:
+    """Quick to take, and changed by any change to the program: the package's files by size and time, and the
+    folders libraries are installed in (site-packages) by their time (installing or upgrading one changes them)."""
+    digest = hashlib.sha256(package_stamp())
+    for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
+        try:
+            digest.update(f"{folder}\0{os.stat(folder or '.').st_mtime_ns}\0".encode())
+        except OSError:
+            digest.update(f"{folder}\0-\0".encode())
+    return digest.digest()
+
+
 def _installed() -> dict[str, str]:
     """Installed distributions by normalised name, with their version (the first on sys.path wins).
 

@@ -13,14 +13,13 @@ leaves it to the full build, whose own fingerprint stays the judge.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from newsletter.cache import CACHE_DIR
-from newsletter.cache.freshness import STATE_FILE, is_fresh, package_stamp, project_inputs, read_state, tree_digest
+from newsletter.cache.freshness import STATE_FILE, is_fresh, program_stamp, project_inputs, read_state, tree_digest
 
 REPLAY = "replay"
 
@@ -31,12 +30,7 @@ def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date, inputs: byte
     `inputs`: the project's inputs' `tree_digest`, when the caller took it already."""
     digest = hashlib.sha256(repr((str(out_dir), drafts, as_of.isoformat(), sys.version)).encode())
     digest.update(inputs if inputs is not None else tree_digest(root, project_inputs(root)))
-    digest.update(package_stamp())
-    for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
-        try:
-            digest.update(f"{folder}\0{os.stat(folder or '.').st_mtime_ns}\0".encode())
-        except OSError:
-            digest.update(f"{folder}\0-\0".encode())
+    digest.update(program_stamp())
     return digest.hexdigest()
 
 

@@ -30,6 +30,11 @@ class WarmCache:
         self._templates: tuple[object, Templates] | None = None
         self._later: list[Callable[[], None]] = []
 
+    @property
+    def loaded(self) -> bool:
+        """Whether a build has used these caches (and so holds what it loaded)."""
+        return self._documents is not None
+
     def later(self, step: Callable[[], None]) -> None:
         """Keep a step that only the next build needs (writing the memo, recording the build) for `settle`."""
         self._later.append(step)
