@@ -111,7 +111,7 @@ def bench_cold(
 
 
 def bench_newsletter_extras(work: Path, site: Path, cli: tools.NewsletterCli, runs: int) -> dict[str, Summary]:
-    """Time no-change rebuilds, rebuilds after one edit, and `newsletter --help`."""
+    """Time rebuilds after one edit and with nothing changed (`edits_and_rebuilds`), and `newsletter --help`."""
     project = site / "newsletter"
     out = work / "out" / "newsletter-rebuild"
     shutil.rmtree(out, ignore_errors=True)
@@ -120,32 +120,53 @@ def bench_newsletter_extras(work: Path, site: Path, cli: tools.NewsletterCli, ru
     # The first build is an ordinary one (with --no-cache dropped) so that it fills the cache.
     first_argv = [arg for arg in first.argv if arg != "--no-cache"]
     measure(first_argv, cwd=first.cwd, env=first.env, log=logs / "newsletter-rebuild-first.log")
-    unchanged = []
-    for run in range(runs):
-        step = cli.build(project, out, cold=False)
-        unchanged.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-nochange-{run}.log"))
     items = sorted((project / "content" / "news").glob("*.md"))
-    edited = items[len(items) // 2]
-    after_edit = []
-    for run in range(runs):
-        with edited.open("a", encoding="utf-8") as stream:
-            stream.write(f"\nUpdate {run + 1}: the consortium corrected a figure in this item.\n")
-        step = cli.build(project, out, cold=False)
-        after_edit.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-edit-{run}.log"))
+    samples = edits_and_rebuilds(cli, project, out, items[len(items) // 2], runs, logs, "newsletter")
+    tools.stop_server(project)
     helps = []
     for run in range(max(runs * 2, 5)):
         step = cli.help(project)
         helps.append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-help-{run}.log"))
-    print(f"  newsletter rebuild: no change {Summary.of(unchanged).wall:.2f} s, one edit {Summary.of(after_edit).wall:.2f} s, --help {Summary.of(helps).wall * 1000:.0f} ms")
-    return {"nochange": Summary.of(unchanged), "edit": Summary.of(after_edit), "help": Summary.of(helps)}
+    summaries = {key: Summary.of(taken) for key, taken in samples.items() if taken}
+    summaries["help"] = Summary.of(helps)
+    print("  newsletter rebuilds: " + ", ".join(f"{key} {summary.wall:.3f} s" for key, summary in summaries.items()))
+    return summaries
+
+
+def edits_and_rebuilds(cli: tools.NewsletterCli, project: Path, out: Path, edited: Path, runs: int, logs: Path,
+                       name: str, between: Callable[[int], None] | None = None) -> dict[str, list[Sample]]:
+    """Time rebuilds after an edit and with nothing changed, through the build server and in a process of their own.
+
+    The first rebuild after an edit builds in its own process and starts the server (`edit-first`). Then
+    each run: `between(run)` if given, an edit and a rebuild by the server (`edit`), one with nothing changed
+    (`nochange`), and the same two with the server off (`edit-alone`, `nochange-alone`)."""
+    samples: dict[str, list[Sample]] = {key: [] for key in ("edit-first", "edit", "nochange", "edit-alone", "nochange-alone")}
+    count = 0
+
+    def rebuild(key: str, run: int) -> None:
+        nonlocal count
+        if key.startswith("edit"):
+            count += 1
+            with edited.open("a", encoding="utf-8") as stream:
+                stream.write(f"\nUpdate {count}: the consortium corrected a figure in this item.\n")
+        step = cli.build(project, out, cold=False)
+        env = {**step.env, "NEWSLETTER_SERVER": "off"} if key.endswith("-alone") else step.env
+        samples[key].append(measure(step.argv, cwd=step.cwd, env=env, log=logs / f"{name}-{key}-{run}.log"))
+
+    rebuild("edit-first", 0)
+    for run in range(runs):
+        if between is not None:
+            between(run)
+        for key in ("edit", "nochange", "edit-alone", "nochange-alone"):
+            rebuild(key, run)
+    return samples
 
 
 def bench_small(work: Path, count: int, found: dict[str, Builder], cli: tools.NewsletterCli, runs: int,
                 seed: int) -> dict[str, Summary]:
     """Time whole-process rebuilds of a small project next to Hugo's cold build of the same items.
 
-    Each run: Hugo builds cold, one item gets a line, newsletter rebuilds, then rebuilds again
-    with nothing changed.
+    Each run: Hugo builds cold, then newsletter's rebuilds as `edits_and_rebuilds` makes them.
     """
     site = corpus_for(work, count, seed)
     project = site / "newsletter"
@@ -156,16 +177,16 @@ def bench_small(work: Path, count: int, found: dict[str, Builder], cli: tools.Ne
     first_argv = [arg for arg in first.argv if arg != "--no-cache"]
     measure(first_argv, cwd=first.cwd, env=first.env, log=logs / f"newsletter-small-n{count}-first.log")
     edited = sorted((project / "content" / "news").glob("*.md"))[count // 2]
-    samples: dict[str, list[Sample]] = {"hugo": [], "edit": [], "nochange": []}
-    for run in range(runs):
+    hugo: list[Sample] = []
+
+    def hugo_build(run: int) -> None:
         if "hugo" in found:
-            samples["hugo"].append(run_one(found["hugo"], site / "hugo", work / "out" / f"hugo-small-n{count}",
-                                           logs / f"hugo-small-n{count}-{run}.log"))
-        with edited.open("a", encoding="utf-8") as stream:
-            stream.write(f"\nUpdate {run + 1}: the consortium corrected a figure in this item.\n")
-        for key in ("edit", "nochange"):
-            step = cli.build(project, out, cold=False)
-            samples[key].append(measure(step.argv, cwd=step.cwd, env=step.env, log=logs / f"newsletter-small-{key}-{run}.log"))
+            hugo.append(run_one(found["hugo"], site / "hugo", work / "out" / f"hugo-small-n{count}",
+                                logs / f"hugo-small-n{count}-{run}.log"))
+
+    samples = {"hugo": hugo, **edits_and_rebuilds(cli, project, out, edited, runs, logs, f"newsletter-small-n{count}",
+                                                  between=hugo_build)}
+    tools.stop_server(project)
     summaries = {key: Summary.of(taken) for key, taken in samples.items() if taken}
     shown = ", ".join(f"{key} {summary.wall:.2f} s" for key, summary in summaries.items())
     print(f"  small project, N={count}: {shown}", flush=True)

@@ -71,6 +71,13 @@ class NewsletterCli:
         return Invocation(argv=[*self.base, "--help"], cwd=project)
 
 
+def stop_server(project: Path) -> None:
+    """Stop the build server a rebuild of `project` left, so that it holds no memory through what follows."""
+    from newsletter.buildserver.client import stop
+
+    stop(project.resolve())
+
+
 def hugo_missing() -> str | None:
     """Return how to install Hugo when it is not on PATH."""
     if shutil.which("hugo"):
