@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pty
 import statistics
 import subprocess
 import threading
@@ -112,11 +113,12 @@ class Summary:
 
 
 def measure(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None = None) -> Sample:
-    """Run `argv` in `cwd`, send its output to `log`, and return what it cost."""
+    """Run `argv` in `cwd` as from a shell (its input a terminal), send its output to `log`, and return what it cost."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    terminal, user = pty.openpty()
     with log.open("wb") as sink:
         start = time.perf_counter()
-        process = subprocess.Popen(argv, cwd=cwd, stdout=sink, stderr=subprocess.STDOUT, env=env)
+        process = subprocess.Popen(argv, cwd=cwd, stdin=user, stdout=sink, stderr=subprocess.STDOUT, env=env)
         sampler = TreeMemory(process.pid)
         sampler.start()
         # wait4 hands back the rusage of exactly this child (and what it reaped), unlike
@@ -125,6 +127,8 @@ def measure(argv: list[str], *, cwd: Path, log: Path, env: dict[str, str] | None
         wall = time.perf_counter() - start
         sampler.finished.set()
         sampler.join()
+    os.close(terminal)
+    os.close(user)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-15:]

@@ -106,14 +106,15 @@ def new(ctx: click.Context, title: str, item_type: str, when: str | None) -> Non
 @click.option("--drafts", is_flag=True, help="Include items marked draft: true.")
 @click.option("--as-of", default=None, metavar="DATE", help="Reference day for what counts as published (YYYY-MM-DD).")
 @click.option("--no-cache", is_flag=True, help="Parse and render every file afresh, ignoring .newsletter-cache/.")
-@click.option("--no-server", is_flag=True, help="Build in this process; stop the project's build server (see below).")
+@click.option("--no-server", is_flag=True, help="Build in this process; stop the project's build server (see above).")
 @click.pass_context
 def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool, as_of: str | None,
           no_cache: bool, no_server: bool) -> None:
     """Build the web archive, emails, feeds and social drafts into output/.
 
-    After a rebuild, a build server keeps the project loaded for the next builds; it stops after 10
-    idle minutes (NEWSLETTER_SERVER_IDLE, in seconds). NEWSLETTER_SERVER=off turns it off.
+    After a rebuild from a terminal, a build server stays in the background with the project loaded
+    for the next builds; it stops after 10 idle minutes (NEWSLETTER_SERVER_IDLE, in seconds).
+    NEWSLETTER_SERVER=off turns it off.
 
     \b
     Example:

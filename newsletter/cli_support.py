@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from newsletter.errors import NewsletterError
+from newsletter.errors import INTERRUPTED, NewsletterError, refused_line
 
 
 class NewsletterGroup(click.Group):
@@ -26,11 +26,10 @@ class NewsletterGroup(click.Group):
             # A file the system refused (permissions, a full disk, a missing folder): name it, no traceback.
             if ctx.meta.get("newsletter.traceback"):
                 raise
-            where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"error: {where}{exc.strerror or exc}; check that the path exists and is writable", err=True)
+            click.echo(refused_line(exc), err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
-            click.echo("interrupted; output/ was left as it was", err=True)
+            click.echo(INTERRUPTED, err=True)
             ctx.exit(130)
 
 

@@ -25,8 +25,8 @@ def main() -> None:
 
     argv = sys.argv[1:]
     served = server_for(argv)
-    if served is not None and (status := forwarded(served, argv)) is not None:
-        sys.exit(status)  # the project's build server built it
+    if served is not None and (answered := forwarded(served, argv)) is not None:
+        sys.exit(answered)  # the project's build server built it
     asked = argv == ["build"]
     if asked and (text := _unchanged_build()) is not None:
         sys.stdout.write(text + "\n")
@@ -34,20 +34,24 @@ def main() -> None:
     warm = _kept_warm(served[0]) if served is not None else None
     from newsletter.cli import main as command_line
 
+    status: str | int | None = 0
     try:
         command_line(replay_asked=asked, warm=warm)
-    except SystemExit:
-        if warm is not None and served is not None:
-            warm.settle()
-            if warm.loaded:
-                from newsletter.buildserver.server import serve_after
-
-                serve_after(*served, warm)
+    except SystemExit as ended:
+        status = ended.code
+    except BaseException:
+        gc.freeze()  # as below
         raise
-    finally:
-        # The process ends here. What the command made is freed on the way out either way; frozen, it is not
-        # walked by the garbage collector first, which takes a fifth of a second after a big build.
-        gc.freeze()
+    if warm is not None and served is not None:
+        warm.settle()
+        if warm.loaded and status in (0, 1, None):  # a build that ran to its end, with or without errors
+            from newsletter.buildserver.server import serve_after
+
+            serve_after(*served, warm)
+    # The process ends here. What the command made is freed on the way out either way; frozen, it is not
+    # walked by the garbage collector first, which takes a fifth of a second after a big build.
+    gc.freeze()
+    sys.exit(status)
 
 
 def _unchanged_build() -> str | None:
@@ -66,11 +70,11 @@ def _unchanged_build() -> str | None:
 
 def _kept_warm(root: Path) -> WarmCache | None:
     """Caches for a build to keep in memory, for the build server it goes on as: for a rebuild (the project was
-    built before), not the first build, which is made once (on a machine that builds once, such as CI)."""
+    built before) run from a terminal; not for a first build, nor a script's or a scheduled job's."""
     from newsletter.cache import CACHE_DIR
     from newsletter.cache.freshness import STATE_FILE
 
-    if not (root / CACHE_DIR / STATE_FILE).is_file():
+    if sys.stdin is None or not sys.stdin.isatty() or not (root / CACHE_DIR / STATE_FILE).is_file():
         return None
     from newsletter.cache.warm import WarmCache
 

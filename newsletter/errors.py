@@ -20,6 +20,15 @@ class SourceLocation(NamedTuple):
         return f"{path}:{self.line}" if self.line else path
 
 
+INTERRUPTED = "interrupted; output/ was left as it was"  # what a command says on Ctrl-C
+
+
+def refused_line(exc: OSError) -> str:
+    """A file the system refused (permissions, a full disk, a missing folder), as a command prints it."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"error: {where}{exc.strerror or exc}; check that the path exists and is writable"
+
+
 class NewsletterError(Exception):
     """A problem the user can fix; printed as `<file>:<line>: <what>; <how to fix>`."""
 

@@ -5,7 +5,10 @@ a process of its own, and stops every server it started."""
 
 from __future__ import annotations
 
+import importlib
 import os
+import pty
+import select
 import shutil
 import signal
 import socket
@@ -19,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.buildserver.client import socket_path
-from newsletter.buildserver.server import BuildServer
+from newsletter.buildserver.client import WAITING, socket_path
 
-from .conftest import EXAMPLE_AS_OF, copy_example, tree_bytes
+from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
 
 ITEM = "content/news/2024-11-20-open-dataset-zenodo.md"
 NOTICE = "a build server keeps it loaded"
@@ -57,26 +59,41 @@ def projects(tmp_path: Path) -> tuple[Path, Path]:
     return copy_example(tmp_path / "served").resolve(), copy_example(tmp_path / "alone").resolve()
 
 
+# Runs the console script as `newsletter ARGS` would, and writes down whether this process built or was served.
+PROBE = """
+import atexit, runpy, sys
+report, sys.argv = sys.argv[1], ["newsletter", *sys.argv[2:]]
+atexit.register(lambda: open(report, "w").write("here" if "newsletter.build" in sys.modules else "served"))
+runpy.run_module("newsletter", run_name="__main__", alter_sys=True)
+"""
+
+
 def newsletter(project: Path, *args: str, env: dict[str, str] | None = None,
-               python: tuple[str, ...] = ()) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, *python, "-m", "newsletter", *args], cwd=project, capture_output=True,
-                          text=True, env=env, timeout=120)
+               terminal: bool = True) -> tuple[subprocess.CompletedProcess[str], bool]:
+    """Run `newsletter ARGS` in `project`, from a terminal (its input is one) unless told otherwise; also
+    whether the build server answered it (the process did not load the build pipeline)."""
+    report = project.parent / f"{project.name}.probe"
+    report.unlink(missing_ok=True)
+    parent, child = pty.openpty()
+    try:
+        run = subprocess.run([sys.executable, "-c", PROBE, str(report), *args], cwd=project, capture_output=True,
+                             text=True, env=env, timeout=120, stdin=child if terminal else subprocess.DEVNULL)
+    finally:
+        os.close(parent)
+        os.close(child)
+    return run, report.read_text() == "served"
 
 
 def build(project: Path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
+    return newsletter(project, "build", "--as-of", EXAMPLE_AS_OF.isoformat(), *args, **options)[0]  # type: ignore[arg-type]
+
+
+def served_build(project: Path, *args: str, **options: object) -> tuple[subprocess.CompletedProcess[str], bool]:
     return newsletter(project, "build", "--as-of", EXAMPLE_AS_OF.isoformat(), *args, **options)  # type: ignore[arg-type]
 
 
 def alone(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return build(project, *args, env={**os.environ, "NEWSLETTER_SERVER": "off"})
-
-
-def served_build(project: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], bool]:
-    """Run `newsletter build`; also whether the process itself loaded the pipeline (it did not when served)."""
-    run = build(project, *args, python=("-X", "importtime"))
-    loaded = any(line.rstrip().endswith("| newsletter.build") for line in run.stderr.splitlines())
-    without = "".join(line + "\n" for line in run.stderr.splitlines() if not line.startswith("import time:"))
-    return subprocess.CompletedProcess(run.args, run.returncode, run.stdout, without), not loaded
 
 
 def edit(*roots: Path, text: str) -> None:
@@ -209,7 +226,7 @@ def test_a_server_stops_after_its_idle_time(runtime: Path, projects: tuple[Path,
     build(served)
     edit(served, text="An edit.")
     run = build(served)
-    assert "it stops after 1 seconds without a build" in run.stderr
+    assert "it stops after 1 second without a build" in run.stderr
     pid = server_pid(served)
     assert pid is not None
     assert stopped(pid)
@@ -248,12 +265,30 @@ def test_another_python_environment_is_declined_and_builds_itself(runtime: Path,
     assert tree_bytes(served / "output") == tree_bytes(own / "output")
 
 
-def test_a_request_from_another_program_is_declined(tmp_path: Path) -> None:
-    server = object.__new__(BuildServer)
-    server.program = b"the program as the server loaded it"
-    request = {"argv": ["build"], "env": dict(os.environ), "cwd": str(tmp_path), "python": sys.executable}
-    assert server._declines(request) == "the program changed"  # the files on disk are another program's
-    assert server._declines({**request, "argv": ["publish"]}) == "not a build"
+def test_a_new_version_of_the_program_is_not_served_by_the_old(runtime: Path, projects: tuple[Path, Path],
+                                                               tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server runs a copy of the package; a change to one of its files (an upgrade) is built by the new code."""
+    served, _ = projects
+    package = tmp_path / "program"
+    shutil.copytree(REPO / "newsletter", package / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setenv("PYTHONPATH", str(package))
+    for text in ("", "An edit."):
+        edit(served, text=text)
+        build(served)
+    pid = server_pid(served)
+    assert pid is not None
+    summary = package / "newsletter" / "summary.py"
+    old = "in a browser, or run 'newsletter preview'"
+    assert old in summary.read_text(encoding="utf-8")
+    summary.write_text(summary.read_text(encoding="utf-8").replace(old, "in a browser (upgraded)"), encoding="utf-8")
+    edit(served, text="After the upgrade.")
+    run, by_server = served_build(served)
+    assert run.returncode == 0 and not by_server
+    assert "in a browser (upgraded)" in run.stdout
+    assert stopped(pid)
+    edit(served, text="Served by the new program.")
+    run, by_server = served_build(served)
+    assert by_server and "in a browser (upgraded)" in run.stdout
 
 
 def test_a_killed_server_leaves_nothing_in_the_way(runtime: Path, projects: tuple[Path, Path]) -> None:
@@ -276,6 +311,7 @@ def test_builds_at_the_same_time_wait_their_turn(runtime: Path, projects: tuple[
     for text in ("", "An edit."):
         edit(served, own, text=text)
         build(served)
+        alone(own)
     assert server_pid(served) is not None
     edit(served, own, text="Two builds at once.")
     command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
@@ -283,8 +319,13 @@ def test_builds_at_the_same_time_wait_their_turn(runtime: Path, projects: tuple[
                for _ in range(3)]
     answers = [process.communicate(timeout=120) for process in running]
     assert [process.returncode for process in running] == [0, 0, 0], answers
-    alone(own)
+    own_answer = alone(own)
     assert tree_bytes(served / "output") == tree_bytes(own / "output")
+    # One of them built the edit; the others, after it, found nothing changed (and may have waited, saying so).
+    said = [stdout.replace(str(served), "ROOT") for stdout, _ in answers]
+    assert own_answer.stdout.replace(str(own), "ROOT") in said
+    assert all("(0 written" in text for text in said if text != own_answer.stdout.replace(str(own), "ROOT"))
+    assert all(stderr in ("", WAITING) for _, stderr in answers), answers
 
 
 def test_a_server_stops_when_its_project_goes(runtime: Path, projects: tuple[Path, Path]) -> None:
@@ -313,3 +354,182 @@ def test_a_socket_folder_others_may_open_is_not_used(runtime: Path, projects: tu
     assert run.returncode == 0 and not by_server
     assert NOTICE not in run.stderr  # nor does it start a server there
     assert server_pid(served) == pid
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project of 300 generated items (bench/generate.py): big enough for worker processes, and for a build
+    that takes a while."""
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        generate = importlib.import_module("generate")
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+    folder = tmp_path_factory.mktemp("archive")
+    generate.generate(folder, 300, 1)
+    return folder / "newsletter"
+
+
+def big_projects(archive: Path, tmp_path: Path) -> tuple[Path, Path]:
+    served, own = tmp_path / "served", tmp_path / "alone"
+    for root in (served, own):
+        shutil.copytree(archive, root)
+    for text in ("", "An edit."):
+        edit_generated(served, own, text=text)
+        build(served)
+        alone(own)
+    assert server_pid(served) is not None
+    return served.resolve(), own.resolve()
+
+
+def edit_generated(*roots: Path, text: str) -> None:
+    for root in roots:
+        item = sorted((root / "content" / "news").glob("*.md"))[150]
+        item.write_text(item.read_text(encoding="utf-8") + f"\n{text}\n", encoding="utf-8")
+
+
+def cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime and stime, in clock ticks
+
+
+def test_a_big_project_builds_in_workers_forked_from_the_server(runtime: Path, archive: Path, tmp_path: Path) -> None:
+    served, own = big_projects(archive, tmp_path)
+    for args in ((), ("--no-cache",)):
+        edit_generated(served, own, text=f"Edited with {args}.")
+        answer, by_server = served_build(served, *args)
+        assert by_server
+        same_answer(answer, alone(own, *args), served, own)
+
+
+def test_ctrl_c_stops_the_served_build_as_it_stops_its_own(runtime: Path, archive: Path, tmp_path: Path) -> None:
+    served, own = big_projects(archive, tmp_path)
+    pid = server_pid(served)
+    assert pid is not None
+    before = tree_bytes(served / "output")
+    edit_generated(served, text="An edit that is never built.")
+    command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat(), "--no-cache"]
+    ticks = cpu_ticks(pid)
+    client = subprocess.Popen(command, cwd=served, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + WAIT
+    while cpu_ticks(pid) < ticks + 10 and time.monotonic() < deadline:  # the server is building it
+        time.sleep(0.01)
+    client.send_signal(signal.SIGINT)
+    out, err = client.communicate(timeout=60)
+    assert client.returncode == 130
+    assert err.endswith("interrupted; output/ was left as it was\n") and not out
+    assert stopped(pid)  # a server whose build stopped halfway stops too
+    assert tree_bytes(served / "output") == before
+    run, by_server = served_build(served)  # the next one builds in its own process
+    assert run.returncode == 0 and not by_server
+    edit_generated(own, text="An edit that is never built.")
+    alone(own)
+    assert tree_bytes(served / "output") == tree_bytes(own / "output")
+
+
+def test_ctrl_c_while_waiting_for_another_build_builds_nothing(runtime: Path, archive: Path, tmp_path: Path) -> None:
+    served, _ = big_projects(archive, tmp_path)
+    pid = server_pid(served)
+    command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
+    first = subprocess.Popen([*command, "--no-cache"], cwd=served, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env={**os.environ, "NEWSLETTER_JOBS": "1"})  # in one process: seconds
+    ticks = cpu_ticks(pid)  # type: ignore[arg-type]
+    while cpu_ticks(pid) < ticks + 5:  # type: ignore[arg-type]
+        time.sleep(0.01)
+    waiting = subprocess.Popen([*command, "--out", "never"], cwd=served, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert waiting.stderr is not None
+    assert waiting.stderr.readline() == WAITING
+    waiting.send_signal(signal.SIGINT)
+    assert waiting.wait(timeout=60) == 130
+    assert first.wait(timeout=60) == 0
+    assert not (served / "never").exists()
+    assert server_pid(served) == pid  # still serving
+    answer, by_server = served_build(served)
+    assert by_server and answer.returncode == 0
+
+
+def test_ctrl_c_in_a_rebuild_of_its_own_starts_no_server(runtime: Path, archive: Path, tmp_path: Path) -> None:
+    served = tmp_path / "project"
+    shutil.copytree(archive, served)
+    build(served)
+    for item in (served / "content" / "news").glob("*.md"):  # a rebuild of every item, in one process: seconds
+        item.write_text(item.read_text(encoding="utf-8") + "\nAn edit.\n", encoding="utf-8")
+    parent, child = pty.openpty()
+    try:
+        command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
+        process = subprocess.Popen(command, cwd=served, stdin=child, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   text=True, env={**os.environ, "NEWSLETTER_JOBS": "1"})
+        while cpu_ticks(process.pid) < 50:  # well into the build
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        os.close(parent)
+        os.close(child)
+    assert process.returncode in {130, -signal.SIGINT} and NOTICE not in err
+    assert server_pid(served.resolve()) is None
+
+
+def test_a_command_that_goes_away_leaves_the_server_serving(runtime: Path, projects: tuple[Path, Path]) -> None:
+    served, own = projects
+    for text in ("", "An edit."):
+        edit(served, own, text=text)
+        build(served)
+        alone(own)
+    pid = server_pid(served)
+    edit(served, own, text="Built for nobody.")
+    command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
+    gone = subprocess.Popen(command, cwd=served, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    gone.kill()  # whenever it dies: before, during or after the server's build
+    gone.wait()
+    edit(served, own, text="Built for somebody.")
+    answer, by_server = served_build(served)
+    assert by_server and server_pid(served) == pid
+    same_answer(answer, alone(own), served, own)
+
+
+def test_the_folder_a_rebuild_ran_in_may_go(runtime: Path, projects: tuple[Path, Path]) -> None:
+    served, own = projects
+    inside = served / "notes"
+    inside.mkdir()
+    build(served)
+    edit(served, text="An edit.")
+    build(inside)  # the server starts from here
+    pid = server_pid(served)
+    assert pid is not None
+    inside.rmdir()
+    edit(served, text="Another edit.")
+    answer, by_server = served_build(served)
+    assert by_server and answer.returncode == 0
+    assert server_pid(served) == pid
+
+
+def test_a_script_or_a_scheduled_job_starts_no_server(runtime: Path, projects: tuple[Path, Path]) -> None:
+    served, _ = projects
+    for text in ("", "An edit.", "Another edit."):
+        edit(served, text=text)
+        run, by_server = served_build(served, terminal=False)
+        assert run.returncode == 0 and not by_server and NOTICE not in run.stderr
+    assert server_pid(served) is None
+
+
+def test_the_server_keeps_nothing_its_command_was_given(runtime: Path, projects: tuple[Path, Path]) -> None:
+    """A pipe (or a lock) the caller handed the command is let go of when the command ends, not kept by the server."""
+    served, _ = projects
+    build(served)
+    edit(served, text="An edit.")
+    reading, writing = os.pipe()
+    parent, child = pty.openpty()
+    try:
+        command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
+        process = subprocess.run(command, cwd=served, stdin=child, capture_output=True, text=True, pass_fds=(writing,),
+                                 timeout=120)
+    finally:
+        os.close(parent)
+        os.close(child)
+        os.close(writing)
+    assert NOTICE in process.stderr and server_pid(served) is not None
+    ready, _, _ = select.select([reading], [], [], WAIT)
+    assert ready and os.read(reading, 1) == b""  # the end of the pipe: nobody holds it open
+    os.close(reading)

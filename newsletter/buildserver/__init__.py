@@ -9,11 +9,13 @@ Unix socket to that server, and prints what it answers: the same output, the sam
 the same exit status, as if it had built itself.
 
 A server serves one project, for the user who started it (its socket is in a folder only they can
-open), one build at a time. It stops after NEWSLETTER_SERVER_IDLE seconds without a build (600),
-when the program is upgraded (it declines, and the command builds itself), when its socket or the
-project's settings file goes, and on `newsletter build --no-server`. NEWSLETTER_SERVER=off turns it off,
-and so does CI (a machine that builds once); where a process cannot fork (Windows), every build runs in
-its own process, as with it off. Any doubt on the way (no server, one that declines or stops) means
-the command builds itself.
+open), one build at a time, in the command's folder, environment and umask; Ctrl-C in the command stops
+the build it runs there. It stops after NEWSLETTER_SERVER_IDLE seconds without a build (600), when the
+program is upgraded or the command's Python runs otherwise (it declines, and the command builds itself),
+when its socket or the project's settings file goes, after a build stopped halfway or a bug, and on
+`newsletter build --no-server`. Only a command run from a terminal starts one (not a script, a scheduled
+job); NEWSLETTER_SERVER=off turns it off, and so does CI (a machine that builds once); where a process
+cannot fork (Windows), every build runs in its own process, as with it off. Any doubt on the way (no
+server, one that declines or stops) means the command builds itself.
 """
 

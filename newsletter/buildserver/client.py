@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
     import socket
@@ -12,8 +12,11 @@ if TYPE_CHECKING:
 
 IDLE_SECONDS = 600.0
 OFF = {"off", "0", "no", "false"}
-# A frame: one byte saying what it is, four giving the length of what follows.
-REQUEST, OUT, ERR, EXIT, DECLINED = b"R", b"1", b"2", b"X", b"D"
+# A frame: one byte saying what it is, four giving the length of what follows. The server says STARTED (with
+# its process id) when it starts the command's build, then sends its output, then EXIT with the status.
+REQUEST, STARTED, OUT, ERR, EXIT, DECLINED = b"R", b"S", b"1", b"2", b"X", b"D"
+WAITING = "newsletter: waiting for the build of this project that is running to finish\n"
+STOPPED = "newsletter: the build server stopped during the build; building here\n"
 
 
 def server_for(argv: list[str]) -> tuple[Path, str] | None:
@@ -49,7 +52,13 @@ def socket_path(root: Path) -> str | None:
     base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
     name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
     path = os.path.join(base, f"newsletter-{os.getuid()}", f"{name}.sock")
-    return path if len(os.fsencode(path)) < 100 else None  # sockaddr_un holds 104 to 108 bytes
+    room = 104 if sys.platform == "darwin" else 108  # the bytes of sockaddr_un's path, its final NUL included
+    return path if len(os.fsencode(path)) < room else None
+
+
+def interpreter() -> list[Any]:
+    """How this Python was started (-O, -I, -W, -X ...): a server runs only commands started as it was."""
+    return [list(sys.flags), sys.warnoptions, sorted(sys._xoptions.items())]
 
 
 def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
@@ -60,44 +69,90 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
     import json
     import socket
 
+    try:
+        inode = os.stat(path).st_ino
+    except OSError:
+        return None
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     with connection:
         try:
             connection.connect(path)
-        except (ConnectionRefusedError, FileNotFoundError):
-            remove(path, None)  # left by a server that was killed
+        except ConnectionRefusedError:
+            remove(path, inode)  # left by a server that was killed
             return None
         except OSError:
             return None
-        environment = dict(os.environ)
-        if sys.stderr.isatty() and "COLUMNS" not in environment:
-            environment["COLUMNS"] = str(os.get_terminal_size(sys.stderr.fileno()).columns)
-        request = {"argv": argv, "cwd": os.getcwd(), "env": environment, "python": sys.executable,
-                   "tty": [sys.stdout.isatty(), sys.stderr.isatty()]}
+        umask = os.umask(0o022)
+        os.umask(umask)
+        request = {"argv": argv, "cwd": os.getcwd(), "env": _environment(), "python": sys.executable,
+                   "interpreter": interpreter(), "umask": umask, "tty": [sys.stdout.isatty(), sys.stderr.isatty()]}
         try:
             send(connection, REQUEST, json.dumps(request).encode())
-            return _relay(connection.makefile("rb"))
-        except KeyboardInterrupt:
-            sys.stderr.write("interrupted; the build server finishes the build it started\n")
-            return 130
         except OSError:
             return None
+        return _relay(connection)
 
 
-def _relay(incoming: BinaryIO) -> int | None:
-    """Print what the server says, as it says it; its exit status, or None if it declined or stopped."""
+def _environment() -> dict[str, str]:
+    """This process's environment, with the terminal's size where the command's own process would measure it."""
+    environment = dict(os.environ)
+    if sys.stdout.isatty():
+        size = os.get_terminal_size(sys.stdout.fileno())
+        environment.setdefault("COLUMNS", str(size.columns))
+        environment.setdefault("LINES", str(size.lines))
+    return environment
+
+
+def _relay(connection: socket.socket) -> int | None:
+    """Print what the server says, as it says it; its exit status, or None if it declined or stopped.
+
+    Ctrl-C here stops the build there as it would stop one in this process (unless the server had not started
+    it yet, and so never does). Printing may fail as it would in a build of this process's own (a closed pipe):
+    the command says so, and builds nothing again."""
+    from newsletter.errors import INTERRUPTED, refused_line
+
+    import select
+
+    incoming = connection.makefile("rb")
     streams = {OUT: sys.stdout, ERR: sys.stderr}
-    while (frame := receive(incoming)) is not None:
-        kind, payload = frame
-        if kind in streams:
-            streams[kind].write(payload.decode("utf-8"))
-            streams[kind].flush()
-        elif kind == EXIT:
-            return int(payload)
-        elif kind == DECLINED:
-            return None
-    sys.stderr.write("the build server stopped during the build; building here\n")
-    return None
+    server: int | None = None  # the server's process, once it has started this build
+    try:
+        if not select.select([connection], [], [], 1.0)[0]:
+            sys.stderr.write(WAITING)  # another command's build comes first
+        while True:
+            try:
+                frame = receive(incoming)
+            except OSError:
+                frame = None
+            if frame is None:
+                if server is not None:
+                    sys.stderr.write(STOPPED)
+                return None
+            kind, payload = frame
+            if kind == STARTED:
+                server = int(payload)
+            elif kind in streams:
+                try:
+                    streams[kind].write(payload.decode("utf-8"))
+                    streams[kind].flush()
+                except OSError as exc:
+                    sys.stderr.write(refused_line(exc) + "\n")
+                    return 1
+            elif kind == EXIT:
+                return int(payload)
+            elif kind == DECLINED:
+                return None
+    except KeyboardInterrupt:
+        connection.close()  # first: the server stops a build only for a command that has gone
+        if server is not None:
+            import signal
+
+            try:
+                os.kill(server, signal.SIGINT)
+            except OSError:
+                pass
+        sys.stderr.write(INTERRUPTED + "\n")
+        return 130
 
 
 def stop(root: Path) -> None:
@@ -122,7 +177,7 @@ def send(connection: socket.socket, kind: bytes, payload: bytes) -> None:
 def receive(incoming: BinaryIO) -> tuple[bytes, bytes] | None:
     """The next frame, or None at the end of the conversation."""
     head = incoming.read(5)
-    if len(head) < 5:
+    if not head or len(head) < 5:
         return None
     size = int.from_bytes(head[1:], "big")
     payload = incoming.read(size)

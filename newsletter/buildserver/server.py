@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsletter.buildserver.client import DECLINED, ERR, EXIT, OUT, REQUEST, idle_seconds, private, receive, remove, send
+from newsletter.buildserver.client import (
+    DECLINED, ERR, EXIT, OUT, REQUEST, STARTED, idle_seconds, interpreter, private, receive, remove, send,
+)
 
 if TYPE_CHECKING:
     import socket
@@ -23,10 +25,14 @@ _PROCESS_VARIABLES = ("PYTHON", "LD_", "VIRTUAL_ENV")
 def serve_after(root: Path, path: str, warm: WarmCache) -> None:
     """Go on in the background as the project's server, once this process has built with `warm`.
 
-    This process returns once its copy listens, and ends as the command does; its copy serves. Nothing happens
-    where the copy could not run safely (another thread running, a socket folder others could open)."""
+    Only for a command run from a terminal (not a script, a scheduled job or CI). This process returns once
+    its copy listens, and ends as the command does; its copy serves. Nothing happens where the copy could not
+    run safely (another thread running, a socket folder others could open)."""
     import threading
 
+    idle = idle_seconds()
+    if idle <= 0 or sys.stdin is None or not sys.stdin.isatty():
+        return
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, mode=0o700, exist_ok=True)
@@ -42,30 +48,34 @@ def serve_after(root: Path, path: str, warm: WarmCache) -> None:
         with open(reading, "rb") as ready:  # the server says when it listens; nothing if it could not
             listening = ready.read(1) == b"1"
         if listening:
-            idle = idle_seconds()
-            after = f"{idle / 60:g} minutes" if idle >= 60 else f"{idle:g} seconds"
             sys.stderr.write(f"newsletter: the next builds of this project answer faster: a build server keeps it "
-                             f"loaded (it stops after {after} without a build; 'newsletter build --no-server' stops "
-                             f"it now)\n")
+                             f"loaded (it stops after {_duration(idle)} without a build; 'newsletter build "
+                             f"--no-server' stops it now)\n")
         return
     status = 1
     try:
         os.close(reading)
         os.setsid()  # out of the terminal's session: closing it or Ctrl-C there leaves the server be
-        listener = _listen(path)
+        os.chdir(root)  # not the folder the command ran in, which may go
+        listener, inode = _listen(path)
         os.write(writing, b"1")
-        os.close(writing)
-        null = os.open(os.devnull, os.O_RDWR)
-        for descriptor in (0, 1, 2):
-            os.dup2(null, descriptor)  # whoever reads the command's output sees it end with the command
-        BuildServer(root, path, listener, warm).run()
+        _let_go(keep=listener.fileno())
+        BuildServer(root, path, listener, inode, warm).run()
         status = 0
     finally:
         os._exit(status)
 
 
-def _listen(path: str) -> socket.socket:
-    """A socket listening at `path`, put there in one step: a server already there sees its socket go, and stops."""
+def _duration(seconds: float) -> str:
+    minutes = seconds / 60
+    if seconds >= 60 and minutes == int(minutes):
+        return f"{int(minutes)} minute{'s' * (minutes != 1)}"
+    return f"{seconds:g} second{'s' * (seconds != 1)}"
+
+
+def _listen(path: str) -> tuple[socket.socket, int]:
+    """A socket listening at `path`, put there in one step (a server already there sees its socket go, and
+    stops), and the socket file's inode."""
     import socket
 
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -73,33 +83,56 @@ def _listen(path: str) -> socket.socket:
     try:
         listener.bind(staged)
         os.chmod(staged, 0o600)
-        listener.listen(8)
+        listener.listen(64)
+        inode = os.stat(staged).st_ino
         os.replace(staged, path)
     except OSError:
         listener.close()
         remove(staged, None)
         raise
-    return listener
+    return listener, inode
+
+
+def _let_go(keep: int) -> None:
+    """Let go of every file the command had open but the listening socket: its output (so whoever reads it sees
+    it end with the command), and anything its caller passed on (a lock, a pipe). Each is replaced with
+    /dev/null rather than closed, so that no object still holding the number closes a file opened since."""
+    null = os.open(os.devnull, os.O_RDWR)
+    listed = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
+    try:
+        found = {int(name) for name in os.listdir(listed)}
+    except OSError:
+        found = set()
+    for descriptor in sorted({0, 1, 2, *found} - {keep, null}):
+        try:
+            os.dup2(null, descriptor)
+        except OSError:
+            pass  # the folder's own listing, closed already
+    os.close(null)
 
 
 class BuildServer:
     """Run the builds of one project that commands hand over, one at a time, until it is time to stop."""
 
-    def __init__(self, root: Path, path: str, listener: socket.socket, warm: WarmCache):
+    def __init__(self, root: Path, path: str, listener: socket.socket, inode: int, warm: WarmCache):
+        import signal
+
         from newsletter.cache.freshness import program_stamp
 
         self.root = root
         self.path = path
         self.listener = listener
         self.warm = warm
-        self.inode = os.stat(path).st_ino
+        self.inode = inode
         self.program = program_stamp()
         self.idle = idle_seconds()
+        self.current: socket.socket | None = None  # the command whose build runs now
+        signal.signal(signal.SIGINT, self._interrupted)
 
     def run(self) -> None:
         import time
 
-        self.listener.settimeout(min(1.0, self.idle) or 0.05)
+        self.listener.settimeout(min(1.0, self.idle))
         last = time.monotonic()
         try:
             while self._still_wanted() and time.monotonic() - last < self.idle:
@@ -127,6 +160,12 @@ class BuildServer:
         except OSError:
             return False
 
+    def _interrupted(self, signal: int, frame: object) -> None:
+        """Ctrl-C in a command whose build runs here, which it sends once it has hung up: stop that build, as
+        Ctrl-C stops a build in the command's own process. A stray signal (its build ended) changes nothing."""
+        if self.current is not None and _hung_up(self.current):
+            raise KeyboardInterrupt
+
     def _answer(self, connection: socket.socket) -> bool:
         """Answer one command; whether to go on serving after it."""
         frame = receive(connection.makefile("rb"))
@@ -134,11 +173,20 @@ class BuildServer:
             return True
         request = json.loads(frame[1])
         reason = self._declines(request)
-        if reason is not None:
-            send(connection, DECLINED, reason.encode())
-            return False
+        try:
+            if reason is not None:
+                send(connection, DECLINED, reason.encode())
+                return reason == "no such folder"
+            if _hung_up(connection):
+                return True  # interrupted while another build ran: it builds nothing
+            send(connection, STARTED, str(os.getpid()).encode())
+        except OSError:
+            return True
         status, healthy = self._build(connection, request)
-        send(connection, EXIT, str(status).encode())
+        try:
+            send(connection, EXIT, str(status).encode())
+        except OSError:
+            pass  # the command has gone; the build is done all the same
         return healthy
 
     def _declines(self, request: dict[str, Any]) -> str | None:
@@ -150,45 +198,59 @@ class BuildServer:
             return "not a build"
         if request.get("python") != sys.executable or program_stamp() != self.program:
             return "the program changed"
-        if any(env.get(name) != os.environ.get(name) for name in {*env, *os.environ}
-               if name.startswith(_PROCESS_VARIABLES)):
+        if request.get("interpreter") != json.loads(json.dumps(interpreter())) or any(
+                env.get(name) != os.environ.get(name) for name in {*env, *os.environ}
+                if name.startswith(_PROCESS_VARIABLES)):
             return "another Python environment"
         if not os.path.isdir(str(request.get("cwd"))):
             return "no such folder"
         return None
 
     def _build(self, connection: socket.socket, request: dict[str, Any]) -> tuple[int, bool]:
-        """Run the command's build here, its output going to the command: its exit status, and whether all went well."""
+        """Run the command's build here, its output going to the command: its exit status, and whether to go on
+        serving after it (not after a bug, nor after Ctrl-C stopped it halfway)."""
         import time
         import traceback
 
         from newsletter.cli import main as command_line
 
-        environment, folder, streams = dict(os.environ), os.getcwd(), (sys.stdout, sys.stderr)
+        environment, streams = dict(os.environ), (sys.stdout, sys.stderr)
         out_tty, err_tty = (bool(flag) for flag in request.get("tty", (False, False)))
+        umask = os.umask(int(request.get("umask", 0o022)))
         try:
             os.environ.clear()
             os.environ.update(request["env"])
             time.tzset()
+            self.idle = idle_seconds()
             os.chdir(request["cwd"])
             sys.stdout = io.TextIOWrapper(_Sender(connection, OUT, out_tty), encoding="utf-8", line_buffering=True)
             sys.stderr = io.TextIOWrapper(_Sender(connection, ERR, err_tty), encoding="utf-8", line_buffering=True)
             try:
+                self.current = connection
                 command_line(args=request["argv"], warm=self.warm)
             except SystemExit as ended:
-                return _exit_status(ended.code), True
+                status = _exit_status(ended.code)
+                return status, status != 130
+            except KeyboardInterrupt:
+                return 130, False
             except Exception:  # a bug: the command prints it as it would have; this server's state is in doubt
                 traceback.print_exc()
                 return 1, False
+            finally:
+                self.current = None
             return 0, True
         finally:
             for stream in (sys.stdout, sys.stderr):
                 stream.flush()
             sys.stdout, sys.stderr = streams
-            os.chdir(folder)
+            os.umask(umask)
             os.environ.clear()
             os.environ.update(environment)
             time.tzset()
+            try:
+                os.chdir(self.root)
+            except OSError:
+                pass  # the project has gone: the server stops
 
 
 class _Sender(io.RawIOBase):
@@ -233,3 +295,15 @@ def _same_user(connection: socket.socket) -> bool:
         return True  # the socket's folder admits its owner alone
     credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
     return bool(struct.unpack("3i", credentials)[1] == os.getuid())
+
+
+def _hung_up(connection: socket.socket) -> bool:
+    """Whether the command at the other end has closed its side."""
+    import socket
+
+    try:
+        return connection.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True

@@ -57,9 +57,9 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-@functools.cache
 def package_stamp() -> bytes:
-    """Hash of the package's files by name, size and modification time (once per process)."""
+    """Hash of the package's files by name, size and modification time, as they are now (a build server asks
+    again before each build whether they are still those it runs)."""
     digest = hashlib.sha256()
     start = len(os.fspath(_PACKAGE)) + 1  # each path's part below the package, as Path.relative_to gives it
     for path in files_below(_PACKAGE):

@@ -40,10 +40,15 @@ class WarmCache:
         self._later.append(step)
 
     def settle(self) -> None:
-        """Do what the last build left for later; the next build does it first if nobody did."""
+        """Do what the last build left for later; the next build does it first if nobody did.
+
+        What it writes are caches: one the system refuses (a full disk) is written again by a later build."""
         steps, self._later = self._later, []
         for step in steps:
-            step()
+            try:
+                step()
+            except OSError:
+                pass
 
     def documents(self, root: Path) -> DocumentCache:
         self.settle()
