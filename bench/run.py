@@ -140,7 +140,8 @@ def edits_and_rebuilds(cli: tools.NewsletterCli, project: Path, out: Path, edite
     The first rebuild after an edit builds in its own process and starts the server (`edit-first`). Then
     each run: `between(run)` if given, an edit and a rebuild by the server (`edit`), one with nothing changed
     (`nochange`), and the same two with the server off (`edit-alone`, `nochange-alone`)."""
-    samples: dict[str, list[Sample]] = {key: [] for key in ("edit-first", "edit", "nochange", "edit-alone", "nochange-alone")}
+    keys = ("edit-first", "edit", "nochange", "edit-alone", "nochange-alone")
+    samples: dict[str, list[Sample]] = {key: [] for key in keys}
     count = 0
 
     def rebuild(key: str, run: int) -> None:

@@ -30,7 +30,8 @@ ITEM = "content/news/2024-11-20-open-dataset-zenodo.md"
 NOTICE = "a build server keeps it loaded"
 WAIT = 10.0  # seconds a server may take to stop (it looks every second); a limit, not a measurement
 
-pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="build servers need fork (not on Windows)")
+LINUX = hasattr(os, "fork") and hasattr(socket, "SO_PEERCRED") and Path("/proc/self").is_dir()
+pytestmark = pytest.mark.skipif(not LINUX, reason="these tests read servers' processes as Linux shows them (/proc)")
 
 
 @pytest.fixture
@@ -84,12 +85,13 @@ def newsletter(project: Path, *args: str, env: dict[str, str] | None = None,
     return run, report.read_text() == "served"
 
 
-def build(project: Path, *args: str, **options: object) -> subprocess.CompletedProcess[str]:
-    return newsletter(project, "build", "--as-of", EXAMPLE_AS_OF.isoformat(), *args, **options)[0]  # type: ignore[arg-type]
+def served_build(project: Path, *args: str, env: dict[str, str] | None = None,
+                 terminal: bool = True) -> tuple[subprocess.CompletedProcess[str], bool]:
+    return newsletter(project, "build", "--as-of", EXAMPLE_AS_OF.isoformat(), *args, env=env, terminal=terminal)
 
 
-def served_build(project: Path, *args: str, **options: object) -> tuple[subprocess.CompletedProcess[str], bool]:
-    return newsletter(project, "build", "--as-of", EXAMPLE_AS_OF.isoformat(), *args, **options)  # type: ignore[arg-type]
+def build(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return served_build(project, *args, env=env)[0]
 
 
 def alone(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
