@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -135,6 +135,20 @@ def stopped(pid: int, wait: float = WAIT) -> bool:
     return False
 
 
+def start_server(served: Path, own: Path | None = None, change: Callable[..., None] | None = None) -> int:
+    """Build `served` twice, the second time after an edit, so that it goes on as a server; its process id.
+    `own`, if given, is edited and built alike, each time in a process of its own."""
+    change = change or edit
+    for text in ("", "An edit."):
+        change(served, *([own] if own else []), text=text)
+        build(served)
+        if own is not None:
+            alone(own)
+    pid = server_pid(served)
+    assert pid is not None
+    return pid
+
+
 def same_answer(served: subprocess.CompletedProcess[str], own: subprocess.CompletedProcess[str],
                 served_root: Path, own_root: Path) -> None:
     assert served.returncode == own.returncode
@@ -177,11 +191,7 @@ def test_a_rebuild_goes_on_as_a_server_that_gives_what_a_build_of_its_own_gives(
 
 def test_errors_and_options_come_back_as_the_command_prints_them(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, own = projects
-    for text in ("", "Warming up."):
-        edit(served, own, text=text)
-        build(served)
-        alone(own)
-    assert server_pid(served) is not None
+    start_server(served, own)
     for root in projects:
         item = root / ITEM
         item.write_text(item.read_text(encoding="utf-8").replace("date: 2024-11-20T09:30:00+01:00", "date: 2024-13-45"),
@@ -251,11 +261,9 @@ def test_turned_off_or_on_ci_no_server_starts(runtime: Path, projects: tuple[Pat
 def test_another_python_environment_is_declined_and_builds_itself(runtime: Path, projects: tuple[Path, Path],
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     served, own = projects
-    for text in ("", "An edit."):
-        edit(served, own, text=text)
-        build(served)
-    pid = server_pid(served)
-    assert pid is not None
+    pid = start_server(served)
+    edit(own, text="")
+    edit(own, text="An edit.")
     monkeypatch.setenv("PYTHONHASHSEED", "7")  # shapes the interpreter: a server started without it cannot run this
     edit(served, own, text="An edit under another seed.")
     run, by_server = served_build(served)
@@ -274,11 +282,7 @@ def test_a_new_version_of_the_program_is_not_served_by_the_old(runtime: Path, pr
     package = tmp_path / "program"
     shutil.copytree(REPO / "newsletter", package / "newsletter", ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setenv("PYTHONPATH", str(package))
-    for text in ("", "An edit."):
-        edit(served, text=text)
-        build(served)
-    pid = server_pid(served)
-    assert pid is not None
+    pid = start_server(served)
     summary = package / "newsletter" / "summary.py"
     old = "in a browser, or run 'newsletter preview'"
     assert old in summary.read_text(encoding="utf-8")
@@ -295,11 +299,7 @@ def test_a_new_version_of_the_program_is_not_served_by_the_old(runtime: Path, pr
 
 def test_a_killed_server_leaves_nothing_in_the_way(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, _ = projects
-    for text in ("", "An edit."):
-        edit(served, text=text)
-        build(served)
-    pid = server_pid(served)
-    assert pid is not None
+    pid = start_server(served)
     os.kill(pid, signal.SIGKILL)
     assert stopped(pid)
     edit(served, text="After the kill.")
@@ -310,11 +310,7 @@ def test_a_killed_server_leaves_nothing_in_the_way(runtime: Path, projects: tupl
 
 def test_builds_at_the_same_time_wait_their_turn(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, own = projects
-    for text in ("", "An edit."):
-        edit(served, own, text=text)
-        build(served)
-        alone(own)
-    assert server_pid(served) is not None
+    start_server(served, own)
     edit(served, own, text="Two builds at once.")
     command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
     running = [subprocess.Popen(command, cwd=served, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -332,11 +328,7 @@ def test_builds_at_the_same_time_wait_their_turn(runtime: Path, projects: tuple[
 
 def test_a_server_stops_when_its_project_goes(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, _ = projects
-    for text in ("", "An edit."):
-        edit(served, text=text)
-        build(served)
-    pid = server_pid(served)
-    assert pid is not None
+    pid = start_server(served)
     shutil.rmtree(served)
     assert stopped(pid)
     assert not list(runtime.rglob("*.sock"))
@@ -344,11 +336,7 @@ def test_a_server_stops_when_its_project_goes(runtime: Path, projects: tuple[Pat
 
 def test_a_socket_folder_others_may_open_is_not_used(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, _ = projects
-    for text in ("", "An edit."):
-        edit(served, text=text)
-        build(served)
-    pid = server_pid(served)
-    assert pid is not None
+    pid = start_server(served)
     folder = runtime / f"newsletter-{os.getuid()}"
     folder.chmod(0o755)
     edit(served, text="With the folder open to others.")
@@ -376,11 +364,7 @@ def big_projects(archive: Path, tmp_path: Path) -> tuple[Path, Path]:
     served, own = tmp_path / "served", tmp_path / "alone"
     for root in (served, own):
         shutil.copytree(archive, root)
-    for text in ("", "An edit."):
-        edit_generated(served, own, text=text)
-        build(served)
-        alone(own)
-    assert server_pid(served) is not None
+    start_server(served, own, change=edit_generated)
     return served.resolve(), own.resolve()
 
 
@@ -475,11 +459,7 @@ def test_ctrl_c_in_a_rebuild_of_its_own_starts_no_server(runtime: Path, archive:
 
 def test_a_command_that_goes_away_leaves_the_server_serving(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, own = projects
-    for text in ("", "An edit."):
-        edit(served, own, text=text)
-        build(served)
-        alone(own)
-    pid = server_pid(served)
+    pid = start_server(served, own)
     edit(served, own, text="Built for nobody.")
     command = [sys.executable, "-m", "newsletter", "build", "--as-of", EXAMPLE_AS_OF.isoformat()]
     gone = subprocess.Popen(command, cwd=served, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
