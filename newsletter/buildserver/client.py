@@ -82,6 +82,7 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
             return None
         except OSError:
             return None
+        server = _peer(connection)
         umask = os.umask(0o022)
         os.umask(umask)
         request = {"argv": argv, "cwd": os.getcwd(), "env": _environment(), "python": sys.executable,
@@ -90,7 +91,18 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
             send(connection, REQUEST, json.dumps(request).encode())
         except OSError:
             return None
-        return _relay(connection)
+        return _relay(connection, server)
+
+
+def _peer(connection: socket.socket) -> int | None:
+    """The server's process as the system names it to this process (where it says: Linux), or None."""
+    import socket
+    import struct
+
+    if not hasattr(socket, "SO_PEERCRED"):
+        return None
+    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
+    return int(struct.unpack("3i", credentials)[0]) or None
 
 
 def _environment() -> dict[str, str]:
@@ -103,7 +115,7 @@ def _environment() -> dict[str, str]:
     return environment
 
 
-def _relay(connection: socket.socket) -> int | None:
+def _relay(connection: socket.socket, server: int | None) -> int | None:
     """Print what the server says, as it says it; its exit status, or None if it declined or stopped.
 
     Ctrl-C here stops the build there as it would stop one in this process (unless the server had not started
@@ -115,7 +127,7 @@ def _relay(connection: socket.socket) -> int | None:
 
     incoming = connection.makefile("rb")
     streams = {OUT: sys.stdout, ERR: sys.stderr}
-    server: int | None = None  # the server's process, once it has started this build
+    started = False
     try:
         if not select.select([connection], [], [], 1.0)[0]:
             sys.stderr.write(WAITING)  # another command's build comes first
@@ -125,12 +137,12 @@ def _relay(connection: socket.socket) -> int | None:
             except OSError:
                 frame = None
             if frame is None:
-                if server is not None:
+                if started:
                     sys.stderr.write(STOPPED)
                 return None
             kind, payload = frame
             if kind == STARTED:
-                server = int(payload)
+                started, server = True, server or int(payload)
             elif kind in streams:
                 try:
                     streams[kind].write(payload.decode("utf-8"))
@@ -143,7 +155,12 @@ def _relay(connection: socket.socket) -> int | None:
             elif kind == DECLINED:
                 return None
     except KeyboardInterrupt:
-        connection.close()  # first: the server stops a build only for a command that has gone
+        import socket
+
+        try:  # first: the server stops a build only for a command that has gone (a queued one, never starts it)
+            connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         if server is not None:
             import signal
 

@@ -105,9 +105,10 @@ def _let_go(keep: int) -> None:
         found = set()
     for descriptor in sorted({0, 1, 2, *found} - {keep, null}):
         try:
-            os.dup2(null, descriptor)
+            os.fstat(descriptor)
         except OSError:
-            pass  # the folder's own listing, closed already
+            continue  # the folder's own listing, closed already
+        os.dup2(null, descriptor, inheritable=descriptor <= 2)
     os.close(null)
 
 
@@ -128,6 +129,7 @@ class BuildServer:
         self.idle = idle_seconds()
         self.current: socket.socket | None = None  # the command whose build runs now
         signal.signal(signal.SIGINT, self._interrupted)
+        os.register_at_fork(after_in_child=_worker)  # the build's workers write nothing to the command
 
     def run(self) -> None:
         import time
@@ -177,12 +179,18 @@ class BuildServer:
             if reason is not None:
                 send(connection, DECLINED, reason.encode())
                 return reason == "no such folder"
+            self.current = connection  # from here, Ctrl-C in the command stops its build
             if _hung_up(connection):
                 return True  # interrupted while another build ran: it builds nothing
             send(connection, STARTED, str(os.getpid()).encode())
         except OSError:
             return True
-        status, healthy = self._build(connection, request)
+        finally:
+            self.current = None
+        try:
+            status, healthy = self._build(connection, request)
+        except KeyboardInterrupt:  # Ctrl-C as the build ended: it stops all the same
+            status, healthy = 130, False
         try:
             send(connection, EXIT, str(status).encode())
         except OSError:
@@ -224,9 +232,12 @@ class BuildServer:
             self.idle = idle_seconds()
             os.chdir(request["cwd"])
             sys.stdout = io.TextIOWrapper(_Sender(connection, OUT, out_tty), encoding="utf-8", line_buffering=True)
-            sys.stderr = io.TextIOWrapper(_Sender(connection, ERR, err_tty), encoding="utf-8", line_buffering=True)
+            sys.stderr = io.TextIOWrapper(_Sender(connection, ERR, err_tty), encoding="utf-8", errors="backslashreplace",
+                                          line_buffering=True)  # as Python's own stderr
             try:
                 self.current = connection
+                if _hung_up(connection):
+                    raise KeyboardInterrupt  # Ctrl-C came while the build was being set up
                 command_line(args=request["argv"], warm=self.warm)
             except SystemExit as ended:
                 status = _exit_status(ended.code)
@@ -307,3 +318,11 @@ def _hung_up(connection: socket.socket) -> bool:
         return False
     except OSError:
         return True
+
+
+def _worker() -> None:
+    """In a worker the server forks: Ctrl-C as in any process, and output nowhere (not into the command's frames)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
