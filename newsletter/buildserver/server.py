@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsletter.buildserver.detach import let_go, worker_forked
 from newsletter.buildserver.client import (
     DECLINED, ERR, EXIT, OUT, REQUEST, STARTED, idle_seconds, interpreter, private, receive, remove, send,
 )
@@ -59,7 +60,7 @@ def serve_after(root: Path, path: str, warm: WarmCache) -> None:
         os.chdir(root)  # not the folder the command ran in, which may go
         listener, inode = _listen(path)
         os.write(writing, b"1")
-        _let_go(keep=listener.fileno())
+        let_go(keep=listener.fileno())
         BuildServer(root, path, listener, inode, warm).run()
         status = 0
     finally:
@@ -93,25 +94,6 @@ def _listen(path: str) -> tuple[socket.socket, int]:
     return listener, inode
 
 
-def _let_go(keep: int) -> None:
-    """Let go of every file the command had open but the listening socket: its output (so whoever reads it sees
-    it end with the command), and anything its caller passed on (a lock, a pipe). Each is replaced with
-    /dev/null rather than closed, so that no object still holding the number closes a file opened since."""
-    null = os.open(os.devnull, os.O_RDWR)
-    listed = "/proc/self/fd" if os.path.isdir("/proc/self/fd") else "/dev/fd"
-    try:
-        found = {int(name) for name in os.listdir(listed)}
-    except OSError:
-        found = set()
-    for descriptor in sorted({0, 1, 2, *found} - {keep, null}):
-        try:
-            os.fstat(descriptor)
-        except OSError:
-            continue  # the folder's own listing, closed already
-        os.dup2(null, descriptor, inheritable=descriptor <= 2)
-    os.close(null)
-
-
 class BuildServer:
     """Run the builds of one project that commands hand over, one at a time, until it is time to stop."""
 
@@ -129,7 +111,7 @@ class BuildServer:
         self.idle = idle_seconds()
         self.current: socket.socket | None = None  # the command whose build runs now
         signal.signal(signal.SIGINT, self._interrupted)
-        os.register_at_fork(after_in_child=_worker)  # the build's workers write nothing to the command
+        os.register_at_fork(after_in_child=worker_forked)  # the build's workers write nothing to the command
 
     def run(self) -> None:
         import time
@@ -318,11 +300,3 @@ def _hung_up(connection: socket.socket) -> bool:
         return False
     except OSError:
         return True
-
-
-def _worker() -> None:
-    """In a worker the server forks: Ctrl-C as in any process, and output nowhere (not into the command's frames)."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")
