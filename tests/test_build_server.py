@@ -12,7 +12,6 @@ import select
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
@@ -22,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from newsletter.buildserver.client import WAITING, socket_path
+from newsletter.buildserver.client import WAITING, peer, socket_path
 
 from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
 
@@ -117,8 +116,8 @@ def server_pid_at(path: str) -> int | None:
             probe.connect(path)
         except OSError:
             return None
-        credentials = probe.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return int(struct.unpack("3i", credentials)[0])
+        found = peer(probe)
+    return found[0] if found else None
 
 
 def stopped(pid: int, wait: float = WAIT) -> bool:

@@ -63,7 +63,7 @@ def interpreter() -> list[Any]:
 
 def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
     """Run `newsletter ARGV` on the project's build server: its exit status, or None to build in this process."""
-    root, path = served
+    _, path = served
     if not private(os.path.dirname(path)):
         return None
     import json
@@ -82,7 +82,7 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
             return None
         except OSError:
             return None
-        server = _peer(connection)
+        server = (peer(connection) or (None, None))[0] or None
         umask = os.umask(0o022)
         os.umask(umask)
         request = {"argv": argv, "cwd": os.getcwd(), "env": _environment(), "python": sys.executable,
@@ -94,15 +94,17 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
         return _relay(connection, server)
 
 
-def _peer(connection: socket.socket) -> int | None:
-    """The server's process as the system names it to this process (where it says: Linux), or None."""
+def peer(connection: socket.socket) -> tuple[int, int] | None:
+    """The process id and user id of the other end, as the system names them to this process (where it says:
+    Linux), or None."""
     import socket
     import struct
 
     if not hasattr(socket, "SO_PEERCRED"):
         return None
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return int(struct.unpack("3i", credentials)[0]) or None
+    pid, uid, _ = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                           struct.calcsize("3i")))
+    return pid, uid
 
 
 def _environment() -> dict[str, str]:

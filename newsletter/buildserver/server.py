@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsletter.buildserver.detach import let_go, worker_forked
 from newsletter.buildserver.client import (
-    DECLINED, ERR, EXIT, OUT, REQUEST, STARTED, idle_seconds, interpreter, private, receive, remove, send,
+    DECLINED, ERR, EXIT, OUT, REQUEST, STARTED, idle_seconds, interpreter, peer, private, receive, remove, send,
 )
 
 if TYPE_CHECKING:
@@ -280,14 +280,10 @@ def _exit_status(code: object) -> int:
 
 
 def _same_user(connection: socket.socket) -> bool:
-    """Whether the command on the other end runs as this server's user (where the system says)."""
-    import socket
-    import struct
-
-    if not hasattr(socket, "SO_PEERCRED"):
-        return True  # the socket's folder admits its owner alone
-    credentials = connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i"))
-    return bool(struct.unpack("3i", credentials)[1] == os.getuid())
+    """Whether the command on the other end runs as this server's user (where the system says; elsewhere the
+    socket's folder admits its owner alone)."""
+    found = peer(connection)
+    return found is None or found[1] == os.getuid()
 
 
 def _hung_up(connection: socket.socket) -> bool:
