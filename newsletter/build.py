@@ -16,6 +16,7 @@ from newsletter.cache import CACHE_DIR
 from newsletter.cache.documents import DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
+from newsletter.cache.kept import Kept
 from newsletter.cache.freshness import input_fingerprint, is_fresh, project_inputs, record_build, tree_digest
 from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
@@ -76,7 +77,8 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
         cache = warm.documents(root)
     else:
         cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
-    return assemble_site(root, settings, load_catalog(root, settings, cache, meanwhile=_load_channels), options)
+    catalog = load_catalog(root, settings, cache, meanwhile=_load_channels)
+    return assemble_site(root, settings, catalog, options, kept=cache.kept)
 
 
 def _load_channels() -> None:
@@ -100,8 +102,10 @@ def load_makers() -> None:
         importlib.import_module(name)
 
 
-def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions()) -> Site:
-    """Assemble the editions of a loaded catalog into the Site every channel reads."""
+def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: BuildOptions = BuildOptions(),
+                  kept: Kept | None = None) -> Site:
+    """Assemble the editions of a loaded catalog into the Site every channel reads; `kept`: what a long-running
+    process keeps between builds (cache/kept.py)."""
     from newsletter.checks.project import project_findings  # with the channels it checks: see _load_channels
 
     tz = settings.project.tz
@@ -117,6 +121,7 @@ def assemble_site(root: Path, settings: Settings, catalog: Catalog, options: Bui
         as_of=options.as_of or datetime.now(tz).date(),
         drafts=options.drafts,
         diagnostics=(*settings.warnings, *catalog.diagnostics, *diagnostics, *project_findings(root, settings, catalog)),
+        kept=kept,
     )
 
 
@@ -240,7 +245,7 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
         keep = [path for path in read_manifest(out_dir) if not path.startswith(prefixes)]
     if progress:
         progress("write")
-    report = write_outputs(out_dir, outputs, keep=keep)
+    report = write_outputs(out_dir, outputs, keep=keep, last=warm.written if warm else None)
     if memo is not None and options.issue is None:  # a partial build would drop the other issues' parts
         memo.save()
     result = BuildResult(site, out_dir, tuple(outputs), report, (*site.diagnostics, *report.warnings))

@@ -12,6 +12,7 @@ from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
 from newsletter.urls import is_absolute, is_web_address, site_join, url_path
 from newsletter.assemble import Edition, local_day
+from newsletter.cache.kept import Kept
 from newsletter.content.models import Catalog, Issue, NewsItem, without_text
 from newsletter.content.translations import original_path
 from newsletter.diagnostics import Diagnostic
@@ -60,11 +61,15 @@ class Site:
     # language; they have no page and no feed entry here. And each page's versions in every language.
     foreign: frozenset[str] = frozenset()
     alternates: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict, compare=False, repr=False)
+    # What a long-running process keeps for its next build (cache/kept.py), if this site is built by one.
+    kept: Kept | None = field(default=None, compare=False, repr=False)
 
     def without_text(self, item: NewsItem) -> NewsItem:
-        """The item without its text (`content.models.without_text`), made once per item and build: the keys of
-        the parts that never show an item's text (its email card, the issue and tag pages, its posts) share it,
-        and so its digest."""
+        """The item without its text (`content.models.without_text`), made once per item (and kept while the
+        item is): the keys of the parts that never show an item's text (its email card, the issue and tag pages,
+        its posts) share it, and so its digest."""
+        if self.kept is not None:
+            return self.kept.get(("without text", id(item)), lambda: (item, without_text(item)))[1]
         made = self._without_text.get(id(item))
         if made is None or made[0] is not item:
             made = self._without_text[id(item)] = (item, without_text(item))  # holding the item keeps its id unique
@@ -82,6 +87,11 @@ class Site:
             item for item in self.catalog.items
             if (self.drafts or not item.draft) and local_day(item, tz) <= self.as_of and item.slug not in self.foreign
         )
+
+    @cached_property
+    def published_slugs(self) -> frozenset[str]:
+        """The slugs of the `published` items."""
+        return frozenset(item.slug for item in self.published)
 
     @cached_property
     def released(self) -> tuple[Edition, ...]:

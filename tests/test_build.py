@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlsplit
 import lxml.html
 import pytest
 import time_machine
+from hypothesis import given
+from hypothesis import strategies as st
 
 from newsletter import build as build_module
 from newsletter import write as write_module
@@ -312,3 +314,16 @@ def test_a_tag_without_letters_gets_no_link_and_a_warning(make_project):
     assert "tags//" not in page
     assert 'href="../../tags/energy/index.html"' in page
     assert [d.code for d in result.diagnostics] == ["unusable-tag"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a.txt", "b/c.txt"]), st.binary(max_size=8)), min_size=1, max_size=6))
+def test_digests_kept_from_the_last_build_serve_only_the_same_bytes(tmp_path_factory: pytest.TempPathFactory,
+                                                                    writes: list[tuple[str, bytes]]):
+    out = tmp_path_factory.mktemp("kept-digests") / "output"
+    last: dict[str, tuple[bytes, str]] = {}
+    for path, data in writes:
+        # Bytes of the same length, and an equal copy that is another object: digests follow the bytes alone.
+        report = write_outputs(out, [Output(PurePosixPath(path), "file", bytes(bytearray(data)))], last=last)
+        listed = {entry.path: entry.sha256 for entry in report.manifest}
+        assert listed == {path: hashlib.sha256(data).hexdigest()}
+        assert last == {path: (data, listed[path])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
@@ -20,7 +21,9 @@ from .conftest import EXAMPLE_AS_OF, REPO, copy_example, tree_bytes
 
 NANTES = "content/news/2023-12-12-general-meeting-nantes.md"
 DONOSTIA = "content/news/2024-10-17-general-meeting-donostia.md"
+NANTES_IMAGE = "content/images/nantes-meeting.png"
 INDEX_TEMPLATE = "templates/web/index.html"
+EDITS = ["body", "title", "template", "new item", "settings", "image", "date", "tag"]
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=20)
 
 
@@ -29,7 +32,16 @@ def build(root: Path, out: str, warm: WarmCache | None = None, **options) -> Bui
 
 
 def edit(root: Path, kind: str, text: str) -> None:
-    """One save, as a writer or a designer makes it."""
+    """One save, as a writer or a designer makes it: it always changes the project."""
+    def inputs() -> list[dict[str, bytes]]:
+        return [tree_bytes(root / "content"), tree_bytes(root / "templates"), {"": (root / "newsletter.toml").read_bytes()}]
+
+    before = inputs()
+    _edit(root, kind, text)
+    assert inputs() != before, f"the edit '{kind}' changed nothing"
+
+
+def _edit(root: Path, kind: str, text: str) -> None:
     if kind == "body":
         path = root / NANTES
         path.write_text(path.read_text() + f"\n{text}\n")
@@ -42,10 +54,25 @@ def edit(root: Path, kind: str, text: str) -> None:
         path.write_text(path.read_text().replace("{% endblock %}", f"<!-- {len(text)} -->{{% endblock %}}", 1))
     elif kind == "new item":
         path = root / "content/news/2024-08-01-added-while-previewing.md"
-        path.write_text(f"---\ntitle: Added {_yaml_word(text)}\ndate: 2024-08-01\n---\n{text}\n")
+        body = path.read_text() if path.exists() else f"---\ntitle: Added {_yaml_word(text)}\ndate: 2024-08-01\n---\n"
+        path.write_text(f"{body}{text}\n")
     elif kind == "settings":
         path = root / "newsletter.toml"
-        path.write_text(path.read_text().replace("tagline = \"", f"tagline = \"{len(text)} ", 1))
+        path.write_text(path.read_text().replace('tagline = { en = "', f'tagline = {{ en = "{len(text)} ', 1))
+    elif kind == "image":  # the same file, another size: the page's link preview states it
+        from PIL import Image
+
+        with Image.open(root / NANTES_IMAGE) as image:
+            width = image.width
+        Image.new("RGB", (width + len(text), 300), "navy").save(root / NANTES_IMAGE)
+    elif kind == "date":  # into the future of the build's day and back: unpublished, then published again
+        path = root / DONOSTIA
+        text = path.read_text()
+        later = text.replace("\ndate: 2024-10-17\n", "\ndate: 2025-03-01\n", 1)
+        path.write_text(later if later != text else text.replace("\ndate: 2025-03-01\n", "\ndate: 2024-10-17\n", 1))
+    elif kind == "tag":
+        path = root / DONOSTIA
+        path.write_text(path.read_text().replace("\ntags: [", f"\ntags: [{_yaml_word(text)}, ", 1))
 
 
 def _yaml_word(text: str) -> str:
@@ -53,14 +80,19 @@ def _yaml_word(text: str) -> str:
     return "".join(c for c in text if c.isalnum()) or "x"
 
 
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@example(edits=[("template", "a designer's change"), ("body", "and a writer's")])
-@given(st.lists(st.tuples(st.sampled_from(["body", "title", "template", "new item", "settings"]), _TEXT),
-                min_size=1, max_size=3))
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(edits=[("template", "a designer's change"), ("body", "and a writer's")], own_templates=True)
+# The theme's own pages are remembered (a project's templates may read anything, so theirs are not).
+@example(edits=[("date", "x"), ("tag", "Solid state"), ("image", "wider")], own_templates=False)
+@example(edits=[("body", "a line"), ("date", "x"), ("title", "New")], own_templates=False)
+@given(st.lists(st.tuples(st.sampled_from(EDITS), _TEXT), min_size=1, max_size=3), st.booleans())
 def test_warm_builds_write_what_a_cold_build_writes(tmp_path_factory: pytest.TempPathFactory,
-                                                    edits: list[tuple[str, str]]):
+                                                    edits: list[tuple[str, str]], own_templates: bool):
     root = copy_example(tmp_path_factory.mktemp("warm") / "example")
-    shutil.copytree(REPO / "templates", root / "templates")
+    if own_templates:
+        shutil.copytree(REPO / "templates", root / "templates")
+    else:
+        edits = [(kind, text) for kind, text in edits if kind != "template"]
     warm = WarmCache()
     build(root, "preview", warm)
     for step, (kind, text) in enumerate(edits):
@@ -151,3 +183,47 @@ def test_the_memo_and_the_record_wait_for_settle_and_then_serve_a_build_on_its_o
     monkeypatch.setattr(MarshalStore, "put", lambda self, key, value: rendered.append(key) or store(self, key, value))
     again = build(example_project, "preview")
     assert again.report.written and rendered == []
+
+
+def _records(result: BuildResult) -> dict[str, object]:
+    return {item.slug: item for item in (*result.site.catalog.items, *result.site.catalog.issues)}
+
+
+def test_a_warm_build_keeps_the_records_an_edit_leaves_alone_with_their_warnings(example_project: Path):
+    path = example_project / NANTES
+    path.write_text(path.read_text().replace("\ntype: news\n", "\ntype: news\nlocaton: Nantes\n", 1))  # a typo'd key
+    warm = WarmCache()
+    first = _records(build(example_project, "preview", warm))
+    edit(example_project, "body", "One more line.")
+    second = build(example_project, "preview", warm)
+    after = _records(second)
+    changed = {slug for slug in first if after[slug] is not first[slug]}
+    assert changed == {"general-meeting-nantes"}  # the edited file; every other record is the same object
+    assert after["general-meeting-nantes"].body_markdown.endswith("One more line.\n")
+    # The kept records' warnings are reported again: the same as a build of its own finds.
+    cold = build(example_project, "cold", use_cache=False)
+    assert second.diagnostics == cold.diagnostics and any("locaton" in d.message for d in second.diagnostics)
+    for kind in ("settings", "image"):  # what every record is checked against: all are loaded again
+        before = _records(build(example_project, "preview", warm))
+        edit(example_project, kind, "changed")
+        again = _records(build(example_project, "preview", warm))
+        assert not any(again[slug] is before[slug] for slug in before), kind
+
+
+def test_kept_objects_last_one_build_unless_the_next_uses_them():
+    from newsletter.cache.kept import Kept
+
+    kept, made = Kept(), []
+
+    def make(name: str) -> Callable[[], object]:
+        return lambda: made.append(name) or [name]
+
+    first = kept.get("a", make("a")), kept.get("b", make("b"))
+    assert kept.get("a", make("a")) is first[0] and made == ["a", "b"]  # made once in a build
+    kept.carry_over()
+    assert kept.get("a", make("a")) is first[0] and made == ["a", "b"]  # taken again by the next build
+    kept.carry_over()  # that build did not use "b": it is let go
+    assert kept.get("b", make("b")) is not first[1] and made == ["a", "b", "b"]
+    kept.carry_over()
+    kept.carry_over()  # a build that used nothing (it broke off first) lets nothing go
+    assert kept.get("b", make("b")) is not None and made == ["a", "b", "b"]

@@ -6,6 +6,7 @@ import hashlib
 import sys
 from pathlib import Path
 
+from newsletter.cache.kept import Kept
 from newsletter.cache.store import MarshalStore
 
 CACHE_FILE = "documents.marshal"
@@ -32,11 +33,20 @@ def engine_fingerprint() -> str:
 
 
 class DocumentCache(MarshalStore):
-    """Prepared documents by the bytes of their files; without a folder, nothing is kept."""
+    """Prepared documents by the bytes of their files; without a folder, nothing is kept.
 
-    def __init__(self, folder: Path | None):
+    With `keep` (a long-running process), the prepared documents themselves, and the records loaded
+    from them, are kept in `kept` for the next build."""
+
+    def __init__(self, folder: Path | None, keep: bool = False):
         super().__init__(folder / CACHE_FILE if folder is not None else None,
                          engine_fingerprint() if folder is not None else "")
+        self.kept = Kept() if keep else None
+
+    def carry_over(self) -> None:
+        super().carry_over()
+        if self.kept is not None:
+            self.kept.carry_over()
 
     def key(self, shown_as: Path, digest: bytes) -> str:
         """The key of a file shown as `shown_as` whose bytes have the SHA-256 `digest`."""

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import orjson
 
 from newsletter.cache.freshness import code_fingerprint, files_below, tree_digest
+from newsletter.cache.kept import Kept
 from newsletter.cache.store import MarshalStore
 
 MEMO_FILE = "renders.marshal"
@@ -30,12 +31,13 @@ class RenderMemo(MarshalStore):
 
     def __init__(self, root: Path, cache_dir: Path, engine: str | None = None):
         super().__init__(cache_dir / MEMO_FILE, engine or memo_engine(root))
-        # Digests of the frozen records seen in this build (the settings are in every key), by identity.
-        self.known: dict[int, tuple[object, bytes]] = {}
+        # Digests of the frozen records seen (the settings are in every key), by identity: a long-running
+        # process keeps a record an edit leaves alone (cache/kept.py), and so its digest.
+        self.known = Kept()
 
     def carry_over(self) -> None:
         super().carry_over()
-        self.known = {}  # the records of the last build: let them go
+        self.known.carry_over()
 
     def remember(self, kind: str, inputs: object, compute: Callable[[], T],
                  pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
@@ -60,7 +62,7 @@ def memo_engine(root: Path) -> str:
     return engine.hexdigest()
 
 
-def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes]] | None = None) -> str:
+def input_digest(kind: str, inputs: object, known: Kept | None = None) -> str:
     """A digest of the inputs' values, the same in every run (unlike hash() or some reprs).
 
     The inputs are written as JSON, what JSON has no type for tagged (`{"\\0date": ...}`), so values
@@ -68,7 +70,7 @@ def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes
     What JSON cannot hold (integers beyond 64 bits, lone surrogates) is written by `_feed` instead.
     `known` keeps the digest of each frozen record met, so one shared by many keys is written once.
     """
-    known = {} if known is None else known
+    known = Kept() if known is None else known
     digest = hashlib.sha256(kind.encode() + b"\0")
     try:
         digest.update(b"json\0" + _json(inputs, known))
@@ -82,11 +84,11 @@ def input_digest(kind: str, inputs: object, known: dict[int, tuple[object, bytes
 _JSON = orjson.OPT_SORT_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 
 
-def _json(value: object, known: dict[int, tuple[object, bytes]]) -> bytes:
+def _json(value: object, known: Kept) -> bytes:
     return orjson.dumps(value, default=lambda other: _tagged(other, known), option=_JSON)
 
 
-def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
+def _tagged(value: object, known: Kept) -> object:
     """What JSON has no type for, as a JSON object tagged with its type."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {"\0record": _record(value, known).hex()}
@@ -107,20 +109,24 @@ def _tagged(value: object, known: dict[int, tuple[object, bytes]]) -> object:
     raise TypeError(f"no stable digest for {type(value).__qualname__}: teach _tagged this type")
 
 
-def _record(record: Any, known: dict[int, tuple[object, bytes]]) -> bytes:
+def _record(record: Any, known: Kept) -> bytes:
     """The digest of a frozen record (its type and the fields that make two equal), made once per record."""
-    if id(record) not in known:
-        digest = hashlib.sha256(type(record).__qualname__.encode() + b"\0")
-        names = _compared(type(record))
-        try:
-            digest.update(b"json\0" + _json({name: getattr(record, name) for name in names}, known))
-        except orjson.JSONEncodeError:
-            digest.update(b"walk\0")
-            for name in names:
-                digest.update(b"\0field\0" + name.encode())
-                _feed(digest, getattr(record, name), known)
-        known[id(record)] = (record, digest.digest())  # the value is kept, so its id is not reused
-    return known[id(record)][1]
+    # The entry holds the record, so its id names no other object while the entry is kept.
+    entry: tuple[object, bytes] = known.get(id(record), lambda: (record, _record_digest(record, known)))
+    return entry[1]
+
+
+def _record_digest(record: Any, known: Kept) -> bytes:
+    digest = hashlib.sha256(type(record).__qualname__.encode() + b"\0")
+    names = _compared(type(record))
+    try:
+        digest.update(b"json\0" + _json({name: getattr(record, name) for name in names}, known))
+    except orjson.JSONEncodeError:
+        digest.update(b"walk\0")
+        for name in names:
+            digest.update(b"\0field\0" + name.encode())
+            _feed(digest, getattr(record, name), known)
+    return digest.digest()
 
 
 _COMPARED: dict[type, tuple[str, ...]] = {}
@@ -133,7 +139,7 @@ def _compared(kind: type) -> tuple[str, ...]:
     return _COMPARED[kind]
 
 
-def _feed(digest: Any, value: object, known: dict[int, tuple[object, bytes]]) -> None:
+def _feed(digest: Any, value: object, known: Kept) -> None:
     """Write `value` into `digest` as a tagged, length-prefixed encoding: distinct values never meet."""
     def atom(tag: bytes, data: bytes) -> None:
         digest.update(tag + len(data).to_bytes(8, "big") + data)

@@ -19,6 +19,7 @@ from newsletter.cache.documents import DocumentCache
 from newsletter.cache.freshness import files_below, tree_digest
 from newsletter.cache.renders import RenderMemo, memo_engine
 from newsletter.templates import Templates
+from newsletter.write import Written
 
 
 class WarmCache:
@@ -29,6 +30,7 @@ class WarmCache:
         self._memo: RenderMemo | None = None
         self._templates: tuple[object, Templates] | None = None
         self._later: list[Callable[[], None]] = []
+        self.written: Written = {}  # the last build's outputs, by path (see write.write_outputs)
 
     @property
     def loaded(self) -> bool:
@@ -53,7 +55,7 @@ class WarmCache:
     def documents(self, root: Path) -> DocumentCache:
         self.settle()
         if self._documents is None:
-            self._documents = DocumentCache(root / CACHE_DIR)
+            self._documents = DocumentCache(root / CACHE_DIR, keep=True)
         else:
             self._documents.carry_over()
         return self._documents

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from newsletter.content.files import body_image_errors, settings_image_errors
+from newsletter.cache.freshness import files_below, tree_digest
+from newsletter.content.files import IMAGES, body_image_errors, settings_image_errors
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
 from newsletter.cache.documents import DocumentCache
@@ -22,6 +23,8 @@ from newsletter.errors import (
     NewsletterError,
 )
 from newsletter.settings.load import Settings
+
+T = TypeVar("T")
 
 
 class ContentProblems(NewsletterError):
@@ -62,8 +65,11 @@ def collect_catalog(
     languages = settings.project.languages
     news, news_translations = split_translations(news, languages)
     issue_files, issue_translations = split_translations(issue_files, languages)
-    items = _load_all(news, prepared, lambda doc: load_item(doc, root, settings, diagnostics), errors)
-    issues = _load_all(issue_files, prepared, lambda doc: load_issue(doc, settings, diagnostics), errors)
+    context = _context(root, settings) if cache.kept is not None else ""
+    items = _load_all(news, prepared, _kept(cache, ("item", context), diagnostics,
+                                            lambda doc, found: load_item(doc, root, settings, found)), errors)
+    issues = _load_all(issue_files, prepared, _kept(cache, ("issue", context), diagnostics,
+                                                    lambda doc, found: load_issue(doc, settings, found)), errors)
     further = settings.project.further_languages
     translations: list[NewsItem | Issue] = [
         *load_translations(root, news_translations, further, prepared, {item.source: item for item in items},
@@ -90,6 +96,34 @@ def collect_catalog(
     issues.sort(key=lambda issue: (issue.date, issue.slug))
     translations.sort(key=lambda record: (record.language, record.source))
     return Catalog(tuple(items), tuple(issues), tuple(diagnostics), tuple(translations)), errors
+
+
+def _context(root: Path, settings: Settings) -> str:
+    """A digest of what loading a record reads besides its document: the settings and the published images."""
+    from newsletter.cache.renders import input_digest
+
+    images = root / "content" / IMAGES
+    return input_digest("records", (root, settings, tree_digest(root, files_below(images, root))))
+
+
+def _kept(cache: DocumentCache, context: tuple[str, str], diagnostics: list[Diagnostic],
+          load: Callable[[Prepared, list[Diagnostic]], T]) -> Callable[[Prepared], T]:
+    """`load`, adding what it finds to `diagnostics`; where the cache keeps records, the record the last build
+    loaded from the same document in the same `context` is taken again, with what it found then."""
+    kept = cache.kept
+    if kept is None:
+        return lambda prepared: load(prepared, diagnostics)
+
+    def make(prepared: Prepared) -> tuple[Prepared, T, tuple[Diagnostic, ...]]:
+        found: list[Diagnostic] = []
+        return prepared, load(prepared, found), tuple(found)
+
+    def kept_load(prepared: Prepared) -> T:
+        # The entry holds the document, so its id names no other object while the entry is kept.
+        _, record, found = kept.get((*context, id(prepared)), lambda: make(prepared))
+        diagnostics.extend(found)
+        return record
+    return kept_load
 
 
 def _load_all(

@@ -45,7 +45,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
         if cache.path is not None and project.holds(path) and (digest := file_digest(path)) is not None:
             key = cache.key(shown_as, digest)
             found = cache.get(key)
-            if found is not None and (prepared := _unpack(found)) is not None:
+            if found is not None and (prepared := _unpacked(cache, key, found)) is not None:
                 results[path] = prepared
                 continue
             cache.forget(key)
@@ -66,7 +66,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
             results[path] = packed
         else:
             cache.put(key, packed)
-            fresh = _unpack(packed)
+            fresh = _unpacked(cache, key, packed)
             assert fresh is not None  # this code's own shape
             results[path] = fresh
     return results
@@ -131,6 +131,11 @@ def _prepare_or_error(shown_as: Path, raw: bytes) -> tuple[Any, ...] | ContentEr
         return ContentError("the text is nested too deeply to render", SourceLocation(shown_as, document.body_line),
                             "nest lists, quotes and HTML elements less deeply")
     return (document.path.as_posix(), document.meta, document.body, document.front_matter, document.body_line, html)
+
+
+def _unpacked(cache: DocumentCache, key: str, packed: Any) -> Prepared | None:
+    """The prepared document of a cache entry: the one the last build made of it, where the cache keeps them."""
+    return _unpack(packed) if cache.kept is None else cache.kept.get(key, lambda: _unpack(packed))
 
 
 def _unpack(packed: Any) -> Prepared | None:

@@ -11,10 +11,10 @@ from collections.abc import Callable, Iterator
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from newsletter.assemble import local_day
+from newsletter.assemble import Edition, local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, json_output, no_memo
+from newsletter.outputs import Memo, Output, json_bytes, json_output, no_memo
 from newsletter.channels.social.posts import Draft, PartnerFinder, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
@@ -56,7 +56,7 @@ class SocialRenderer:
             the settings); so an edit of the text alone leaves its posts as they were."""
             if item.slug not in inputs:
                 named = [] if item.social_skip else memo(  # `social: false`: no posts, no names to look for
-                    "social-named", (item.title, item.summary, item.body_html, partners),
+                    "social-named", (item, partners),  # the item's digest is known, unlike its text's
                     functools.partial(finder.places, item),
                     pack=list, unpack=functools.partial(_places, len(partners)))
                 inputs[item.slug] = (site.without_text(item), tuple(named), site.settings)
@@ -93,8 +93,12 @@ class SocialRenderer:
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
-            yield json_output(f"{site.issue_path(edition)}{PLAN_NAME}", "social-plan",
-                              posting_plan(site, [post for item in edition.items for post in posts_of(item)], records))
+            # The plan shows the items' drafts, whose records are made of what their posts are (see
+            # "social-records"), and whether each item is published.
+            shown = tuple((inputs_of(item), item.slug in site.published_slugs) for item in edition.items)
+            plan = memo("social-plan", (shown, site.as_of), functools.partial(_plan_bytes, site, edition, posts_of, records),
+                        pack=bytes, unpack=bytes)
+            yield Output(PurePosixPath(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
 
 
 class Records:
@@ -152,7 +156,7 @@ def draft_record(site: Site, draft: Draft, card: Callable[[NewsItem], ShareImage
 def posting_plan(site: Site, posts: list[Post], records: Records | None = None) -> list[dict[str, Any]]:
     """An issue's posting plan for review: every draft of its items, also those not published yet,
     in time order, each with `published` and the reviewer's `notes`."""
-    published = {item.slug for item in site.published}
+    published = site.published_slugs
     record_of = records or Records(site)
     entries = []
     for post in posts:
@@ -162,6 +166,11 @@ def posting_plan(site: Site, posts: list[Post], records: Records | None = None) 
             entries.append(record)
     entries.sort(key=lambda record: (record["scheduled_at"], record["item"], record["platform"], record.get("part") or 0))
     return entries
+
+
+def _plan_bytes(site: Site, edition: Edition, posts_of: Callable[[NewsItem], tuple[Post, ...]], records: Records) -> bytes:
+    """An issue's posting plan as its JSON file holds it."""
+    return json_bytes(posting_plan(site, [post for item in edition.items for post in posts_of(item)], records))
 
 
 def _csv_rows(site: Site, drafts: list[Draft]) -> Iterator[tuple[object, ...]]:

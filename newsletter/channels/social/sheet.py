@@ -46,7 +46,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: C
     """Render the review sheet of one issue (remembered between builds by what it shows).
 
     `inputs_of`: what an item's posts are made from (their own key), which is all the sheet shows of its text."""
-    published = {item.slug for item in site.published}
+    published = site.published_slugs
     entries = [
         SheetEntry(item, posts_of(item), item.slug in published, site.item_url(item),
                    site.asset_url(item.image) if item.image else None)

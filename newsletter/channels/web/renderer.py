@@ -17,7 +17,7 @@ from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.outputs import Memo, Output, no_memo, text_output
-from newsletter.channels.web.share import PageShare, page_share
+from newsletter.channels.web.share import page_share
 from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site
 from newsletter.urls import is_web_address, url_path
@@ -38,7 +38,13 @@ def render_web(site: Site, templates: Templates, memo: Memo = no_memo) -> Iterat
     page = _PageRenderer(site, templates)
     # Pages being published never point at an issue still being prepared: that is how it stays unlisted.
     issue_of = {item.slug: edition.issue for edition in site.released for item in edition.items}
-    yield page("index.html", "web/index.html", editions=tuple(reversed(site.released)))
+    editions = tuple(reversed(site.released))
+    # What else of the site the default archive page reads: each issue's number of items, the newest items'
+    # titles and dates, and the topics with their number of items.
+    latest = tuple(map(site.without_text, site.published[:10]))
+    topics = tuple((tag, site.tag_name(tag), len(items)) for tag, items in site.tags.items())
+    yield page.remembered(memo, (tuple((edition.issue, len(edition.items)) for edition in editions), latest, topics),
+                          "index.html", "web/index.html", editions=editions)
     for edition in site.editions:
         if edition.next is not None and site.is_released(edition) and not site.is_released(edition.next):
             edition = replace(edition, next=None)
@@ -88,8 +94,8 @@ class _PageRenderer:
             "event_when": lambda event: event_when(event, site.settings.project.tz, site.settings.project.language),
         }
 
-    def __call__(self, path: str, template: str, share: PageShare | None = None, **context: Any) -> Output:
-        """The page at `path` from `template`; `share`: its link preview, when the caller has it already."""
+    def __call__(self, path: str, template: str, **context: Any) -> Output:
+        """The page at `path` from `template`."""
         site = self.site
         root = self.root = "../" * path.count("/")
 
@@ -109,15 +115,18 @@ class _PageRenderer:
             asset=self.asset,
             item_link=item_link,
             item_anchor=site.item_anchor,
-            share=share or page_share(site, path, context),
+            share=page_share(site, path, context),
             **context,
         )
         return text_output(path, "web-page", html)
 
     def remembered(self, memo: Memo, inputs: tuple[object, ...], path: str, template: str,
                    later: Mapping[str, Callable[[], object]] | None = None, **context: Any) -> Output:
-        """The page, remembered between builds by `inputs` (what it reads besides the site's settings, language,
-        the page's translations and its link preview); `later`: context made only when the page is rendered.
+        """The page, remembered between builds by `inputs` (what it reads besides the site's settings, language
+        and the page's translations); `later`: context made only when the page is rendered.
+
+        Its link preview (`page_share`) is made of what the key holds: the settings, the item, issue or tag
+        in `inputs`, and the size of an image, which the memo's engine knows (the project's images).
 
         The files its template links to are remembered with it, so a remembered page still has them copied.
         (The files a body links to are found every build, for its links' part of the key.)"""
@@ -125,17 +134,16 @@ class _PageRenderer:
             memo = no_memo  # the project's own templates may read anything of the site
 
         site = self.site
-        share = page_share(site, path, context)  # measured once: it reads the image files' sizes
 
         def render() -> tuple[bytes, tuple[str, ...]]:
             self.linking = []
             made = {name: make() for name, make in (later or {}).items()}
-            data = self(path, template, share=share, **context, **made).data
+            data = self(path, template, **context, **made).data
             linked, self.linking = tuple(self.linking), []
             return data, linked
 
         page = path.removesuffix("index.html")
-        shown = (path, template, site.settings, site.settings.project.language, self.versions(page), share, *inputs)
+        shown = (path, template, site.settings, site.settings.project.language, self.versions(page), *inputs)
         data, linked = memo("web-page", shown, render, pack=lambda done: done,
                             unpack=lambda packed: (packed[0], tuple(packed[1])))
         self.files.update(linked)
