@@ -17,7 +17,7 @@ from newsletter.cache.documents import DocumentCache
 from newsletter.diagnostics import Diagnostic
 from newsletter.errors import UsageError
 from newsletter.cache.kept import Kept
-from newsletter.cache.freshness import input_fingerprint, is_fresh, project_inputs, record_build, tree_digest
+from newsletter.cache.freshness import input_fingerprint, inputs_digest, is_fresh, record_build
 from newsletter.cache.renders import RenderMemo
 from newsletter.cache.replay import ReplayKey
 from newsletter.cache.store import MarshalStore
@@ -204,10 +204,11 @@ def _keeping(task: Callable[[], list[Output]],
 
 
 def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: Progress | None = None,
-                  warm: WarmCache | None = None) -> BuildResult:
+                  warm: WarmCache | None = None, inputs: bytes | None = None) -> BuildResult:
     """Build the project at `root` into its output folder and return what was done.
 
-    `warm` keeps templates, prepared documents and rendered parts in memory for the next build (the preview)."""
+    `warm` keeps templates, prepared documents and rendered parts in memory for the next build (the preview).
+    `inputs`: the project's `inputs_digest`, when the caller took it a moment ago (before any content was read)."""
     out_dir = (options.out_dir or root / "output").resolve()
     check_out_dir(root, out_dir)
     if progress:
@@ -219,7 +220,7 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     # digest is taken once for both keys (a walk of the project and a look at every file, 26 ms at 1,000 items).
     fingerprint, replay = None, None
     if options.use_cache and not options.issue:
-        inputs = tree_digest(root, project_inputs(root))
+        inputs = inputs if inputs is not None else inputs_digest(root)
         fingerprint = input_fingerprint((options, out_dir), inputs)
         replay = ReplayKey(root, out_dir, options.drafts, given_as_of, settings.project.timezone, inputs)
     site = load_site(root, options, settings, warm)

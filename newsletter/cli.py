@@ -120,6 +120,7 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
     Example:
       newsletter build --as-of 2024-12-31
     """
+    from newsletter.cache.freshness import inputs_digest
     from newsletter.cache.replay import replayed
 
     if no_server:
@@ -127,19 +128,18 @@ def build(ctx: click.Context, out: Path | None, issue: str | None, drafts: bool,
 
         stop(project_root(ctx))
     given = ctx.obj if isinstance(ctx.obj, dict) else {}
-    asked = given.get(REPLAY_ASKED)  # the console script looked a moment ago
-    if not (no_cache or issue is not None or asked):
-        text = replayed(project_root(ctx), out, drafts, as_of_option(as_of))
-        if text:
-            click.echo(text)  # nothing changed since the last build: its summary, without loading the build
-            return
+    replay = not (no_cache or issue is not None or given.get(REPLAY_ASKED))  # asked: the console script looked
+    inputs = inputs_digest(project_root(ctx)) if replay else None  # taken once, for the build too
+    if replay and (text := replayed(project_root(ctx), out, drafts, as_of_option(as_of), inputs)):
+        click.echo(text)  # nothing changed since the last build: its summary, without loading the build
+        return
     from newsletter.build import BuildOptions, build_project
     from newsletter.progress import StageProgress
     from newsletter.summary import build_summary
 
     options = BuildOptions(out_dir=out, issue=issue, drafts=drafts, as_of=as_of_option(as_of), use_cache=not no_cache)
     with StageProgress(sys.stderr) as progress:
-        result = build_project(project_root(ctx), options, progress, warm=given.get(WARM))
+        result = build_project(project_root(ctx), options, progress, warm=given.get(WARM), inputs=inputs)
     click.echo(build_summary(result, Path.cwd()))
 
 

@@ -106,6 +106,11 @@ def _normal_name(name: str) -> str:
     return re.sub(r"[-_.]+", "_", name).lower()
 
 
+def inputs_digest(root: Path) -> bytes:
+    """The `tree_digest` of every input of the project (`project_inputs`)."""
+    return tree_digest(root, project_inputs(root))
+
+
 def tree_digest(root: Path, paths: list[Path]) -> bytes:
     """Hash of the names (relative to `root`) and bytes of the files given."""
     digest = hashlib.sha256()

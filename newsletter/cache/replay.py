@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from newsletter.cache import CACHE_DIR
-from newsletter.cache.freshness import STATE_FILE, is_fresh, program_stamp, project_inputs, read_state, tree_digest
+from newsletter.cache.freshness import STATE_FILE, inputs_digest, is_fresh, program_stamp, read_state
 
 REPLAY = "replay"
 
@@ -27,9 +27,9 @@ REPLAY = "replay"
 def quick_key(root: Path, out_dir: Path, drafts: bool, as_of: date, inputs: bytes | None = None) -> str:
     """Hash of the inputs, the options, the package and the installed libraries, quick to take.
 
-    `inputs`: the project's inputs' `tree_digest`, when the caller took it already."""
+    `inputs`: the project's `inputs_digest`, when the caller took it already."""
     digest = hashlib.sha256(repr((str(out_dir), drafts, as_of.isoformat(), sys.version)).encode())
-    digest.update(inputs if inputs is not None else tree_digest(root, project_inputs(root)))
+    digest.update(inputs if inputs is not None else inputs_digest(root))
     digest.update(program_stamp())
     return digest.hexdigest()
 
@@ -62,8 +62,11 @@ class ReplayKey:
         return isinstance(record, dict) and record.get("key") == self.key
 
 
-def replayable(root: Path, out_dir: Path, drafts: bool, as_of: date | None) -> dict[str, Any] | None:
-    """The summary the last build into `out_dir` recorded, when building again would change nothing."""
+def replayable(root: Path, out_dir: Path, drafts: bool, as_of: date | None,
+               inputs: bytes | None = None) -> dict[str, Any] | None:
+    """The summary the last build into `out_dir` recorded, when building again would change nothing.
+
+    `inputs`: the project's `inputs_digest`, when the caller took it already."""
     cache_dir = root / CACHE_DIR
     if not (cache_dir / STATE_FILE).is_file():
         return None
@@ -72,7 +75,7 @@ def replayable(root: Path, out_dir: Path, drafts: bool, as_of: date | None) -> d
     if not isinstance(record, dict) or not isinstance(record.get("timezone"), str):
         return None
     day = as_of or today(record["timezone"])
-    if day is None or record.get("key") != quick_key(root, out_dir, drafts, day):
+    if day is None or record.get("key") != quick_key(root, out_dir, drafts, day, inputs):
         return None
     fingerprint = state.get("fingerprint") if isinstance(state, dict) else None
     if not isinstance(fingerprint, str) or not is_fresh(cache_dir, out_dir, fingerprint):
@@ -81,10 +84,12 @@ def replayable(root: Path, out_dir: Path, drafts: bool, as_of: date | None) -> d
     return summary if isinstance(summary, dict) else None
 
 
-def replayed(root: Path, out: Path | None, drafts: bool, as_of: date | None) -> str | None:
-    """What `newsletter build` says when its output is already current, or None to build."""
+def replayed(root: Path, out: Path | None, drafts: bool, as_of: date | None,
+             inputs: bytes | None = None) -> str | None:
+    """What `newsletter build` says when its output is already current, or None to build (`inputs`: see
+    `replayable`)."""
     from newsletter.summary import replayed_summary
 
     out_dir = (out or root / "output").resolve()
-    record = replayable(root, out_dir, drafts, as_of)
+    record = replayable(root, out_dir, drafts, as_of, inputs)
     return replayed_summary(record, out_dir, Path.cwd()) if record is not None else None
