@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -69,7 +70,9 @@ def assemble_editions(
     editions: list[Edition] = []
     diagnostics: list[Diagnostic] = []
     issues = catalog.issues  # oldest first
-    days = [(local_day(item, tz), item) for item in catalog.items]
+    # The items by day, so that each issue finds its window's by bisection, not by a look at every item.
+    dated = sorted(((local_day(item, tz), item) for item in catalog.items), key=lambda pair: pair[0])
+    days = [day for day, _item in dated]
     for index, issue in enumerate(issues):
         previous = issues[index - 1] if index else None
         following = issues[index + 1] if index + 1 < len(issues) else None
@@ -89,8 +92,9 @@ def assemble_editions(
         else:
             after = previous.date if previous else date.min
             first = issue.since or date.min
-            window = [item for day, item in days
-                      if after < day <= issue.date and day >= first and (drafts or not item.draft)]
+            start = max(bisect.bisect_right(days, after), bisect.bisect_left(days, first))
+            window = [item for _day, item in dated[start:bisect.bisect_right(days, issue.date)]
+                      if drafts or not item.draft]
             items = sorted(window, key=lambda item: (item.date, item.slug))
             if len(items) > CROWDED_ISSUE:
                 diagnostics.append(_crowded(issue, previous, len(items), where(issue, "date")))

@@ -61,7 +61,7 @@ class Boundary:
         """Whether `path` is the folder or below it once links are followed."""
         try:
             text = os.fspath(path)
-            if ".." not in Path(text).parts and not os.path.islink(text):
+            if ".." not in text.replace(os.altsep or os.sep, os.sep).split(os.sep) and not os.path.islink(text):
                 parent = os.path.dirname(os.path.abspath(text))
                 if parent not in self.folders:
                     self.folders[parent] = self._within(os.path.realpath(parent))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TypeVar
 from pathlib import Path
 from urllib.parse import SplitResult, unquote, urljoin, urlsplit
 
@@ -20,6 +21,7 @@ from newsletter.settings.load import Settings
 from newsletter.urls import encoded_url
 from newsletter.slugs import slugify
 
+T = TypeVar("T")
 # Subscribers hold these addresses: they never move (see the SPEC's output layout).
 RSS_PATH = "feed.xml"
 ATOM_PATH = "atom.xml"
@@ -64,20 +66,23 @@ class Site:
     # What a long-running process keeps for its next build (cache/kept.py), if this site is built by one.
     kept: Kept | None = field(default=None, compare=False, repr=False)
 
+    def made_of(self, name: str, holds: tuple[object, ...], make: Callable[[], T]) -> T:
+        """What `make` returns, made of the objects `holds` alone (and of nothing else that changes between builds):
+        made once per build, and taken again by the next build of a long-running process (`kept`) while `holds`
+        are the same objects. The entry holds them, so their ids name no other object while it is kept."""
+        entry: tuple[tuple[object, ...], T] = (self.kept or self._made).get((name, *map(id, holds)),
+                                                                              lambda: (holds, make()))
+        return entry[1]
+
+    @cached_property
+    def _made(self) -> Kept:
+        return Kept()  # one build's
+
     def without_text(self, item: NewsItem) -> NewsItem:
         """The item without its text (`content.models.without_text`), made once per item (and kept while the
         item is): the keys of the parts that never show an item's text (its email card, the issue and tag pages,
         its posts) share it, and so its digest."""
-        if self.kept is not None:
-            return self.kept.get(("without text", id(item)), lambda: (item, without_text(item)))[1]
-        made = self._without_text.get(id(item))
-        if made is None or made[0] is not item:
-            made = self._without_text[id(item)] = (item, without_text(item))  # holding the item keeps its id unique
-        return made[1]
-
-    @cached_property
-    def _without_text(self) -> dict[int, tuple[NewsItem, NewsItem]]:
-        return {}
+        return self.made_of("without text", (item,), lambda: without_text(item))
 
     @cached_property
     def published(self) -> tuple[NewsItem, ...]:

@@ -9,6 +9,7 @@ email runs in some clients and is a phishing lure in all.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection, Mapping
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
@@ -63,6 +64,7 @@ def valid_host(host: str) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=8192)  # the links of the last builds: each page, feed and email asks again
 def encoded_url(url: str) -> str:
     """`url` as a person wrote it, percent-encoded once, so it parses in every browser, mail client and feed reader.
 

@@ -48,8 +48,9 @@ class DocumentCache(MarshalStore):
         if self.kept is not None:
             self.kept.carry_over()
 
-    def key(self, shown_as: Path, digest: bytes) -> str:
-        """The key of a file shown as `shown_as` whose bytes have the SHA-256 `digest`."""
-        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown_as.as_posix().encode()) + digest).hexdigest()
+    def key(self, shown: str, digest: bytes) -> str:
+        """The key of a file at `shown` in the project (with "/" between folders) whose bytes have the SHA-256
+        `digest`."""
+        return hashlib.sha256(b"%s\0%s\0" % (self.engine.encode(), shown.encode()) + digest).hexdigest()
 
 

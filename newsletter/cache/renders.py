@@ -90,8 +90,8 @@ def _json(value: object, known: Kept) -> bytes:
 
 def _tagged(value: object, known: Kept) -> object:
     """What JSON has no type for, as a JSON object tagged with its type."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {"\0record": _record(value, known).hex()}
+    if type(value) in _COMPARED or dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _record_entry(value, known)[2]
     if isinstance(value, (date, time)):  # datetime is a date
         return {f"\0{type(value).__name__}": f"{value.isoformat()}|{getattr(value, 'tzinfo', None)}"}
     if isinstance(value, PurePath):
@@ -111,9 +111,18 @@ def _tagged(value: object, known: Kept) -> object:
 
 def _record(record: Any, known: Kept) -> bytes:
     """The digest of a frozen record (its type and the fields that make two equal), made once per record."""
+    return _record_entry(record, known)[1]
+
+
+def _record_entry(record: Any, known: Kept) -> tuple[object, bytes, dict[str, str]]:
+    """The record, its digest, and the tagged JSON object that stands for it in a key."""
+    def make() -> tuple[object, bytes, dict[str, str]]:
+        digest = _record_digest(record, known)
+        return record, digest, {"\0record": digest.hex()}
+
     # The entry holds the record, so its id names no other object while the entry is kept.
-    entry: tuple[object, bytes] = known.get(id(record), lambda: (record, _record_digest(record, known)))
-    return entry[1]
+    entry: tuple[object, bytes, dict[str, str]] = known.get(id(record), make)
+    return entry
 
 
 def _record_digest(record: Any, known: Kept) -> bytes:

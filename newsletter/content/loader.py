@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,8 +39,14 @@ class ContentProblems(NewsletterError):
 
 
 def content_files(folder: Path) -> list[Path]:
-    """The Markdown files of a content folder, sorted so that loading order is stable."""
-    return sorted(folder.glob("*.md")) if folder.is_dir() else []
+    """The Markdown files of a content folder (what `folder.glob("*.md")` finds), sorted so that loading order is
+    stable."""
+    try:
+        with os.scandir(folder) as entries:
+            names = sorted((entry.name for entry in entries if entry.name.endswith(".md")), key=os.path.normcase)
+    except OSError:  # no such folder, or one this user may not read: no files, as glob finds none
+        return []
+    return [folder / name for name in names]
 
 
 def load_catalog(root: Path, settings: Settings, cache: DocumentCache | None = None,

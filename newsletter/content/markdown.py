@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import importlib
 import re
@@ -177,10 +178,13 @@ def relinked(fragment: str, rewrite: Callable[[str], str | None]) -> tuple[tuple
     return leads, lambda: relink(fragment, lambda href: led[href] if href in led else rewrite(href))
 
 
+@functools.lru_cache(maxsize=4096)
 def links_of(fragment: str) -> tuple[str, ...]:
     """The value of every link's href and image's src in a fragment that `sanitize` made, in order.
 
-    Read from its tags alone, as `_has_block_in_phrasing` reads them: the sanitiser quotes every value."""
+    Read from its tags alone, as `_has_block_in_phrasing` reads them: the sanitiser quotes every value.
+    Remembered for the bodies of the last builds (a string keeps its hash): the pages, feeds and emails
+    of a build, and the next builds of a long-running process, ask for the same ones."""
     if "<a " not in fragment and "<img " not in fragment:
         return ()
     found = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,16 +40,20 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
     results: dict[Path, Prepared | ContentError] = {}
     missing: list[tuple[Path, str, bytes]] = []
     project = Boundary(root)
+    prefix = os.path.join(root, "")
     for path in paths:
-        shown_as = path.relative_to(root)
+        text = os.fspath(path)
+        # Its path in the project as a key writes it; a Path is made only for a file read afresh (most are not).
+        shown = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
         # A file known by its digest (which the build's fingerprint took already) is not read again.
         if cache.path is not None and project.holds(path) and (digest := file_digest(path)) is not None:
-            key = cache.key(shown_as, digest)
+            key = cache.key(shown, digest)
             found = cache.get(key)
             if found is not None and (prepared := _unpacked(cache, key, found)) is not None:
                 results[path] = prepared
                 continue
             cache.forget(key)
+        shown_as = Path(shown)
         try:
             raw = read_project_file(project, path)
         except Refused as exc:
@@ -59,7 +64,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
             results[path] = ContentError(f"cannot read the file ({exc.strerror or exc})", SourceLocation(shown_as),
                                          "check that it is a file you may read")
             continue
-        missing.append((path, cache.key(shown_as, hashlib.sha256(raw).digest()), raw))
+        missing.append((path, cache.key(shown, hashlib.sha256(raw).digest()), raw))
     made = _prepare_many([(path.relative_to(root), raw) for path, _key, raw in missing], meanwhile)
     for (path, key, raw), packed in zip(missing, made):
         if isinstance(packed, ContentError):

@@ -56,7 +56,7 @@ class SocialRenderer:
             the settings); so an edit of the text alone leaves its posts as they were."""
             if item.slug not in inputs:
                 named = [] if item.social_skip else memo(  # `social: false`: no posts, no names to look for
-                    "social-named", (item, partners),  # the item's digest is known, unlike its text's
+                    "social-named", (item, site.settings),  # (with the partners) digests known, unlike the text's
                     functools.partial(finder.places, item),
                     pack=list, unpack=functools.partial(_places, len(partners)))
                 inputs[item.slug] = (site.without_text(item), tuple(named), site.settings)
@@ -68,7 +68,8 @@ class SocialRenderer:
                 known = inputs_of(item)
                 posts[item.slug] = memo(
                     "social", known, lambda: composer().posts(item, [partners[place] for place in known[1]]),
-                    pack=pack_posts, unpack=lambda packed: unpack_posts(item, packed),
+                    pack=pack_posts,
+                    unpack=lambda packed: site.made_of("posts", (item, packed), lambda: unpack_posts(item, packed)),
                 )
             return posts[item.slug]
 
@@ -81,7 +82,8 @@ class SocialRenderer:
             own = [draft for post in posts_of(item) for draft in post.drafts]
             made, rows = memo("social-records", (*inputs_of(item), site.as_of),
                               functools.partial(_item_records, site, own, records), pack=_pack_records,
-                              unpack=functools.partial(_unpack_records, len(own)))
+                              unpack=lambda packed: site.made_of(f"records of {len(own)}", (packed,),
+                                                                 lambda: _unpack_records(len(own), packed)))
             for draft, record in zip(own, made):
                 records.keep(draft, record)
             drafts.extend(own)
