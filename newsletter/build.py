@@ -133,15 +133,16 @@ def project_templates(root: Path, use_cache: bool = False) -> Templates:
 
 
 def render_site(site: Site, templates: Templates, progress: Progress | None = None,
-                channels: Sequence[Renderer] | None = None, memo: Memo = no_memo) -> list[Output]:
+                channels: Sequence[Renderer] | None = None, memo: Memo = no_memo, parallel: bool = True) -> list[Output]:
     """Run every channel in memory and return all outputs, in a stable order.
 
     `memo` is the cache layer: channels ask it for a part before rendering it, and it keeps what they render.
-    A big site renders its channels in worker processes (see workers.py); the outputs are the same.
+    A big site renders its channels in worker processes (see workers.py), unless not `parallel`; the outputs are
+    the same.
     """
     runs = [(renderer, each, templates.for_language(language), language if index else None)
             for index, (language, each) in enumerate(language_sites(site)) for renderer in channels or renderers()]
-    workers = worker_count() if len(site.published) >= PARALLEL_THRESHOLD else 1
+    workers = worker_count() if parallel and len(site.published) >= PARALLEL_THRESHOLD else 1
     if workers < 2:
         outputs: list[Output] = []
         for renderer, each, own, language in runs:
@@ -235,7 +236,9 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
     memo = (warm.memo(root) if warm else RenderMemo(root, cache_dir)) if options.use_cache else None
     templates = (warm.templates(root, options.use_cache, lambda: project_templates(root, options.use_cache)) if warm
                  else project_templates(root, options.use_cache))
-    outputs = render_site(site, templates, progress, memo=memo.remember if memo else no_memo)
+    # A long-running process that finds most parts remembered renders them here: workers would cost more.
+    serial = warm is not None and warm.mostly_remembered(memo, settings, options.as_of, options.drafts)
+    outputs = render_site(site, templates, progress, memo=memo.remember if memo else no_memo, parallel=not serial)
     keep: list[str] = []
     if options.issue is not None:
         edition = site.edition(options.issue)

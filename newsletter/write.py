@@ -78,8 +78,9 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
         last.clear()
         last.update((entry.path, (output.data, entry.sha256)) for output, entry in zip(outputs, entries))
     vouched = _manifest_time(out_dir) if previous else None
+    folder = os.fspath(out_dir)
     changed = [output for output, entry in zip(outputs, entries)
-               if not _same(out_dir, output, entry, previous.get(entry.path), vouched)]
+               if not _same(folder, output, entry, previous.get(entry.path), vouched)]
     current = {entry.path for entry in entries}
     keep = set(keep)
     kept = [_as_found(out_dir, previous[path], vouched) for path in sorted(keep) if path in previous and path not in current]
@@ -180,7 +181,7 @@ def _entry(output: Output, last: Written | None = None) -> ManifestEntry:
     return ManifestEntry(path, output.kind, hashlib.sha256(output.data).hexdigest(), len(output.data))
 
 
-def _same(out_dir: Path, output: Output, entry: ManifestEntry, before: ManifestEntry | None,
+def _same(out_dir: str, output: Output, entry: ManifestEntry, before: ManifestEntry | None,
           vouched: int | None) -> bool:
     """Whether the file holds the output's bytes already; identical files are left untouched
     (faster rebuilds, and mtimes stay meaningful for uploads).
@@ -189,7 +190,7 @@ def _same(out_dir: Path, output: Output, entry: ManifestEntry, before: ManifestE
     its ctime: a file whose ctime is older than the manifest's (`vouched`) is as the manifest
     lists it. A file changed in the manifest's own clock tick is compared byte by byte, as git
     does with its index; so is a symbolic link, whose ctime is not its target's."""
-    target = out_dir / output.path
+    target = os.path.join(out_dir, entry.path)  # a string: a Path for each of thousands of files costs more
     try:
         found = os.lstat(target)
         if stat.S_ISLNK(found.st_mode):
@@ -201,7 +202,7 @@ def _same(out_dir: Path, output: Output, entry: ManifestEntry, before: ManifestE
         return False
     if not stat.S_ISREG(found.st_mode) or found.st_size != entry.size:
         return False
-    return _bytes(target) == output.data
+    return _bytes(Path(target)) == output.data
 
 
 def _as_found(out_dir: Path, entry: ManifestEntry, vouched: int | None) -> ManifestEntry:

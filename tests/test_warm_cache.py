@@ -227,3 +227,23 @@ def test_kept_objects_last_one_build_unless_the_next_uses_them():
     kept.carry_over()
     kept.carry_over()  # a build that used nothing (it broke off first) lets nothing go
     assert kept.get("b", make("b")) is not None and made == ["a", "b", "b"]
+
+
+def test_a_warm_build_renders_in_workers_only_when_much_is_to_be_rendered(example_project: Path, monkeypatch):
+    from newsletter import build as build_module
+
+    asked: list[bool] = []
+    real = build_module.render_site
+    monkeypatch.setattr(build_module, "render_site", lambda *a, **k: asked.append(k["parallel"]) or real(*a, **k))
+    warm = WarmCache()
+    build(example_project, "preview", warm)  # nothing remembered yet
+    edit(example_project, "body", "a line")  # one file: its parts, and the lists that show it
+    build(example_project, "preview", warm)
+    edit(example_project, "settings", "x")  # in every part's key
+    build(example_project, "preview", warm)
+    build(example_project, "preview", warm, drafts=True)  # other items, other lists
+    edit(example_project, "template", "x")  # another engine: every part of that template
+    build(example_project, "preview", warm, drafts=True)
+    edit(example_project, "title", "Retitled")
+    build(example_project, "preview", warm, drafts=True)
+    assert asked == [True, False, True, True, True, False]

@@ -42,6 +42,7 @@ class DocumentCache(MarshalStore):
         super().__init__(folder / CACHE_FILE if folder is not None else None,
                          engine_fingerprint() if folder is not None else "")
         self.kept = Kept() if keep else None
+        self.afresh = 0  # how many files the last build prepared afresh (not from the cache)
 
     def carry_over(self) -> None:
         super().carry_over()

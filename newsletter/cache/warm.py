@@ -31,6 +31,7 @@ class WarmCache:
         self._templates: tuple[object, Templates] | None = None
         self._later: list[Callable[[], None]] = []
         self.written: Written = {}  # the last build's outputs, by path (see write.write_outputs)
+        self._last: tuple[object, ...] = ()  # what the last build's parts were rendered for (see `mostly_remembered`)
 
     @property
     def loaded(self) -> bool:
@@ -69,6 +70,18 @@ class WarmCache:
         else:
             self._memo.carry_over()
         return self._memo
+
+    def mostly_remembered(self, memo: RenderMemo | None, settings: object, as_of: object, drafts: bool) -> bool:
+        """Whether this build will find most of its parts remembered, so that rendering them in workers costs more
+        than it saves: the memo of the last build (the same program, templates and images), the same settings, day
+        and drafts, and few files changed (each changed file renders its own parts and the lists that show it)."""
+        from newsletter.workers import PARALLEL_THRESHOLD
+
+        now = (memo, settings, as_of, drafts)
+        same = memo is not None and len(now) == len(self._last) and all(a is b or a == b
+                                                                        for a, b in zip(now, self._last))
+        self._last = now
+        return same and self._documents is not None and self._documents.afresh < PARALLEL_THRESHOLD
 
     def templates(self, root: Path, use_cache: bool, make: Callable[[], Templates]) -> Templates:
         """The templates made by `make`, or the ones made before while templates/ holds the same files."""

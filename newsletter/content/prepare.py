@@ -65,6 +65,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
                                          "check that it is a file you may read")
             continue
         missing.append((path, cache.key(shown, hashlib.sha256(raw).digest()), raw))
+    cache.afresh = len(missing)
     made = _prepare_many([(path.relative_to(root), raw) for path, _key, raw in missing], meanwhile)
     for (path, key, raw), packed in zip(missing, made):
         if isinstance(packed, ContentError):
