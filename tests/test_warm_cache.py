@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import jinja2
@@ -247,3 +249,14 @@ def test_a_warm_build_renders_in_workers_only_when_much_is_to_be_rendered(exampl
     edit(example_project, "title", "Retitled")
     build(example_project, "preview", warm, drafts=True)
     assert asked == [True, False, True, True, True, False]
+
+
+def test_warm_builds_for_other_days_and_drafts_write_what_cold_builds_write(example_project: Path):
+    # What is past and what is published follows the day (and --drafts): parts kept for one day are not another's.
+    warm = WarmCache()
+    for step, (day, drafts) in enumerate([(EXAMPLE_AS_OF, False), (date(2024, 6, 1), False), (EXAMPLE_AS_OF, True),
+                                          (date(2025, 6, 1), False), (EXAMPLE_AS_OF, False)]):
+        options = BuildOptions(out_dir=example_project / "preview", as_of=day, drafts=drafts)
+        kept = build_project(example_project, options, warm=warm)
+        cold = build_project(example_project, replace(options, out_dir=example_project / f"cold-{step}", use_cache=False))
+        assert tree_bytes(kept.out_dir) == tree_bytes(cold.out_dir), (day, drafts)

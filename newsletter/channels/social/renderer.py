@@ -74,16 +74,29 @@ class SocialRenderer:
             return posts[item.slug]
 
         records = Records(site)
-        drafts: list[Draft] = []
-        json_records: list[dict[str, Any]] = []
-        csv_rows: list[bytes] = []
-        for item in site.published:
+
+        def drafts_of(item: NewsItem) -> _ItemDrafts:
             # An item's records and CSV rows, remembered: one edit does not write 5,000 rows again.
             own = [draft for post in posts_of(item) for draft in post.drafts]
             made, rows = memo("social-records", (*inputs_of(item), site.as_of),
                               functools.partial(_item_records, site, own, records), pack=_pack_records,
                               unpack=lambda packed: site.made_of(f"records of {len(own)}", (packed,),
                                                                  lambda: _unpack_records(len(own), packed)))
+            return inputs_of(item), posts_of(item), own, made, rows
+
+        drafts: list[Draft] = []
+        json_records: list[dict[str, Any]] = []
+        csv_rows: list[bytes] = []
+        for item in site.published:
+            if memo is no_memo:
+                known, composed, own, made, rows = drafts_of(item)
+            else:
+                # Made of the item, the settings and the templates alone (and the day): a long-running process
+                # takes it again while they are the same objects. The program is; a change of the project's
+                # images loads every record again (content/loader.py), so the item is another object then.
+                known, composed, own, made, rows = site.made_of(
+                    f"social drafts {site.as_of}", (item, site.settings, templates), functools.partial(drafts_of, item))
+                inputs[item.slug], posts[item.slug] = known, composed
             for draft, record in zip(own, made):
                 records.keep(draft, record)
             drafts.extend(own)
@@ -101,6 +114,11 @@ class SocialRenderer:
             plan = memo("social-plan", (shown, site.as_of), functools.partial(_plan_bytes, site, edition, posts_of, records),
                         pack=bytes, unpack=bytes)
             yield Output(PurePosixPath(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
+
+
+# What one published item gives the drafts: what its posts are made of, its posts, their drafts, the drafts'
+# records and CSV rows.
+_ItemDrafts = tuple[tuple[NewsItem, tuple[int, ...], Settings], tuple[Post, ...], list[Draft], list[dict[str, Any]], bytes]
 
 
 class Records:
