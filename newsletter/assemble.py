@@ -73,13 +73,16 @@ def assemble_editions(
     # The items by day, so that each issue finds its window's by bisection, not by a look at every item.
     dated = sorted(((local_day(item, tz), item) for item in catalog.items), key=lambda pair: pair[0])
     days = [day for day, _item in dated]
+    by_slug: dict[str, NewsItem] = {}
+    for each in catalog.items:
+        by_slug.setdefault(each.slug, each)  # as `Catalog.item` finds it: the first
     for index, issue in enumerate(issues):
         previous = issues[index - 1] if index else None
         following = issues[index + 1] if index + 1 < len(issues) else None
         if issue.items is not None:
             items = []
             for slug in issue.items:
-                item = catalog.item(slug)
+                item = by_slug.get(slug)
                 if item is None:
                     continue  # the loader already reported it
                 if item.draft and not drafts:

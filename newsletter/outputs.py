@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -66,11 +67,18 @@ class Divisible(Renderer, Protocol):
     def render_part(self, site: Site, templates: Templates, memo: Memo, part: int, parts: int) -> Iterator[Output]: ...
 
 
+@functools.lru_cache(maxsize=16384)
+def output_path(path: str) -> PurePosixPath:
+    """An output's path from its text: made once for the paths of the last builds (a path is immutable, so
+    outputs share it; a build of thousands of files makes each again otherwise)."""
+    return PurePosixPath(path)
+
+
 def text_output(path: str, kind: str, text: str) -> Output:
     """An Output holding UTF-8 text."""
-    return Output(PurePosixPath(path), kind, text.encode("utf-8"))
+    return Output(output_path(path), kind, text.encode("utf-8"))
 
 
 def json_output(path: str, kind: str, value: object) -> Output:
     """An Output holding `value` as JSON (`json_bytes`)."""
-    return Output(PurePosixPath(path), kind, json_bytes(value))
+    return Output(output_path(path), kind, json_bytes(value))

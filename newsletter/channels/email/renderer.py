@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
@@ -12,7 +11,7 @@ from markupsafe import Markup
 from newsletter.assemble import Edition
 from newsletter.content.markdown import relinked
 from newsletter.errors import RenderError, SourceLocation
-from newsletter.outputs import Memo, Output, no_memo
+from newsletter.outputs import Memo, Output, no_memo, output_path
 from newsletter.channels.email.palette import palette
 from newsletter.urls import utm_params, utm_tagger
 from newsletter.languages import N_, text_direction, theme_text
@@ -59,11 +58,11 @@ class EmailRenderer:
             )
             folder = site.issue_path(edition)
             for path, data in images:
-                yield Output(PurePosixPath(path), "email-image", data)
-            yield Output(PurePosixPath(f"{folder}email.html"), "email-html", html)
-            yield Output(PurePosixPath(f"{folder}email.txt"), "email-text", text)
-            yield Output(PurePosixPath(f"{folder}email.eml"), "email-eml", eml)
-            yield Output(PurePosixPath(f"{folder}email.zip"), "email-zip", packed_zip)
+                yield Output(output_path(path), "email-image", data)
+            yield Output(output_path(f"{folder}email.html"), "email-html", html)
+            yield Output(output_path(f"{folder}email.txt"), "email-text", text)
+            yield Output(output_path(f"{folder}email.eml"), "email-eml", eml)
+            yield Output(output_path(f"{folder}email.zip"), "email-zip", packed_zip)
 
 
 # An issue's email files, as remembered together: the HTML and the plain text (in UTF-8), the .eml, the images made

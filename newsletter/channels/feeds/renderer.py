@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import PurePosixPath
 
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, no_memo
+from newsletter.outputs import Memo, Output, no_memo, output_path
 from newsletter.channels.feeds.jsonfeed import render_json_feed
 from newsletter.site import ATOM_PATH, JSON_PATH, RSS_PATH, Site
 from newsletter.templates import Templates
@@ -37,7 +36,7 @@ def render_feeds(site: Site, memo: Memo = no_memo) -> Iterator[Output]:
         # the tag's name; nothing else of the site.
         key = (path, site.settings, site.settings.project.language, feed_updated(site, entries), entries, *inputs)
         data = memo(kind, key, write, pack=bytes, unpack=bytes)
-        return Output(PurePosixPath(path), kind, data)
+        return Output(output_path(path), kind, data)
 
     entries = entries_of(site.published)
     yield feed(RSS_PATH, "feed-rss", entries, (), lambda: rss_feed(site, entries))

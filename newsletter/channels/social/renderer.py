@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from newsletter.assemble import Edition, local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, json_bytes, json_output, no_memo
+from newsletter.outputs import Memo, Output, json_bytes, json_output, no_memo, output_path
 from newsletter.channels.social.posts import Draft, PartnerFinder, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
@@ -113,7 +113,7 @@ class SocialRenderer:
             shown = tuple((inputs_of(item), item.slug in site.published_slugs) for item in edition.items)
             plan = memo("social-plan", (shown, site.as_of), functools.partial(_plan_bytes, site, edition, posts_of, records),
                         pack=bytes, unpack=bytes)
-            yield Output(PurePosixPath(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
+            yield Output(output_path(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
 
 
 # What one published item gives the drafts: what its posts are made of, its posts, their drafts, the drafts'

@@ -10,14 +10,13 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from collections.abc import Callable
-from pathlib import PurePosixPath
 from dataclasses import dataclass
 
 import regex
 
 from newsletter.assemble import Edition, local_day
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, no_memo
+from newsletter.outputs import Memo, Output, no_memo, output_path
 from newsletter.channels.social.posts import Draft, Post, is_past
 from newsletter.channels.social.plan import KIND_NAMES
 from newsletter.site import Site
@@ -70,7 +69,7 @@ def render_sheet(site: Site, templates: Templates, edition: Edition, posts_of: C
         ).encode("utf-8"),
         pack=bytes, unpack=bytes,
     )
-    return Output(PurePosixPath(f"{site.issue_path(edition)}social.md"), "social-sheet", data)
+    return Output(output_path(f"{site.issue_path(edition)}social.md"), "social-sheet", data)
 
 
 def planned(site: Site, templates: Templates, draft: Draft) -> str:

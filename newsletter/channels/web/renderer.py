@@ -16,7 +16,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.errors import ContentError, SourceLocation
-from newsletter.outputs import Memo, Output, no_memo, text_output
+from newsletter.outputs import Memo, Output, no_memo, output_path, text_output
 from newsletter.channels.web.share import page_share
 from newsletter.share_card import card_output
 from newsletter.site import IMAGES, Site
@@ -147,7 +147,7 @@ class _PageRenderer:
         data, linked = memo("web-page", shown, render, pack=lambda done: done,
                             unpack=lambda packed: (packed[0], tuple(packed[1])))
         self.files.update(linked)
-        return Output(PurePosixPath(path), "web-page", data)
+        return Output(output_path(path), "web-page", data)
 
     def versions(self, page: str) -> tuple[tuple[str, str, str], ...]:
         """The page in each language that has it: language, absolute URL, and the link from this page."""
