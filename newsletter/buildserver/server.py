@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import select
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -66,6 +67,10 @@ def serve_after(root: Path, path: str, warm: WarmCache) -> None:
         status = 0
     finally:
         os._exit(status)
+
+
+# How long the server waits for another command before it tidies up after a build (seconds).
+_BEFORE_TIDYING = 0.25
 
 
 def _tidy() -> None:
@@ -140,9 +145,10 @@ class BuildServer:
                     connection.settimeout(None)
                     serving = self._answer(connection)
                 self.warm.settle()  # the command has its answer; what only the next build needs is done now
-                _tidy()
                 if not serving:
                     return
+                if not select.select([self.listener], [], [], _BEFORE_TIDYING)[0]:
+                    _tidy()  # unless the next command is there already (a build, then another): it comes first
                 last = time.monotonic()
         finally:
             self.listener.close()
