@@ -70,8 +70,8 @@ class Site:
         """What `make` returns, made of the objects `holds` alone (and of nothing else that changes between builds):
         made once per build, and taken again by the next build of a long-running process (`kept`) while `holds`
         are the same objects. The entry holds them, so their ids name no other object while it is kept."""
-        entry: tuple[tuple[object, ...], T] = (self.kept or self._made).get((name, *map(id, holds)),
-                                                                              lambda: (holds, make()))
+        store = self.kept if self.kept is not None else self._made
+        entry: tuple[tuple[object, ...], T] = store.get((name, *map(id, holds)), lambda: (holds, make()))
         return entry[1]
 
     @cached_property

@@ -58,7 +58,10 @@ def translate(root: Path) -> None:
 
 def retagline(root: Path) -> None:
     path = root / "newsletter.toml"
-    path.write_text(re.sub(r'(?m)^tagline = "', 'tagline = "Edited: ', path.read_text(), count=1))
+    text = path.read_text()
+    edited = re.sub(r'(?m)^tagline = \{ en = "', 'tagline = { en = "Edited: ', text, count=1)
+    assert edited != text  # the example writes its tagline in each language
+    path.write_text(edited)
 
 
 def edit_another_item(root: Path) -> None:
