@@ -78,7 +78,7 @@ def load_site(root: Path, options: BuildOptions = BuildOptions(), settings: Sett
     else:
         cache = DocumentCache(root / CACHE_DIR if options.use_cache else None)
     catalog = load_catalog(root, settings, cache, meanwhile=_load_channels)
-    return assemble_site(root, settings, catalog, options, kept=cache.kept)
+    return assemble_site(root, settings, catalog, options)
 
 
 def _load_channels() -> None:
@@ -234,6 +234,8 @@ def build_project(root: Path, options: BuildOptions = BuildOptions(), progress: 
             record_build(cache_dir, out_dir, fingerprint, list(manifest), replay.record(summary_record(result)))
         return result
     memo = (warm.memo(root) if warm else RenderMemo(root, cache_dir)) if options.use_cache else None
+    if warm is not None and memo is not None:
+        site = replace(site, kept=memo.parts)  # what the last build's rendering made, for this one's
     templates = (warm.templates(root, options.use_cache, lambda: project_templates(root, options.use_cache)) if warm
                  else project_templates(root, options.use_cache))
     # A long-running process that finds most parts remembered renders them here: workers would cost more.

@@ -34,10 +34,14 @@ class RenderMemo(MarshalStore):
         # Digests of the frozen records seen (the settings are in every key), by identity: a long-running
         # process keeps a record an edit leaves alone (cache/kept.py), and so its digest.
         self.known = Kept()
+        # What rendering makes of given objects (`Site.made_of`): carried, like the digests, only by builds that
+        # render (a build found up to date renders nothing, and must not let it go), and only while the engine stays.
+        self.parts = Kept()
 
     def carry_over(self) -> None:
         super().carry_over()
         self.known.carry_over()
+        self.parts.carry_over()
 
     def remember(self, kind: str, inputs: object, compute: Callable[[], T],
                  pack: Callable[[T], Any], unpack: Callable[[Any], T]) -> T:
