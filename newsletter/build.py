@@ -133,7 +133,8 @@ def project_templates(root: Path, use_cache: bool = False) -> Templates:
 
 
 def render_site(site: Site, templates: Templates, progress: Progress | None = None,
-                channels: Sequence[Renderer] | None = None, memo: Memo = no_memo, parallel: bool = True) -> list[Output]:
+                channels: Sequence[Renderer] | None = None, memo: Memo = no_memo,
+                parallel: bool = True) -> list[Output]:
     """Run every channel in memory and return all outputs, in a stable order.
 
     `memo` is the cache layer: channels ask it for a part before rendering it, and it keeps what they render.

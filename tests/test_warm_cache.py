@@ -36,7 +36,8 @@ def build(root: Path, out: str, warm: WarmCache | None = None, **options) -> Bui
 def edit(root: Path, kind: str, text: str) -> None:
     """One save, as a writer or a designer makes it: it always changes the project."""
     def inputs() -> list[dict[str, bytes]]:
-        return [tree_bytes(root / "content"), tree_bytes(root / "templates"), {"": (root / "newsletter.toml").read_bytes()}]
+        return [tree_bytes(root / "content"), tree_bytes(root / "templates"),
+                {"": (root / "newsletter.toml").read_bytes()}]
 
     before = inputs()
     _edit(root, kind, text)
@@ -258,5 +259,6 @@ def test_warm_builds_for_other_days_and_drafts_write_what_cold_builds_write(exam
                                           (date(2025, 6, 1), False), (EXAMPLE_AS_OF, False)]):
         options = BuildOptions(out_dir=example_project / "preview", as_of=day, drafts=drafts)
         kept = build_project(example_project, options, warm=warm)
-        cold = build_project(example_project, replace(options, out_dir=example_project / f"cold-{step}", use_cache=False))
+        cold = build_project(example_project,
+                             replace(options, out_dir=example_project / f"cold-{step}", use_cache=False))
         assert tree_bytes(kept.out_dir) == tree_bytes(cold.out_dir), (day, drafts)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import select
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -62,7 +61,6 @@ def serve_after(root: Path, path: str, warm: WarmCache) -> None:
         listener, inode = _listen(path)
         os.write(writing, b"1")
         let_go(keep=listener.fileno())
-        _tidy()
         BuildServer(root, path, listener, inode, warm).run()
         status = 0
     finally:
@@ -133,13 +131,17 @@ class BuildServer:
     def run(self) -> None:
         import time
 
-        self.listener.settimeout(min(1.0, self.idle))
         last = time.monotonic()
+        untidy = True  # the last build's leavings: tidied once no command comes for a moment (one that does goes first)
         try:
             while self._still_wanted() and time.monotonic() - last < self.idle:
+                self.listener.settimeout(_BEFORE_TIDYING if untidy else min(1.0, self.idle))
                 try:
                     connection, _ = self.listener.accept()
                 except TimeoutError:
+                    if untidy:
+                        _tidy()
+                        untidy = False
                     continue
                 with connection:
                     connection.settimeout(None)
@@ -147,8 +149,7 @@ class BuildServer:
                 self.warm.settle()  # the command has its answer; what only the next build needs is done now
                 if not serving:
                     return
-                if not select.select([self.listener], [], [], _BEFORE_TIDYING)[0]:
-                    _tidy()  # unless the next command is there already (a build, then another): it comes first
+                untidy = True
                 last = time.monotonic()
         finally:
             self.listener.close()

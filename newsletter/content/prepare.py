@@ -44,7 +44,8 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
     for path in paths:
         text = os.fspath(path)
         # Its path in the project as a key writes it; a Path is made only for a file read afresh (most are not).
-        shown = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
+        shown = (text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix)
+                 else path.relative_to(root).as_posix())
         # A file known by its digest (which the build's fingerprint took already) is not read again.
         if cache.path is not None and project.holds(path) and (digest := file_digest(path)) is not None:
             key = cache.key(shown, digest)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
 from newsletter.assemble import Edition, local_day
@@ -104,21 +103,22 @@ class SocialRenderer:
             csv_rows.append(rows)
         yield json_output(JSON_PATH, "social-json", json_records)
         header = csv_text(CSV_HEADER, ()).encode("utf-8")
-        yield Output(PurePosixPath(CSV_PATH), "social-csv", header + b"".join(csv_rows))
+        yield Output(output_path(CSV_PATH), "social-csv", header + b"".join(csv_rows))
         yield from scheduler_files(site, drafts)
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
             # The plan shows the items' drafts, whose records are made of what their posts are (see
             # "social-records"), and whether each item is published.
             shown = tuple((inputs_of(item), item.slug in site.published_slugs) for item in edition.items)
-            plan = memo("social-plan", (shown, site.as_of), functools.partial(_plan_bytes, site, edition, posts_of, records),
-                        pack=bytes, unpack=bytes)
+            plan = memo("social-plan", (shown, site.as_of),
+                        functools.partial(_plan_bytes, site, edition, posts_of, records), pack=bytes, unpack=bytes)
             yield Output(output_path(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
 
 
 # What one published item gives the drafts: what its posts are made of, its posts, their drafts, the drafts'
 # records and CSV rows.
-_ItemDrafts = tuple[tuple[NewsItem, tuple[int, ...], Settings], tuple[Post, ...], list[Draft], list[dict[str, Any]], bytes]
+_ItemDrafts = tuple[tuple[NewsItem, tuple[int, ...], Settings], tuple[Post, ...], list[Draft], list[dict[str, Any]],
+                    bytes]
 
 
 class Records:
@@ -188,7 +188,8 @@ def posting_plan(site: Site, posts: list[Post], records: Records | None = None) 
     return entries
 
 
-def _plan_bytes(site: Site, edition: Edition, posts_of: Callable[[NewsItem], tuple[Post, ...]], records: Records) -> bytes:
+def _plan_bytes(site: Site, edition: Edition, posts_of: Callable[[NewsItem], tuple[Post, ...]],
+                records: Records) -> bytes:
     """An issue's posting plan as its JSON file holds it."""
     return json_bytes(posting_plan(site, [post for item in edition.items for post in posts_of(item)], records))
 
