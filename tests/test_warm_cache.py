@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import jinja2
@@ -186,6 +186,27 @@ def test_the_memo_and_the_record_wait_for_settle_and_then_serve_a_build_on_its_o
     monkeypatch.setattr(MarshalStore, "put", lambda self, key, value: rendered.append(key) or store(self, key, value))
     again = build(example_project, "preview")
     assert again.report.written and rendered == []
+
+
+def test_what_a_warm_build_takes_again_stays_remembered(example_project: Path, monkeypatch):
+    """The parts a warm build takes whole (each item's social drafts) keep the memo entries they were made of:
+    for a build on its own, and for a warm build of another day."""
+    from newsletter.channels.social import renderer as social
+
+    warm = WarmCache()
+    build(example_project, "preview", warm)
+    edit(example_project, "body", "One more line.")
+    build(example_project, "preview", warm)
+    warm.settle()
+    rendered, composers = [], []
+    store, composer = MarshalStore.put, social._composer
+    monkeypatch.setattr(MarshalStore, "put", lambda self, key, value: rendered.append(key) or store(self, key, value))
+    monkeypatch.setattr(social, "_composer", lambda *given: composers.append(given) or composer(*given))
+    again = build(example_project, "on-its-own")
+    assert again.report.written and rendered == []
+    next_day = BuildOptions(out_dir=example_project / "preview", as_of=EXAMPLE_AS_OF + timedelta(days=1))
+    build_project(example_project, next_day, warm=warm)
+    assert rendered and composers == []  # the drafts' records are the day's, their posts are not
 
 
 def _records(result: BuildResult) -> dict[str, object]:

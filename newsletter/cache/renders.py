@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from datetime import date, time
 from enum import Enum
 from pathlib import Path, PurePath
@@ -36,7 +36,7 @@ class RenderMemo(MarshalStore):
         self.known = Kept()
         # What rendering makes of given objects (`Site.made_of`): carried, like the digests, only by builds that
         # render (a build found up to date renders nothing, and must not let it go), and only while the engine stays.
-        self.parts = Kept()
+        self.parts = _Parts(self)
 
     def carry_over(self) -> None:
         super().carry_over()
@@ -50,11 +50,32 @@ class RenderMemo(MarshalStore):
         found = self.get(key)
         if found is not None:
             try:
-                return unpack(found)
+                packed, made_of = found
+                value = unpack(packed)
             except Exception:  # an entry not of the shape this code writes: render afresh
                 self.forget(key)
-        value = compute()
-        self.put(key, pack(value))
+            else:
+                # The entries its computing used (an issue's social sheet, its items' posts) stay with it, so that
+                # a build that renders the part again (on another day, or with another item) finds them.
+                self.use({other: self.entries[other] for other in made_of if other in self.entries})
+                return value
+        value, used = self.noting(compute)
+        self.put(key, (pack(value), tuple(used)))
+        return value
+
+
+class _Parts(Kept):
+    """What rendering made of given objects, each with the memo entries its making used: a build that takes it
+    again uses them again, so that the memo keeps them (for a build on its own, or another day's)."""
+
+    def __init__(self, memo: RenderMemo):
+        super().__init__()
+        self._memo = memo
+
+    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+        value, entries = super().get(key, lambda: self._memo.noting(make))
+        if entries:
+            self._memo.use(entries)
         return value
 
 

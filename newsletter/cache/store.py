@@ -19,12 +19,13 @@ import hmac
 import marshal
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from newsletter.confine import Refused, read_regular
 from newsletter.atomic import replace_file, sweep_temporary_files
 
 _DIGEST_SIZE = 32
+T = TypeVar("T")
 
 
 class MarshalStore:
@@ -37,6 +38,7 @@ class MarshalStore:
         self.entries: dict[str, Any] = {**whole, **(self._read(self.recent_path) if self.recent_path else {})}
         self._whole = set(whole)  # the keys the file itself holds
         self.used: dict[str, Any] = {}
+        self._noting: list[dict[str, Any]] = []  # for `noting`: the entries each call in progress used
         self.finished = False  # whether save() was called: the build got to its end
         # Set by an owner that writes the file later (the preview, after its pages have reloaded).
         self.defer: Callable[[Callable[[], None]], None] | None = None
@@ -61,11 +63,26 @@ class MarshalStore:
     def get(self, key: str) -> Any:
         found = self.entries.get(key)
         if found is not None:
-            self.used[key] = found
+            self.use({key: found})
         return found
 
     def put(self, key: str, value: Any) -> None:
-        self.used[key] = value
+        self.use({key: value})
+
+    def use(self, entries: dict[str, Any]) -> None:
+        """Mark entries as used by this build (kept when it saves), also by every `noting` call in progress."""
+        self.used.update(entries)
+        for noted in self._noting:
+            noted.update(entries)
+
+    def noting(self, make: Callable[[], T]) -> tuple[T, dict[str, Any]]:
+        """What `make` returns, and the entries it used: whoever keeps what it made uses them again with it."""
+        noted: dict[str, Any] = {}
+        self._noting.append(noted)
+        try:
+            return make(), noted
+        finally:
+            self._noting.pop()  # calls in progress end in the order opposite to their beginning
 
     def forget(self, key: str) -> None:
         """Drop an entry that turned out unusable, so it is not saved again."""
