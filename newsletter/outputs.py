@@ -25,6 +25,11 @@ def json_bytes(value: object) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
+# Kinds of outputs copied as they are from the project or the theme (its images, static files, linked files): read
+# anew by every build, their bytes are not held between builds (they may be large).
+COPIED_KINDS = frozenset({"image", "asset", "file"})
+
+
 @dataclass(frozen=True, slots=True)
 class Output:
     """One file to write: where inside output/, what kind (for the manifest) and its bytes."""

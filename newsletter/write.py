@@ -27,7 +27,7 @@ from newsletter.diagnostics import Diagnostic
 from newsletter.errors import OutputError, SourceLocation, UsageError
 from newsletter.manifest import JOURNAL, MANIFEST, ManifestEntry, load_manifest, write_manifest
 from newsletter.obstacles import check_collisions, file_in_the_way, file_not_ours, folder_in_the_way, in_the_way
-from newsletter.outputs import Output
+from newsletter.outputs import COPIED_KINDS, Output
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +66,8 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     """Write every output atomically; `keep` lists previous files a partial build leaves alone.
 
     `last`: the outputs of the last build, where a long-running process keeps them. An output with the same
-    bytes takes their digest (comparing is ten times faster than hashing); this build's outputs replace them."""
+    bytes takes their digest (comparing is ten times faster than hashing); this build's rendered outputs replace
+    them (not the files copied as they are: a project's images would make the process as big as its output)."""
     check_collisions(outputs)
     previous, warnings = load_manifest(out_dir)
     pending = _read_journal(out_dir)  # a build that broke off halfway: what it may have added
@@ -76,7 +77,8 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     entries = [_entry(output, last) for output in outputs]
     if last is not None:
         last.clear()
-        last.update((entry.path, (output.data, entry.sha256)) for output, entry in zip(outputs, entries))
+        last.update((entry.path, (output.data, entry.sha256)) for output, entry in zip(outputs, entries)
+                    if output.kind not in COPIED_KINDS)
     vouched = _manifest_time(out_dir) if previous else None
     folder = os.fspath(out_dir)
     changed = [output for output, entry in zip(outputs, entries)
