@@ -24,6 +24,8 @@ def language_sites(site: Site) -> list[tuple[str, Site]]:
     """Every language's site, the main one first, each knowing every page's versions in all languages."""
     sites = [(site.settings.project.language, site)]
     sites += [(language, site_in(site, language)) for language in site.settings.project.further_languages]
+    if len(sites) == 1:
+        return sites  # a page in one language has no other versions to name
     alternates = page_versions(sites)
     return [(language, replace(each, alternates=alternates[language])) for language, each in sites]
 
