@@ -168,3 +168,19 @@ def test_a_recorded_time_zone_that_is_none_builds_as_usual(project: Path, zone: 
     assert "(0 written" in build(project)  # the full build's own fingerprint finds it current
     printed, loaded = console(project, "build")  # today: not replayed, built
     assert printed.startswith("Built ") and "newsletter.build" in loaded
+
+
+def test_one_commands_checks_take_the_program_stamp_once(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build server takes the stamp before each command; the command's replay checks take that one."""
+    from newsletter.cache import freshness
+    from newsletter.cache.replay import quick_key
+
+    out, taken = project / "output", []
+    stamp = freshness.program_stamp()
+    real = freshness.package_stamp
+    monkeypatch.setattr(freshness, "package_stamp", lambda: taken.append(1) or real())
+    with freshness.one_program(b"vouched"):
+        vouched = quick_key(project, out, False, EXAMPLE_AS_OF)
+        assert freshness.program_stamp() == b"vouched" and taken == []
+    assert freshness.program_stamp() == stamp and taken == [1]
+    assert quick_key(project, out, False, EXAMPLE_AS_OF) != vouched  # the stamp is part of the key

@@ -222,6 +222,7 @@ class BuildServer:
         import time
         import traceback
 
+        from newsletter.cache.freshness import one_program
         from newsletter.cli import main as command_line
 
         environment, streams = dict(os.environ), (sys.stdout, sys.stderr)
@@ -240,7 +241,8 @@ class BuildServer:
                 self.current = connection
                 if _hung_up(connection):
                     raise KeyboardInterrupt  # Ctrl-C came while the build was being set up
-                command_line(args=request["argv"], warm=self.warm)
+                with one_program(self.program):  # the program `_declines` found unchanged
+                    command_line(args=request["argv"], warm=self.warm)
             except SystemExit as ended:
                 status = _exit_status(ended.code)
                 return status, status != 130

@@ -14,6 +14,8 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -72,9 +74,26 @@ def package_stamp() -> bytes:
     return digest.digest()
 
 
+# The stamp one command's checks all take (see `one_program`).
+_vouched: list[bytes] = []
+
+
+@contextmanager
+def one_program(stamp: bytes) -> Iterator[None]:
+    """Within: `program_stamp` is `stamp`, taken by the caller a moment ago (a build server, before each command):
+    the checks of one command all describe the program it runs."""
+    _vouched.append(stamp)
+    try:
+        yield
+    finally:
+        _vouched.pop()
+
+
 def program_stamp() -> bytes:
     """Quick to take, and changed by any change to the program: the package's files by size and time, and the
     folders libraries are installed in (site-packages) by their time (installing or upgrading one changes them)."""
+    if _vouched:
+        return _vouched[-1]
     digest = hashlib.sha256(package_stamp())
     for folder in sorted({path for path in sys.path if path.endswith(("site-packages", "dist-packages"))}):
         try:
