@@ -124,8 +124,16 @@ def read_project_file(root: Path | Boundary, path: Path) -> bytes:
 def read_json_state(path: Path) -> Any:
     """A JSON file the program left on disk, or None when it is missing, unreadable, a link or malformed."""
     try:
-        return json.loads(read_regular(path, follow_links=False))
-    except (OSError, Refused, ValueError, RecursionError):  # RecursionError: absurdly nested JSON
+        return json_state(read_regular(path, follow_links=False))
+    except (OSError, Refused):
+        return None
+
+
+def json_state(data: bytes) -> Any:
+    """The value of a JSON file the program left on disk, read already, or None when it is malformed."""
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
         return None
 
 

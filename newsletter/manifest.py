@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from newsletter.atomic import TEMP_NAME, WRITE_HINT, is_running, replace_file
-from newsletter.confine import is_relative_path, read_json_state
+from newsletter.confine import Refused, is_relative_path, json_state, read_regular
 from newsletter.errors import OutputError, SourceLocation
 
 if TYPE_CHECKING:
@@ -45,7 +45,13 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagno
     path = out_dir / MANIFEST
     if not os.path.lexists(path):
         return {}, ()
-    data = read_json_state(path)
+    try:
+        text = read_regular(path, follow_links=False)
+    except (OSError, Refused):
+        text = None
+    if text is not None and text == _known[0]:
+        return dict(_known[1]), ()  # the manifest this process wrote (or read) last: its entries, as they were
+    data = json_state(text) if text is not None else None
     files = data.get("files") if isinstance(data, dict) else None
     if not isinstance(files, list):
         return {}, _damaged(path, "the manifest of the last build cannot be read; it is ignored",
@@ -59,10 +65,21 @@ def load_manifest(out_dir: Path) -> tuple[dict[str, ManifestEntry], tuple[Diagno
         else:
             entries[entry.path] = entry
     if not refused:
+        _remember(text, entries)
         return entries, ()
     more = f" and {len(refused) - 1} more" if len(refused) > 1 else ""
     return entries, _damaged(path, f"the manifest names {refused[0]}{more}, not a file inside {out_dir.name}/; "
                                    "ignored, nothing there is removed", "this build writes a new manifest")
+
+
+# The manifest this process last wrote or read whole, and its entries: the build server and the preview read back
+# what their last build wrote, and take its entries again while the file holds the same bytes.
+_known: tuple[bytes | None, dict[str, ManifestEntry]] = (None, {})
+
+
+def _remember(text: bytes | None, entries: dict[str, ManifestEntry]) -> None:
+    global _known
+    _known = (text, dict(entries))
 
 
 def _damaged(path: Path, message: str, hint: str) -> tuple[Diagnostic, ...]:
@@ -91,8 +108,12 @@ def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
         "generator": "newsletter",
         "files": [{"path": e.path, "kind": e.kind, "sha256": e.sha256, "size": e.size} for e in entries],
     }
+    text = json_bytes(data)
     try:
-        replace_file(out_dir / MANIFEST, json_bytes(data))
+        replace_file(out_dir / MANIFEST, text)
+        # What reading it back gives, unless it names a file it would refuse (then it is read again).
+        if all(is_relative_path(entry.path) and entry.path not in (MANIFEST, JOURNAL) for entry in entries):
+            _remember(text, {entry.path: entry for entry in entries})
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",
                           SourceLocation(out_dir / MANIFEST), WRITE_HINT + "; the next build finishes the job") from None

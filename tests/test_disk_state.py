@@ -332,3 +332,23 @@ def test_a_link_or_file_at_a_temporary_name_is_passed_over_never_written_through
     assert os.readlink(planted[0]) == str(victim) and planted[1].read_bytes() == b"left"
     assert {path.name: path.read_bytes() for path in (out / "a").glob("page-*")} == {
         f"page-{index}.html": f"page {index}".encode() for index in range(count)}
+
+
+@given(paths=st.lists(st.one_of(hostile_path, st.sampled_from(["index.html", "news/a/index.html", MANIFEST, JOURNAL])),
+                      max_size=5, unique=True))
+def test_a_process_reads_back_its_own_manifest_as_any_other_process_does(tmp_path_factory, paths):
+    from newsletter import manifest
+
+    out = tmp_path_factory.mktemp("manifest")
+    manifest.write_manifest(out, [manifest.ManifestEntry(path, "web-page", "0" * 64, 1) for path in paths])
+    parsed: list[bytes] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest, "json_state", lambda data: parsed.append(data) or json.loads(data))
+        kept = manifest.load_manifest(out)
+        kept[0].clear()  # what a caller does with the entries it was given is its own
+        again = manifest.load_manifest(out)
+        patch.setattr(manifest, "_known", (None, {}))  # another process
+        assert again == manifest.load_manifest(out)
+    # Read back without parsing it (only the other process does), unless it names what reading it refuses: then
+    # each reading parses it, and warns.
+    assert len(parsed) == (3 if again[1] else 1)
