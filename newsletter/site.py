@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -66,7 +66,7 @@ class Site:
     # What a long-running process keeps for its next build (cache/kept.py), if this site is built by one.
     kept: Kept | None = field(default=None, compare=False, repr=False)
 
-    def made_of(self, name: str, holds: tuple[object, ...], make: Callable[[], T]) -> T:
+    def made_of(self, name: Hashable, holds: tuple[object, ...], make: Callable[[], T]) -> T:
         """What `make` returns, made of the objects `holds` alone (and of nothing else that changes between builds):
         made once per build, and taken again by the next build of a long-running process (`kept`) while `holds`
         are the same objects. The entry holds them, so their ids name no other object while it is kept."""

@@ -16,7 +16,7 @@ from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, no_memo
-from newsletter.site import Site
+from newsletter.site import IMAGES, Site
 from newsletter.slugs import slugify
 
 
@@ -72,15 +72,24 @@ def feed_entry(site: Site, item: NewsItem, memo: Memo = no_memo) -> Entry:
     """Gather what every feed says about one item; `memo` remembers its text with absolute links."""
     page = site.url(site.item_path(item))
     leads, make = relinked(item.body_html, lambda href: site.absolute_link(href, item.source, page))
-    return Entry(
-        item=item,
-        guid=item_guid(site, item),
-        link=site.item_url(item),
-        published=feed_date(site, item),
-        content_html=memo("feed-content", (item.body_html, leads), make, pack=str, unpack=str),
-        categories=_categories(site, item),
-        image=_image(site, item.image) if item.image else None,
-    )
+    categories = _categories(site, item)
+
+    def entry() -> Entry:
+        return Entry(
+            item=item,
+            guid=item_guid(site, item),
+            link=site.item_url(item),
+            published=feed_date(site, item),
+            content_html=memo("feed-content", (item, leads), make, pack=str, unpack=str),
+            categories=categories,
+            image=_image(site, item.image) if item.image else None,
+        )
+
+    if item.image and not item.image.startswith(IMAGES) and not is_web_address(item.image):
+        return entry()  # a picture elsewhere in content/: its size is looked up each build
+    # Besides the item and the settings, made of what its links lead to and of the site's names for its tags (a
+    # picture in content/images/ is part of the item: a change there loads every item again, content/loader.py).
+    return site.made_of(("feed entry", leads, categories), (item, site.settings), entry)
 
 
 def feed_date(site: Site, item: NewsItem) -> datetime:
