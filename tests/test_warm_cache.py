@@ -283,3 +283,30 @@ def test_warm_builds_for_other_days_and_drafts_write_what_cold_builds_write(exam
         cold = build_project(example_project,
                              replace(options, out_dir=example_project / f"cold-{step}", use_cache=False))
         assert tree_bytes(kept.out_dir) == tree_bytes(cold.out_dir), (day, drafts)
+
+
+def test_a_warm_build_follows_what_other_files_change_in_an_items_links_and_tag_names(example_project: Path):
+    """An item left alone still shows what its links lead to and what the site calls its tags, as they are now."""
+    news = example_project / "content" / "news"
+    (news / "2024-08-01-looking-back.md").write_text(
+        "---\ntitle: Looking back\ndate: 2024-08-01\ntags: [consortium]\n---\n"
+        "As [the meeting in Nantes](2023-12-12-general-meeting-nantes.md) decided.\n")
+    spelled = [path for path in news.glob("*.md") if "[Consortium," in path.read_text()]
+    assert len(spelled) > 1
+
+    def moved_nantes() -> None:  # the link's target gets no page: the link goes
+        path = example_project / NANTES
+        path.write_text(path.read_text().replace("\ndate: 2023-12-12", "\ndate: 2025-12-12", 1))
+
+    def respelled() -> None:  # most items now write the tag otherwise: so does every list of it
+        for path in spelled:
+            path.write_text(path.read_text().replace("[Consortium,", "[CONSORTIUM,", 1))
+
+    warm = WarmCache()
+    build(example_project, "preview", warm)
+    for step, change in enumerate([moved_nantes, respelled]):
+        before = tree_bytes(example_project / "content")
+        change()
+        assert tree_bytes(example_project / "content") != before
+        kept = build(example_project, "preview", warm)
+        assert tree_bytes(kept.out_dir) == tree_bytes(build(example_project, f"cold-{step}", use_cache=False).out_dir)
