@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar, runtime_checkable
@@ -82,6 +82,18 @@ def output_path(path: str) -> PurePosixPath:
 def text_output(path: str, kind: str, text: str) -> Output:
     """An Output holding UTF-8 text."""
     return Output(output_path(path), kind, text.encode("utf-8"))
+
+
+def json_elements(values: Iterable[object]) -> bytes:
+    """Elements of a JSON list as `json_bytes` writes them inside it, one after another: a long list whose parts
+    are made (and kept) apart is joined by `json_list`."""
+    return b",\n".join(b"  " + json_bytes(value)[:-1].replace(b"\n", b"\n  ") for value in values)
+
+
+def json_list(parts: Iterable[bytes]) -> bytes:
+    """What `json_bytes` writes for the list of the elements in `parts` (each from `json_elements`)."""
+    joined = b",\n".join(part for part in parts if part)
+    return b"[\n" + joined + b"\n]\n" if joined else b"[]\n"
 
 
 def json_output(path: str, kind: str, value: object) -> Output:

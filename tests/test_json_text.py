@@ -12,7 +12,7 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsletter.outputs import json_bytes
+from newsletter.outputs import json_bytes, json_elements, json_list
 
 # Any code point a file read as UTF-8 can hold (lone surrogates it cannot).
 TEXT = st.text(alphabet=st.characters(exclude_categories=("Cs",)))
@@ -33,3 +33,9 @@ def test_control_characters_quotes_and_separators_are_escaped_as_json_escapes_th
     value = {"a\"b\\c": ["\x00\x1f\x7f\u2028\u2029\n\t", "Ünïcödé 🔋", "", 0, -1, True, None], "": {}}
     assert json_bytes(value) == (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     assert json.loads(json_bytes(value)) == value
+
+
+@settings(max_examples=100)
+@given(parts=st.lists(st.lists(VALUES, max_size=3), max_size=4))
+def test_a_list_joined_from_parts_is_the_list_written_whole(parts: list[list[object]]) -> None:
+    assert json_list(json_elements(part) for part in parts) == json_bytes([value for part in parts for value in part])

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from newsletter.assemble import Edition, local_day
 from newsletter.csvfiles import csv_text
 from newsletter.content.models import NewsItem
-from newsletter.outputs import Memo, Output, json_bytes, json_output, no_memo, output_path
+from newsletter.outputs import Memo, Output, json_bytes, json_elements, json_list, no_memo, output_path
 from newsletter.channels.social.posts import Draft, PartnerFinder, Post, is_past, pack_posts, unpack_posts
 from newsletter.channels.social.schedulers import scheduler_files
 from newsletter.channels.social.sheet import render_sheet
@@ -81,30 +81,26 @@ class SocialRenderer:
                               functools.partial(_item_records, site, own, records), pack=_pack_records,
                               unpack=lambda packed: site.made_of(f"records of {len(own)}", (packed,),
                                                                  lambda: _unpack_records(len(own), packed)))
-            return inputs_of(item), posts_of(item), own, made, rows
+            return _ItemDrafts(inputs_of(item), posts_of(item), own, made, rows, json_elements(made),
+                               [draft for draft in own if not is_past(draft, site.as_of)])
 
-        drafts: list[Draft] = []
-        json_records: list[dict[str, Any]] = []
-        csv_rows: list[bytes] = []
+        parts: list[_ItemDrafts] = []
         for item in site.published:
             if memo is no_memo:
-                known, composed, own, made, rows = drafts_of(item)
+                part = drafts_of(item)
             else:
                 # Made of the item, the settings and the templates alone (and the day): a long-running process
                 # takes it again while they are the same objects. The program is; a change of the project's
                 # images loads every record again (content/loader.py), so the item is another object then.
-                known, composed, own, made, rows = site.made_of(
-                    f"social drafts {site.as_of}", (item, site.settings, templates), functools.partial(drafts_of, item))
-                inputs[item.slug], posts[item.slug] = known, composed
-            for draft, record in zip(own, made):
-                records.keep(draft, record)
-            drafts.extend(own)
-            json_records.extend(made)
-            csv_rows.append(rows)
-        yield json_output(JSON_PATH, "social-json", json_records)
+                part = site.made_of(f"social drafts {site.as_of}", (item, site.settings, templates),
+                                    functools.partial(drafts_of, item))
+                inputs[item.slug], posts[item.slug] = part.made_of, part.posts
+            records.keep(part.drafts, part.records)
+            parts.append(part)
+        yield Output(output_path(JSON_PATH), "social-json", json_list(part.json for part in parts))
         header = csv_text(CSV_HEADER, ()).encode("utf-8")
-        yield Output(output_path(CSV_PATH), "social-csv", header + b"".join(csv_rows))
-        yield from scheduler_files(site, drafts)
+        yield Output(output_path(CSV_PATH), "social-csv", header + b"".join(part.csv_rows for part in parts))
+        yield from scheduler_files(site, [draft for part in parts for draft in part.upcoming])
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
             # The plan shows the items' drafts, whose records are made of what their posts are (see
@@ -115,10 +111,16 @@ class SocialRenderer:
             yield Output(output_path(f"{site.issue_path(edition)}{PLAN_NAME}"), "social-plan", plan)
 
 
-# What one published item gives the drafts: what its posts are made of, its posts, their drafts, the drafts'
-# records and CSV rows.
-_ItemDrafts = tuple[tuple[NewsItem, tuple[int, ...], Settings], tuple[Post, ...], list[Draft], list[dict[str, Any]],
-                    bytes]
+class _ItemDrafts(NamedTuple):
+    """What one published item gives the drafts."""
+
+    made_of: tuple[NewsItem, tuple[int, ...], Settings]  # what its posts are made of
+    posts: tuple[Post, ...]
+    drafts: list[Draft]
+    records: list[dict[str, Any]]  # in drafts.json
+    csv_rows: bytes  # in drafts.csv
+    json: bytes  # its records as drafts.json holds them
+    upcoming: list[Draft]  # not past on the build's day: for the schedulers' files
 
 
 class Records:
@@ -128,15 +130,20 @@ class Records:
         self.site = site
         self._records: dict[int, dict[str, Any]] = {}
         self._cards: dict[str, ShareImage] = {}
+        self._kept: list[tuple[list[Draft], list[dict[str, Any]]]] = []
 
     def __call__(self, draft: Draft) -> dict[str, Any]:
+        if id(draft) not in self._records:
+            for drafts, records in self._kept:
+                self._records.update(zip(map(id, drafts), records))
+            self._kept = []
         if id(draft) not in self._records:
             self._records[id(draft)] = draft_record(self.site, draft, self.card)
         return dict(self._records[id(draft)])
 
-    def keep(self, draft: Draft, record: dict[str, Any]) -> None:
-        """Take the draft's record as remembered from an earlier build."""
-        self._records[id(draft)] = record
+    def keep(self, drafts: list[Draft], records: list[dict[str, Any]]) -> None:
+        """Take the drafts' records as remembered from an earlier build (looked up once a record is asked for)."""
+        self._kept.append((drafts, records))
 
     def card(self, item: NewsItem) -> ShareImage:
         from newsletter.channels.social.bluesky import THUMB_MAX_BYTES
