@@ -57,12 +57,13 @@ class Boundary:
         self.real = os.path.realpath(folder)
         self.folders: dict[str, bool] = {}
 
-    def holds(self, path: Path) -> bool:
-        """Whether `path` is the folder or below it once links are followed."""
+    def holds(self, path: str | Path, found: os.stat_result | None = None) -> bool:
+        """Whether `path` is the folder or below it once links are followed; `found`: its `os.lstat`, if taken."""
         try:
             text = os.fspath(path)
-            if ".." not in text.replace(os.altsep or os.sep, os.sep).split(os.sep) and not os.path.islink(text):
-                parent = os.path.dirname(os.path.abspath(text))
+            link = stat.S_ISLNK(found.st_mode) if found is not None else os.path.islink(text)
+            if ".." not in text.replace(os.altsep or os.sep, os.sep).split(os.sep) and not link:
+                parent = os.path.dirname(text if os.path.isabs(text) else os.path.abspath(text))
                 if parent not in self.folders:
                     self.folders[parent] = self._within(os.path.realpath(parent))
                 if self.folders[parent]:

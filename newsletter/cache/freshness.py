@@ -14,7 +14,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from stat import S_ISREG
@@ -38,9 +38,10 @@ def input_fingerprint(options: Any, inputs: bytes) -> str:
     return digest.hexdigest()
 
 
-def project_inputs(root: Path) -> list[Path]:
+def project_inputs(root: Path) -> list[str]:
     """The files of the project a build reads: its settings, content and templates (through links inside it)."""
-    return [root / "newsletter.toml", *files_below(root / "content", root), *files_below(root / "templates", root)]
+    return [os.path.join(root, "newsletter.toml"), *file_names_below(root / "content", root),
+            *file_names_below(root / "templates", root)]
 
 
 @functools.cache
@@ -64,8 +65,7 @@ def package_stamp() -> bytes:
     again before each build whether they are still those it runs)."""
     digest = hashlib.sha256()
     start = len(os.fspath(_PACKAGE)) + 1  # each path's part below the package, as Path.relative_to gives it
-    for path in files_below(_PACKAGE):
-        text = os.fspath(path)
+    for text in file_names_below(_PACKAGE):
         try:
             stat = os.stat(text)
         except OSError:
@@ -130,7 +130,7 @@ def inputs_digest(root: Path) -> bytes:
     return tree_digest(root, project_inputs(root))
 
 
-def tree_digest(root: Path, paths: list[Path]) -> bytes:
+def tree_digest(root: Path, paths: Sequence[str | Path]) -> bytes:
     """Hash of the names (relative to `root`) and bytes of the files given."""
     digest = hashlib.sha256()
     prefix = os.path.join(root, "")
@@ -138,7 +138,8 @@ def tree_digest(root: Path, paths: list[Path]) -> bytes:
         if (found := file_digest(path)) is not None:
             text = os.fspath(path)
             # The name below root, as Path.relative_to(root).as_posix() writes it (the no-change build takes thousands).
-            name = text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix) else path.relative_to(root).as_posix()
+            name = (text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix)
+                    else Path(text).relative_to(root).as_posix())
             digest.update(name.encode() + b"\0" + found)
     return digest.digest()
 
@@ -150,31 +151,39 @@ def tree_digest(root: Path, paths: list[Path]) -> bytes:
 _digests: dict[str, tuple[tuple[int, ...], bytes]] = {}
 
 
-def file_digest(path: Path) -> bytes | None:
-    """The SHA-256 of a regular file's bytes; None when it is not one or cannot be read."""
+def file_digest(path: str | Path, info: os.stat_result | None = None) -> bytes | None:
+    """The SHA-256 of a regular file's bytes; None when it is not one or cannot be read. `info`: the file's
+    `os.stat`, if the caller took it a moment ago."""
+    text = os.fspath(path)
     try:
-        stat = path.stat()
+        stat = info if info is not None else os.stat(text)
         if not S_ISREG(stat.st_mode):
             return None
         signature = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, stat.st_dev)
-        known = _digests.get(os.fspath(path))
+        known = _digests.get(text)
         if known is not None and known[0] == signature:
             return known[1]
-        found = hashlib.sha256(path.read_bytes()).digest()
+        with open(text, "rb") as file:
+            found = hashlib.sha256(file.read()).digest()
     except OSError:
         return None
-    _digests[os.fspath(path)] = (signature, found)
+    _digests[text] = (signature, found)
     return found
 
 
 def files_below(folder: Path, within: Path | None = None) -> list[Path]:
+    """Every file below `folder`, sorted, as `file_names_below` finds them."""
+    return [Path(name) for name in file_names_below(folder, within)]
+
+
+def file_names_below(folder: Path, within: Path | None = None) -> list[str]:
     """Every file below `folder`, sorted; none when it does not exist. `__pycache__` and folders this user may
     not read are skipped. A symbolic link to a folder is followed when it leads inside `within` (the project, whose
     files a build reads through such links), once per folder it leads to; other links to folders are skipped, as
     `Path.rglob` skips them.
 
     One `scandir` per folder: the no-change build takes it for the package's 250 files and each input."""
-    found: list[Path] = []
+    found: list[str] = []
     boundary = os.path.join(os.path.realpath(within), "") if within is not None else None
     walked: set[str] = set()
     folders = [os.fspath(folder)]
@@ -199,10 +208,10 @@ def files_below(folder: Path, within: Path | None = None) -> list[Path]:
                     if boundary is not None and os.path.join(os.path.realpath(entry.path), "").startswith(boundary):
                         folders.append(entry.path)
                 elif entry.is_file():
-                    found.append(Path(entry.path))
+                    found.append(entry.path)
             except OSError:
                 continue  # a link that loops: nothing a build can read, and the folder's other files still count
-    return sorted(found, key=lambda path: path.parts)
+    return sorted(found, key=lambda name: name.split(os.sep))  # as Path.parts sort (a folder's path begins each)
 
 
 def is_fresh(cache_dir: Path, out_dir: Path, fingerprint: str) -> bool:

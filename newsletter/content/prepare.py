@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,8 +47,15 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
         # Its path in the project as a key writes it; a Path is made only for a file read afresh (most are not).
         shown = (text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix)
                  else path.relative_to(root).as_posix())
-        # A file known by its digest (which the build's fingerprint took already) is not read again.
-        if cache.path is not None and project.holds(path) and (digest := file_digest(path)) is not None:
+        # A file known by its digest (which the build's fingerprint took already) is not read again. One look at
+        # the file tells whether it is a link, and else what its digest is known by.
+        try:
+            found: os.stat_result | None = os.lstat(text)
+        except OSError:
+            found = None
+        own = found if found is not None and not stat.S_ISLNK(found.st_mode) else None
+        if (cache.path is not None and found is not None and project.holds(text, found)
+                and (digest := file_digest(text, own)) is not None):
             key = cache.key(shown, digest)
             found = cache.get(key)
             if found is not None and (prepared := _unpacked(cache, key, found)) is not None:
