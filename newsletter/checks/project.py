@@ -60,7 +60,6 @@ def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:
     """Tags written in several ways, and tags that look like a misspelling of a more used one."""
     uses = tag_uses(catalog.items)
     names = {slug: preferred_spelling(spellings) for slug, spellings in uses.items()}
-    using = {slug: _items_of(spellings) for slug, spellings in uses.items()}
     findings = []
     for slug, spellings in sorted(uses.items()):
         for tag, items in spellings.items():
@@ -71,7 +70,11 @@ def _tag_spellings(root: Path, catalog: Catalog) -> list[Diagnostic]:
                     f"tag '{tag}' is written '{names[slug]}' in {others} other item{'s' * (others != 1)}",
                     f"write '{names[slug]}' here too: a topic has one name on its page and one hashtag",
                 ) for item in items]
+    using: dict[str, list[NewsItem]] = {}  # the items of the tags in a pair, made for those
     for slug, other in _similar_pairs(sorted(uses)):
+        for each in (slug, other):
+            if each not in using:
+                using[each] = _items_of(uses[each])
         # The less used tag is taken for the misspelling; on a tie, the one not used as recently.
         major, minor = sorted((slug, other), key=lambda s: (-len(using[s]), -using[s][0].date.timestamp(), s))
         count = len(using[major])
