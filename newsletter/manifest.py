@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -101,7 +101,9 @@ def _manifest_entry(raw: object) -> ManifestEntry | None:
     return ManifestEntry(str(path), kind, sha256, size)
 
 
-def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
+def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry], checked: Container[str] = ()) -> None:
+    """Write the manifest listing `entries`; `checked`: paths known to be ones reading it back takes (the last
+    manifest's)."""
     from newsletter.outputs import json_bytes
 
     data = {
@@ -112,7 +114,8 @@ def write_manifest(out_dir: Path, entries: Sequence[ManifestEntry]) -> None:
     try:
         replace_file(out_dir / MANIFEST, text)
         # What reading it back gives, unless it names a file it would refuse (then it is read again).
-        if all(is_relative_path(entry.path) and entry.path not in (MANIFEST, JOURNAL) for entry in entries):
+        if all(entry.path in checked or is_relative_path(entry.path) and entry.path not in (MANIFEST, JOURNAL)
+               for entry in entries):
             _remember(text, {entry.path: entry for entry in entries})
     except OSError as exc:
         raise OutputError(f"cannot write {out_dir / MANIFEST} ({exc.strerror or exc})",

@@ -101,7 +101,7 @@ def write_outputs(out_dir: Path, outputs: Sequence[Output], keep: Iterable[str] 
     if changed or stale or pending is not None:
         _switch(out_dir, changed, stale, adding=sorted((current | (pending or set())) - set(previous)),
                 first=blocking)
-    write_manifest(out_dir, manifest)
+    write_manifest(out_dir, manifest, checked=previous.keys())
     _remove_journal(out_dir)
     written = tuple(output.path.as_posix() for output in changed)
     unchanged = tuple(sorted(current - set(written)))
