@@ -114,13 +114,9 @@ class Site:
         issue = issue.issue if isinstance(issue, Edition) else issue
         return issue.date <= self.as_of
 
-    @cached_property
-    def _with_page(self) -> frozenset[str]:
-        return frozenset(item.slug for item in self.published)
-
     def has_page(self, item: NewsItem) -> bool:
         """Whether this build writes the item's own page (it is published)."""
-        return item.slug in self._with_page
+        return item.slug in self.published_slugs
 
     @cached_property
     def tags(self) -> dict[str, tuple[NewsItem, ...]]:
