@@ -408,9 +408,9 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
         (tmp_path / name).write_text(name)
     (tmp_path / "link").symlink_to(tmp_path / "h", target_is_directory=True)  # not followed, as rglob does not
     (tmp_path / "a-link.md").symlink_to(tmp_path / "a.md")
-    expected = sorted(p for p in tmp_path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
-    assert freshness.files_below(tmp_path) == expected
-    assert freshness.files_below(tmp_path / "missing") == freshness.files_below(tmp_path / "a.md") == []
+    expected = [str(p) for p in sorted(p for p in tmp_path.rglob("*") if p.is_file() and "__pycache__" not in p.parts)]
+    assert freshness.file_names_below(tmp_path) == expected
+    assert freshness.file_names_below(tmp_path / "missing") == freshness.file_names_below(tmp_path / "a.md") == []
     # A folder this user may not read (left by another user's container, say) is skipped, not a traceback.
     real_scandir = os.scandir
 
@@ -420,7 +420,7 @@ def test_the_inputs_are_listed_as_rglob_lists_them_and_an_unreadable_folder_is_s
         return real_scandir(path)
 
     monkeypatch.setattr(freshness.os, "scandir", scandir)
-    assert freshness.files_below(tmp_path) == [path for path in expected if "private" not in path.parts]
+    assert freshness.file_names_below(tmp_path) == [path for path in expected if "private" not in Path(path).parts]
 
 
 def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Path):
@@ -434,9 +434,9 @@ def test_the_inputs_follow_links_to_folders_inside_the_project_once(tmp_path: Pa
     (root / "content/again").symlink_to(root / "shared", target_is_directory=True)  # the same folder: listed once
     (root / "content/loop").symlink_to(root / "content", target_is_directory=True)
     (root / "content/out").symlink_to(tmp_path / "outside", target_is_directory=True)
-    listed = [path.relative_to(root).as_posix() for path in freshness.files_below(root / "content", root)]
+    listed = [Path(name).relative_to(root).as_posix() for name in freshness.file_names_below(root / "content", root)]
     assert listed in (["content/a.md", "content/again/b.md"], ["content/a.md", "content/linked/b.md"])
-    assert freshness.files_below(root / "content") == [root / "content/a.md"]  # without a project: links skipped
+    assert freshness.file_names_below(root / "content") == [str(root / "content/a.md")]  # without a project: no links
 
 
 def test_a_link_that_loops_hides_none_of_the_other_inputs(tmp_path: Path, monkeypatch):
@@ -459,7 +459,7 @@ def test_a_link_that_loops_hides_none_of_the_other_inputs(tmp_path: Path, monkey
             return False
 
     monkeypatch.setattr(freshness.os, "scandir", Listing)
-    assert freshness.files_below(tmp_path) == [tmp_path / "a.md", tmp_path / "b.md", tmp_path / "z.png"]
+    assert freshness.file_names_below(tmp_path) == [str(tmp_path / name) for name in ("a.md", "b.md", "z.png")]
 
 
 def test_an_edit_through_a_linked_content_folder_is_built(example_project: Path):

@@ -130,18 +130,27 @@ def inputs_digest(root: Path) -> bytes:
     return tree_digest(root, project_inputs(root))
 
 
+def folder_digest(root: Path, *folders: str) -> bytes:
+    """The `tree_digest` of every file below the project's `folders` (paths from `root`, with "/")."""
+    return tree_digest(root, [name for folder in folders for name in file_names_below(root / folder, root)])
+
+
 def tree_digest(root: Path, paths: Sequence[str | Path]) -> bytes:
     """Hash of the names (relative to `root`) and bytes of the files given."""
     digest = hashlib.sha256()
     prefix = os.path.join(root, "")
     for path in paths:
         if (found := file_digest(path)) is not None:
-            text = os.fspath(path)
-            # The name below root, as Path.relative_to(root).as_posix() writes it (the no-change build takes thousands).
-            name = (text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix)
-                    else Path(text).relative_to(root).as_posix())
-            digest.update(name.encode() + b"\0" + found)
+            digest.update(name_below(prefix, os.fspath(path)).encode() + b"\0" + found)
     return digest.digest()
+
+
+def name_below(prefix: str, text: str) -> str:
+    """The name of the file `text` below the folder whose path, with a final separator, is `prefix`: what
+    Path.relative_to(folder).as_posix() writes (taken for thousands of files, each build)."""
+    if text.startswith(prefix):
+        return text[len(prefix):].replace(os.sep, "/")
+    return Path(text).relative_to(prefix).as_posix()
 
 
 # Each file's digest with the file's signature when it was read. A build takes its inputs' digest
@@ -169,11 +178,6 @@ def file_digest(path: str | Path, info: os.stat_result | None = None) -> bytes |
         return None
     _digests[text] = (signature, found)
     return found
-
-
-def files_below(folder: Path, within: Path | None = None) -> list[Path]:
-    """Every file below `folder`, sorted, as `file_names_below` finds them."""
-    return [Path(name) for name in file_names_below(folder, within)]
 
 
 def file_names_below(folder: Path, within: Path | None = None) -> list[str]:

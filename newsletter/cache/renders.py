@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import orjson
 
-from newsletter.cache.freshness import code_fingerprint, files_below, tree_digest
+from newsletter.cache.freshness import code_fingerprint, folder_digest
 from newsletter.cache.kept import Kept
 from newsletter.cache.store import MarshalStore
 
@@ -81,9 +81,8 @@ class _Parts(Kept):
 
 def memo_engine(root: Path) -> str:
     """What every remembered part depends on besides its inputs: the program, the project's templates and images."""
-    templates, images = root / "templates", root / "content" / "images"
     engine = hashlib.sha256(code_fingerprint().encode())
-    engine.update(tree_digest(root, [*files_below(templates, root), *files_below(images, root)]))
+    engine.update(folder_digest(root, "templates", "content/images"))
     return engine.hexdigest()
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from newsletter.cache import CACHE_DIR
 from newsletter.cache.documents import DocumentCache
-from newsletter.cache.freshness import files_below, tree_digest
+from newsletter.cache.freshness import folder_digest
 from newsletter.cache.renders import RenderMemo, memo_engine
 from newsletter.templates import Templates
 from newsletter.write import Written
@@ -85,7 +85,7 @@ class WarmCache:
 
     def templates(self, root: Path, use_cache: bool, make: Callable[[], Templates]) -> Templates:
         """The templates made by `make`, or the ones made before while templates/ holds the same files."""
-        key = (use_cache, tree_digest(root, files_below(root / "templates", root)))
+        key = (use_cache, folder_digest(root, "templates"))
         if self._templates is None or self._templates[0] != key:
             self._templates = (key, make())
         return self._templates[1]

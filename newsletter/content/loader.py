@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from newsletter.cache.freshness import files_below, tree_digest
+from newsletter.cache.freshness import folder_digest
 from newsletter.content.files import IMAGES, body_image_errors, settings_image_errors
 from newsletter.content.frontmatter import locate
 from newsletter.content.models import Catalog, Issue, NewsItem
@@ -109,8 +109,7 @@ def _context(root: Path, settings: Settings) -> str:
     """A digest of what loading a record reads besides its document: the settings and the published images."""
     from newsletter.cache.renders import input_digest
 
-    images = root / "content" / IMAGES
-    return input_digest("records", (root, settings, tree_digest(root, files_below(images, root))))
+    return input_digest("records", (root, settings, folder_digest(root, f"content/{IMAGES}")))
 
 
 def _kept(cache: DocumentCache, context: tuple[str, str], diagnostics: list[Diagnostic],

@@ -21,7 +21,7 @@ from newsletter.confine import Boundary, Refused, read_project_file
 from newsletter.content.frontmatter import Document, decode_document
 from newsletter.errors import ContentError, SourceLocation
 from newsletter.cache.documents import DocumentCache
-from newsletter.cache.freshness import file_digest
+from newsletter.cache.freshness import file_digest, name_below
 from newsletter.workers import PARALLEL_THRESHOLD, can_fork, spread, worker_count
 
 
@@ -45,8 +45,7 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
     for path in paths:
         text = os.fspath(path)
         # Its path in the project as a key writes it; a Path is made only for a file read afresh (most are not).
-        shown = (text[len(prefix):].replace(os.sep, "/") if text.startswith(prefix)
-                 else path.relative_to(root).as_posix())
+        shown = name_below(prefix, text)
         # A file known by its digest (which the build's fingerprint took already) is not read again. One look at
         # the file tells whether it is a link, and else what its digest is known by.
         try:
