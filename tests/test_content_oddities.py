@@ -316,3 +316,13 @@ def test_raw_html_left_open_never_puts_a_block_inside_phrasing(blocks: list[tupl
     for element in tree.find_all(PHRASING_ONLY):
         assert element.find(BLOCKS) is None, (element.name, rendered)
     assert all(word in tree.get_text() for word in words)
+
+
+def test_content_files_are_matched_as_the_system_compares_names(tmp_path: Path, monkeypatch):
+    from newsletter.content import loader
+
+    for name in ("b.md", "Note.MD", "a.markdown", "c.md.txt", "A.md"):
+        (tmp_path / name).write_text("x")
+    assert [path.name for path in loader.content_files(tmp_path)] == ["A.md", "b.md"]  # case counts here
+    monkeypatch.setattr(loader.os.path, "normcase", str.lower)  # as on Windows, where it does not
+    assert [path.name for path in loader.content_files(tmp_path)] == ["A.md", "b.md", "Note.MD"]

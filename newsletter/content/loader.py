@@ -43,7 +43,9 @@ def content_files(folder: Path) -> list[Path]:
     stable."""
     try:
         with os.scandir(folder) as entries:
-            names = sorted((entry.name for entry in entries if entry.name.endswith(".md")), key=os.path.normcase)
+            # As glob matches: without regard to case where the system's file names have none (Windows).
+            names = sorted((entry.name for entry in entries if os.path.normcase(entry.name).endswith(".md")),
+                           key=os.path.normcase)
     except OSError:  # no such folder, or one this user may not read: no files, as glob finds none
         return []
     return [folder / name for name in names]
