@@ -310,3 +310,19 @@ def test_a_warm_build_follows_what_other_files_change_in_an_items_links_and_tag_
         assert tree_bytes(example_project / "content") != before
         kept = build(example_project, "preview", warm)
         assert tree_bytes(kept.out_dir) == tree_bytes(build(example_project, f"cold-{step}", use_cache=False).out_dir)
+
+
+def test_warm_builds_of_one_issue_or_without_the_cache_write_what_cold_builds_write(example_project: Path):
+    """Between a long-running process's full builds, one of an issue alone, or one ignoring the cache, changes
+    nothing of what it keeps: each folder ends as the same builds, each in a process of its own, leave it."""
+    warm = WarmCache()
+    steps = [("body", "A first line.", {}), ("title", "Renamed", {"issue": "issue-1"}),
+             ("body", "A second line.", {"use_cache": False}), ("tag", "Solid state", {}),
+             ("body", "A third line.", {"issue": "issue-2"}), ("body", "A last line.", {})]
+    build(example_project, "preview", warm)
+    build(example_project, "cold", use_cache=False)
+    for kind, text, options in steps:
+        edit(example_project, kind, text)
+        kept = build(example_project, "preview", warm, **options)
+        cold = build(example_project, "cold", **{**options, "use_cache": False})
+        assert tree_bytes(kept.out_dir) == tree_bytes(cold.out_dir), (kind, options)
