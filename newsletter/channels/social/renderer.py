@@ -81,7 +81,9 @@ class SocialRenderer:
                               functools.partial(_item_records, site, own, records), pack=_pack_records,
                               unpack=lambda packed: site.made_of(f"records of {len(own)}", (packed,),
                                                                  lambda: _unpack_records(len(own), packed)))
-            return _ItemDrafts(inputs_of(item), posts_of(item), own, made, rows, json_elements(made),
+            # Its records as drafts.json writes them, where a long-running process keeps them for the next build.
+            json = json_elements(made) if site.kept is not None else b""
+            return _ItemDrafts(inputs_of(item), posts_of(item), own, made, rows, json,
                                [draft for draft in own if not is_past(draft, site.as_of)])
 
         parts: list[_ItemDrafts] = []
@@ -97,7 +99,9 @@ class SocialRenderer:
                 inputs[item.slug], posts[item.slug] = part.made_of, part.posts
             records.keep(part.drafts, part.records)
             parts.append(part)
-        yield Output(output_path(JSON_PATH), "social-json", json_list(part.json for part in parts))
+        records_json = (json_list(part.json for part in parts) if site.kept is not None
+                        else json_bytes([record for part in parts for record in part.records]))
+        yield Output(output_path(JSON_PATH), "social-json", records_json)
         header = csv_text(CSV_HEADER, ()).encode("utf-8")
         yield Output(output_path(CSV_PATH), "social-csv", header + b"".join(part.csv_rows for part in parts))
         yield from scheduler_files(site, [draft for part in parts for draft in part.upcoming])
@@ -119,7 +123,7 @@ class _ItemDrafts(NamedTuple):
     drafts: list[Draft]
     records: list[dict[str, Any]]  # in drafts.json
     csv_rows: bytes  # in drafts.csv
-    json: bytes  # its records as drafts.json holds them
+    json: bytes  # its records as drafts.json holds them (kept by a long-running process only)
     upcoming: list[Draft]  # not past on the build's day: for the schedulers' files
 
 
