@@ -333,6 +333,25 @@ def test_a_server_stops_when_its_project_goes(runtime: Path, projects: tuple[Pat
     assert not list(runtime.rglob("*.sock"))
 
 
+def test_a_project_moved_is_built_where_it_now_is_not_by_the_server_of_its_old_path(runtime: Path,
+                                                                                   projects: tuple[Path, Path]) -> None:
+    """The server's socket is named by the project folder's identity, which a move keeps: it serves only its path.
+
+    (A server whose project has gone stops within a second; here another project took the old path.)"""
+    served, own = projects
+    pid = start_server(served, own)
+    moved = served.with_name("moved")
+    served.rename(moved)
+    copy_example(served)  # another project where it was: the old server goes on serving that path
+    edit(moved, own, text="Edited where it now is.")
+    run, by_server = served_build(moved)
+    assert run.returncode == 0 and not by_server, run.stderr
+    assert str(served) not in run.stdout  # the summary names the files where they are
+    assert stopped(pid)
+    alone(own)
+    assert tree_bytes(moved / "output") == tree_bytes(own / "output")
+
+
 def test_a_socket_folder_others_may_open_is_not_used(runtime: Path, projects: tuple[Path, Path]) -> None:
     served, _ = projects
     pid = start_server(served)

@@ -46,12 +46,15 @@ def enabled() -> bool:
 
 
 def socket_path(root: Path) -> str | None:
-    """Where the build server of the project at `root` listens (None where a socket's path would be too long)."""
-    import hashlib
-
+    """Where the build server of the project at `root` listens: named by the folder's identity on this machine (its
+    device and inode numbers; a server serves only the path it was started for). None where the folder cannot be
+    looked at, or a socket's path would be too long."""
     base = os.environ.get("XDG_RUNTIME_DIR") or os.environ.get("TMPDIR") or "/tmp"
-    name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
-    path = os.path.join(base, f"newsletter-{os.getuid()}", f"{name}.sock")
+    try:
+        folder = os.stat(root)
+    except OSError:
+        return None
+    path = os.path.join(base, f"newsletter-{os.getuid()}", f"{folder.st_dev:x}-{folder.st_ino:x}.sock")
     room = 104 if sys.platform == "darwin" else 108  # the bytes of sockaddr_un's path, its final NUL included
     return path if len(os.fsencode(path)) < room else None
 
@@ -63,7 +66,7 @@ def interpreter() -> list[Any]:
 
 def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
     """Run `newsletter ARGV` on the project's build server: its exit status, or None to build in this process."""
-    _, path = served
+    path = served[1]
     if not private(os.path.dirname(path)):
         return None
     import json
@@ -85,7 +88,8 @@ def forwarded(served: tuple[Path, str], argv: list[str]) -> int | None:
         server = (peer(connection) or (None, None))[0] or None
         umask = os.umask(0o022)
         os.umask(umask)
-        request = {"argv": argv, "cwd": os.getcwd(), "env": _environment(), "python": sys.executable,
+        request = {"argv": argv, "root": os.fspath(served[0]), "cwd": os.getcwd(), "env": _environment(),
+                   "python": sys.executable,
                    "interpreter": interpreter(), "umask": umask, "tty": [sys.stdout.isatty(), sys.stderr.isatty()]}
         try:
             send(connection, REQUEST, json.dumps(request).encode())

@@ -13,6 +13,7 @@ from newsletter.buildserver.detach import let_go, worker_forked
 from newsletter.buildserver.client import (
     DECLINED, ERR, EXIT, OUT, REQUEST, STARTED, idle_seconds, interpreter, peer, private, receive, remove, send,
 )
+from newsletter.cache.freshness import one_program, program_stamp
 
 if TYPE_CHECKING:
     import socket
@@ -115,8 +116,6 @@ class BuildServer:
     def __init__(self, root: Path, path: str, listener: socket.socket, inode: int, warm: WarmCache):
         import signal
 
-        from newsletter.cache.freshness import program_stamp
-
         self.root = root
         self.path = path
         self.listener = listener
@@ -201,11 +200,11 @@ class BuildServer:
 
     def _declines(self, request: dict[str, Any]) -> str | None:
         """Why this server cannot run the request as the command's own process would, or None."""
-        from newsletter.cache.freshness import program_stamp
-
         argv, env = request.get("argv"), request.get("env")
         if not (isinstance(argv, list) and argv[:1] == ["build"] and isinstance(env, dict)):
             return "not a build"
+        if request.get("root") != os.fspath(self.root):
+            return "another path to the project"  # a link to its folder, or the folder moved: built where asked
         if request.get("python") != sys.executable or program_stamp() != self.program:
             return "the program changed"
         if request.get("interpreter") != json.loads(json.dumps(interpreter())) or any(
@@ -222,7 +221,6 @@ class BuildServer:
         import time
         import traceback
 
-        from newsletter.cache.freshness import one_program
         from newsletter.cli import main as command_line
 
         environment, streams = dict(os.environ), (sys.stdout, sys.stderr)
