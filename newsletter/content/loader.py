@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -48,7 +49,14 @@ def content_files(folder: Path) -> list[Path]:
                            key=os.path.normcase)
     except OSError:  # no such folder, or one this user may not read: no files, as glob finds none
         return []
-    return [folder / name for name in names]
+    return [_content_path(folder, name) for name in names]
+
+
+@functools.lru_cache(maxsize=16384)
+def _content_path(folder: Path, name: str) -> Path:
+    """A content file's path, made once: a long-running process lists the same files each build (and a path
+    keeps its text and hash once worked out)."""
+    return folder / name
 
 
 def load_catalog(root: Path, settings: Settings, cache: DocumentCache | None = None,
