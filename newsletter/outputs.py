@@ -92,8 +92,12 @@ def json_elements(values: Iterable[object]) -> bytes:
 
 def json_list(parts: Iterable[bytes]) -> bytes:
     """What `json_bytes` writes for the list of the elements in `parts` (each from `json_elements`)."""
-    joined = b",\n".join(part for part in parts if part)
-    return b"[\n" + joined + b"\n]\n" if joined else b"[]\n"
+    chunks = [part for part in parts if part]
+    if not chunks:
+        return b"[]\n"
+    chunks[0] = b"[\n" + chunks[0]
+    chunks[-1] = chunks[-1] + b"\n]\n"
+    return b",\n".join(chunks)  # the whole copied once
 
 
 def json_output(path: str, kind: str, value: object) -> Output:

@@ -103,7 +103,7 @@ class SocialRenderer:
                         else json_bytes([record for part in parts for record in part.records]))
         yield Output(output_path(JSON_PATH), "social-json", records_json)
         header = csv_text(CSV_HEADER, ()).encode("utf-8")
-        yield Output(output_path(CSV_PATH), "social-csv", header + b"".join(part.csv_rows for part in parts))
+        yield Output(output_path(CSV_PATH), "social-csv", b"".join([header, *(part.csv_rows for part in parts)]))
         yield from scheduler_files(site, [draft for part in parts for draft in part.upcoming])
         for edition in site.editions:
             yield render_sheet(site, templates, edition, posts_of, inputs_of, memo)
