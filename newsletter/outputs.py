@@ -25,8 +25,9 @@ def json_bytes(value: object) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
 
 
-# Kinds of outputs copied as they are from the project or the theme (its images, static files, linked files): read
-# anew by every build, their bytes are not held between builds (they may be large).
+# Kinds of outputs whose bytes are not held between builds: the files copied as they are from the project or the
+# theme (its images, static files, linked files), read anew by every build and maybe large; and, of kind "image" as
+# well, the site's share card (small: its digest is taken again each build).
 COPIED_KINDS = frozenset({"image", "asset", "file"})
 
 

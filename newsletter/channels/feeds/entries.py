@@ -16,7 +16,7 @@ from newsletter.confine import Refused, content_file
 from newsletter.content.markdown import relinked
 from newsletter.content.models import NewsItem
 from newsletter.outputs import Memo, no_memo
-from newsletter.site import IMAGES, Site
+from newsletter.site import Site
 from newsletter.slugs import slugify
 
 
@@ -85,10 +85,9 @@ def feed_entry(site: Site, item: NewsItem, memo: Memo = no_memo) -> Entry:
             image=_image(site, item.image) if item.image else None,
         )
 
-    if item.image and not item.image.startswith(IMAGES) and not is_web_address(item.image):
-        return entry()  # a picture elsewhere in content/: its size is looked up each build
-    # Besides the item and the settings, made of what its links lead to and of the site's names for its tags (a
-    # picture in content/images/ is part of the item: a change there loads every item again, content/loader.py).
+    # Besides the item and the settings, made of what its links lead to and of the site's names for its tags. Its
+    # picture is a web address or a file of content/images/ (content/records.py), which is part of the item: a
+    # change there loads every item again (content/loader.py).
     return site.made_of(("feed entry", leads, categories), (item, site.settings), entry)
 
 
