@@ -352,3 +352,10 @@ def test_a_process_reads_back_its_own_manifest_as_any_other_process_does(tmp_pat
     # Read back without parsing it (only the other process does), unless it names what reading it refuses: then
     # each reading parses it, and warns.
     assert len(parsed) == (3 if again[1] else 1)
+    # The next build lists the paths it read (checked already) and new ones: only the new ones are checked.
+    listed = [*again[0].values(), *(manifest.ManifestEntry(path, "web-page", "1" * 64, 2) for path in paths)]
+    manifest.write_manifest(out, listed, checked=again[0].keys())
+    read_back = manifest.load_manifest(out)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(manifest, "_known", (None, {}))  # another process
+        assert read_back == manifest.load_manifest(out)

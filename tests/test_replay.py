@@ -184,3 +184,29 @@ def test_one_commands_checks_take_the_program_stamp_once(project: Path, monkeypa
         assert freshness.program_stamp() == b"vouched" and taken == []
     assert freshness.program_stamp() == stamp and taken == [1]
     assert quick_key(project, out, False, EXAMPLE_AS_OF) != vouched  # the stamp is part of the key
+
+
+def test_a_served_build_takes_the_program_stamp_its_server_took(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The server checks the program before each command; the command's checks take that stamp again."""
+    import os
+    import socket
+
+    from newsletter.buildserver.server import BuildServer
+    from newsletter.cache import freshness
+    from newsletter.cache.warm import WarmCache
+
+    monkeypatch.chdir(project)  # the server works in its project's folder
+    server = BuildServer.__new__(BuildServer)  # its state for one command, without listening for more
+    server.root, server.program, server.warm, server.current = project, freshness.program_stamp(), WarmCache(), None
+    freshness.code_fingerprint()  # taken once per process, whoever asks first
+    item = sorted((project / "content" / "news").glob("*.md"))[0]
+    item.write_text(item.read_text(encoding="utf-8") + "\nServed.\n", encoding="utf-8")  # built, not replayed
+    taken: list[int] = []
+    real = freshness.package_stamp
+    monkeypatch.setattr(freshness, "package_stamp", lambda: taken.append(1) or real())
+    ours, theirs = socket.socketpair()
+    with ours, theirs:
+        request = {"argv": ["build", "--as-of", AS_OF], "env": dict(os.environ), "cwd": str(project)}
+        assert server._build(ours, request) == (0, True)
+        assert b"Built " in theirs.recv(1 << 20)
+    assert taken == []
