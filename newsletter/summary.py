@@ -78,9 +78,9 @@ def _built_issues(result: BuildResult) -> list[str]:
     slugs = [edition.slug for edition in site.editions]
     if not outputs:  # nothing to do: the output holds every issue already
         return slugs
-    paths = [output.path.as_posix() for output in outputs]
-    return [edition.slug for edition in site.editions
-            if any(path.startswith(site.issue_path(edition)) for path in paths)]
+    # The folders two levels down that hold an output (an issue's is issues/<slug>/).
+    folders = {"/".join(parts[:2]) + "/" for parts in (output.path.parts for output in outputs) if len(parts) > 2}
+    return [edition.slug for edition in site.editions if site.issue_path(edition) in folders]
 
 
 def findings_summary(findings: Sequence[Diagnostic]) -> list[str]:
