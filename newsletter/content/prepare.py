@@ -46,18 +46,11 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
         text = os.fspath(path)
         # Its path in the project as a key writes it; a Path is made only for a file read afresh (most are not).
         shown = name_below(prefix, text)
-        # A file known by its digest (which the build's fingerprint took already) is not read again. One look at
-        # the file tells whether it is a link, and else what its digest is known by.
-        try:
-            found: os.stat_result | None = os.lstat(text)
-        except OSError:
-            found = None
-        own = found if found is not None and not stat.S_ISLNK(found.st_mode) else None
-        if (cache.path is not None and found is not None and project.holds(text, found)
-                and (digest := file_digest(text, own)) is not None):
+        # A file known by its digest (which the build's fingerprint took already) is not read again.
+        if cache.path is not None and (digest := _known_digest(project, text)) is not None:
             key = cache.key(shown, digest)
-            found = cache.get(key)
-            if found is not None and (prepared := _unpacked(cache, key, found)) is not None:
+            entry = cache.get(key)
+            if entry is not None and (prepared := _unpacked(cache, key, entry)) is not None:
                 results[path] = prepared
                 continue
             cache.forget(key)
@@ -84,6 +77,18 @@ def prepare_documents(root: Path, paths: Sequence[Path], cache: DocumentCache,
             assert fresh is not None  # this code's own shape
             results[path] = fresh
     return results
+
+
+def _known_digest(project: Boundary, text: str) -> bytes | None:
+    """The digest of a content file inside the project, from one look at it: whether it is a link, and else the
+    signature its digest is known by."""
+    try:
+        info = os.lstat(text)
+    except OSError:
+        return None
+    if not project.holds(text, info):
+        return None
+    return file_digest(text, None if stat.S_ISLNK(info.st_mode) else info)
 
 
 def _prepare_many(files: list[tuple[Path, bytes]],
