@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from newsletter.content.models import NewsItem
 from newsletter.funding import default_statement
-from newsletter.outputs import Memo, Output
+from newsletter.outputs import Memo, Output, output_path
 from newsletter.site import Site
 from newsletter.templates import THEME_DIR
 
@@ -74,7 +73,7 @@ def share_image(site: Site, item: NewsItem | None = None, max_bytes: int | None 
 def card_output(site: Site, memo: Memo) -> Output:
     """The project's card as a PNG output, drawn once per settings and logo (the memo knows the images)."""
     data = memo("card", site.settings, lambda: make_card(site), pack=bytes, unpack=bytes)
-    return Output(PurePosixPath(CARD_PATH), "image", data)
+    return Output(output_path(CARD_PATH), "image", data)
 
 
 def _colour(value: str) -> tuple[int, int, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from newsletter.assemble import Edition
@@ -14,7 +14,7 @@ from newsletter.diagnostics import Diagnostic, error, warning
 from newsletter.errors import SourceLocation
 from newsletter.checks.links import find_links
 from newsletter.urls import strip_tracking
-from newsletter.outputs import Output
+from newsletter.outputs import Output, output_path
 from newsletter.channels.email.renderer import email_context
 from newsletter.channels.email.context import esp_preset, local_file
 from newsletter.checks.email_css import check_template_css
@@ -190,7 +190,7 @@ def _images(site: Site, sources: _Sources, document: str) -> list[Diagnostic]:
 
 
 def _insecure_links(site: Site, edition: Edition, data: bytes) -> list[Diagnostic]:
-    output = Output(PurePosixPath(f"{site.issue_path(edition)}email.html"), "email-html", data)
+    output = Output(output_path(f"{site.issue_path(edition)}email.html"), "email-html", data)
     return [
         warning("insecure-link", link.where, f"{link.url} is not https", "use the https:// address, which most sites offer")
         for link in find_links([output], site.root)

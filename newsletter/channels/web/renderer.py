@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -187,7 +187,7 @@ class _PageRenderer:
         content = self.site.root / "content"
         for path in sorted(self.files):
             if not path.startswith(IMAGES) and not is_web_address(path) and self.site.publishable(path):
-                yield Output(PurePosixPath(path), "file", read_project_file(self.site.root, content / path))
+                yield Output(output_path(path), "file", read_project_file(self.site.root, content / path))
 
 
 def _static(site: Site) -> Iterator[Output]:
@@ -212,11 +212,11 @@ def copy_tree(folder: Path, prefix: str, kind: str, within: Path | None = None) 
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and not p.name.startswith(".")):
         relative = path.relative_to(folder).as_posix()
         if within is None or project is None:
-            yield Output(PurePosixPath(prefix, relative), kind, path.read_bytes())
+            yield Output(output_path(f"{prefix}/{relative}"), kind, path.read_bytes())
             continue
         try:
             data = read_project_file(project, path)
         except Refused as exc:
             raise ContentError(f"the file {exc}", SourceLocation(path.relative_to(within)),
                                "copy the file into the project instead of linking to it") from None
-        yield Output(PurePosixPath(prefix, relative), kind, data)
+        yield Output(output_path(f"{prefix}/{relative}"), kind, data)
